@@ -1,0 +1,64 @@
+/**
+ * The promise flavour's client: it owns the REST transport (one socket pool, one credential
+ * provider) and makes {@link AsyncOperation}s that share it.
+ */
+import { checkOperationId } from '../core/options';
+import { kindFromOperationJson, operationKind, type ApiOperationKind, type OperationOptions } from '../core/kind';
+import type { OperationStatus } from '../core/status';
+import { resolveAuth } from '../transport/auth';
+import { resolveClientConfig, type ClientOptions } from '../transport/config';
+import { RestTransport } from '../transport/rest';
+import { AsyncOperation } from './operation';
+
+export class AsyncOperationsClient {
+  readonly #transport: RestTransport;
+  readonly #logger;
+
+  /** Checks the options at once (a bad option throws here); credentials are looked up at the first request. */
+  constructor(options?: ClientOptions) {
+    const config = resolveClientConfig(options);
+    this.#logger = config.logger;
+    this.#transport = new RestTransport({ ...config, auth: resolveAuth(config.auth) });
+  }
+
+  /** The base URL this client calls. */
+  get endpoint(): string {
+    return this.#transport.endpoint;
+  }
+
+  /** The operation with this id; no request is made until you call one of its members. */
+  operation<T = unknown, M = unknown>(id: string, options?: OperationOptions<T, M>): AsyncOperation<T, M> {
+    return this.#make(checkOperationId(id), operationKind(options), null);
+  }
+
+  /**
+   * The operation described by an Operation JSON, such as the answer of the call that started
+   * it: its status is known at once, without a request.
+   */
+  fromOperation<T = unknown, M = unknown>(wire: object, options?: OperationOptions<T, M>): AsyncOperation<T, M> {
+    const { id, kind, status } = kindFromOperationJson(wire, options);
+    return this.#make(id, kind, status);
+  }
+
+  /** Frees the client's sockets. Calls already in flight fail. */
+  close(): void {
+    this.#transport.close();
+  }
+
+  /** `AsyncOperationsClient<https://...>`: never the credentials. */
+  toString(): string {
+    return `AsyncOperationsClient<${this.endpoint}>`;
+  }
+
+  #make<T, M>(id: string, kind: ApiOperationKind<T, M>, initialStatus: OperationStatus<M> | null): AsyncOperation<T, M> {
+    const transport = this.#transport;
+    return new AsyncOperation<T, M>({
+      id,
+      kind,
+      initialStatus,
+      logger: this.#logger,
+      fetch: async (o) => kind.decode(await transport.getOperation(id, o)).status,
+      cancel: async (o) => kind.decode(await transport.cancelOperation(id, o)).status,
+    });
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * What differs between operation kinds, kept out of the polling machinery: how a finished status
+ * becomes a result or a {@link RunError}, and the kind's default poll timeout. The Operation API's
+ * kind ({@link operationKind}) decodes the wire JSON with the user's decoders; another kind (the
+ * reference's batch tasks, with an enum status) supplies its own.
+ */
+import { RunError } from './errors';
+import { checkFunction, checkOperationId, checkOptions, DEFAULT_POLL_TIMEOUT_S, secondsOrFallback, typeName } from './options';
+import { OperationStatus, type BaseOperationStatus } from './status';
+import { decodeOperation } from './wire';
+
+export interface OperationKind<S extends BaseOperationStatus, T> {
+  /** The poll timeout `wait()` uses when given none (or 0), in seconds. */
+  readonly defaultPollTimeoutS: number;
+  /** The error a failed status raises. */
+  runError(operationId: string, failed: S): RunError;
+  /** The result of a succeeded status; `timeout` is the caller's call timeout, in seconds. */
+  result(succeeded: S, ctx: { timeout: number }): T | Promise<T>;
+}
+
+/** Options of one operation of the Operation API. */
+export interface OperationOptions<T = unknown, M = unknown> {
+  /**
+   * Turns the response (the JSON object with its `@type` key) into the result `getResult()`
+   * and `wait()` return. Default: the response as it is. The blocking flavour takes only a
+   * synchronous decoder: it runs on the caller's thread.
+   */
+  resultDecoder?: (response: unknown, ctx: { timeout: number }) => T | Promise<T>;
+  /** Turns the wire metadata (when not null) into the `metadata` of each status. Default: as it is. */
+  metadataDecoder?: (metadata: unknown) => M;
+  /** This operation's poll timeout when `wait()` gets none, in seconds. @default 3600 */
+  defaultPollTimeout?: number;
+}
+
+const OPERATION_OPTIONS = ['resultDecoder', 'metadataDecoder', 'defaultPollTimeout'] as const;
+
+/** The kind of an Operation API operation, plus its wire decoder. */
+export interface ApiOperationKind<T, M> extends OperationKind<OperationStatus<M>, T> {
+  /** The id and status in an Operation message's JSON; runs `metadataDecoder`. */
+  decode(wire: unknown): { id: string | null; status: OperationStatus<M> };
+}
+
+/** Checks an operation's options and returns its kind. */
+export function operationKind<T, M>(options: OperationOptions<T, M> | undefined): ApiOperationKind<T, M> {
+  const o = checkOptions('operation', options, OPERATION_OPTIONS);
+  checkFunction('resultDecoder', o.resultDecoder);
+  checkFunction('metadataDecoder', o.metadataDecoder);
+  const { resultDecoder, metadataDecoder } = o;
+  return {
+    defaultPollTimeoutS: secondsOrFallback('defaultPollTimeout', o.defaultPollTimeout, DEFAULT_POLL_TIMEOUT_S),
+    runError: (operationId, failed) => RunError.fromErrorInfo(operationId, failed.error!),
+    result: (succeeded, ctx) => (resultDecoder ? resultDecoder(succeeded.response, ctx) : (succeeded.response as T)),
+    decode(wire) {
+      const { id, status } = decodeOperation(wire);
+      if (!metadataDecoder || status.metadata === null) return { id, status: status as OperationStatus<M> };
+      const { done, error, response } = status;
+      return { id, status: new OperationStatus<M>({ done, error, response, metadata: metadataDecoder(status.metadata) }) };
+    },
+  };
+}
+
+/** The id, kind and status of an operation given as an Operation JSON (`fromOperation`). */
+export function kindFromOperationJson<T, M>(wire: unknown, options: OperationOptions<T, M> | undefined) {
+  if (wire === null || typeof wire !== 'object' || Array.isArray(wire)) {
+    throw new TypeError(`fromOperation takes an Operation JSON object, got ${typeName(wire)}`);
+  }
+  const kind = operationKind(options);
+  const { id, status } = kind.decode(wire);
+  if (id === null) throw new TypeError('fromOperation needs an Operation JSON with an "id"');
+  return { id: checkOperationId(id), kind, status };
+}

@@ -1,0 +1,94 @@
+/**
+ * Checks of user input, done on entry so that nothing invalid reaches the wire. Every message
+ * names the option. Public values are seconds; this module converts them to milliseconds once.
+ */
+
+/** The reference's default `timeout` of one call (get, cancel, each poll), in seconds. */
+export const DEFAULT_CALL_TIMEOUT_S = 60;
+/** The reference's default poll timeout of an operation kind, in seconds. */
+export const DEFAULT_POLL_TIMEOUT_S = 3600;
+/** The reference's default poll interval, in seconds. */
+export const DEFAULT_POLL_INTERVAL_S = 10;
+
+const ID_PATTERN = /^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,127}$/;
+
+/** Returns `id` when it is an operation id this SDK will put in a URL path; throws otherwise. */
+export function checkOperationId(id: unknown): string {
+  if (typeof id !== 'string') throw new TypeError(`operation id must be a string, got ${typeName(id)}`);
+  if (!ID_PATTERN.test(id) || id.includes('..')) {
+    const shown = id.length > 40 ? `${JSON.stringify(id.slice(0, 40))}... (${id.length} characters)` : JSON.stringify(id);
+    throw new RangeError(
+      `operation id must be 1 to 128 characters of A-Z a-z 0-9 _ - . (no "..", no leading "."), got ${shown}`,
+    );
+  }
+  return id;
+}
+
+/** A required positive, finite number of seconds, in milliseconds. `undefined` gives `fallback`. */
+export function secondsToMs(name: string, value: unknown, fallbackS: number): number {
+  if (value === undefined) return fallbackS * 1000;
+  return positiveSeconds(name, value) * 1000;
+}
+
+/**
+ * The reference's `value or default`: `undefined`, `null` and `0` fall back (Python's `or`),
+ * anything else must be a positive, finite number of seconds.
+ */
+export function secondsOrFallback(name: string, value: unknown, fallbackS: number): number {
+  if (value === undefined || value === null || value === 0) return fallbackS;
+  return positiveSeconds(name, value);
+}
+
+function positiveSeconds(name: string, value: unknown): number {
+  if (typeof value !== 'number') throw new TypeError(`${name} must be a number of seconds, got ${typeName(value)}`);
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new RangeError(`${name} must be a positive, finite number of seconds, got ${value}`);
+  }
+  return value;
+}
+
+/** A whole number within [min, max]. */
+export function integerInRange(name: string, value: unknown, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new RangeError(`${name} must be a whole number from ${min} to ${max}, got ${describe(value)}`);
+  }
+  return value;
+}
+
+/** A finite number within [min, max]. */
+export function numberInRange(name: string, value: unknown, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
+    throw new RangeError(`${name} must be a number from ${min} to ${max}, got ${describe(value)}`);
+  }
+  return value;
+}
+
+/** Throws when `options` is not a plain object or has a key that is not in `known`. */
+export function checkOptions<T extends object>(where: string, options: T | undefined, known: readonly string[]): T {
+  if (options === undefined) return {} as T;
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new TypeError(`${where} options must be an object, got ${typeName(options)}`);
+  }
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) {
+      throw new TypeError(`${where} has no option "${key}" (known: ${known.join(', ')})`);
+    }
+  }
+  return options;
+}
+
+/** Throws when `fn` is set and is not a function. */
+export function checkFunction(name: string, fn: unknown): void {
+  if (fn !== undefined && typeof fn !== 'function') throw new TypeError(`${name} must be a function, got ${typeName(fn)}`);
+}
+
+function describe(value: unknown): string {
+  return typeof value === 'number' ? String(value) : typeName(value);
+}
+
+/** The type of a value, for error messages (never the value itself: it may be a secret). */
+export function typeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}

@@ -1,0 +1,42 @@
+/**
+ * The contracts between the core and the edges: how an operation is fetched, how requests are
+ * authenticated, where logs go. The core and the drivers know only these interfaces; the REST
+ * transport over axios and the credential providers implement them.
+ */
+
+/** One logical call's bounds. */
+export interface CallOptions {
+  /** The deadline of the whole call, all its retries included, in milliseconds from now. */
+  timeoutMs: number;
+  /** Stops the call: the in-flight request is aborted and the call rejects with `signal.reason`. */
+  signal?: AbortSignal;
+}
+
+/** The Operation API: Get and Cancel, each answering the wire JSON of an Operation. */
+export interface OperationTransport {
+  /** The base URL the calls go to (no credentials in it). */
+  readonly endpoint: string;
+  /** `GET /operations/{id}`: the operation's wire JSON. Rejects with an `ApiError`. */
+  getOperation(id: string, options: CallOptions): Promise<unknown>;
+  /** `GET /operations/{id}:cancel`: the operation's wire JSON after the cancel. */
+  cancelOperation(id: string, options: CallOptions): Promise<unknown>;
+  /** Frees the transport's sockets. */
+  close(): void;
+}
+
+/**
+ * Gives the headers that authenticate a request. A provider keeps its secret to itself: its
+ * `name` says what kind of credential it is (`api-key`, `iam-token`, ...) and never the secret.
+ */
+export interface AuthProvider {
+  readonly name: string;
+  getHeaders(signal?: AbortSignal): Promise<Record<string, string>>;
+}
+
+/** A console-like logger. The package logs nothing unless one is given. */
+export interface Logger {
+  debug(message: string, ...rest: unknown[]): void;
+  info(message: string, ...rest: unknown[]): void;
+  warn(message: string, ...rest: unknown[]): void;
+  error(message: string, ...rest: unknown[]): void;
+}

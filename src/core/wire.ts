@@ -1,0 +1,73 @@
+/**
+ * Decoding of the Operation message's JSON form (proto3 JSON mapping, wire.md) into an
+ * {@link OperationStatus}. Rules:
+ * - camelCase names; `done` omitted means `false`;
+ * - `response`, `metadata`, `error` absent or `null` alike mean "not set";
+ * - an `error` with code 0 means "no error" (google.rpc.Status's OK);
+ * - an `error` is kept while `done` is still false (a rollback in progress);
+ * - an `Any` keeps its `"@type"` key; `details` entries become text (their JSON form).
+ * Anything else of the wrong shape throws {@link WireDecodeError}.
+ */
+import { WireDecodeError } from './errors';
+import { OperationErrorInfo, OperationStatus } from './status';
+import { typeName } from './options';
+
+/** The fields of an Operation message this SDK reads, as decoded. */
+export interface DecodedOperation {
+  /** The operation id, when the message carries one. */
+  id: string | null;
+  status: OperationStatus<unknown>;
+}
+
+/** Decodes the JSON of an Operation message. Throws {@link WireDecodeError} on a wrong shape. */
+export function decodeOperation(json: unknown): DecodedOperation {
+  const op = asObject(json, 'operation');
+  const id = optional(op, 'id', 'string');
+  const done = optional(op, 'done', 'boolean') ?? false;
+  const status = new OperationStatus({
+    done,
+    error: decodeError(op.error),
+    response: op.response ?? null,
+    metadata: op.metadata ?? null,
+  });
+  return { id, status };
+}
+
+function decodeError(value: unknown): OperationErrorInfo | null {
+  if (value === undefined || value === null) return null;
+  const error = asObject(value, 'operation.error');
+  const code = error.code ?? 0;
+  if (typeof code !== 'number' || !Number.isInteger(code)) {
+    throw new WireDecodeError(`operation.error.code must be an integer, got ${typeName(code)}`);
+  }
+  if (code === 0) return null;
+  const message = optional(error, 'message', 'string', 'operation.error') ?? '';
+  const details = error.details ?? null;
+  if (details !== null && !Array.isArray(details)) {
+    throw new WireDecodeError(`operation.error.details must be an array, got ${typeName(details)}`);
+  }
+  return new OperationErrorInfo(code, message, details && details.map(detailText));
+}
+
+function detailText(detail: unknown): string {
+  return typeof detail === 'string' ? detail : JSON.stringify(detail);
+}
+
+function asObject(value: unknown, what: string): Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new WireDecodeError(`${what} must be a JSON object, got ${typeName(value)}`);
+  }
+  return value as Record<string, unknown>;
+}
+
+function optional<K extends 'string' | 'boolean'>(
+  obj: Record<string, unknown>,
+  key: string,
+  kind: K,
+  where = 'operation',
+): (K extends 'string' ? string : boolean) | null {
+  const value = obj[key];
+  if (value === undefined || value === null) return null;
+  if (typeof value !== kind) throw new WireDecodeError(`${where}.${key} must be a ${kind}, got ${typeName(value)}`);
+  return value as K extends 'string' ? string : boolean;
+}

@@ -1,0 +1,29 @@
+/**
+ * yc-operation: wait on Yandex Cloud long-running operations, with promises
+ * ({@link AsyncOperationsClient}) or blocking calls ({@link OperationsClient}).
+ */
+export { AsyncOperationsClient } from './async/client';
+export { AsyncOperation } from './async/operation';
+export { BaseAsyncOperation } from './async/base-operation';
+export type { AsyncCallOptions, AsyncWaitOptions, AsyncWatchOptions, AsyncOperationParts } from './async/base-operation';
+
+export { OperationsClient } from './sync/client';
+export type { SyncClientOptions, SyncOperationOptions } from './sync/client';
+export { Operation } from './sync/operation';
+export { BaseOperation } from './sync/base-operation';
+export type { CallOptionsSync, WaitOptionsSync, OperationParts } from './sync/base-operation';
+
+export { OperationStatus, OperationErrorInfo, isFinished, statusNameOf } from './core/status';
+export type { BaseOperationStatus, OperationStatusFields, StatusName } from './core/status';
+export {
+  AIStudioError, RunError, AsyncOperationError, WrongAsyncOperationStatusError, OperationTimeoutError,
+  ApiError, WireDecodeError, isAIStudioError,
+} from './core/errors';
+export type { ApiErrorFields } from './core/errors';
+export { backoff } from './core/poll-policy';
+export type { PollPolicy, BackoffOptions } from './core/poll-policy';
+export type { WaitOptions } from './core/poll';
+export type { OperationKind, OperationOptions } from './core/kind';
+export type { RetryOptions } from './core/retry';
+export type { AuthProvider, Logger } from './core/transport';
+export type { ClientOptions, AuthData } from './transport/config';

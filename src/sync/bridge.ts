@@ -1,0 +1,83 @@
+/**
+ * The caller's side of the worker: blocking round trips through synckit. The worker starts on
+ * the first blocking call (async-only users never start one). A worker that times out or dies
+ * fails that call with an {@link AIStudioError} and is replaced on the next call.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { startWorkerThread } from 'synckit';
+import { AIStudioError, errorFromData } from '../core/errors';
+import { IN_WORKER, type WorkerReply, type WorkerRequest } from './protocol';
+
+/** How long the worker may keep one round trip before it answers `pending`, in milliseconds. */
+const SLICE_MS = 1000;
+/** How much longer than a slice the caller waits for an answer before it gives up on the worker. */
+const SLACK_MS = 5000;
+
+type SyncFn = (request: WorkerRequest) => WorkerReply;
+type CallRequest = Extract<WorkerRequest, { type: 'call' }>;
+
+/** Where the worker's prebuilt JavaScript is: the option, else `YC_OPERATION_WORKER`, else next to this build. */
+export function resolveWorkerPath(option: string | undefined): string {
+  const path = option ?? process.env.YC_OPERATION_WORKER ?? fileURLToPath(new URL('./sync/worker.js', import.meta.url));
+  if (!existsSync(path)) {
+    throw new AIStudioError(
+      `the blocking flavour's worker is not at ${path}; if you bundle this SDK, ship dist/sync/worker.js and pass its path as the workerPath option or YC_OPERATION_WORKER`,
+    );
+  }
+  return path;
+}
+
+/** One worker, shared by the blocking clients that use the same worker file. */
+export class WorkerBridge {
+  readonly #path: string;
+  #syncFn: SyncFn | null = null;
+
+  constructor(path: string) {
+    this.#path = path;
+  }
+
+  /**
+   * Sends `request` and blocks until its answer, at most `timeoutMs` plus slack; a request the
+   * worker is still working on then is abandoned (its HTTP request aborted).
+   */
+  call(request: Omit<CallRequest, 'waitMs'>): WorkerReply {
+    const deadline = Date.now() + request.timeoutMs + SLACK_MS;
+    let reply = this.#send({ ...request, waitMs: SLICE_MS });
+    while (reply.state === 'pending') {
+      if (Date.now() > deadline) {
+        this.#send({ type: 'abandon', ticket: reply.ticket });
+        throw new AIStudioError(`the blocking call got no answer from its worker within ${(request.timeoutMs + SLACK_MS) / 1000} s`);
+      }
+      reply = this.#send({ type: 'poll', ticket: reply.ticket, waitMs: SLICE_MS });
+    }
+    return reply;
+  }
+
+  /** Frees a client's sockets in the worker; `exit` also ends the worker (the next call starts another). */
+  close(client: number, exit: boolean): void {
+    if (this.#syncFn === null) return;
+    this.#send({ type: 'close', client, exit });
+    if (exit) this.#syncFn = null;
+  }
+
+  #send(request: WorkerRequest): WorkerReply {
+    if ((globalThis as Record<symbol, unknown>)[IN_WORKER]) {
+      throw new AIStudioError('the blocking API cannot be called from inside the SDK\'s own worker thread');
+    }
+    this.#syncFn ??= startWorkerThread(this.#path, { timeout: SLICE_MS + SLACK_MS }) as SyncFn;
+    try {
+      return this.#syncFn(request);
+    } catch (cause) {
+      this.#syncFn = null; // timed out or died: the next call starts a fresh worker
+      throw new AIStudioError(`the blocking flavour's worker failed: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+    }
+  }
+}
+
+/** The answer of a `call`, or its error rebuilt as the class it was thrown as. */
+export function unwrap(reply: WorkerReply): unknown {
+  if (reply.state === 'done') return reply.wire;
+  if (reply.state === 'failed') throw errorFromData(reply.error);
+  throw new AIStudioError(`unexpected answer from the blocking flavour's worker: ${reply.state}`);
+}

@@ -1,0 +1,103 @@
+/**
+ * The blocking flavour's client. Its options are plain data: they travel to the worker thread
+ * that sends the requests. The worker starts on the first blocking call.
+ */
+import { AIStudioError } from '../core/errors';
+import { kindFromOperationJson, operationKind, type ApiOperationKind, type OperationOptions } from '../core/kind';
+import { checkOperationId, checkOptions, typeName } from '../core/options';
+import type { OperationStatus } from '../core/status';
+import type { Logger } from '../core/transport';
+import { CLIENT_OPTIONS, resolveClientConfig, type ClientOptions } from '../transport/config';
+import { resolveWorkerPath, unwrap, WorkerBridge } from './bridge';
+import { Operation } from './operation';
+import type { WorkerClientOptions } from './protocol';
+
+/** Options of a blocking client: the async client's, as plain data, plus where the worker is. */
+export interface SyncClientOptions extends Omit<ClientOptions, 'auth'> {
+  auth?: WorkerClientOptions['auth'];
+  /**
+   * The path of the SDK's worker file (`dist/sync/worker.js` of this package), for apps that
+   * bundle the SDK. @default process.env.YC_OPERATION_WORKER, else the file next to this build
+   */
+  workerPath?: string;
+}
+
+/** The blocking operation type of `OperationsClient.operation()`, for a synchronous decoder. */
+export type SyncOperationOptions<T, M> = Omit<OperationOptions<T, M>, 'resultDecoder'> & {
+  resultDecoder?: (response: unknown, ctx: { timeout: number }) => T;
+};
+
+const bridges = new Map<string, { bridge: WorkerBridge; clients: number }>();
+let nextClient = 1;
+
+export class OperationsClient {
+  readonly endpoint: string;
+  readonly #client = nextClient++;
+  readonly #options: WorkerClientOptions;
+  readonly #logger: Logger;
+  readonly #workerPath: string;
+  readonly #bridgeEntry: { bridge: WorkerBridge; clients: number };
+  #closed = false;
+
+  /** Checks the options at once; no worker starts until the first blocking call. */
+  constructor(options?: SyncClientOptions) {
+    const { workerPath, logger, ...rest } = checkOptions('client', options, [...CLIENT_OPTIONS, 'workerPath']);
+    if (rest.auth !== undefined && rest.auth !== null && typeof rest.auth === 'object' && 'getHeaders' in rest.auth) {
+      throw new TypeError('the blocking client takes credentials as plain data (a string or { apiKey | iamToken | oauthToken }), not an AuthProvider');
+    }
+    if (workerPath !== undefined && typeof workerPath !== 'string') throw new TypeError(`workerPath must be a string, got ${typeName(workerPath)}`);
+    const config = resolveClientConfig({ ...rest, logger });
+    this.endpoint = config.endpoint;
+    this.#logger = config.logger;
+    this.#options = { ...rest, endpoint: config.endpoint, folderId: config.folderId ?? undefined };
+    this.#workerPath = resolveWorkerPath(workerPath);
+    const entry = bridges.get(this.#workerPath) ?? { bridge: new WorkerBridge(this.#workerPath), clients: 0 };
+    entry.clients += 1;
+    bridges.set(this.#workerPath, entry);
+    this.#bridgeEntry = entry;
+  }
+
+  /** The operation with this id; no request is made until you call one of its members. */
+  operation<T = unknown, M = unknown>(id: string, options?: SyncOperationOptions<T, M>): Operation<T, M> {
+    return this.#make(checkOperationId(id), operationKind(options), null);
+  }
+
+  /** The operation described by an Operation JSON: its status is known at once, without a request. */
+  fromOperation<T = unknown, M = unknown>(wire: object, options?: SyncOperationOptions<T, M>): Operation<T, M> {
+    const { id, kind, status } = kindFromOperationJson(wire, options);
+    return this.#make(id, kind, status);
+  }
+
+  /** Frees the client's sockets; the last open client also ends the worker thread. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    const entry = this.#bridgeEntry;
+    entry.clients -= 1;
+    entry.bridge.close(this.#client, entry.clients === 0);
+    if (entry.clients === 0 && bridges.get(this.#workerPath) === entry) bridges.delete(this.#workerPath);
+  }
+
+  /** `OperationsClient<https://...>`: never the credentials. */
+  toString(): string {
+    return `OperationsClient<${this.endpoint}>`;
+  }
+
+  #bridge(): WorkerBridge {
+    if (this.#closed) throw new AIStudioError('this OperationsClient is closed');
+    return this.#bridgeEntry.bridge;
+  }
+
+  #make<T, M>(id: string, kind: ApiOperationKind<T, M>, initialStatus: OperationStatus<M> | null): Operation<T, M> {
+    const request = (op: 'get' | 'cancel', timeoutMs: number) =>
+      kind.decode(unwrap(this.#bridge().call({ type: 'call', client: this.#client, options: this.#options, op, id, timeoutMs }))).status;
+    return new Operation<T, M>({
+      id,
+      kind,
+      initialStatus,
+      logger: this.#logger,
+      fetch: (timeoutMs) => request('get', timeoutMs),
+      cancel: (timeoutMs) => request('cancel', timeoutMs),
+    });
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * The messages between the caller's thread and the SDK's worker. Plain data only: they are
+ * structured-cloned. A call that takes longer than one `waitMs` slice answers `pending` with a
+ * ticket; the caller asks again with `poll`, so that each blocking round trip stays short and a
+ * stuck worker is noticed.
+ */
+import type { ErrorData } from '../core/errors';
+import type { RetryOptions } from '../core/retry';
+import type { AuthData } from '../transport/config';
+
+/** A blocking client's options as they travel to the worker. */
+export interface WorkerClientOptions {
+  auth?: AuthData;
+  folderId?: string;
+  endpoint?: string;
+  allowInsecureHttp?: boolean;
+  retry?: RetryOptions | false;
+  headers?: Record<string, string>;
+}
+
+export type WorkerRequest =
+  | { type: 'call'; client: number; options: WorkerClientOptions; op: 'get' | 'cancel'; id: string; timeoutMs: number; waitMs: number }
+  | { type: 'poll'; ticket: number; waitMs: number }
+  | { type: 'abandon'; ticket: number }
+  | { type: 'close'; client: number; exit: boolean };
+
+export type WorkerReply =
+  | { state: 'done'; wire: unknown }
+  | { state: 'failed'; error: ErrorData }
+  | { state: 'pending'; ticket: number }
+  | { state: 'closed' };
+
+/** Set in the SDK's own worker, so that a blocking call made from inside it is refused. */
+export const IN_WORKER = Symbol.for('yc-operation.sync-worker');

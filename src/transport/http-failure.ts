@@ -1,0 +1,137 @@
+/**
+ * Reads one failed attempt: an HTTP answer with an error status, an unreadable body, or no
+ * answer at all. Gives the retry decision's view of it ({@link AttemptFailure}) and the
+ * {@link ApiError} to raise if it is not retried.
+ */
+import { ApiError, type ApiErrorFields } from '../core/errors';
+import { parseRetryAfterMs, type AttemptFailure } from '../core/retry';
+import { grpcCodeOfHttp } from './grpc-codes';
+
+/** What is known of the call when an attempt fails. */
+export interface AttemptContext {
+  endpoint: string;
+  clientRequestId: string;
+  attempts: number;
+  authProvider: string;
+}
+
+/** A failed attempt: how to retry it and what to raise. */
+export interface Failure extends AttemptFailure {
+  error: ApiError;
+}
+
+type Headers = Record<string, unknown>;
+
+function header(headers: Headers, name: string): string | null {
+  const value = headers[name];
+  return typeof value === 'string' && value !== '' ? value : null;
+}
+
+/** A failure from an HTTP answer with status >= 300. */
+export function failureOfResponse(status: number, headers: Headers, body: string, ctx: AttemptContext, nowMs: number): Failure {
+  const rpc = parseRpcStatus(body);
+  const requestInfo = rpc?.details.find(isRequestInfo);
+  const fields: ApiErrorFields = {
+    grpcCode: rpc?.code || grpcCodeOfHttp(status),
+    httpStatus: status,
+    message: rpc?.message || describeBody(status, headers, body),
+    details: rpc?.details ?? [],
+    requestId: header(headers, 'x-request-id') ?? (requestInfo ? String(requestInfo.requestId) : null),
+    serverTraceId: header(headers, 'x-server-trace-id'),
+    clientRequestId: ctx.clientRequestId,
+    endpoint: ctx.endpoint,
+    attempts: ctx.attempts,
+    authProvider: ctx.authProvider,
+  };
+  return {
+    httpStatus: status,
+    networkCode: null,
+    retryAfterMs: parseRetryAfterMs(header(headers, 'retry-after'), nowMs),
+    error: new ApiError(fields),
+  };
+}
+
+/** A failure with no HTTP answer: the connection failed or broke. */
+export function failureOfNetwork(cause: unknown, ctx: AttemptContext): Failure {
+  const code = (cause as { code?: unknown })?.code;
+  const networkCode = typeof code === 'string' ? code : null;
+  return {
+    httpStatus: null,
+    networkCode,
+    retryAfterMs: null,
+    error: new ApiError(
+      { ...noAnswer(ctx), grpcCode: 14, message: `network error: ${networkCode ?? (cause as Error)?.message ?? 'unknown'}` },
+      { cause },
+    ),
+  };
+}
+
+/** The error of a call that ran out of its deadline (gRPC DEADLINE_EXCEEDED, no HTTP status). */
+export function deadlineError(timeoutMs: number, ctx: AttemptContext, cause?: unknown): ApiError {
+  return new ApiError(
+    { ...noAnswer(ctx), grpcCode: 4, message: `no answer within the call's timeout of ${timeoutMs / 1000} s` },
+    cause === undefined ? undefined : { cause },
+  );
+}
+
+/** The error of a 200 answer whose body is not JSON. */
+export function malformedBodyError(status: number, headers: Headers, body: string, ctx: AttemptContext, cause: unknown): ApiError {
+  return new ApiError(
+    {
+      ...noAnswer(ctx),
+      grpcCode: 2,
+      httpStatus: status,
+      message: `the response body is not JSON: ${snippet(body)}`,
+      requestId: header(headers, 'x-request-id'),
+      serverTraceId: header(headers, 'x-server-trace-id'),
+    },
+    { cause },
+  );
+}
+
+function noAnswer(ctx: AttemptContext): ApiErrorFields {
+  return {
+    grpcCode: 2, httpStatus: null, message: '', details: [], requestId: null, serverTraceId: null,
+    clientRequestId: ctx.clientRequestId, endpoint: ctx.endpoint, attempts: ctx.attempts, authProvider: ctx.authProvider,
+  };
+}
+
+interface RpcStatus {
+  code: number;
+  message: string;
+  details: unknown[];
+}
+
+/** The google.rpc.Status in an error body, when it is one. */
+function parseRpcStatus(body: string): RpcStatus | null {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    return null;
+  }
+  if (json === null || typeof json !== 'object') return null;
+  const { code, message, details } = json as Record<string, unknown>;
+  return {
+    code: typeof code === 'number' ? code : 0,
+    message: typeof message === 'string' ? message : '',
+    details: Array.isArray(details) ? details : [],
+  };
+}
+
+function isRequestInfo(detail: unknown): detail is { requestId: unknown } {
+  return typeof detail === 'object' && detail !== null && String((detail as Record<string, unknown>)['@type']).endsWith('google.rpc.RequestInfo');
+}
+
+/** A short message for an error body that is not a google.rpc.Status (an HTML gateway page, say). */
+function describeBody(status: number, headers: Headers, body: string): string {
+  const type = header(headers, 'content-type') ?? 'no content type';
+  const text = snippet(body);
+  return `HTTP ${status} (${type})${text ? `: ${text}` : ''}`;
+}
+
+/** The first 200 characters of a body's text, tags stripped and white space folded. */
+function snippet(body: string): string {
+  const text = body.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+  return text.length > 200 ? `${text.slice(0, 200)}...` : text;
+}

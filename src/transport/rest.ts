@@ -1,0 +1,150 @@
+/**
+ * The Operation API over REST, with axios: `GET /operations/{id}` and
+ * `GET /operations/{id}:cancel`. One logical call = attempts under the retry policy within one
+ * deadline; each attempt carries the headers of wire.md. A reset on a reused keep-alive socket is
+ * sent again at once on a fresh socket (the server closed it while it sat idle in the pool).
+ */
+import http from 'node:http';
+import https from 'node:https';
+import { randomUUID } from 'node:crypto';
+import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import { version } from '../../package.json';
+import { ApiError } from '../core/errors';
+import type { RetryPolicy } from '../core/retry';
+import type { AuthProvider, CallOptions, Logger, OperationTransport } from '../core/transport';
+import { deadlineError, failureOfNetwork, failureOfResponse, malformedBodyError, type AttemptContext } from './http-failure';
+import { retrying, type AttemptOutcome } from './retrying';
+
+export interface RestTransportOptions {
+  /** The base URL, checked (no trailing slash). */
+  endpoint: string;
+  auth: AuthProvider;
+  folderId: string | null;
+  /** Extra headers sent with every request. */
+  headers: Record<string, string>;
+  retry: RetryPolicy;
+  logger: Logger;
+}
+
+/** The User-Agent this SDK sends. */
+export const USER_AGENT = `yc-operation/${version} (node ${process.version})`;
+
+type Agents = { httpAgent: http.Agent; httpsAgent: https.Agent };
+
+/** Network errors that mean "the pooled socket was already closed": send again on a fresh one. */
+const STALE_SOCKET = new Set(['ECONNRESET', 'EPIPE']);
+
+export class RestTransport implements OperationTransport {
+  readonly endpoint: string;
+  readonly #options: RestTransportOptions;
+  readonly #axios: AxiosInstance;
+  readonly #pooled: Agents = { httpAgent: new http.Agent({ keepAlive: true }), httpsAgent: new https.Agent({ keepAlive: true }) };
+  readonly #fresh: Agents = { httpAgent: new http.Agent({ keepAlive: false }), httpsAgent: new https.Agent({ keepAlive: false }) };
+
+  constructor(options: RestTransportOptions) {
+    this.endpoint = options.endpoint;
+    this.#options = options;
+    this.#axios = axios.create({
+      baseURL: options.endpoint,
+      adapter: 'http',
+      maxRedirects: 0, // never carry the Authorization header to another host
+      responseType: 'text',
+      transformRequest: [],
+      transformResponse: [],
+      validateStatus: null,
+    });
+  }
+
+  getOperation(id: string, options: CallOptions): Promise<unknown> {
+    return this.#call(`/operations/${encodeURIComponent(id)}`, options);
+  }
+
+  cancelOperation(id: string, options: CallOptions): Promise<unknown> {
+    return this.#call(`/operations/${encodeURIComponent(id)}:cancel`, options);
+  }
+
+  close(): void {
+    for (const agents of [this.#pooled, this.#fresh]) {
+      agents.httpAgent.destroy();
+      agents.httpsAgent.destroy();
+    }
+  }
+
+  /** `RestTransport<https://...>`: no credentials, no headers. */
+  toString(): string {
+    return `RestTransport<${this.endpoint}>`;
+  }
+
+  async #call(path: string, { timeoutMs, signal }: CallOptions): Promise<unknown> {
+    signal?.throwIfAborted();
+    const controller = new AbortController();
+    const onAbort = () => controller.abort(signal!.reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    const idempotencyKey = randomUUID();
+    const endpoint = this.endpoint + path;
+    let sent = 0;
+    let ctx: AttemptContext = { endpoint, clientRequestId: '', attempts: 0, authProvider: this.#options.auth.name };
+    const send = async (retryAttempt: number, agents: Agents): Promise<AxiosResponse<string>> => {
+      ctx = { ...ctx, clientRequestId: randomUUID(), attempts: ++sent };
+      const headers: Record<string, string> = {
+        ...this.#options.headers,
+        ...(await this.#options.auth.getHeaders(controller.signal)),
+        'user-agent': USER_AGENT,
+        'x-client-request-id': ctx.clientRequestId,
+        'idempotency-key': idempotencyKey,
+      };
+      if (this.#options.folderId !== null) headers['x-folder-id'] = this.#options.folderId;
+      if (retryAttempt > 0) headers['x-retry-attempt'] = String(retryAttempt);
+      this.#options.logger.debug(`GET ${endpoint} (attempt ${sent})`);
+      return this.#axios.get<string>(path, { headers, signal: controller.signal, ...agents });
+    };
+    const attempt = async (): Promise<AttemptOutcome<unknown>> => {
+      let response: AxiosResponse<string>;
+      try {
+        response = await send(sent, this.#pooled);
+      } catch (error) {
+        if (controller.signal.aborted || !STALE_SOCKET.has((error as { code?: string }).code ?? '')) throw error;
+        this.#options.logger.debug(`GET ${endpoint}: ${(error as { code?: string }).code} on a pooled socket, sending again on a fresh one`);
+        response = await send(sent, this.#fresh);
+      }
+      return readResponse(response, ctx);
+    };
+    try {
+      return await retrying({
+        policy: this.#options.retry,
+        deadlineMs: Date.now() + timeoutMs,
+        signal: controller.signal,
+        nowMs: Date.now,
+        random: Math.random,
+        attempt: () => attempt().catch((error: unknown) => {
+          if (controller.signal.aborted || error instanceof ApiError) throw error;
+          return { ok: false, failure: failureOfNetwork(error, ctx) } as const;
+        }),
+        onRetry: (n, delayMs, failure) =>
+          this.#options.logger.debug(`GET ${endpoint}: attempt ${n} failed (${failure.error.rawMessage}), retrying in ${Math.round(delayMs)} ms`),
+      });
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason;
+      if (controller.signal.aborted) throw deadlineError(timeoutMs, ctx, error);
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+}
+
+/** A 2xx answer's JSON, or the failure of any other answer (a 2xx that is not JSON is not retried). */
+function readResponse(response: AxiosResponse<string>, ctx: AttemptContext): AttemptOutcome<unknown> {
+  const headers = response.headers as Record<string, unknown>;
+  const body = response.data ?? '';
+  if (response.status >= 200 && response.status < 300) {
+    try {
+      return { ok: true, value: JSON.parse(body) };
+    } catch (cause) {
+      throw malformedBodyError(response.status, headers, body, ctx, cause);
+    }
+  }
+  return { ok: false, failure: failureOfResponse(response.status, headers, body, ctx, Date.now()) };
+}

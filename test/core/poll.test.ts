@@ -1,0 +1,131 @@
+import { describe, expect, test } from 'vitest';
+import { ApiError, OperationTimeoutError } from '../../src/core/errors';
+import { planWait, waitLoop, type WaitEffect } from '../../src/core/poll';
+import { backoff } from '../../src/core/poll-policy';
+import { OperationStatus, type BaseOperationStatus } from '../../src/core/status';
+
+const running = new OperationStatus({ done: false, error: null, response: null, metadata: null });
+const success = new OperationStatus({ done: true, error: null, response: { ok: 1 }, metadata: null });
+const silent = { debug() {}, info() {}, warn() {}, error() {} };
+
+/**
+ * Runs the loop on a fake clock: each fetch takes `fetchMs` and answers the next scripted
+ * status (or throws it, when it is an Error); each sleep advances the clock. Returns the trace.
+ */
+function run(
+  script: Array<BaseOperationStatus | Error>,
+  options: Parameters<typeof planWait>[0],
+  { fetchMs = 0, defaultPollTimeout = 3600, trace = [] as string[] } = {},
+) {
+  let now = 1_000_000;
+  let last: BaseOperationStatus | null = null;
+  const loop = waitLoop({
+    operationId: 'op1', plan: planWait(options, defaultPollTimeout), nowMs: () => now, random: () => 0.5,
+    lastKnownStatus: () => last, logger: silent,
+  });
+  let input: { value?: unknown; error?: unknown } = {};
+  for (;;) {
+    const next = 'error' in input ? loop.throw(input.error) : loop.next(input.value);
+    if (next.done) return { trace, result: next.value, elapsedMs: now - 1_000_000 };
+    const effect = next.value as WaitEffect<BaseOperationStatus>;
+    input = {};
+    if (effect.type === 'sleep') {
+      trace.push(`sleep ${effect.ms}`);
+      now += effect.ms;
+    } else if (effect.type === 'progress') {
+      trace.push('progress');
+    } else {
+      trace.push(`fetch ${effect.timeoutMs}`);
+      const answer = script.shift() ?? running;
+      const took = Math.min(fetchMs, effect.timeoutMs);
+      now += took;
+      if (answer instanceof Error) input = { error: answer };
+      else if (took < fetchMs) input = { error: new ApiError({ grpcCode: 4, httpStatus: null, message: 'timeout', details: [], requestId: null, serverTraceId: null, clientRequestId: null, endpoint: 'x', attempts: 1, authProvider: null }) };
+      else {
+        last = answer;
+        input = { value: answer };
+      }
+    }
+  }
+}
+
+describe('waitLoop decides as the reference wait does', () => {
+  test('the first poll is immediate, then sleep the interval between polls', () => {
+    const { trace, result } = run([running, running, success], { pollInterval: 2 });
+    expect(trace).toEqual(['fetch 60000', 'progress', 'sleep 2000', 'fetch 60000', 'progress', 'sleep 2000', 'fetch 60000', 'progress']);
+    expect(result).toBe(success);
+  });
+
+  test('it polls once even when the last known status is already final', () => {
+    const { trace } = run([success], {});
+    expect(trace).toEqual(['fetch 60000', 'progress']);
+  });
+
+  test.each([[undefined], [0], [null]])('pollInterval %s falls back to 10 s', (pollInterval) => {
+    const { trace } = run([running, success], { pollInterval: pollInterval as number });
+    expect(trace).toContain('sleep 10000');
+  });
+
+  test.each([[undefined], [0]])('pollTimeout %s falls back to the operation default, then 3600 s', (pollTimeout) => {
+    expect(planWait({ pollTimeout }, 120).pollTimeoutS).toBe(120);
+    expect(planWait({ pollTimeout }, 3600).pollTimeoutS).toBe(3600);
+  });
+
+  test('pollTimeout bounds the whole wait and the error carries the last status', () => {
+    let caught: unknown;
+    try {
+      run([running, running, running, running], { pollTimeout: 5, pollInterval: 2 });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(OperationTimeoutError);
+    const error = caught as OperationTimeoutError;
+    expect(error.pollTimeout).toBe(5);
+    expect(error.lastStatus).toBe(running);
+    expect(error.message).toBe('Operation op1 did not finish within its poll timeout of 5 s (last status: OperationStatus<running>)');
+  });
+
+  test('the last sleep is cut to the time left, and no poll is made after the deadline', () => {
+    const trace: string[] = [];
+    expect(() => run([running, running, running, running], { pollTimeout: 5, pollInterval: 2 }, { trace })).toThrow(OperationTimeoutError);
+    expect(trace.filter((t) => t !== 'progress')).toEqual(['fetch 5000', 'sleep 2000', 'fetch 3000', 'sleep 2000', 'fetch 1000', 'sleep 1000']);
+  });
+
+  test('each request timeout is clipped to the time left, and a clipped request that runs out is the wait timing out', () => {
+    let caught: unknown;
+    try {
+      run([running, running], { pollTimeout: 5, pollInterval: 1, timeout: 60 }, { fetchMs: 3000 });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(OperationTimeoutError);
+    expect((caught as Error).cause).toBeInstanceOf(ApiError);
+  });
+
+  test('a request that runs out of its own (unclipped) timeout is not a wait timeout', () => {
+    expect(() => run([running], { pollTimeout: 100, timeout: 1 }, { fetchMs: 5000 })).toThrow(ApiError);
+  });
+
+  test('a failed request ends the wait with its error', () => {
+    const boom = new Error('boom');
+    expect(() => run([running, boom], { pollInterval: 1 })).toThrow(boom);
+  });
+
+  test('a backoff policy grows the sleeps and caps them', () => {
+    const { trace } = run([running, running, running, running, success], { pollInterval: backoff({ initial: 1, multiplier: 2, max: 3, jitter: 0 }) });
+    expect(trace.filter((t) => t.startsWith('sleep'))).toEqual(['sleep 1000', 'sleep 2000', 'sleep 3000', 'sleep 3000']);
+  });
+
+  test.each([
+    [{ timeout: -1 }, RangeError, /timeout must be a positive, finite number of seconds, got -1/],
+    [{ timeout: Number.NaN }, RangeError, /timeout/],
+    [{ timeout: Number.POSITIVE_INFINITY }, RangeError, /timeout/],
+    [{ timeout: 0 }, RangeError, /timeout/],
+    [{ pollTimeout: -5 }, RangeError, /pollTimeout/],
+    [{ pollInterval: Number.NaN }, RangeError, /pollInterval/],
+    [{ pollInterval: '5' }, TypeError, /pollInterval must be a number of seconds, got a string/],
+  ])('planWait(%o) refuses the value by name', (options, type, message) => {
+    expect(() => planWait(options as never, 3600)).toThrow(type);
+    expect(() => planWait(options as never, 3600)).toThrow(message);
+  });
+});

@@ -1,0 +1,35 @@
+import { defineConfig } from 'tsup';
+
+/**
+ * Two builds:
+ * - the library entries (ESM + CJS + types), imported by users;
+ * - the programs (worker threads, CLI, demo), ESM only. Workers bundle the SDK code they run;
+ *   the CLI and demo import the library by its package name, like any user.
+ * synckit stays external everywhere: bundling it breaks its worker bootstrap.
+ */
+export default defineConfig([
+  {
+    entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts' },
+    format: ['esm', 'cjs'],
+    dts: true,
+    shims: true,
+    sourcemap: true,
+    target: 'node20',
+    platform: 'node',
+    external: ['synckit', 'axios'],
+  },
+  {
+    entry: {
+      'sync/worker': 'src/sync/worker.ts',
+      'testing/emulator-worker': 'src/testing/emulator-worker.ts',
+      'cli/main': 'src/cli/main.ts',
+      'demo/main': 'src/demo/main.ts',
+    },
+    format: ['esm'],
+    shims: true,
+    sourcemap: true,
+    target: 'node20',
+    platform: 'node',
+    external: ['synckit', 'axios', 'yc-operation', 'yc-operation/testing'],
+  },
+]);

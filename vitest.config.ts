@@ -1,0 +1,27 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const dist = (file: string) => fileURLToPath(new URL(`./dist/${file}`, import.meta.url));
+
+/**
+ * End-to-end tests import the package by its name, resolved to the build (`dist`), the way users
+ * import it; the global setup builds it first, since worker threads need prebuilt JavaScript.
+ * Unit tests of `src/core` import the sources directly.
+ */
+export default defineConfig({
+  resolve: {
+    alias: [
+      { find: /^yc-operation\/testing$/, replacement: dist('testing/index.js') },
+      { find: /^yc-operation$/, replacement: dist('index.js') },
+    ],
+  },
+  test: {
+    include: ['test/**/*.test.ts'],
+    globalSetup: ['test/global-setup.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    // No test may reach a real cloud address: the metadata-service probe of the credential
+    // chain goes to a closed loopback port instead of the link-local address.
+    env: { YC_METADATA_ADDR: '127.0.0.1:9' },
+  },
+});
