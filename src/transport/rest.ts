@@ -12,7 +12,7 @@ import { version } from '../../package.json';
 import { ApiError } from '../core/errors';
 import type { RetryPolicy } from '../core/retry';
 import type { AuthProvider, CallOptions, Logger, OperationTransport } from '../core/transport';
-import { deadlineError, failureOfNetwork, failureOfResponse, malformedBodyError, type AttemptContext } from './http-failure';
+import { deadlineError, failureOfNetwork, failureOfResponse, malformedBodyError, type AttemptContext, type Failure } from './http-failure';
 import { retrying, type AttemptOutcome } from './retrying';
 
 export interface RestTransportOptions {
@@ -84,6 +84,7 @@ export class RestTransport implements OperationTransport {
     const idempotencyKey = randomUUID();
     const endpoint = this.endpoint + path;
     let sent = 0;
+    let lastFailure = null as Failure | null;
     let ctx: AttemptContext = { endpoint, clientRequestId: '', attempts: 0, authProvider: this.#options.auth.name };
     const send = async (retryAttempt: number, agents: Agents): Promise<AxiosResponse<string>> => {
       ctx = { ...ctx, clientRequestId: randomUUID(), attempts: ++sent };
@@ -121,12 +122,14 @@ export class RestTransport implements OperationTransport {
           if (controller.signal.aborted || error instanceof ApiError) throw error;
           return { ok: false, failure: failureOfNetwork(error, ctx) } as const;
         }),
-        onRetry: (n, delayMs, failure) =>
-          this.#options.logger.debug(`GET ${endpoint}: attempt ${n} failed (${failure.error.rawMessage}), retrying in ${Math.round(delayMs)} ms`),
+        onRetry: (n, delayMs, failure) => {
+          lastFailure = failure;
+          this.#options.logger.debug(`GET ${endpoint}: attempt ${n} failed (${failure.error.rawMessage}), retrying in ${Math.round(delayMs)} ms`);
+        },
       });
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
-      if (controller.signal.aborted) throw deadlineError(timeoutMs, ctx, error);
+      if (controller.signal.aborted) throw deadlineError(timeoutMs, ctx, lastFailure?.error ?? error);
       throw error;
     } finally {
       clearTimeout(timer);

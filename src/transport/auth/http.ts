@@ -1,0 +1,114 @@
+/**
+ * One HTTP request for a token (the IAM exchange, the metadata service), over axios: bounded by a
+ * timeout, stoppable by a signal, no redirects followed, every failure an `ApiError` free of secrets.
+ */
+import axios, { isAxiosError, type AxiosResponse } from 'axios';
+import { grpcCodeOfHttp } from '../grpc-codes';
+import { credentialError } from './errors';
+import { redact } from './secret';
+import type { IssuedToken } from './token-cache';
+
+/** Status bodies are read as text and parsed here, so that a secret can be cut out first. */
+const client = axios.create({ maxRedirects: 0, responseType: 'text', validateStatus: () => true });
+
+/** gRPC DEADLINE_EXCEEDED and UNAVAILABLE, for a request that got no answer. */
+const DEADLINE_EXCEEDED = 4;
+const UNAVAILABLE = 14;
+
+/** One token request. */
+export interface TokenRequest {
+  /** What the request does, starting a sentence: `Exchanging the OAuth token for an IAM token`. */
+  action: string;
+  /** The provider's name, for `ApiError.authProvider`. */
+  authProvider: string;
+  method: 'GET' | 'POST';
+  url: string;
+  headers: Record<string, string>;
+  /** A JSON body. */
+  body?: Record<string, string>;
+  /** Bounds the whole request, in milliseconds. */
+  timeoutMs: number;
+  /** `false` connects directly even when `HTTP_PROXY` is set (the metadata service is on the VM's own link). */
+  viaProxy: boolean;
+  /** A secret this request sends, cut out of whatever the server answers before it reaches an error. */
+  sentSecret?: string;
+}
+
+/**
+ * Sends `request` and gives the token `read` finds in the JSON answer. Rejects with `signal.reason`
+ * when `signal` aborts, otherwise with an `ApiError`: no answer (gRPC 4 on timeout, else 14), a
+ * non-2xx status (the body's google.rpc.Status code and message, else the status's code), or a
+ * 2xx answer in which `read` finds no token (gRPC 16).
+ */
+export async function requestToken(
+  request: TokenRequest,
+  read: (body: Record<string, unknown>) => IssuedToken | null,
+  signal?: AbortSignal,
+): Promise<IssuedToken> {
+  signal?.throwIfAborted();
+  let response: AxiosResponse<string>;
+  try {
+    response = await client.request<string>({
+      method: request.method,
+      url: request.url,
+      headers: request.headers,
+      data: request.body,
+      timeout: request.timeoutMs,
+      signal,
+      ...(request.viaProxy ? {} : { proxy: false as const }),
+    });
+  } catch (error) {
+    if (signal?.aborted) throw signal.reason;
+    if (!isAxiosError(error)) throw error;
+    const timedOut = error.code === 'ECONNABORTED' || error.code === 'ETIMEDOUT';
+    throw credentialError({
+      message: `${request.action} failed: ${timedOut ? `no answer within ${request.timeoutMs / 1000} s` : error.message}`,
+      grpcCode: timedOut ? DEADLINE_EXCEEDED : UNAVAILABLE,
+      endpoint: request.url,
+      authProvider: request.authProvider,
+    });
+  }
+
+  const status = response.status;
+  const body = parseObject(redact(response.data, request.sentSecret));
+  const context = {
+    httpStatus: status,
+    endpoint: request.url,
+    authProvider: request.authProvider,
+    requestId: headerOf(response, 'x-request-id'),
+    serverTraceId: headerOf(response, 'x-server-trace-id'),
+  };
+  if (status < 200 || status > 299) {
+    const rpc = body ?? {};
+    const serverMessage = typeof rpc.message === 'string' && rpc.message ? `: ${rpc.message}` : '';
+    throw credentialError({
+      ...context,
+      message: `${request.action} failed with HTTP ${status}${serverMessage}`,
+      grpcCode: isGrpcCode(rpc.code) ? rpc.code : grpcCodeOfHttp(status),
+      details: Array.isArray(rpc.details) ? rpc.details : [],
+    });
+  }
+  const issued = body && read(body);
+  if (!issued) {
+    throw credentialError({ ...context, message: `${request.action} failed: HTTP ${status} with no token in the answer` });
+  }
+  return issued;
+}
+
+function parseObject(text: string): Record<string, unknown> | null {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+function isGrpcCode(value: unknown): value is number {
+  return Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 16;
+}
+
+function headerOf(response: AxiosResponse, name: string): string | null {
+  const value: unknown = response.headers[name];
+  return typeof value === 'string' && value ? value : null;
+}

@@ -1,0 +1,59 @@
+/**
+ * One run of an async task, shared by every caller that asks while it runs: concurrent first
+ * calls of the chain share one resolution, concurrent token refreshes share one request.
+ */
+
+interface Run<T> {
+  readonly promise: Promise<T>;
+  readonly controller: AbortController;
+  /** Callers still waiting; when the last one leaves through its signal, the run is aborted. */
+  callers: number;
+}
+
+/**
+ * Runs `task` at most once at a time. A caller that asks while a run is in flight joins it.
+ * Each caller may leave early through its own `signal` (it then rejects with that signal's
+ * reason); the run itself is aborted only when every caller has left. A settled run, fulfilled
+ * or rejected, is forgotten: the next caller starts a new one, so a failure is not cached.
+ */
+export class SharedFlight<T> {
+  readonly #task: (signal: AbortSignal) => Promise<T>;
+  #run: Run<T> | null = null;
+
+  constructor(task: (signal: AbortSignal) => Promise<T>) {
+    this.#task = task;
+  }
+
+  /** Joins the run in flight, or starts one. Rejects with `signal.reason` when `signal` aborts. */
+  async run(signal?: AbortSignal): Promise<T> {
+    signal?.throwIfAborted();
+    const live = this.#run && !this.#run.controller.signal.aborted ? this.#run : this.#start();
+    return join(live, signal);
+  }
+
+  #start(): Run<T> {
+    const controller = new AbortController();
+    const promise = this.#task(controller.signal).finally(() => {
+      if (this.#run === run) this.#run = null;
+    });
+    // A run that every caller left rejects with nobody listening: not an unhandled rejection.
+    promise.catch(() => undefined);
+    const run: Run<T> = { promise, controller, callers: 0 };
+    this.#run = run;
+    return run;
+  }
+}
+
+function join<T>(run: Run<T>, signal: AbortSignal | undefined): Promise<T> {
+  run.callers += 1;
+  if (!signal) return run.promise;
+  return new Promise<T>((resolve, reject) => {
+    const leave = () => {
+      run.callers -= 1;
+      if (run.callers === 0) run.controller.abort(signal.reason);
+      reject(signal.reason);
+    };
+    signal.addEventListener('abort', leave, { once: true });
+    run.promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', leave));
+  });
+}
