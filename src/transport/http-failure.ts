@@ -5,7 +5,7 @@
  */
 import { ApiError, type ApiErrorFields } from '../core/errors';
 import { parseRetryAfterMs, type AttemptFailure } from '../core/retry';
-import { grpcCodeOfHttp } from './grpc-codes';
+import { grpcCodeOf } from '../core/grpc-codes';
 
 /** What is known of the call when an attempt fails. */
 export interface AttemptContext {
@@ -32,7 +32,7 @@ export function failureOfResponse(status: number, headers: Headers, body: string
   const rpc = parseRpcStatus(body);
   const requestInfo = rpc?.details.find(isRequestInfo);
   const fields: ApiErrorFields = {
-    grpcCode: rpc?.code || grpcCodeOfHttp(status),
+    grpcCode: rpc?.code || grpcCodeOf(status),
     httpStatus: status,
     message: rpc?.message || describeBody(status, headers, body),
     details: rpc?.details ?? [],

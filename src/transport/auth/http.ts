@@ -3,7 +3,7 @@
  * timeout, stoppable by a signal, no redirects followed, every failure an `ApiError` free of secrets.
  */
 import axios, { isAxiosError, type AxiosResponse } from 'axios';
-import { grpcCodeOfHttp } from '../grpc-codes';
+import { grpcCodeOf } from '../../core/grpc-codes';
 import { credentialError } from './errors';
 import { redact } from './secret';
 import type { IssuedToken } from './token-cache';
@@ -84,7 +84,7 @@ export async function requestToken(
     throw credentialError({
       ...context,
       message: `${request.action} failed with HTTP ${status}${serverMessage}`,
-      grpcCode: isGrpcCode(rpc.code) ? rpc.code : grpcCodeOfHttp(status),
+      grpcCode: isGrpcCode(rpc.code) ? rpc.code : grpcCodeOf(status),
       details: Array.isArray(rpc.details) ? rpc.details : [],
     });
   }

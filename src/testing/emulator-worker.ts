@@ -1,0 +1,39 @@
+/**
+ * The emulator's worker thread: it runs the HTTP server off the caller's thread, so that the
+ * server keeps answering while the caller blocks in `Atomics.wait`, and carries out the
+ * commands of its `Emulator` handle.
+ */
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import type { Command, CommandMessage, CommandResults, WorkerConfig, WorkerMessage } from './protocol';
+import { EmulatorServer } from './server';
+
+const config = workerData as WorkerConfig;
+const parent = parentPort as MessagePort;
+const server = new EmulatorServer(config);
+
+const COMMANDS: { [K in Command['kind']]: (command: Extract<Command, { kind: K }>) => CommandResults[K] | Promise<CommandResults[K]> } = {
+  create: ({ script }) => server.operations.create(script, Date.now()).id,
+  requests: () => server.log.entries(),
+  clearRequests: () => server.log.clear(),
+  dropIdleConnections: () => server.dropIdleConnections(),
+  restart: () => server.restart(),
+  close: () => server.close(),
+};
+
+function post(message: WorkerMessage): void {
+  parent.postMessage(message);
+}
+
+parent.on('message', ({ id, command }: CommandMessage) => {
+  const run = COMMANDS[command.kind] as (command: Command) => unknown;
+  Promise.resolve()
+    .then(() => run(command))
+    .then(
+      (value) => post({ kind: 'reply', id, ok: true, value }),
+      (error: Error) => post({ kind: 'reply', id, ok: false, error }),
+    );
+});
+
+// A failure to listen (a port in use, say) is thrown in the worker, and reaches the handle as
+// the worker's 'error' event.
+void server.listen(config.port).then((port) => post({ kind: 'ready', port }));

@@ -1,0 +1,143 @@
+/**
+ * `yc-operation/testing`: an emulator of Yandex Cloud's Operation API for tests, demos and
+ * benchmarks. It is a real HTTP server on 127.0.0.1 that runs in a worker thread, so it keeps
+ * answering while the caller's thread is blocked in a blocking-flavour call.
+ */
+import { once } from 'node:events';
+import { Worker } from 'node:worker_threads';
+import type { Command, CommandKind, CommandMessage, CommandResults, WorkerConfig, WorkerMessage } from './protocol';
+import type { EmulatorOptions, OperationScript, RecordedRequest } from './script';
+import { validateOptions, validateScript } from './validate';
+
+export { DONE_AFTER_HEADER } from './completion';
+export { GrpcCode, grpcCodeOf, httpStatusOf } from '../core/grpc-codes';
+export type { EmulatorOptions, Fault, OperationScript, RecordedRequest, RpcStatus } from './script';
+
+const DEFAULT_REQUEST_LOG_LIMIT = 10_000;
+
+/**
+ * A running emulator. It keeps the process alive until {@link Emulator.close} is called, like a
+ * listening `net.Server`.
+ *
+ * Routes (wire.md): `GET /operations/{id}`, `GET|POST /operations/{id}:cancel`, and AI Studio's
+ * `POST /foundationModels/v1/completionAsync`, whose operation finishes after 1 s (or after the
+ * seconds in its `x-emulator-done-after` request header) with a completion that echoes the last
+ * user message.
+ */
+export interface Emulator {
+  /** The base URL to pass to a client as its endpoint: `http://127.0.0.1:<port>`. */
+  readonly url: string;
+  /** Creates an operation that lives as `script` says; resolves with its 20-character id. */
+  create(script?: OperationScript): Promise<string>;
+  /**
+   * Every request received, oldest first, including rejected and faulted ones. Only the latest
+   * `requestLogLimit` (default 10 000) are kept.
+   */
+  requests(): Promise<RecordedRequest[]>;
+  /** Empties the request log. */
+  clearRequests(): Promise<void>;
+  /**
+   * Closes the server's idle keep-alive sockets without telling the clients (no
+   * `Connection: close`), as a server or a load balancer does when a pooled socket sits idle.
+   */
+  dropIdleConnections(): Promise<void>;
+  /**
+   * Closes the listener and every socket, busy or idle, then listens again on the same port.
+   * Operations (and their scripts' progress) are kept; requests in flight are cut off.
+   */
+  restart(): Promise<void>;
+  /** Closes every socket and ends the worker thread. Idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts an emulator in a worker thread and resolves once it listens.
+ * @throws TypeError or RangeError when an option is invalid, naming it
+ */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  validateOptions(options);
+  const config: WorkerConfig = {
+    port: options.port ?? 0,
+    apiKey: options.apiKey,
+    iamToken: options.iamToken,
+    requestLogLimit: options.requestLogLimit ?? DEFAULT_REQUEST_LOG_LIMIT,
+  };
+  const worker = new Worker(new URL('./emulator-worker.js', import.meta.url), { workerData: config });
+  // The worker's first message says it listens; `once` rejects if it fails first (a port in use, say).
+  const [ready] = (await once(worker, 'message')) as [Extract<WorkerMessage, { kind: 'ready' }>];
+  return new EmulatorHandle(worker, ready.port);
+}
+
+/** An {@link Emulator} that forwards each call to its worker as a command and awaits the reply. */
+class EmulatorHandle implements Emulator {
+  readonly url: string;
+  private nextId = 0;
+  private readonly pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
+  /** Why commands are refused: the emulator was closed, or its worker died. */
+  private stopped: Error | null = null;
+  private closing: Promise<void> | null = null;
+
+  constructor(
+    private readonly worker: Worker,
+    port: number,
+  ) {
+    this.url = `http://127.0.0.1:${port}`;
+    worker.on('message', (message: WorkerMessage) => this.settle(message));
+    worker.on('error', (error) => this.fail(error));
+    worker.on('exit', (code) => this.fail(new Error(`The emulator's worker exited with code ${code}`)));
+  }
+
+  async create(script: OperationScript = {}): Promise<string> {
+    validateScript(script);
+    return this.call({ kind: 'create', script });
+  }
+
+  requests(): Promise<RecordedRequest[]> {
+    return this.call({ kind: 'requests' });
+  }
+
+  clearRequests(): Promise<void> {
+    return this.call({ kind: 'clearRequests' });
+  }
+
+  dropIdleConnections(): Promise<void> {
+    return this.call({ kind: 'dropIdleConnections' });
+  }
+
+  restart(): Promise<void> {
+    return this.call({ kind: 'restart' });
+  }
+
+  close(): Promise<void> {
+    if (this.closing === null) {
+      const serverClosed = this.call({ kind: 'close' }).catch(() => undefined);
+      this.stopped ??= new Error('The emulator is closed');
+      this.closing = serverClosed.then(() => this.worker.terminate()).then(() => undefined);
+    }
+    return this.closing;
+  }
+
+  private call<K extends CommandKind>(command: Extract<Command, { kind: K }>): Promise<CommandResults[K]> {
+    if (this.stopped !== null) return Promise.reject(this.stopped);
+    const id = this.nextId++;
+    return new Promise<CommandResults[K]>((resolve, reject) => {
+      this.worker.postMessage({ id, command } satisfies CommandMessage);
+      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+    });
+  }
+
+  private settle(message: WorkerMessage): void {
+    if (message.kind !== 'reply') return;
+    const call = this.pending.get(message.id);
+    this.pending.delete(message.id);
+    if (message.ok) call?.resolve(message.value);
+    else call?.reject(message.error);
+  }
+
+  /** The worker died: every command in flight fails, and so does every later one. */
+  private fail(reason: Error): void {
+    this.stopped ??= reason;
+    for (const call of this.pending.values()) call.reject(reason);
+    this.pending.clear();
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * The messages between an `Emulator` handle (the caller's thread) and its worker. Everything
+ * here crosses a worker boundary, so it is plain structured-clonable data.
+ */
+import type { ServerSettings } from './server';
+import type { OperationScript, RecordedRequest } from './script';
+
+/** The worker's `workerData`. */
+export interface WorkerConfig extends ServerSettings {
+  /** The port to listen on; 0 picks a free one. */
+  port: number;
+}
+
+/** What each command resolves with. */
+export interface CommandResults {
+  create: string;
+  requests: RecordedRequest[];
+  clearRequests: void;
+  dropIdleConnections: void;
+  restart: void;
+  close: void;
+}
+
+export type CommandKind = keyof CommandResults;
+
+/** The commands that take no argument. */
+type PlainCommandKind = Exclude<CommandKind, 'create'>;
+
+/** A command to the worker. */
+export type Command =
+  | { kind: 'create'; script: OperationScript }
+  | { [K in PlainCommandKind]: { kind: K } }[PlainCommandKind];
+
+/** A command as sent, with the id its reply will carry. */
+export interface CommandMessage {
+  id: number;
+  command: Command;
+}
+
+/** What the worker sends: first `ready` once it listens, then one `reply` per command. */
+export type WorkerMessage =
+  | { kind: 'ready'; port: number }
+  | { kind: 'reply'; id: number; ok: true; value: unknown }
+  | { kind: 'reply'; id: number; ok: false; error: Error };

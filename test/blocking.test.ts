@@ -1,0 +1,151 @@
+/**
+ * What only the blocking flavour has: the worker thread. It starts lazily, survives a crash or a
+ * stall of its own (the call fails clearly, the next one works), lets the process exit at once,
+ * and loads from both the ESM and the CJS build.
+ */
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { AIStudioError, OperationsClient, RunError, type OperationStatus } from 'yc-operation';
+import { startEmulator, type Emulator } from 'yc-operation/testing';
+import { runNode } from './helpers/child';
+
+const CRASHING_WORKER = fileURLToPath(new URL('./fixtures/crashing-worker.mjs', import.meta.url));
+
+let emu: Emulator;
+beforeAll(async () => {
+  emu = await startEmulator();
+});
+afterAll(() => emu.close());
+
+describe('the blocking flavour', () => {
+  test('onProgress runs on the caller thread and may itself call getStatus()', () => {
+    const client = new OperationsClient({ endpoint: emu.url, auth: null });
+    return emu.create({ donePolls: 4 }).then((id) => {
+      const op = client.operation(id);
+      const inner: string[] = [];
+      op.wait({
+        pollInterval: 0.01,
+        onProgress: (s: OperationStatus) => {
+          if (s.isRunning) inner.push(op.getStatus().statusName);
+        },
+      });
+      client.close();
+      expect(inner).toEqual(['running', 'success']);
+    });
+  });
+
+  test('a worker that dies mid-call fails that call clearly, and the next call works', async () => {
+    const client = new OperationsClient({ endpoint: emu.url, auth: null, workerPath: CRASHING_WORKER });
+    const id = await emu.create({});
+    expect(client.operation(id).getStatus().isSucceeded).toBe(true);
+    const error = (() => {
+      try {
+        client.operation('crash-me').getStatus();
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(AIStudioError);
+    expect((error as Error).message).toMatch(/^the blocking flavour's worker failed: /);
+    expect(client.operation(id).getStatus().isSucceeded).toBe(true);
+    client.close();
+  });
+
+  test('a worker that stalls fails that call within its bound, and the next call works', async () => {
+    const client = new OperationsClient({ endpoint: emu.url, auth: null, workerPath: CRASHING_WORKER });
+    const id = await emu.create({});
+    const started = Date.now();
+    expect(() => client.operation('stall-me').getStatus({ timeout: 1 })).toThrow(/worker failed: .*timed-out/);
+    expect(Date.now() - started).toBeLessThan(20_000); // bounded, never forever
+    expect(client.operation(id).getStatus().isSucceeded).toBe(true);
+    client.close();
+  }, 40_000);
+
+  test('errors come back as their classes with their fields', async () => {
+    const client = new OperationsClient({ endpoint: emu.url, auth: null, retry: false });
+    const failed = await emu.create({ error: { code: 9, message: 'precondition' } });
+    expect(() => client.operation(failed).wait({ pollInterval: 0.01 })).toThrow(RunError);
+    const missing = client.operation('d7qnotthere000000000');
+    const error = (() => {
+      try {
+        missing.getStatus();
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toMatchObject({ name: 'ApiError', grpcCode: 5, httpStatus: 404, attempts: 1 });
+    expect((error as { requestId: string }).requestId).toBeTruthy();
+    client.close();
+  });
+
+  test('a Promise-returning resultDecoder is refused with a clear error', async () => {
+    const client = new OperationsClient({ endpoint: emu.url, auth: null });
+    const id = await emu.create({});
+    const op = client.operation(id, { resultDecoder: (async () => 1) as never });
+    expect(() => op.wait({ pollInterval: 0.01 })).toThrow(/only a synchronous resultDecoder/);
+    client.close();
+  });
+
+  test('a closed client refuses calls, and a new one starts a fresh worker', async () => {
+    const id = await emu.create({});
+    const first = new OperationsClient({ endpoint: emu.url, auth: null });
+    first.operation(id).getStatus();
+    first.close();
+    expect(() => first.operation(id).getStatus()).toThrow(/closed/);
+    const second = new OperationsClient({ endpoint: emu.url, auth: null });
+    expect(second.operation(id).getStatus().isSucceeded).toBe(true);
+    second.close();
+  });
+
+  test('a client that cannot find its worker says how to fix it', () => {
+    expect(() => new OperationsClient({ workerPath: '/nonexistent/worker.js', auth: null })).toThrow(/ship dist\/sync\/worker.js/);
+  });
+});
+
+describe('the blocking flavour in a child process', () => {
+  const script = (loader: 'import' | 'require') => `
+    ${loader === 'import' ? "import { OperationsClient } from 'yc-operation';" : "const { OperationsClient } = require('yc-operation');"}
+    const client = new OperationsClient({ endpoint: process.env.EMU, auth: null });
+    const result = client.operation(process.env.OP).wait({ pollInterval: 0.05 });
+    console.log('RESULT ' + JSON.stringify(result));
+    console.log('LAST line');
+  `;
+
+  test.each(['import', 'require'] as const)('%s of the built package runs a blocking wait, and the process exits at once', async (loader) => {
+    const id = await emu.create({ donePolls: 2, response: { '@type': 'x', v: loader } });
+    const args = loader === 'import' ? ['--input-type=module', '-e', script(loader)] : ['-e', script(loader)];
+    const child = await runNode(args, { EMU: emu.url, OP: id });
+    expect(child.stderr).toBe('');
+    expect(child.stdout).toContain(`RESULT {"@type":"x","v":"${loader}"}`);
+    expect(child.code).toBe(0);
+    expect(child.afterLastLineMs).toBeLessThan(1000);
+  });
+
+  test('async-only users never start a worker', async () => {
+    const id = await emu.create({});
+    const child = await runNode(['--input-type=module', '-e', `
+      import wt from 'node:worker_threads';
+      import { syncBuiltinESMExports } from 'node:module';
+      let started = 0;
+      wt.Worker = class extends wt.Worker { constructor(...a) { super(...a); started++; } };
+      syncBuiltinESMExports();
+      const { AsyncOperationsClient, OperationsClient } = await import('yc-operation');
+      new OperationsClient({ endpoint: process.env.EMU, auth: null });
+      const client = new AsyncOperationsClient({ endpoint: process.env.EMU, auth: null });
+      await client.operation(process.env.OP).wait({ pollInterval: 0.05 });
+      client.close();
+      console.log('WORKERS ' + started);
+    `], { EMU: emu.url, OP: id });
+    expect(child.stdout.trim()).toBe('WORKERS 0');
+  });
+
+  test('a blocking call from inside the SDK worker is refused', async () => {
+    const child = await runNode(['--input-type=module', '-e', `
+      globalThis[Symbol.for('yc-operation.sync-worker')] = true;
+      const { OperationsClient } = await import('yc-operation');
+      try { new OperationsClient({ endpoint: process.env.EMU, auth: null }).operation('abc').getStatus(); }
+      catch (e) { console.log(e.message); }
+    `], { EMU: emu.url });
+    expect(child.stdout).toContain("cannot be called from inside the SDK's own worker thread");
+  });
+});
