@@ -9,9 +9,11 @@ import { resolveAuth } from '../transport/auth';
 import { resolveClientConfig, type ClientOptions } from '../transport/config';
 import { RestTransport } from '../transport/rest';
 import { AsyncOperation } from './operation';
+import { SharedPolls } from './shared-polls';
 
 export class AsyncOperationsClient {
   readonly #transport: RestTransport;
+  readonly #polls: SharedPolls;
   readonly #logger;
 
   /** Checks the options at once (a bad option throws here); credentials are looked up at the first request. */
@@ -19,6 +21,7 @@ export class AsyncOperationsClient {
     const config = resolveClientConfig(options);
     this.#logger = config.logger;
     this.#transport = new RestTransport({ ...config, auth: resolveAuth(config.auth) });
+    this.#polls = new SharedPolls(this.#transport);
   }
 
   /** The base URL this client calls. */
@@ -52,12 +55,13 @@ export class AsyncOperationsClient {
 
   #make<T, M>(id: string, kind: ApiOperationKind<T, M>, initialStatus: OperationStatus<M> | null): AsyncOperation<T, M> {
     const transport = this.#transport;
+    const polls = this.#polls;
     return new AsyncOperation<T, M>({
       id,
       kind,
       initialStatus,
       logger: this.#logger,
-      fetch: async (o) => kind.decode(await transport.getOperation(id, o)).status,
+      fetch: async (o) => kind.decode(await polls.get(id, o)).status,
       cancel: async (o) => kind.decode(await transport.cancelOperation(id, o)).status,
     });
   }

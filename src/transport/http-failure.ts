@@ -10,9 +10,9 @@ import { grpcCodeOf } from '../core/grpc-codes';
 /** What is known of the call when an attempt fails. */
 export interface AttemptContext {
   endpoint: string;
-  clientRequestId: string;
+  clientRequestId: string | null;
   attempts: number;
-  authProvider: string;
+  authProvider: string | null;
 }
 
 /** A failed attempt: how to retry it and what to raise. */

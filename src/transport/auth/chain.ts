@@ -11,7 +11,7 @@ import { withDefaults, type AuthEnvironment, type ResolvedAuthEnvironment } from
 import { MetadataServiceAuth } from './metadata';
 import { CredentialProvider } from './provider';
 import { readEnvSecret } from './secret';
-import { SharedFlight } from './shared-flight';
+import { SharedFlight } from '../../async/shared-flight';
 import { noAuth } from './static';
 import { YcCliAuth } from './yc-cli';
 
@@ -61,7 +61,7 @@ const STEPS: readonly ChainStep[] = [
  */
 export class EnvChainAuth extends CredentialProvider {
   readonly #environment: AuthEnvironment;
-  readonly #walk = new SharedFlight((signal) => this.#find(signal));
+  readonly #walk = new SharedFlight<AuthProvider>();
   #found: AuthProvider | null = null;
 
   /** @param environment Where to look; read at the first `getHeaders`, not now. */
@@ -76,7 +76,7 @@ export class EnvChainAuth extends CredentialProvider {
 
   /** The found provider's headers. Rejects with `signal.reason` when `signal` aborts, and the walk is left for the next call. */
   async getHeaders(signal?: AbortSignal): Promise<Record<string, string>> {
-    const found = this.#found ?? (await this.#walk.run(signal));
+    const found = this.#found ?? (await this.#walk.run((s) => this.#find(s), signal));
     return found.getHeaders(signal);
   }
 

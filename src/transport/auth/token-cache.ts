@@ -2,7 +2,7 @@
  * A short-lived token kept until shortly before it expires, refreshed by one shared request.
  * Used by the providers that obtain IAM tokens: the OAuth exchange, the metadata service, `yc`.
  */
-import { SharedFlight } from './shared-flight';
+import { SharedFlight } from '../../async/shared-flight';
 
 /** A token as its source issued it. */
 export interface IssuedToken {
@@ -40,14 +40,13 @@ export function refreshAtMs(obtainedAtMs: number, expiresAtMs: number | null): n
 export class TokenCache {
   readonly #fetch: TokenFetcher;
   readonly #now: () => number;
-  readonly #refresh: SharedFlight<string>;
+  readonly #refresh = new SharedFlight<string>();
   #cached: { token: string; refreshAtMs: number } | null = null;
 
   /** @param now The clock, in milliseconds since the epoch. */
   constructor(fetch: TokenFetcher, now: () => number) {
     this.#fetch = fetch;
     this.#now = now;
-    this.#refresh = new SharedFlight((signal) => this.prime(this.#fetch, signal));
   }
 
   /** A fresh token: the cached one, or a new one. Rejects with `signal.reason` when `signal` aborts. */
@@ -55,7 +54,7 @@ export class TokenCache {
     signal?.throwIfAborted();
     const cached = this.#cached;
     if (cached && this.#now() < cached.refreshAtMs) return cached.token;
-    return this.#refresh.run(signal);
+    return this.#refresh.run((s) => this.prime(this.#fetch, s), signal);
   }
 
   /**

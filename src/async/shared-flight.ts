@@ -1,6 +1,7 @@
 /**
  * One run of an async task, shared by every caller that asks while it runs: concurrent first
- * calls of the chain share one resolution, concurrent token refreshes share one request.
+ * calls of the credential chain share one resolution, concurrent token refreshes share one
+ * request, concurrent polls of one operation share one Get.
  */
 
 interface Run<T> {
@@ -17,23 +18,26 @@ interface Run<T> {
  * or rejected, is forgotten: the next caller starts a new one, so a failure is not cached.
  */
 export class SharedFlight<T> {
-  readonly #task: (signal: AbortSignal) => Promise<T>;
   #run: Run<T> | null = null;
 
-  constructor(task: (signal: AbortSignal) => Promise<T>) {
-    this.#task = task;
+  /** True while a run is in flight. */
+  get busy(): boolean {
+    return this.#run !== null;
   }
 
-  /** Joins the run in flight, or starts one. Rejects with `signal.reason` when `signal` aborts. */
-  async run(signal?: AbortSignal): Promise<T> {
+  /**
+   * Joins the run in flight, or starts `task` as a new one. Rejects with `signal.reason` when
+   * `signal` aborts.
+   */
+  async run(task: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T> {
     signal?.throwIfAborted();
-    const live = this.#run && !this.#run.controller.signal.aborted ? this.#run : this.#start();
+    const live = this.#run && !this.#run.controller.signal.aborted ? this.#run : this.#start(task);
     return join(live, signal);
   }
 
-  #start(): Run<T> {
+  #start(task: (signal: AbortSignal) => Promise<T>): Run<T> {
     const controller = new AbortController();
-    const promise = this.#task(controller.signal).finally(() => {
+    const promise = task(controller.signal).finally(() => {
       if (this.#run === run) this.#run = null;
     });
     // A run that every caller left rejects with nobody listening: not an unhandled rejection.
