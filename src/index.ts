@@ -27,3 +27,7 @@ export type { OperationKind, OperationOptions } from './core/kind';
 export type { RetryOptions } from './core/retry';
 export type { AuthProvider, Logger } from './core/transport';
 export type { ClientOptions, AuthData } from './transport/config';
+export { waitAll, asCompleted } from './many';
+export type { ManyOptions } from './core/many';
+export type { AsyncManyOptions } from './async/many';
+export type { SavedOperation } from './core/resume';

@@ -9,7 +9,7 @@ import type { OperationKind } from '../core/kind';
 import type { BaseOperationStatus } from '../core/status';
 import type { CallOptions, Logger } from '../core/transport';
 import { driveAsync } from './drive';
-import { sleep, throwIfAborted } from './sleep';
+import { sleepUntil, throwIfAborted } from './sleep';
 
 /** Options of one call (`getStatus`, `getResult`, `cancel`). */
 export interface AsyncCallOptions {
@@ -19,10 +19,15 @@ export interface AsyncCallOptions {
   signal?: AbortSignal;
 }
 
+/** The key of the option that paces each poll request, for `waitAll`/`asCompleted` (not public API). */
+export const PACE = Symbol('yc-operation.pace');
+
 /** Options of `watch()`. */
 export interface AsyncWatchOptions extends WaitOptions {
   /** Stops the wait: the sleep or request in progress is cancelled; rejects with `signal.reason`. */
   signal?: AbortSignal;
+  /** Awaited before each poll request (rate limiting across operations). */
+  [PACE]?: (signal?: AbortSignal) => Promise<void>;
 }
 
 /** Options of `wait()`. */
@@ -45,6 +50,8 @@ export interface AsyncOperationParts<S extends BaseOperationStatus, T> {
   logger: Logger;
   /** The status already known (from the call that started the operation), if any. */
   initialStatus?: S | null;
+  /** When a fetched status arrived (`Date.now()` value), if the fetcher knows better than its caller. */
+  receivedAtMs?: (status: S) => number | undefined;
 }
 
 /** An operation whose members return promises. Extend it for an operation kind of your own. */
@@ -52,6 +59,7 @@ export class BaseAsyncOperation<S extends BaseOperationStatus, T> {
   readonly id: string;
   readonly #parts: AsyncOperationParts<S, T>;
   #lastKnownStatus: S | null;
+  #receivedAtMs = 0;
 
   constructor(parts: AsyncOperationParts<S, T>) {
     this.id = parts.id;
@@ -126,19 +134,29 @@ export class BaseAsyncOperation<S extends BaseOperationStatus, T> {
     const status = await this.#parts.fetch(options);
     throwIfAborted(options.signal);
     this.#lastKnownStatus = status;
+    this.#receivedAtMs = Date.now();
     return status;
   }
 
   #polls(options: AsyncWatchOptions): AsyncGenerator<S, S, undefined> {
-    const { signal } = options;
+    const { signal, [PACE]: pace } = options;
     const loop = waitLoop<S>({
       operationId: this.id,
       plan: planWait(options, this.#parts.kind.defaultPollTimeoutS),
       nowMs: Date.now,
       random: Math.random,
       lastKnownStatus: () => this.#lastKnownStatus,
+      receivedAtMs: (status) => this.#parts.receivedAtMs?.(status) ?? this.#receivedAtMs,
       logger: this.#parts.logger,
     });
-    return driveAsync(loop, { fetch: (timeoutMs) => this.#fetch({ timeoutMs, signal }), sleep: (ms) => sleep(ms, signal) });
+    const fetch = async (timeoutMs: number) => {
+      if (pace) {
+        const startedMs = Date.now();
+        await pace(signal);
+        timeoutMs = Math.max(1, timeoutMs - (Date.now() - startedMs));
+      }
+      return this.#fetch({ timeoutMs, signal });
+    };
+    return driveAsync(loop, { fetch, sleep: (untilMs) => sleepUntil(untilMs, signal) });
   }
 }

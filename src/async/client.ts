@@ -3,7 +3,7 @@
  * provider) and makes {@link AsyncOperation}s that share it.
  */
 import { checkOperationId } from '../core/options';
-import { kindFromOperationJson, operationKind, type ApiOperationKind, type OperationOptions } from '../core/kind';
+import { kindFromOperationJson, kindFromSavedOperation, operationKind, type ApiOperationKind, type OperationOptions } from '../core/kind';
 import type { OperationStatus } from '../core/status';
 import { resolveAuth } from '../transport/auth';
 import { resolveClientConfig, type ClientOptions } from '../transport/config';
@@ -43,6 +43,15 @@ export class AsyncOperationsClient {
     return this.#make(id, kind, status);
   }
 
+  /**
+   * The operation saved by `toJSON()` (by either flavour): its status is known at once, without a
+   * request. `options` (decoders, defaultPollTimeout) apply as to `operation()`.
+   */
+  restore<T = unknown, M = unknown>(saved: unknown, options?: OperationOptions<T, M>): AsyncOperation<T, M> {
+    const { id, kind, status } = kindFromSavedOperation(saved, this.endpoint, options);
+    return this.#make(id, kind, status);
+  }
+
   /** Frees the client's sockets. Calls already in flight fail. */
   close(): void {
     this.#transport.close();
@@ -56,12 +65,20 @@ export class AsyncOperationsClient {
   #make<T, M>(id: string, kind: ApiOperationKind<T, M>, initialStatus: OperationStatus<M> | null): AsyncOperation<T, M> {
     const transport = this.#transport;
     const polls = this.#polls;
+    const arrivals = new WeakMap<OperationStatus<M>, number>();
     return new AsyncOperation<T, M>({
       id,
       kind,
       initialStatus,
+      endpoint: transport.endpoint,
       logger: this.#logger,
-      fetch: async (o) => kind.decode(await polls.get(id, o)).status,
+      fetch: async (o) => {
+        const wire = await polls.get(id, o);
+        const { status } = kind.decode(wire);
+        arrivals.set(status, polls.receivedAtMs(wire) ?? Date.now());
+        return status;
+      },
+      receivedAtMs: (status) => arrivals.get(status),
       cancel: async (o) => kind.decode(await transport.cancelOperation(id, o)).status,
     });
   }

@@ -7,7 +7,8 @@ import type { WaitEffect } from '../core/poll';
 /** How the driver performs the loop's effects. */
 export interface AsyncActions<S> {
   fetch(timeoutMs: number): Promise<S>;
-  sleep(ms: number): Promise<void>;
+  /** Sleeps until `untilMs` (a `Date.now()` value). */
+  sleep(untilMs: number): Promise<void>;
 }
 
 /** Runs `loop`, yielding each polled status; returns the loop's final status. */
@@ -23,7 +24,7 @@ export async function* driveAsync<S, R>(loop: Generator<WaitEffect<S>, R, unknow
       }
       let outcome: { value: unknown } | { error: unknown };
       try {
-        outcome = { value: effect.type === 'fetch' ? await act.fetch(effect.timeoutMs) : await act.sleep(effect.ms) };
+        outcome = { value: effect.type === 'fetch' ? await act.fetch(effect.timeoutMs) : await act.sleep(effect.untilMs) };
       } catch (error) {
         outcome = { error };
       }

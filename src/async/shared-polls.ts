@@ -8,33 +8,58 @@ import type { CallOptions, OperationTransport } from '../core/transport';
 import { deadlineError } from '../transport/http-failure';
 import { SharedFlight } from './shared-flight';
 
+interface Poll {
+  flight: SharedFlight<unknown>;
+  /** The deadline of the request in flight (`Date.now()` value). */
+  deadlineMs: number;
+}
+
 export class SharedPolls {
   readonly #transport: OperationTransport;
-  readonly #flights = new Map<string, SharedFlight<unknown>>();
+  readonly #polls = new Map<string, Poll>();
+  /** When each answer arrived, by answer (every caller of one request gets the same object). */
+  readonly #received = new WeakMap<object, number>();
 
   constructor(transport: OperationTransport) {
     this.#transport = transport;
   }
 
+  /** When the request that answered `wire` got its answer (`Date.now()` value). */
+  receivedAtMs(wire: unknown): number | undefined {
+    return typeof wire === 'object' && wire !== null ? this.#received.get(wire) : undefined;
+  }
+
   /** The operation's wire JSON, from a Get of its own or one already in flight. */
   async get(id: string, { timeoutMs, signal }: CallOptions): Promise<unknown> {
     signal?.throwIfAborted();
-    let flight = this.#flights.get(id);
-    if (!flight) {
-      flight = new SharedFlight<unknown>();
-      this.#flights.set(id, flight);
+    const deadlineMs = Date.now() + timeoutMs;
+    let poll = this.#polls.get(id);
+    if (!poll?.flight.busy) {
+      poll = { flight: new SharedFlight<unknown>(), deadlineMs };
+      this.#polls.set(id, poll);
     }
+    // A caller that joins a request due to end after its own deadline leaves at its deadline.
     const own = new AbortController();
-    const endpoint = `${this.#transport.endpoint}/operations/${encodeURIComponent(id)}`;
-    const timer = setTimeout(() => own.abort(deadlineError(timeoutMs, { endpoint, clientRequestId: null, attempts: 0, authProvider: null })), timeoutMs);
+    const timer =
+      deadlineMs < poll.deadlineMs
+        ? setTimeout(() => own.abort(deadlineError(timeoutMs, { endpoint: this.#endpointOf(id), clientRequestId: null, attempts: 0, authProvider: null })), timeoutMs)
+        : undefined;
     const onAbort = () => own.abort(signal!.reason);
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      return await flight.run((shared) => this.#transport.getOperation(id, { timeoutMs, signal: shared }), own.signal);
+      return await poll.flight.run(async (shared) => {
+        const wire = await this.#transport.getOperation(id, { timeoutMs, signal: shared });
+        if (typeof wire === 'object' && wire !== null) this.#received.set(wire, Date.now());
+        return wire;
+      }, own.signal);
     } finally {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
-      if (!flight.busy) this.#flights.delete(id);
+      if (!poll.flight.busy && this.#polls.get(id) === poll) this.#polls.delete(id);
     }
+  }
+
+  #endpointOf(id: string): string {
+    return `${this.#transport.endpoint}/operations/${encodeURIComponent(id)}`;
   }
 }

@@ -7,6 +7,7 @@
 import { RunError } from './errors';
 import { checkFunction, checkOperationId, checkOptions, DEFAULT_POLL_TIMEOUT_S, secondsOrFallback, typeName } from './options';
 import { OperationStatus, type BaseOperationStatus } from './status';
+import { checkSavedOperation } from './resume';
 import { decodeOperation } from './wire';
 
 export interface OperationKind<S extends BaseOperationStatus, T> {
@@ -68,4 +69,11 @@ export function kindFromOperationJson<T, M>(wire: unknown, options: OperationOpt
   const { id, status } = kind.decode(wire);
   if (id === null) throw new TypeError('fromOperation needs an Operation JSON with an "id"');
   return { id: checkOperationId(id), kind, status };
+}
+
+/** The id, kind and status of a saved operation (`restore`); `options` override what was saved. */
+export function kindFromSavedOperation<T, M>(saved: unknown, endpoint: string, options: OperationOptions<T, M> | undefined) {
+  const s = checkSavedOperation(saved, endpoint);
+  const kind = operationKind<T, M>({ defaultPollTimeout: s.defaultPollTimeout, ...checkOptions('restore', options, OPERATION_OPTIONS) });
+  return { id: s.id, kind, status: s.lastKnownStatus && kind.decode(s.lastKnownStatus).status };
 }

@@ -2,7 +2,7 @@
  * The wait loop of the reference, as a generator of effects: it decides, the driver acts.
  * The driver performs each effect it yields and feeds the outcome back:
  * - `fetch`: one status request bounded by `timeoutMs`; resume with the status, or throw its error in;
- * - `sleep`: wait `ms`; resume with nothing;
+ * - `sleep`: wait `ms`, that is until `untilMs` (a `nowMs()` value); resume with nothing;
  * - `progress`: hand the status to the caller (`onProgress`, a `watch()` consumer); resume with nothing.
  * The generator returns the first status that is not running, or throws an
  * {@link OperationTimeoutError} when `pollTimeout` runs out, or the fetch's own error.
@@ -16,7 +16,7 @@ import type { Logger } from './transport';
 
 export type WaitEffect<S> =
   | { type: 'fetch'; timeoutMs: number }
-  | { type: 'sleep'; ms: number }
+  | { type: 'sleep'; ms: number; untilMs: number }
   | { type: 'progress'; status: S };
 
 /** The options of `wait()` and `watch()`, in seconds, as users give them. */
@@ -60,6 +60,11 @@ export interface WaitContext<S extends BaseOperationStatus> {
   random: () => number;
   /** The operation's last known status (for the timeout error). */
   lastKnownStatus: () => S | null;
+  /**
+   * When a fetched status was received (a `nowMs()` value). The sleep before the next poll is
+   * counted from then, so waits that share one request wake together and share the next one too.
+   */
+  receivedAtMs: (status: S) => number;
   logger: Logger;
 }
 
@@ -94,6 +99,7 @@ export function* waitLoop<S extends BaseOperationStatus>(ctx: WaitContext<S>): G
       return status;
     }
     logger.debug(`Operation ${operationId} is still running (poll ${polls}): ${status}`);
-    yield { type: 'sleep', ms: Math.max(0, Math.min(plan.interval.intervalMs(polls, ctx.random()), deadlineMs - nowMs())) };
+    const untilMs = Math.min(ctx.receivedAtMs(status) + plan.interval.intervalMs(polls, ctx.random()), deadlineMs);
+    yield { type: 'sleep', ms: Math.max(0, untilMs - nowMs()), untilMs };
   }
 }

@@ -4,7 +4,7 @@
  * so `onProgress` and `watch()` run there too (a callback may itself call `getStatus()`).
  */
 import { checkOptions, DEFAULT_CALL_TIMEOUT_S, secondsToMs } from '../core/options';
-import { planWait, waitLoop, type WaitOptions } from '../core/poll';
+import { planWait, waitLoop, type WaitEffect, type WaitOptions } from '../core/poll';
 import { resultError } from '../core/result';
 import type { OperationKind } from '../core/kind';
 import type { BaseOperationStatus } from '../core/status';
@@ -24,6 +24,9 @@ export interface WaitOptionsSync<S> extends WaitOptions {
 }
 
 const CALL_OPTIONS = ['timeout'] as const;
+
+/** The key of a blocking operation's wait loop, for the scheduler of `asCompleted` (not public API). */
+export const WAIT_LOOP = Symbol('yc-operation.waitLoop');
 const WATCH_OPTIONS = ['timeout', 'pollTimeout', 'pollInterval'] as const;
 
 /** What a blocking operation of any kind is made of. */
@@ -43,6 +46,7 @@ export class BaseOperation<S extends BaseOperationStatus, T> {
   readonly id: string;
   readonly #parts: OperationParts<S, T>;
   #lastKnownStatus: S | null;
+  #receivedAtMs = 0;
 
   constructor(parts: OperationParts<S, T>) {
     this.id = parts.id;
@@ -112,18 +116,28 @@ export class BaseOperation<S extends BaseOperationStatus, T> {
   #fetch(timeoutMs: number): S {
     const status = this.#parts.fetch(timeoutMs);
     this.#lastKnownStatus = status;
+    this.#receivedAtMs = Date.now();
     return status;
   }
 
+  /** The core wait loop of this operation and its blocking fetch, for `asCompleted`'s scheduler. */
+  [WAIT_LOOP](options: WaitOptions): { loop: Generator<WaitEffect<S>, S, unknown>; fetch: (timeoutMs: number) => S } {
+    return { loop: this.#loop(options), fetch: (timeoutMs) => this.#fetch(timeoutMs) };
+  }
+
   #polls(options: WaitOptions): Generator<S, S, undefined> {
-    const loop = waitLoop<S>({
+    return driveSync(this.#loop(options), { fetch: (timeoutMs) => this.#fetch(timeoutMs), sleep: sleepSync });
+  }
+
+  #loop(options: WaitOptions): Generator<WaitEffect<S>, S, unknown> {
+    return waitLoop<S>({
       operationId: this.id,
       plan: planWait(options, this.#parts.kind.defaultPollTimeoutS),
       nowMs: Date.now,
       random: Math.random,
       lastKnownStatus: () => this.#lastKnownStatus,
+      receivedAtMs: () => this.#receivedAtMs,
       logger: this.#parts.logger,
     });
-    return driveSync(loop, { fetch: (timeoutMs) => this.#fetch(timeoutMs), sleep: sleepSync });
   }
 }

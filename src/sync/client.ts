@@ -3,7 +3,7 @@
  * that sends the requests. The worker starts on the first blocking call.
  */
 import { AIStudioError } from '../core/errors';
-import { kindFromOperationJson, operationKind, type ApiOperationKind, type OperationOptions } from '../core/kind';
+import { kindFromOperationJson, kindFromSavedOperation, operationKind, type ApiOperationKind, type OperationOptions } from '../core/kind';
 import { checkOperationId, checkOptions, typeName } from '../core/options';
 import type { OperationStatus } from '../core/status';
 import type { Logger } from '../core/transport';
@@ -68,6 +68,15 @@ export class OperationsClient {
     return this.#make(id, kind, status);
   }
 
+  /**
+   * The operation saved by `toJSON()` (by either flavour): its status is known at once, without a
+   * request. `options` (decoders, defaultPollTimeout) apply as to `operation()`.
+   */
+  restore<T = unknown, M = unknown>(saved: unknown, options?: SyncOperationOptions<T, M>): Operation<T, M> {
+    const { id, kind, status } = kindFromSavedOperation(saved, this.endpoint, options);
+    return this.#make(id, kind, status);
+  }
+
   /** Frees the client's sockets; the last open client also ends the worker thread. */
   close(): void {
     if (this.#closed) return;
@@ -95,6 +104,7 @@ export class OperationsClient {
       id,
       kind,
       initialStatus,
+      endpoint: this.endpoint,
       logger: this.#logger,
       fetch: (timeoutMs) => request('get', timeoutMs),
       cancel: (timeoutMs) => request('cancel', timeoutMs),

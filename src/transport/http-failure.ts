@@ -53,25 +53,58 @@ export function failureOfResponse(status: number, headers: Headers, body: string
 
 /** A failure with no HTTP answer: the connection failed or broke. */
 export function failureOfNetwork(cause: unknown, ctx: AttemptContext): Failure {
+  const networkCode = networkCodeOf(cause);
   const code = (cause as { code?: unknown })?.code;
-  const networkCode = typeof code === 'string' ? code : null;
+  const detail = networkCode !== null && networkCode !== code ? ` (${String((cause as Error)?.message ?? code)})` : '';
   return {
     httpStatus: null,
     networkCode,
     retryAfterMs: null,
     error: new ApiError(
-      { ...noAnswer(ctx), grpcCode: 14, message: `network error: ${networkCode ?? (cause as Error)?.message ?? 'unknown'}` },
-      { cause },
+      { ...noAnswer(ctx), grpcCode: 14, message: `network error: ${networkCode ?? (cause as Error)?.message ?? 'unknown'}${detail}` },
+      { cause: plainCause(cause) },
     ),
   };
 }
 
-/** The error of a call that ran out of its deadline (gRPC DEADLINE_EXCEEDED, no HTTP status). */
+/**
+ * The network error code of a failed request. The HTTP client reports a connection reset after
+ * the headers (the body cut off mid-way) as a bad response whose stream was aborted: that is a
+ * reset too (`ECONNRESET`), and is retried as one.
+ */
+function networkCodeOf(cause: unknown): string | null {
+  const { code, message } = (cause ?? {}) as { code?: unknown; message?: unknown };
+  if (code === 'ERR_BAD_RESPONSE' && typeof message === 'string' && /aborted/i.test(message)) return 'ECONNRESET';
+  return typeof code === 'string' ? code : null;
+}
+
+/**
+ * The error of a call that ran out of its deadline (gRPC DEADLINE_EXCEEDED, no HTTP status).
+ * `cause` is the last attempt's failure, when there was one.
+ */
 export function deadlineError(timeoutMs: number, ctx: AttemptContext, cause?: unknown): ApiError {
   return new ApiError(
     { ...noAnswer(ctx), grpcCode: 4, message: `no answer within the call's timeout of ${timeoutMs / 1000} s` },
-    cause === undefined ? undefined : { cause },
+    cause === undefined ? undefined : { cause: plainCause(cause) },
   );
+}
+
+/**
+ * A cause fit to hang on an error users see: our own errors as they are; any other error (the HTTP
+ * client's, which carries the request's config with its `Authorization` header, and the socket) as
+ * a plain `Error` with only its name, message, code and stack, so that neither `util.inspect`, a
+ * logger nor a test reporter walking the cause can show a credential.
+ */
+function plainCause(cause: unknown): unknown {
+  if (cause instanceof ApiError || !(cause instanceof Error)) return cause;
+  const plain = new Error(cause.message, cause.cause === undefined ? undefined : { cause: plainCause(cause.cause) });
+  plain.name = cause.name;
+  const { code, errno, syscall } = cause as { code?: unknown; errno?: unknown; syscall?: unknown };
+  if (typeof code === 'string' || typeof code === 'number') Object.assign(plain, { code });
+  if (typeof errno === 'number') Object.assign(plain, { errno });
+  if (typeof syscall === 'string') Object.assign(plain, { syscall });
+  plain.stack = cause.stack;
+  return plain;
 }
 
 /** The error of a 200 answer whose body is not JSON. */
@@ -85,7 +118,7 @@ export function malformedBodyError(status: number, headers: Headers, body: strin
       requestId: header(headers, 'x-request-id'),
       serverTraceId: header(headers, 'x-server-trace-id'),
     },
-    { cause },
+    { cause: plainCause(cause) },
   );
 }
 

@@ -15,13 +15,13 @@ const silent = { debug() {}, info() {}, warn() {}, error() {} };
 function run(
   script: Array<BaseOperationStatus | Error>,
   options: Parameters<typeof planWait>[0],
-  { fetchMs = 0, defaultPollTimeout = 3600, trace = [] as string[] } = {},
+  { fetchMs = 0, defaultPollTimeout = 3600, trace = [] as string[], receivedAgoMs = 0 } = {},
 ) {
   let now = 1_000_000;
   let last: BaseOperationStatus | null = null;
   const loop = waitLoop({
     operationId: 'op1', plan: planWait(options, defaultPollTimeout), nowMs: () => now, random: () => 0.5,
-    lastKnownStatus: () => last, logger: silent,
+    lastKnownStatus: () => last, receivedAtMs: () => now - receivedAgoMs, logger: silent,
   });
   let input: { value?: unknown; error?: unknown } = {};
   for (;;) {
@@ -109,6 +109,11 @@ describe('waitLoop decides as the reference wait does', () => {
   test('a failed request ends the wait with its error', () => {
     const boom = new Error('boom');
     expect(() => run([running, boom], { pollInterval: 1 })).toThrow(boom);
+  });
+
+  test('the sleep counts from when the status was received, not from when the loop saw it', () => {
+    const { trace } = run([running, success], { pollInterval: 2 }, { receivedAgoMs: 300 });
+    expect(trace).toContain('sleep 1700');
   });
 
   test('a backoff policy grows the sleeps and caps them', () => {
