@@ -5,9 +5,8 @@
 import { checkOperationId } from '../core/options';
 import { kindFromOperationJson, kindFromSavedOperation, operationKind, type ApiOperationKind, type OperationOptions } from '../core/kind';
 import type { OperationStatus } from '../core/status';
-import { resolveAuth } from '../transport/auth';
-import { resolveClientConfig, type ClientOptions } from '../transport/config';
-import { RestTransport } from '../transport/rest';
+import { createTransport, resolveClientConfig, type ClientOptions } from '../transport/config';
+import type { RestTransport } from '../transport/rest';
 import { AsyncOperation } from './operation';
 import { SharedPolls } from './shared-polls';
 
@@ -20,7 +19,7 @@ export class AsyncOperationsClient {
   constructor(options?: ClientOptions) {
     const config = resolveClientConfig(options);
     this.#logger = config.logger;
-    this.#transport = new RestTransport({ ...config, auth: resolveAuth(config.auth) });
+    this.#transport = createTransport(config);
     this.#polls = new SharedPolls(this.#transport);
   }
 

@@ -16,6 +16,7 @@ export interface WorkerClientOptions {
   allowInsecureHttp?: boolean;
   retry?: RetryOptions | false;
   headers?: Record<string, string>;
+  iamEndpoint?: string;
 }
 
 export type WorkerRequest =

@@ -4,9 +4,8 @@
  */
 import { runAsWorker } from 'synckit';
 import { errorToData } from '../core/errors';
-import { resolveAuth } from '../transport/auth';
-import { resolveClientConfig } from '../transport/config';
-import { RestTransport } from '../transport/rest';
+import { createTransport, resolveClientConfig } from '../transport/config';
+import type { RestTransport } from '../transport/rest';
 import { IN_WORKER, type WorkerClientOptions, type WorkerReply, type WorkerRequest } from './protocol';
 
 (globalThis as Record<symbol, unknown>)[IN_WORKER] = true;
@@ -18,8 +17,7 @@ let nextTicket = 1;
 function transportOf(client: number, options: WorkerClientOptions): RestTransport {
   let transport = transports.get(client);
   if (!transport) {
-    const config = resolveClientConfig(options);
-    transport = new RestTransport({ ...config, auth: resolveAuth(config.auth) });
+    transport = createTransport(resolveClientConfig(options));
     transports.set(client, transport);
   }
   return transport;

@@ -5,7 +5,8 @@
 import { checkOptions, typeName } from '../core/options';
 import { resolveRetryPolicy, type RetryOptions } from '../core/retry';
 import type { AuthProvider, Logger } from '../core/transport';
-import type { RestTransportOptions } from './rest';
+import { resolveAuth } from './auth';
+import { RestTransport, type RestTransportOptions } from './rest';
 
 /** Credentials as plain data (what the blocking flavour accepts). */
 export type AuthData = string | { apiKey: string } | { iamToken: string } | { oauthToken: string } | null;
@@ -36,9 +37,11 @@ export interface ClientOptions {
   headers?: Record<string, string>;
   /** Where to log (console-like). @default silent */
   logger?: Logger;
+  /** The IAM API that exchanges an OAuth token for an IAM token. @default 'https://iam.api.cloud.yandex.net' */
+  iamEndpoint?: string;
 }
 
-export const CLIENT_OPTIONS = ['auth', 'folderId', 'endpoint', 'allowInsecureHttp', 'retry', 'headers', 'logger'] as const;
+export const CLIENT_OPTIONS = ['auth', 'folderId', 'endpoint', 'allowInsecureHttp', 'retry', 'headers', 'logger', 'iamEndpoint'] as const;
 
 const SHORT_ENDPOINTS: Record<string, string> = {
   operation: 'https://operation.api.cloud.yandex.net',
@@ -50,12 +53,13 @@ const SILENT: Logger = Object.freeze({ debug() {}, info() {}, warn() {}, error()
 /** The checked options, with `auth` still to be resolved. */
 export interface ClientConfig extends Omit<RestTransportOptions, 'auth'> {
   auth: ClientOptions['auth'];
+  iamEndpoint: string | undefined;
 }
 
 /** Checks a client's options; throws a TypeError or RangeError naming the bad option. */
 export function resolveClientConfig(options: ClientOptions | undefined, env: NodeJS.ProcessEnv = process.env): ClientConfig {
   const o = checkOptions('client', options, CLIENT_OPTIONS);
-  const folderId = o.folderId ?? env.YC_FOLDER_ID ?? null;
+  const folderId = o.folderId ?? (env.YC_FOLDER_ID || null);
   if (folderId !== null && (typeof folderId !== 'string' || folderId === '')) {
     throw new TypeError(`folderId must be a non-empty string, got ${typeName(folderId)}`);
   }
@@ -66,7 +70,14 @@ export function resolveClientConfig(options: ClientOptions | undefined, env: Nod
     headers: checkHeaders(o.headers),
     retry: resolveRetryPolicy(o.retry),
     logger: checkLogger(o.logger),
+    iamEndpoint: o.iamEndpoint === undefined ? undefined : resolveEndpoint(o.iamEndpoint, o.allowInsecureHttp ?? false),
   };
+}
+
+/** The REST transport of a checked config, with its credentials (looked up at the first request). */
+export function createTransport(config: ClientConfig): RestTransport {
+  const { iamEndpoint, ...rest } = config;
+  return new RestTransport({ ...rest, auth: resolveAuth(config.auth, { iamEndpoint }) });
 }
 
 /** A base URL from a short name or a URL; refuses what would leak credentials. */
