@@ -1,0 +1,51 @@
+/**
+ * The CLI's exit codes, as data: which error ends the program with which code, and the text
+ * `--help` shows about them.
+ */
+import { isAIStudioError, OperationTimeoutError, RunError } from 'yc-operation';
+
+/** How the program ends. */
+export const ExitCode = Object.freeze({
+  /** The command did its job (`wait`: the operation succeeded). */
+  ok: 0,
+  /** The operation failed (or was cancelled): `wait`, and `get` of a failed operation. */
+  operationFailed: 1,
+  /** Bad arguments: unknown flag, missing id, malformed number, invalid endpoint. */
+  usage: 2,
+  /** `wait` ran out of `--poll-timeout` while the operation was still running. */
+  timedOut: 3,
+  /** The API could not be used: refused credentials, an error answer, no answer, a broken reply. */
+  apiError: 4,
+  /** A bug in this program. */
+  internal: 70,
+} as const);
+
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** A request the CLI cannot carry out as given (exit 2); its message says what to change. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+/**
+ * The exit code an error ends the program with. Bad input the SDK refuses (a `TypeError` or
+ * `RangeError` thrown before any request) is a usage error, like a bad flag.
+ */
+export function exitCodeOf(error: unknown): ExitCode {
+  if (error instanceof RunError) return ExitCode.operationFailed;
+  if (error instanceof OperationTimeoutError) return ExitCode.timedOut;
+  if (isAIStudioError(error)) return ExitCode.apiError;
+  if (error instanceof UsageError || error instanceof TypeError || error instanceof RangeError) return ExitCode.usage;
+  return ExitCode.internal;
+}
+
+/** The exit codes section of `--help`. */
+export const EXIT_CODES_HELP = `
+Exit codes:
+  0    success (wait: the operation succeeded; get: it is running or succeeded)
+  1    the operation failed or was cancelled
+  2    usage error (unknown flag, missing id, bad number, bad endpoint, port in use)
+  3    wait: --poll-timeout ran out while the operation was still running
+  4    API error: credentials refused, error answer, no answer, broken reply
+  70   internal error (a bug in yc-operation: please report it)
+  130  interrupted by Ctrl-C (the process is ended by SIGINT; the shell shows 130)`;

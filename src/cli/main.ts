@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+/**
+ * The `yc-operation` command: get, wait on and cancel Yandex Cloud operations with the SDK's
+ * blocking API, or run the emulator. Run `yc-operation --help`.
+ *
+ * Ctrl-C: no SIGINT handler is installed, on purpose. A blocking wait holds the main thread
+ * (in `Atomics.wait`), where no handler could run; Node's default action ends the process
+ * at once, by SIGINT, which shells report as exit status 130.
+ */
+import { CommanderError } from 'commander';
+import { flagValues } from './arguments';
+import { ExitCode, exitCodeOf } from './exit-codes';
+import { describeError } from './format';
+import { Io, redactor } from './io';
+import { buildProgram, SECRET_FLAGS } from './program';
+
+/** Runs the command line `argv` (as `process.argv`) and resolves with its exit code. */
+async function run(argv: readonly string[], io: Io): Promise<ExitCode> {
+  let code: ExitCode = ExitCode.ok;
+  try {
+    await buildProgram(io, (exit) => (code = exit)).parseAsync([...argv]);
+    return code;
+  } catch (error) {
+    // Commander has printed its message already; only --help and --version end with 0.
+    if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+    const exit = exitCodeOf(error);
+    io.err(`yc-operation: ${describeError(error)}`);
+    if (exit === ExitCode.internal && error instanceof Error && error.stack) io.err(error.stack);
+    return exit;
+  }
+}
+
+const io = new Io(process.stdout, process.stderr, redactor(flagValues(process.argv, SECRET_FLAGS)));
+process.exitCode = await run(process.argv, io);

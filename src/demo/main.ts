@@ -1,0 +1,51 @@
+/**
+ * `npm start`: the SDK at work on an embedded emulator of Yandex Cloud's Operation API, with no
+ * cloud account. Four operations (progress then success, failure, cancellation, timeout) are
+ * waited on twice: all at once with the promise API, then one by one with the blocking API.
+ * Exits with 0 when every outcome is the expected one, else 1.
+ */
+import { AsyncOperationsClient, OperationsClient } from 'yc-operation';
+import { startEmulator } from 'yc-operation/testing';
+import { formatSeconds } from '../cli/progress';
+import { Report } from './report';
+import { SCENARIOS } from './scenarios';
+import { ASYNC_POLL_INTERVAL, waitAsync, waitBlocking } from './waits';
+
+/** The credentials the emulator requires and the clients send: checked on every request, secret to no one. */
+const DEMO_API_KEY = 'demo-api-key';
+
+const startMs = Date.now();
+const report = new Report((line) => console.log(line));
+const emulator = await startEmulator({ apiKey: DEMO_API_KEY });
+const options = { endpoint: emulator.url, auth: { apiKey: DEMO_API_KEY } };
+const asyncClient = new AsyncOperationsClient(options);
+const blockingClient = new OperationsClient(options);
+
+try {
+  report.text(
+    'yc-operation demo: waiting on Yandex Cloud operations, with no cloud account',
+    `The Operation API is played by an emulator at ${emulator.url} (a real HTTP server on this machine).`,
+    '',
+    'Four operations:',
+    ...SCENARIOS.map((scenario) => `  ${scenario.name.padEnd(16)}${scenario.story}`),
+  );
+
+  report.section(`1. Promise API: AsyncOperation.wait() on all four at once (pollInterval: ${ASYNC_POLL_INTERVAL} s)`);
+  await Promise.all(SCENARIOS.map((scenario) => waitAsync(scenario, emulator, asyncClient, report)));
+
+  report.section('2. Blocking API: Operation.wait() on each in turn, holding the thread (pollInterval: backoff())');
+  for (const scenario of SCENARIOS) await waitBlocking(scenario, emulator, blockingClient, report);
+
+  report.text('');
+  if (report.surprises.length === 0) {
+    report.text(`Every outcome as expected, with both APIs, in ${formatSeconds(Date.now() - startMs)}.`);
+  } else {
+    report.text('Some outcomes were not the expected ones:', ...report.surprises.map((surprise) => `  ${surprise}`));
+    process.exitCode = 1;
+  }
+  report.text("Next: 'npx yc-operation emulator' runs an emulator like this one, to try the CLI by hand (see README).");
+} finally {
+  asyncClient.close();
+  blockingClient.close();
+  await emulator.close();
+}

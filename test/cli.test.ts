@@ -1,0 +1,353 @@
+/**
+ * The `yc-operation` CLI, run as a child process (`node dist/cli/main.js`) against the test
+ * kit's emulator, for every command and every exit code. Every child talks to 127.0.0.1 only:
+ * the credential variables are blanked, and the metadata-service probe of the environment chain
+ * goes to a closed loopback port (vitest.config.ts). Time bounds are generous: the machine is noisy.
+ */
+import { spawn, spawnSync, type ChildProcessByStdio } from 'node:child_process';
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { GrpcCode, startEmulator, type Emulator, type OperationScript } from 'yc-operation/testing';
+import { ROOT, runNode, type ChildResult } from './helpers/child';
+
+const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+const API_KEY = 'cli-test-api-key-0123456789';
+/** No credentials from the test's own environment, and no metadata-service probe off this machine. */
+const CLEAN_ENV = { YC_API_KEY: '', YC_IAM_TOKEN: '', YC_OAUTH_TOKEN: '', YC_TOKEN: '', YC_METADATA_ADDR: '127.0.0.1:9' };
+const PROGRESS_TYPE = 'type.googleapis.com/test.Progress';
+const RESPONSE = { '@type': 'type.googleapis.com/test.Result', answer: 42 };
+
+let emulator: Emulator;
+beforeAll(async () => {
+  emulator = await startEmulator({ apiKey: API_KEY });
+});
+afterAll(() => emulator.close());
+
+/** Runs the CLI against the emulator, with the right API key unless `args` bring their own endpoint or credentials. */
+function cli(args: string[], env: Record<string, string> = {}): Promise<ChildResult> {
+  return runNode([CLI, ...args], { ...CLEAN_ENV, ...env });
+}
+
+/** The global flags that point the CLI at the emulator with the right key. */
+const at = () => ['--endpoint', emulator.url, '--api-key', API_KEY];
+
+const create = (script: OperationScript) => emulator.create(script);
+
+/** A CLI child to interact with: wait for its output, send it signals. */
+interface LiveChild {
+  child: ChildProcessByStdio<null, Readable, Readable>;
+  stdout(): string;
+  stderr(): string;
+  /** Resolves once `stream`'s output so far matches `pattern`. */
+  waitFor(pattern: RegExp, stream?: 'stdout' | 'stderr'): Promise<void>;
+  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+function startCli(args: string[]): LiveChild {
+  const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, ...CLEAN_ENV }, stdio: ['ignore', 'pipe', 'pipe'] });
+  onTestFinished(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+  const output = { stdout: '', stderr: '' };
+  child.stdout.on('data', (chunk: Buffer) => (output.stdout += chunk));
+  child.stderr.on('data', (chunk: Buffer) => (output.stderr += chunk));
+  const exit = once(child, 'close').then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }));
+  const waitFor = async (pattern: RegExp, stream: 'stdout' | 'stderr' = 'stderr') => {
+    while (!pattern.test(output[stream])) {
+      const ended = await Promise.race([once(child[stream], 'data').then(() => false), exit.then(() => true)]);
+      if (ended && !pattern.test(output[stream])) throw new Error(`the CLI ended before printing ${pattern}:\n${output.stdout}\n${output.stderr}`);
+    }
+  };
+  return { child, stdout: () => output.stdout, stderr: () => output.stderr, waitFor, exit };
+}
+
+/** The one line of a usage or API error. */
+function expectOneLineError(result: ChildResult): void {
+  expect(result.stdout).toBe('');
+  expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
+  expect(result.stderr).toMatch(/^yc-operation: /);
+}
+
+describe('help and version', () => {
+  it('--help lists the commands, the global options, the credential sources and every exit code', async () => {
+    const result = await cli(['--help']);
+    expect(result.code).toBe(0);
+    for (const text of ['get [options] <id>', 'wait [options] <id>', 'cancel [options] <id>', 'emulator [options]']) {
+      expect(result.stdout).toContain(text);
+    }
+    for (const flag of ['--endpoint', '--api-key', '--iam-token', '--no-auth', '--folder-id', '--verbose']) expect(result.stdout).toContain(flag);
+    expect(result.stdout).toContain('YC_API_KEY');
+    for (const code of [0, 1, 2, 3, 4, 130]) expect(result.stdout).toMatch(new RegExp(`^  ${code} +\\S`, 'm'));
+  });
+
+  it('wait --help shows its own options and the global ones', async () => {
+    const result = await cli(['wait', '--help']);
+    expect(result.code).toBe(0);
+    for (const flag of ['--poll-interval', '--poll-timeout', '--timeout', '--json', '--endpoint']) expect(result.stdout).toContain(flag);
+  });
+
+  it('--version prints the package version', async () => {
+    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+    const result = await cli(['--version']);
+    expect([result.code, result.stdout.trim()]).toEqual([0, version]);
+  });
+});
+
+describe('get', () => {
+  it('prints a running operation with its progress metadata, and exits 0', async () => {
+    const id = await create({ never: true, metadata: [{ '@type': PROGRESS_TYPE, stage: 'training', percent: 40 }] });
+    const result = await cli([...at(), 'get', id]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(`Operation ${id}: running\n  metadata: stage=training percent=40\n`);
+  });
+
+  it('--json prints the status in the wire form', async () => {
+    const id = await create({ response: RESPONSE });
+    const result = await cli([...at(), 'get', id, '--json']);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({ id, done: true, metadata: null, response: RESPONSE });
+  });
+
+  it('shows the error of a failed operation and exits 1', async () => {
+    const detail = { '@type': 'type.googleapis.com/google.rpc.BadRequest', fieldViolations: [] };
+    const id = await create({ error: { code: GrpcCode.FAILED_PRECONDITION, message: 'No rows', details: [detail] } });
+    const result = await cli([...at(), 'get', id]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(`Operation ${id}: failed\n  error: FAILED_PRECONDITION (code 9): No rows\n  detail: ${JSON.stringify(detail)}`);
+    const json = await cli([...at(), 'get', id, '--json']);
+    expect(JSON.parse(json.stdout).error).toEqual({ code: 9, message: 'No rows', details: [detail] });
+  });
+
+  it('exits 4 for an operation done with neither a response nor an error (a broken server)', async () => {
+    const result = await cli([...at(), 'get', await create({ neither: true })]);
+    expect(result.code).toBe(4);
+    expect(result.stdout).toContain('done, with neither a response nor an error');
+  });
+});
+
+describe('wait', () => {
+  const metadata = [1, 2, 3].map((step) => ({ '@type': PROGRESS_TYPE, step }));
+
+  it('off a terminal, reports progress in plain lines on stderr, prints the result, and exits 0', async () => {
+    const id = await create({ donePolls: 3, metadata, response: RESPONSE });
+    const result = await cli([...at(), 'wait', id, '--poll-interval', '0.1']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/^\[\d+\.\d s\] poll 1: running, step=1\n\[\d+\.\d s\] poll 2: running, step=2\n\[\d+\.\d s\] poll 3: success, step=3\n$/);
+    expect(result.stdout).toMatch(new RegExp(`^Operation ${id}: success \\(after \\d+\\.\\d s, 3 polls\\)\\n  metadata: step=3\\n  response: \\{`));
+    expect(result.stdout).toContain('"answer": 42');
+  });
+
+  it('--json prints the final status as JSON, and nothing else on stdout', async () => {
+    const id = await create({ donePolls: 2, response: RESPONSE });
+    const result = await cli([...at(), 'wait', id, '--json', '--poll-interval', '0.1']);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({ id, done: true, metadata: null, response: RESPONSE });
+  });
+
+  it('exits 1 when the operation fails, explaining its error on stderr', async () => {
+    const id = await create({ donePolls: 2, error: { code: GrpcCode.RESOURCE_EXHAUSTED, message: 'Quota exceeded' } });
+    const result = await cli([...at(), 'wait', id, '--poll-interval', '0.1']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain(`yc-operation: Operation ${id} failed\n  error: RESOURCE_EXHAUSTED (code 8): Quota exceeded\n`);
+  });
+
+  it('exits 3 when --poll-timeout runs out, saying the operation goes on and how to stop it', async () => {
+    const id = await create({ never: true });
+    const result = await cli([...at(), 'wait', id, '--poll-timeout', '1', '--poll-interval', '0.2', '--json']);
+    expect(result.code).toBe(3);
+    expect(JSON.parse(result.stdout)).toMatchObject({ id, done: false });
+    expect(result.stderr).toContain(`Operation ${id} did not finish within its poll timeout of 1 s`);
+    expect(result.stderr).toContain(`yc-operation cancel ${id}`);
+  });
+
+  it('exits 4 for an operation done with neither a response nor an error', async () => {
+    const result = await cli([...at(), 'wait', await create({ neither: true })]);
+    expect(result.code).toBe(4);
+    expect(result.stderr).toContain('neither');
+  });
+
+  it.skipIf(spawnSync('script', ['--version']).status !== 0)('on a terminal, rewrites one live progress line, then clears it', async () => {
+    const id = await create({ donePolls: 3, metadata, response: RESPONSE });
+    const command = [process.execPath, CLI, ...at(), 'wait', id, '--poll-interval', '0.1'].join(' ');
+    // `script` runs the CLI on a pseudo-terminal: stdout and stderr are TTYs, and both come out here.
+    const result = spawnSync('script', ['-qec', command, '/dev/null'], { env: { ...process.env, ...CLEAN_ENV }, encoding: 'utf8', timeout: 30_000 });
+    expect(result.status).toBe(0);
+    const clear = '\r\x1b[2K';
+    expect(result.stdout).toMatch(/\r\x1b\[2Krunning · \d+\.\d s · poll 1 · step=1/);
+    expect(result.stdout).toMatch(/\r\x1b\[2Krunning · \d+\.\d s · poll 2 · step=2/);
+    expect(result.stdout).toContain(`${clear}Operation ${id}: success`);
+    expect(result.stdout).not.toMatch(/\[\d+\.\d s\] poll/);
+  });
+});
+
+describe('Ctrl-C', () => {
+  // No SIGINT handler: Node's default action ends the process by SIGINT, even while the main
+  // thread is blocked in Atomics.wait. A shell shows such an end as exit status 130.
+  it('ends a blocking wait promptly, between polls, by SIGINT (130 in a shell)', async () => {
+    const live = startCli([...at(), 'wait', await create({ never: true }), '--poll-interval', '60']);
+    await live.waitFor(/poll 1: running/);
+    const sentAt = performance.now();
+    live.child.kill('SIGINT');
+    expect(await live.exit).toEqual({ code: null, signal: 'SIGINT' });
+    expect(performance.now() - sentAt).toBeLessThan(10_000);
+  });
+
+  it('ends a blocking wait promptly in the middle of a request, by SIGINT', async () => {
+    const id = await create({ never: true, faults: [{ latency: 60 }] });
+    const live = startCli([...at(), '--verbose', 'wait', id]);
+    await live.waitFor(/Polling operation/);
+    const sentAt = performance.now();
+    live.child.kill('SIGINT');
+    expect(await live.exit).toEqual({ code: null, signal: 'SIGINT' });
+    expect(performance.now() - sentAt).toBeLessThan(10_000);
+  });
+});
+
+describe('cancel', () => {
+  it('cancels a running operation: prints it cancelled and exits 0; get then exits 1', async () => {
+    const id = await create({ never: true });
+    const result = await cli([...at(), 'cancel', id]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(`Operation ${id}: cancelled\n  error: CANCELLED (code 1): Operation cancelled\n`);
+    const after = await cli([...at(), 'get', id, '--json']);
+    expect(after.code).toBe(1);
+    expect(JSON.parse(after.stdout)).toMatchObject({ id, done: true, error: { code: 1 } });
+  });
+
+  it('says so when the operation had already finished', async () => {
+    const id = await create({ response: RESPONSE });
+    await cli([...at(), 'get', id]);
+    const result = await cli([...at(), 'cancel', id]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`Operation ${id}: success (it had finished before the cancel)`);
+  });
+});
+
+describe('emulator', () => {
+  /** Starts `yc-operation emulator` and reads its URL and sample operation ids. */
+  async function cliEmulator(args: string[] = []) {
+    const live = startCli(['emulator', '--port', '0', ...args]);
+    await live.waitFor(/Press Ctrl-C to stop/, 'stdout');
+    const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(live.stdout())![1]!;
+    const ids = [...live.stdout().matchAll(/^ {2}([a-v0-9]{20}) {2}/gm)].map((match) => match[1]!);
+    return { live, url, ids };
+  }
+
+  it('runs in the foreground with sample operations the other commands can use, until Ctrl-C', async () => {
+    const { live, url, ids } = await cliEmulator();
+    expect(ids).toHaveLength(3);
+    const progress = await cli(['--endpoint', url, '--no-auth', 'get', ids[0]!]);
+    expect(progress.code).toBe(0);
+    expect(progress.stdout).toContain('metadata: stage=queued percent=0');
+    const cancelled = await cli(['--endpoint', url, '--no-auth', 'cancel', ids[2]!]);
+    expect(cancelled.stdout).toContain('cancelled');
+    live.child.kill('SIGINT');
+    expect(await live.exit).toEqual({ code: null, signal: 'SIGINT' });
+  });
+
+  it('on a port in use, says so in one line and exits 2', async () => {
+    const port = new URL(emulator.url).port;
+    const result = await cli(['emulator', '--port', port]);
+    expect(result.code).toBe(2);
+    expectOneLineError(result);
+    expect(result.stderr).toContain(`port ${port} is in use`);
+  });
+
+  it('with --api-key, requires that key and never prints it', async () => {
+    const key = 'emulator-key-abcdefgh';
+    const { live, url, ids } = await cliEmulator(['--api-key', key]);
+    expect(live.stdout()).not.toContain(key);
+    expect((await cli(['--endpoint', url, '--no-auth', 'get', ids[0]!])).code).toBe(4);
+    expect((await cli(['--endpoint', url, '--api-key', key, 'get', ids[0]!])).code).toBe(0);
+  });
+});
+
+describe('usage errors: a one-line message and exit 2', () => {
+  it.each([
+    ['an unknown flag', ['wait', 'some-id', '--bogus'], /unknown option '--bogus'/],
+    ['a mistyped flag, with a suggestion', ['wait', 'some-id', '--jsn'], /unknown option '--jsn' \(Did you mean --json\?\)/],
+    ['a missing id', ['get'], /missing required argument 'id'/],
+    ['a non-numeric interval', ['wait', 'some-id', '--poll-interval', 'soon'], /'--poll-interval <seconds>' argument 'soon' is invalid\. Expected a positive number of seconds/],
+    ['a zero timeout', ['get', 'some-id', '--timeout', '0'], /'--timeout <seconds>' argument '0' is invalid/],
+    ['an unknown command', ['frobnicate'], /unknown command 'frobnicate'/],
+    ['two kinds of credentials', ['--api-key', 'some-key-123', '--iam-token', 't1.some-token', 'get', 'some-id'], /cannot be used with/],
+    ['credentials with --no-auth', ['--api-key', 'some-key-123', '--no-auth', 'get', 'some-id'], /cannot be used with/],
+    ['a port out of range', ['emulator', '--port', '70000'], /'--port <n>' argument '70000' is invalid/],
+    ['a malformed id', ['--no-auth', 'get', 'a/b'], /operation id must be/],
+    ['an endpoint that is not a URL', ['--no-auth', '--endpoint', 'nowhere', 'get', 'some-id'], /endpoint must be a URL/],
+    ['plain http to a non-loopback host', ['--no-auth', '--endpoint', 'http://example.com', 'get', 'some-id'], /plain http to a non-loopback host/],
+  ])('%s', async (_, args, message) => {
+    const result = await cli(args);
+    expect(result.code).toBe(2);
+    expectOneLineError(result);
+    expect(result.stderr).toMatch(message);
+  });
+
+  it('never echoes a credential, even in an error about the argument that follows it', async () => {
+    const key = 'secret-api-key-987654';
+    const result = await cli(['--api-key', key, `${key}-as-command`]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).not.toContain(key);
+  });
+});
+
+describe('API errors: exit 4', () => {
+  it('a bad API key: the server refuses it, and the message names the kind of credential but not the key', async () => {
+    const wrongKey = 'wrong-api-key-0123456789';
+    const result = await cli(['--endpoint', emulator.url, '--api-key', wrongKey, 'get', await create({})]);
+    expect(result.code).toBe(4);
+    expect(result.stderr).toContain('HTTP 401, gRPC code 16');
+    expect(result.stderr).toContain('auth: api-key');
+    expect(result.stderr).toContain('Check the credentials');
+    expect(result.stderr + result.stdout).not.toContain(wrongKey);
+    expect(result.stderr + result.stdout).not.toContain(API_KEY);
+  });
+
+  it('no credentials at all, from flags or the environment: refused', async () => {
+    const result = await cli(['--endpoint', emulator.url, 'get', await create({})]);
+    expect(result.code).toBe(4);
+    expect(result.stderr).toContain('missing the Authorization header');
+  });
+
+  it('an unknown operation: NOT_FOUND, with a hint', async () => {
+    const result = await cli([...at(), 'get', 'nosuchoperation00000']);
+    expect(result.code).toBe(4);
+    expect(result.stderr).toContain('HTTP 404, gRPC code 5');
+    expect(result.stderr).toContain('Check the operation id');
+  });
+
+  it('no server at the endpoint: no answer within --timeout', async () => {
+    const result = await cli(['--endpoint', 'http://127.0.0.1:9', '--no-auth', 'get', 'some-id', '--timeout', '1']);
+    expect(result.code).toBe(4);
+    expect(result.stderr).toContain('Check --endpoint and the network');
+  });
+});
+
+describe('credentials and --verbose', () => {
+  it('takes the API key from YC_API_KEY when no flag gives credentials', async () => {
+    const result = await cli(['--endpoint', emulator.url, 'get', await create({})], { YC_API_KEY: API_KEY });
+    expect(result.code).toBe(0);
+  });
+
+  it('--verbose logs the endpoint, the kind of credentials and each request, never the key', async () => {
+    const id = await create({ donePolls: 2 });
+    const result = await cli([...at(), '--verbose', 'wait', id, '--poll-interval', '0.1']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain(`[debug] endpoint ${emulator.url}; credentials: API key from --api-key`);
+    expect(result.stderr).toContain(`[debug] polling GET ${emulator.url}/operations/${id}`);
+    expect(result.stderr).toContain(`[info] Polling operation ${id}`);
+    expect(result.stderr).toContain(`[info] Operation ${id} succeeded`);
+    expect(result.stderr + result.stdout).not.toContain(API_KEY);
+  });
+
+  it('--verbose with the key from the environment does not print it either', async () => {
+    const result = await cli(['--endpoint', emulator.url, '--verbose', 'get', await create({})], { YC_API_KEY: API_KEY });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('credentials: from the environment');
+    expect(result.stderr + result.stdout).not.toContain(API_KEY);
+  });
+});
