@@ -62,7 +62,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     iamToken: options.iamToken,
     requestLogLimit: options.requestLogLimit ?? DEFAULT_REQUEST_LOG_LIMIT,
   };
-  const worker = new Worker(new URL('./emulator-worker.js', import.meta.url), { workerData: config });
+  // A worker inherits the process's flags; `--input-type` (of `node -e`) would refuse its file.
+  const execArgv = process.execArgv.filter((flag) => !flag.startsWith('--input-type'));
+  const worker = new Worker(new URL('./emulator-worker.js', import.meta.url), { workerData: config, execArgv });
   // The worker's first message says it listens; `once` rejects if it fails first (a port in use, say).
   const [ready] = (await once(worker, 'message')) as [Extract<WorkerMessage, { kind: 'ready' }>];
   return new EmulatorHandle(worker, ready.port);
