@@ -102,8 +102,7 @@ export class BaseAsyncOperation<S extends BaseOperationStatus, T> {
    */
   async wait(options?: AsyncWaitOptions<S>): Promise<T> {
     const { onProgress, ...rest } = checkOptions('wait', options, [...WATCH_OPTIONS, 'onProgress']);
-    const polls = this.#polls(rest);
-    for (let next = await polls.next(); !next.done; next = await polls.next()) onProgress?.(next.value);
+    for await (const status of this.#polls(rest)) onProgress?.(status);
     return this.getResult({ timeout: rest.timeout, signal: rest.signal });
   }
 

@@ -196,6 +196,8 @@ export function errorToData(error: unknown): ErrorData {
 
 const SIMPLE: Record<string, new (message: string, options?: ErrorOptions) => Error> = {
   AIStudioError, AsyncOperationError, WrongAsyncOperationStatusError, WireDecodeError,
+  // The built-in classes bad input is refused with, so that `instanceof TypeError` holds across the worker too.
+  Error, TypeError, RangeError, SyntaxError, ReferenceError, URIError, EvalError,
 };
 
 /** Rebuilds an error from {@link errorToData}'s form, as the class it was. */
@@ -207,7 +209,7 @@ export function errorFromData(data: ErrorData): Error {
   else if (data.name === 'OperationTimeoutError' && f) error = new OperationTimeoutError({ ...f, lastStatus: statusFromData(f.lastStatus) }, options);
   else if (data.name === 'ApiError' && f) error = new ApiError(f, options);
   else {
-    const Simple = SIMPLE[data.name];
+    const Simple = Object.hasOwn(SIMPLE, data.name) ? SIMPLE[data.name] : undefined;
     error = Simple ? new Simple(data.message, options) : Object.assign(new Error(data.message, options), { name: data.name });
   }
   if (data.code !== undefined) Object.assign(error, { code: data.code });

@@ -9,6 +9,8 @@ export const DEFAULT_CALL_TIMEOUT_S = 60;
 export const DEFAULT_POLL_TIMEOUT_S = 3600;
 /** The reference's default poll interval, in seconds. */
 export const DEFAULT_POLL_INTERVAL_S = 10;
+/** The longest delay a timer holds (2^31 - 1 ms, about 24.8 days), in seconds: the cap of every time that becomes a timer. */
+export const MAX_TIMER_S = 2_147_483;
 
 const ID_PATTERN = /^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,127}$/;
 
@@ -27,23 +29,24 @@ export function checkOperationId(id: unknown): string {
 /** A required positive, finite number of seconds, in milliseconds. `undefined` gives `fallback`. */
 export function secondsToMs(name: string, value: unknown, fallbackS: number): number {
   if (value === undefined) return fallbackS * 1000;
-  return positiveSeconds(name, value) * 1000;
+  return positiveSeconds(name, value, MAX_TIMER_S) * 1000;
 }
 
 /**
  * The reference's `value or default`: `undefined`, `null` and `0` fall back (Python's `or`),
  * anything else must be a positive, finite number of seconds.
  */
-export function secondsOrFallback(name: string, value: unknown, fallbackS: number): number {
+export function secondsOrFallback(name: string, value: unknown, fallbackS: number, maxS = Number.POSITIVE_INFINITY): number {
   if (value === undefined || value === null || value === 0) return fallbackS;
-  return positiveSeconds(name, value);
+  return positiveSeconds(name, value, maxS);
 }
 
-function positiveSeconds(name: string, value: unknown): number {
+function positiveSeconds(name: string, value: unknown, maxS: number): number {
   if (typeof value !== 'number') throw new TypeError(`${name} must be a number of seconds, got ${typeName(value)}`);
   if (!Number.isFinite(value) || value <= 0) {
     throw new RangeError(`${name} must be a positive, finite number of seconds, got ${value}`);
   }
+  if (value > maxS) throw new RangeError(`${name} must be at most ${maxS} s (about 24.8 days, the longest a timer holds), got ${value}`);
   return value;
 }
 

@@ -9,7 +9,7 @@
  * The async driver (`src/async/drive.ts`) and the blocking one (`src/sync/drive.ts`) run it unchanged.
  */
 import { ApiError, OperationTimeoutError } from './errors';
-import { DEFAULT_CALL_TIMEOUT_S, DEFAULT_POLL_INTERVAL_S, secondsOrFallback, secondsToMs } from './options';
+import { DEFAULT_CALL_TIMEOUT_S, DEFAULT_POLL_INTERVAL_S, MAX_TIMER_S, secondsOrFallback, secondsToMs } from './options';
 import { fixedInterval, isPollPolicy, type PollPolicy } from './poll-policy';
 import type { BaseOperationStatus } from './status';
 import type { Logger } from './transport';
@@ -44,7 +44,7 @@ export interface WaitPlan {
 export function planWait(options: WaitOptions, defaultPollTimeoutS: number): WaitPlan {
   const interval = isPollPolicy(options.pollInterval)
     ? options.pollInterval
-    : fixedInterval(secondsOrFallback('pollInterval', options.pollInterval, DEFAULT_POLL_INTERVAL_S));
+    : fixedInterval(secondsOrFallback('pollInterval', options.pollInterval, DEFAULT_POLL_INTERVAL_S, MAX_TIMER_S));
   return {
     requestTimeoutMs: secondsToMs('timeout', options.timeout, DEFAULT_CALL_TIMEOUT_S),
     pollTimeoutS: secondsOrFallback('pollTimeout', options.pollTimeout, defaultPollTimeoutS),

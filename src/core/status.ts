@@ -96,9 +96,9 @@ export class OperationStatus<M = unknown> implements BaseOperationStatus, Operat
 
   constructor(fields: OperationStatusFields<M>) {
     this.done = fields.done;
-    this.error = fields.error;
-    this.response = fields.response;
-    this.metadata = fields.metadata;
+    this.error = fields.error ?? null;
+    this.response = fields.response ?? null;
+    this.metadata = fields.metadata ?? null;
     Object.freeze(this);
   }
 

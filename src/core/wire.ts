@@ -46,11 +46,26 @@ function decodeError(value: unknown): OperationErrorInfo | null {
   if (details !== null && !Array.isArray(details)) {
     throw new WireDecodeError(`operation.error.details must be an array, got ${typeName(details)}`);
   }
-  return new OperationErrorInfo(code, message, details && details.map(detailText));
+  return new OperationErrorInfo(code, message, details && Array.from(details as unknown[], detailText));
 }
 
-function detailText(detail: unknown): string {
-  return typeof detail === 'string' ? detail : JSON.stringify(detail);
+/**
+ * A detail's text: a string as it is, anything else as its JSON. A value with no JSON form
+ * (possible only in an object handed to `fromOperation`: a BigInt, a function, a cycle) is
+ * refused like any other wrong shape.
+ */
+function detailText(detail: unknown, index: number): string {
+  if (typeof detail === 'string') return detail;
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(detail);
+  } catch {
+    text = undefined;
+  }
+  if (typeof text !== 'string') {
+    throw new WireDecodeError(`operation.error.details[${index}] must be a JSON value, got ${typeName(detail)}`);
+  }
+  return text;
 }
 
 function asObject(value: unknown, what: string): Record<string, unknown> {

@@ -7,6 +7,7 @@ import { kindFromOperationJson, kindFromSavedOperation, operationKind, type ApiO
 import { checkOperationId, checkOptions, typeName } from '../core/options';
 import type { OperationStatus } from '../core/status';
 import type { Logger } from '../core/transport';
+import { resolveAuth } from '../transport/auth';
 import { CLIENT_OPTIONS, resolveClientConfig, type ClientOptions } from '../transport/config';
 import { resolveWorkerPath, unwrap, WorkerBridge } from './bridge';
 import { Operation } from './operation';
@@ -46,6 +47,7 @@ export class OperationsClient {
       throw new TypeError('the blocking client takes credentials as plain data (a string or { apiKey | iamToken | oauthToken }), not an AuthProvider');
     }
     if (workerPath !== undefined && typeof workerPath !== 'string') throw new TypeError(`workerPath must be a string, got ${typeName(workerPath)}`);
+    resolveAuth(rest.auth); // checks the credentials now, as the async client does (providers do no I/O until used)
     const config = resolveClientConfig({ ...rest, logger });
     this.endpoint = config.endpoint;
     this.#logger = config.logger;

@@ -59,6 +59,9 @@ export interface ClientConfig extends Omit<RestTransportOptions, 'auth'> {
 /** Checks a client's options; throws a TypeError or RangeError naming the bad option. */
 export function resolveClientConfig(options: ClientOptions | undefined, env: NodeJS.ProcessEnv = process.env): ClientConfig {
   const o = checkOptions('client', options, CLIENT_OPTIONS);
+  if (o.allowInsecureHttp !== undefined && typeof o.allowInsecureHttp !== 'boolean') {
+    throw new TypeError(`allowInsecureHttp must be a boolean, got ${typeName(o.allowInsecureHttp)}`);
+  }
   const folderId = o.folderId ?? (env.YC_FOLDER_ID || null);
   if (folderId !== null && (typeof folderId !== 'string' || folderId === '')) {
     throw new TypeError(`folderId must be a non-empty string, got ${typeName(folderId)}`);
