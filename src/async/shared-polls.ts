@@ -38,23 +38,34 @@ export class SharedPolls {
       poll = { flight: new SharedFlight<unknown>(), deadlineMs };
       this.#polls.set(id, poll);
     }
-    // A caller that joins a request due to end after its own deadline leaves at its deadline.
+    const task = async (shared: AbortSignal) => {
+      const wire = await this.#transport.getOperation(id, { timeoutMs, signal: shared });
+      if (typeof wire === 'object' && wire !== null) this.#received.set(wire, Date.now());
+      return wire;
+    };
+    // A caller that joins a request due to end after its own deadline leaves at its deadline; a
+    // caller with neither that nor a signal needs no way out of its own.
+    const ownDeadline = deadlineMs < poll.deadlineMs;
+    if (!ownDeadline && !signal) return this.#settle(id, poll, poll.flight.run(task));
     const own = new AbortController();
-    const timer =
-      deadlineMs < poll.deadlineMs
-        ? setTimeout(() => own.abort(deadlineError(timeoutMs, { endpoint: this.#endpointOf(id), clientRequestId: null, attempts: 0, authProvider: null })), timeoutMs)
-        : undefined;
+    const timer = ownDeadline
+      ? setTimeout(() => own.abort(deadlineError(timeoutMs, { endpoint: this.#endpointOf(id), clientRequestId: null, attempts: 0, authProvider: null })), timeoutMs)
+      : undefined;
     const onAbort = () => own.abort(signal!.reason);
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      return await poll.flight.run(async (shared) => {
-        const wire = await this.#transport.getOperation(id, { timeoutMs, signal: shared });
-        if (typeof wire === 'object' && wire !== null) this.#received.set(wire, Date.now());
-        return wire;
-      }, own.signal);
+      return await this.#settle(id, poll, poll.flight.run(task, own.signal));
     } finally {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** `answer`, forgetting the poll once its request is over. */
+  async #settle(id: string, poll: Poll, answer: Promise<unknown>): Promise<unknown> {
+    try {
+      return await answer;
+    } finally {
       if (!poll.flight.busy && this.#polls.get(id) === poll) this.#polls.delete(id);
     }
   }

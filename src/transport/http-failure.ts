@@ -78,6 +78,12 @@ function networkCodeOf(cause: unknown): string | null {
   return typeof code === 'string' ? code : null;
 }
 
+/** The error of a credentials provider that failed with an error of its own (not an ApiError). */
+export function authFailure(cause: unknown, ctx: AttemptContext): ApiError {
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  return new ApiError({ ...noAnswer(ctx), grpcCode: 16, message: `the credentials provider ${ctx.authProvider} failed: ${reason}` }, { cause: plainCause(cause) });
+}
+
 /**
  * The error of a call that ran out of its deadline (gRPC DEADLINE_EXCEEDED, no HTTP status).
  * `cause` is the last attempt's failure, when there was one.

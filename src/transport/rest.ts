@@ -12,7 +12,7 @@ import { version } from '../../package.json';
 import { ApiError } from '../core/errors';
 import type { RetryPolicy } from '../core/retry';
 import type { AuthProvider, CallOptions, Logger, OperationTransport } from '../core/transport';
-import { deadlineError, failureOfNetwork, failureOfResponse, malformedBodyError, type AttemptContext, type Failure } from './http-failure';
+import { authFailure, deadlineError, failureOfNetwork, failureOfResponse, malformedBodyError, type AttemptContext, type Failure } from './http-failure';
 import { retrying, type AttemptOutcome } from './retrying';
 
 export interface RestTransportOptions {
@@ -31,6 +31,16 @@ export const USER_AGENT = `yc-operation/${version} (node ${process.version})`;
 
 type Agents = { httpAgent: http.Agent; httpsAgent: https.Agent };
 
+/** Sockets one client keeps open to its endpoint; more requests wait for one (within their own timeout). */
+const MAX_SOCKETS = 64;
+/** The TCP keep-alive delay axios sets on each socket: the agents use the same, so no socket is set twice. */
+const TCP_KEEPALIVE_MS = 60_000;
+
+function agents(keepAlive: boolean): Agents {
+  const options = { keepAlive, keepAliveMsecs: TCP_KEEPALIVE_MS, maxSockets: MAX_SOCKETS };
+  return { httpAgent: new http.Agent(options), httpsAgent: new https.Agent(options) };
+}
+
 /** Network errors that mean "the pooled socket was already closed": send again on a fresh one. */
 const STALE_SOCKET = new Set(['ECONNRESET', 'EPIPE']);
 
@@ -38,8 +48,8 @@ export class RestTransport implements OperationTransport {
   readonly endpoint: string;
   readonly #options: RestTransportOptions;
   readonly #axios: AxiosInstance;
-  readonly #pooled: Agents = { httpAgent: new http.Agent({ keepAlive: true }), httpsAgent: new https.Agent({ keepAlive: true }) };
-  readonly #fresh: Agents = { httpAgent: new http.Agent({ keepAlive: false }), httpsAgent: new https.Agent({ keepAlive: false }) };
+  readonly #pooled = agents(true);
+  readonly #fresh = agents(false);
 
   constructor(options: RestTransportOptions) {
     this.endpoint = options.endpoint;
@@ -52,6 +62,7 @@ export class RestTransport implements OperationTransport {
       transformRequest: [],
       transformResponse: [],
       validateStatus: null,
+      ...this.#pooled,
     });
   }
 
@@ -85,20 +96,26 @@ export class RestTransport implements OperationTransport {
     const endpoint = this.endpoint + path;
     let sent = 0;
     let lastFailure = null as Failure | null;
-    let ctx: AttemptContext = { endpoint, clientRequestId: '', attempts: 0, authProvider: this.#options.auth.name };
+    const auth = this.#options.auth;
+    let ctx: AttemptContext = { endpoint, clientRequestId: null, attempts: 0, authProvider: auth.name };
     const send = async (retryAttempt: number, agents: Agents): Promise<AxiosResponse<string>> => {
-      ctx = { ...ctx, clientRequestId: randomUUID(), attempts: ++sent };
+      const credentials = await auth.getHeaders(controller.signal).catch((error: unknown) => {
+        throw controller.signal.aborted || error instanceof ApiError ? error : authFailure(error, ctx);
+      });
+      const clientRequestId = randomUUID();
+      // The provider's name is read now: a chain names what it found only once it has looked.
+      ctx = { ...ctx, clientRequestId, attempts: ++sent, authProvider: auth.name };
       const headers: Record<string, string> = {
         ...this.#options.headers,
-        ...(await this.#options.auth.getHeaders(controller.signal)),
+        ...credentials,
         'user-agent': USER_AGENT,
-        'x-client-request-id': ctx.clientRequestId,
+        'x-client-request-id': clientRequestId,
         'idempotency-key': idempotencyKey,
       };
       if (this.#options.folderId !== null) headers['x-folder-id'] = this.#options.folderId;
       if (retryAttempt > 0) headers['x-retry-attempt'] = String(retryAttempt);
       this.#options.logger.debug(`GET ${endpoint} (attempt ${sent})`);
-      return this.#axios.get<string>(path, { headers, signal: controller.signal, ...agents });
+      return this.#axios.get<string>(path, agents === this.#pooled ? { headers, signal: controller.signal } : { headers, signal: controller.signal, ...agents });
     };
     const attempt = async (): Promise<AttemptOutcome<unknown>> => {
       let response: AxiosResponse<string>;
@@ -122,6 +139,7 @@ export class RestTransport implements OperationTransport {
           if (controller.signal.aborted || error instanceof ApiError) throw error;
           return { ok: false, failure: failureOfNetwork(error, ctx) } as const;
         }),
+        deadlineError: (last) => deadlineError(timeoutMs, ctx, last.error),
         onRetry: (n, delayMs, failure) => {
           lastFailure = failure;
           this.#options.logger.debug(`GET ${endpoint}: attempt ${n} failed (${failure.error.rawMessage}), retrying in ${Math.round(delayMs)} ms`);

@@ -2,7 +2,7 @@
  * The retry driver: runs attempts of one logical call until one succeeds, the policy gives up,
  * or the call's deadline passes. It sleeps; `src/core/retry.ts` decides.
  */
-import { isTransient, retryDelayMs, type RetryPolicy } from '../core/retry';
+import { retryDelayMs, type RetryPolicy } from '../core/retry';
 import { sleep } from '../async/sleep';
 import type { Failure } from './http-failure';
 
@@ -21,51 +21,30 @@ export interface RetryRun<T> {
   attempt: (attempt: number) => Promise<AttemptOutcome<T>>;
   /** Told before each retry (for the debug log). */
   onRetry: (attempt: number, delayMs: number, failure: Failure) => void;
+  /** The error of a call whose deadline passed; `last` is the failure that came back too late. */
+  deadlineError: (last: Failure) => Error;
 }
-
-/**
- * The longest wait, in milliseconds, for `signal` to report a deadline that `nowMs()` says has
- * passed (its timer is due on the next turn of the event loop; the bound only guards against a
- * caller whose signal never aborts).
- */
-const DEADLINE_GRACE_MS = 1000;
 
 /**
  * Runs the attempts; resolves with the first value, rejects with the last failure's error.
  *
- * A transient failure that comes back once the deadline has passed (with attempts left) is the
- * deadline's doing, not the failure's: the driver waits for `signal` to report the deadline, so
- * that the caller sees an aborted signal and raises its deadline error, as it does when the
- * deadline passes during an attempt or a sleep. Which of the two happens first is a race between
- * the answer and the deadline's timer; the outcome must not depend on it.
+ * A failure the policy would retry but for the deadline (it came back once the deadline had
+ * passed) is the deadline's doing, not the failure's: it rejects with `deadlineError`, as when
+ * the deadline passes during an attempt or a sleep, whichever of the answer and the deadline's
+ * timer comes first.
  */
 export async function retrying<T>(run: RetryRun<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     const outcome = await run.attempt(attempt);
     if (outcome.ok) return outcome.value;
+    const { failure } = outcome;
     const remainingMs = run.deadlineMs - run.nowMs();
-    const delayMs = retryDelayMs(run.policy, attempt, outcome.failure, remainingMs, run.random());
+    const delayMs = retryDelayMs(run.policy, attempt, failure, remainingMs, run.random());
     if (delayMs === null) {
-      if (remainingMs <= 0 && isTransient(outcome.failure) && attempt < run.policy.maxAttempts) {
-        await aborted(run.signal, DEADLINE_GRACE_MS);
-      }
-      throw outcome.failure.error;
+      const retriableButLate = remainingMs <= 0 && retryDelayMs(run.policy, attempt, failure, Number.POSITIVE_INFINITY, 0) !== null;
+      throw retriableButLate ? run.deadlineError(failure) : failure.error;
     }
-    run.onRetry(attempt, delayMs, outcome.failure);
+    run.onRetry(attempt, delayMs, failure);
     await sleep(delayMs, run.signal);
   }
-}
-
-/** Resolves when `signal` aborts, or after `boundMs` at the latest. */
-function aborted(signal: AbortSignal, boundMs: number): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, boundMs);
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

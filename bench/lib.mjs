@@ -1,0 +1,70 @@
+/** Helpers of the benchmark: statistics, the loopback server child, and row children. */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const here = (file) => fileURLToPath(new URL(file, import.meta.url));
+
+/** The `p`-th percentile (0..100) of `samples`, nearest rank. */
+export function percentile(samples, p) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[rank];
+}
+
+/** p50, p99 and mean of latency samples (milliseconds). */
+export function summarize(samples) {
+  const mean = samples.reduce((a, b) => a + b, 0) / samples.length;
+  return { n: samples.length, p50: percentile(samples, 50), p99: percentile(samples, 99), mean };
+}
+
+export function median(values) {
+  return percentile(values, 50);
+}
+
+/** Starts the minimal loopback server (bench/server.mjs) in a child process. */
+export async function startServer() {
+  const child = spawn(process.execPath, [here('./server.mjs')], { stdio: ['pipe', 'pipe', 'inherit'] });
+  let out = '';
+  const port = await new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('exit', (code) => reject(new Error(`the bench server exited with code ${code}`)));
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      const match = /PORT (\d+)/.exec(out);
+      if (match) resolve(Number(match[1]));
+    });
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    pid: child.pid,
+    async stop() {
+      child.stdin.end();
+      if (child.exitCode === null) await once(child, 'exit');
+    },
+  };
+}
+
+/**
+ * Runs `node bench/rows/<name>.mjs` in the repository root (so that `yc-operation` resolves to
+ * the build) and returns the JSON of its `RESULT` line.
+ */
+export async function runRow(name, env = {}, nodeArgs = []) {
+  const child = spawn(process.execPath, [...nodeArgs, here(`./rows/${name}.mjs`)], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout.on('data', (chunk) => (out += chunk));
+  const [code] = await once(child, 'exit');
+  const line = out.split('\n').find((l) => l.startsWith('RESULT '));
+  if (code !== 0 || !line) throw new Error(`bench row ${name} failed (exit code ${code}):\n${out}`);
+  return JSON.parse(line.slice('RESULT '.length));
+}
+
+/** Prints the row child's result for the parent. */
+export function report(result) {
+  process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
+}

@@ -1,0 +1,64 @@
+/**
+ * Rows blocking/async, async/axios and async/floor: the latency of one status request, one at a
+ * time, against the minimal server (another process). The four clients run in interleaved
+ * rounds, so that drift of a noisy machine (CPU frequency, other load) hits them alike.
+ *
+ * - blocking: `Operation.getStatus()` (caller's thread -> synckit worker -> axios -> back);
+ * - async:    `AsyncOperation.getStatus()` (axios, retry wrapper, headers, JSON, decoding);
+ * - axios:    a bare `axios.get(url)` (default instance, keep-alive global agent, JSON parsed);
+ * - floor:    a bare `node:http` GET on a keep-alive agent, body read and `JSON.parse`d.
+ */
+import http from 'node:http';
+import axios from 'axios';
+import { AsyncOperationsClient, OperationsClient } from 'yc-operation';
+import { report, summarize } from '../lib.mjs';
+
+const url = process.env.BENCH_URL;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
+const PER_ROUND = Number(process.env.BENCH_PER_ROUND ?? 400);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 1000);
+const id = 'bench0000000000000000';
+
+const asyncClient = new AsyncOperationsClient({ endpoint: url, auth: null });
+const syncClient = new OperationsClient({ endpoint: url, auth: null });
+const asyncOp = asyncClient.operation(id);
+const syncOp = syncClient.operation(id);
+const agent = new http.Agent({ keepAlive: true });
+const target = `${url}/operations/${id}`;
+
+function bareGet() {
+  return new Promise((resolve, reject) => {
+    http.get(target, { agent }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk) => (body += chunk));
+      res.on('end', () => resolve(JSON.parse(body)));
+      res.on('error', reject);
+    }).on('error', reject);
+  });
+}
+
+const variants = {
+  blocking: () => syncOp.getStatus(),
+  async: () => asyncOp.getStatus(),
+  axios: () => axios.get(target),
+  floor: bareGet,
+};
+
+async function measure(fn, count, into) {
+  for (let i = 0; i < count; i++) {
+    const start = performance.now();
+    await fn();
+    into?.push(performance.now() - start);
+  }
+}
+
+for (const fn of Object.values(variants)) await measure(fn, WARMUP);
+const samples = Object.fromEntries(Object.keys(variants).map((name) => [name, []]));
+for (let round = 0; round < ROUNDS; round++) {
+  for (const [name, fn] of Object.entries(variants)) await measure(fn, PER_ROUND, samples[name]);
+}
+asyncClient.close();
+syncClient.close();
+agent.destroy();
+report(Object.fromEntries(Object.entries(samples).map(([name, s]) => [name, summarize(s)])));

@@ -1,0 +1,71 @@
+/**
+ * Row "polls per second": the most status requests one process completes per second with many
+ * in flight (BENCH_CONCURRENCY loops, each polling an operation of its own, so that no two
+ * requests are merged), for `AsyncOperation.getStatus()` and for bare `node:http` GETs, in
+ * interleaved slots against the minimal server (another process). Also the client's CPU time
+ * per request (user + system, from `process.cpuUsage()`), which is what decides whether one core
+ * keeps up with thousands of waits.
+ */
+import http from 'node:http';
+import axios from 'axios';
+import { AsyncOperationsClient } from 'yc-operation';
+import { report } from '../lib.mjs';
+
+const url = process.env.BENCH_URL;
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
+const SLOT_MS = Number(process.env.BENCH_SLOT_MS ?? 2000);
+const SLOTS = Number(process.env.BENCH_SLOTS ?? 3);
+const WARMUP_MS = 500;
+
+const client = new AsyncOperationsClient({ endpoint: url, auth: null });
+const agent = new http.Agent({ keepAlive: true });
+const ids = Array.from({ length: CONCURRENCY }, (_, i) => `bench${String(i).padStart(16, '0')}`);
+const ops = ids.map((id) => client.operation(id));
+
+function bareGet(id) {
+  return new Promise((resolve, reject) => {
+    http.get(`${url}/operations/${id}`, { agent }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk) => (body += chunk));
+      res.on('end', () => resolve(JSON.parse(body)));
+      res.on('error', reject);
+    }).on('error', reject);
+  });
+}
+
+const variants = {
+  ours: (i) => ops[i].getStatus(),
+  axios: (i) => axios.get(`${url}/operations/${ids[i]}`),
+  floor: (i) => bareGet(ids[i]),
+};
+
+/** Runs CONCURRENCY loops for `ms`; returns requests per second and CPU microseconds per request. */
+async function slot(fn, ms) {
+  let done = 0;
+  const endAt = performance.now() + ms;
+  const cpu = process.cpuUsage();
+  const start = performance.now();
+  await Promise.all(ids.map(async (_, i) => {
+    while (performance.now() < endAt) {
+      await fn(i);
+      done++;
+    }
+  }));
+  const elapsed = performance.now() - start;
+  const used = process.cpuUsage(cpu);
+  return { perSecond: (done * 1000) / elapsed, cpuUsPerRequest: (used.user + used.system) / done };
+}
+
+for (const fn of Object.values(variants)) await slot(fn, WARMUP_MS);
+const results = Object.fromEntries(Object.keys(variants).map((name) => [name, []]));
+for (let s = 0; s < SLOTS; s++) {
+  for (const [name, fn] of Object.entries(variants)) results[name].push(await slot(fn, SLOT_MS));
+}
+client.close();
+agent.destroy();
+/** Each variant's best slot: "the most one process sustains", least disturbed by other load. */
+report(Object.fromEntries(Object.entries(results).map(([name, slots]) => {
+  const best = slots.reduce((a, b) => (b.perSecond > a.perSecond ? b : a));
+  return [name, { perSecond: best.perSecond, cpuUsPerRequest: best.cpuUsPerRequest, slots }];
+})));

@@ -1,0 +1,228 @@
+/**
+ * `npm run bench`: what this SDK costs its users, as ratios measured in one run against the
+ * physical floor (bare `node:http`), bare axios and a peer waiter, printed as one table.
+ * `npm run -s bench -- --json` prints the same figures as JSON instead (progress goes to stderr);
+ * `--json=<file>` writes them to a file and still prints the table; `--from <file>` prints the
+ * table of figures saved before.
+ *
+ * Every server runs outside the measured client: the minimal server (bench/server.mjs) in a
+ * child process, the emulator in a worker thread of this process while the client runs in a child.
+ * Each row runs in a fresh child process (bench/rows/). Traffic goes to 127.0.0.1 only.
+ */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startEmulator } from 'yc-operation/testing';
+import { median, ROOT, runRow, startServer } from './lib.mjs';
+
+const jsonArg = process.argv.find((arg) => arg === '--json' || arg.startsWith('--json='));
+const jsonFile = jsonArg?.startsWith('--json=') ? jsonArg.slice('--json='.length) : null;
+const log = (line) => process.stderr.write(`bench: ${line}\n`);
+const BOOT_RUNS = 5;
+const EXIT_RUNS = 5;
+const WAITS = 10_000;
+
+const fromIndex = process.argv.indexOf('--from');
+const { machine, figures } = fromIndex > 0 ? JSON.parse(readFileSync(process.argv[fromIndex + 1], 'utf8')) : { machine: thisMachine(), figures: await measure() };
+
+/** Runs every row; the figures as measured. */
+async function measure() {
+  const server = await startServer();
+  const figures = {};
+  try {
+    log('latency: blocking, async, axios, node:http (interleaved rounds)');
+    figures.latency = await runRow('latency', { BENCH_URL: server.url });
+    log('polls per second');
+    figures.throughput = await runRow('throughput', { BENCH_URL: server.url });
+    log(`worker boot (${BOOT_RUNS} fresh processes)`);
+    const boots = [];
+    for (let i = 0; i < BOOT_RUNS; i++) boots.push(await runRow('boot', { BENCH_URL: server.url }));
+    figures.boot = { firstMs: median(boots.map((b) => b.firstMs)), firstMaxMs: Math.max(...boots.map((b) => b.firstMs)), laterP50Ms: median(boots.map((b) => b.laterP50Ms)), runs: boots };
+    log(`exit (${EXIT_RUNS} processes, and as many bare ones)`);
+    const exits = [];
+    const bare = [];
+    for (let i = 0; i < EXIT_RUNS; i++) {
+      exits.push(await exitDelay({ BENCH_URL: server.url }));
+      bare.push(await exitDelay({ BENCH_BARE: '1' }));
+    }
+    figures.exit = { ms: median(exits), maxMs: Math.max(...exits), bareMs: median(bare), runs: exits };
+    log('detection lag, ours and the peer (about 15 s)');
+    figures.lag = await runRow('lag');
+    log(`${WAITS} concurrent waits (about 25 s)`);
+    figures.waits = await tenThousandWaits();
+  } finally {
+    await server.stop();
+  }
+  return figures;
+}
+
+const rows = table(figures);
+const asJson = `${JSON.stringify({ machine, rows, figures }, null, 2)}\n`;
+if (jsonFile) writeFileSync(jsonFile, asJson);
+if (jsonArg && !jsonFile) {
+  process.stdout.write(asJson);
+} else {
+  process.stdout.write(`${render(rows)}\n\nMachine: ${machine.cpus} CPUs (${machine.cpuModel}), Node ${machine.node}, ${machine.platform}; ${machine.date}\n`);
+}
+
+/** Milliseconds from a child's LAST line to its exit. */
+async function exitDelay(env) {
+  const child = spawn(process.execPath, [fileURLToPath(new URL('./rows/exit-child.mjs', import.meta.url))], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  let lastAt = null;
+  child.stdout.on('data', (chunk) => {
+    out += chunk;
+    if (lastAt === null && out.includes('LAST')) lastAt = performance.now();
+  });
+  const [code] = await once(child, 'exit');
+  if (code !== 0 || lastAt === null) throw new Error(`the exit child failed (code ${code}): ${out}`);
+  return performance.now() - lastAt;
+}
+
+/** The emulator here (a worker thread); the waits in a child process, whose memory is measured. */
+async function tenThousandWaits() {
+  const emulator = await startEmulator({ requestLogLimit: 0 });
+  const dir = mkdtempSync(join(tmpdir(), 'yc-bench-'));
+  try {
+    const warmupId = await emulator.create({});
+    const ids = [];
+    for (let start = 0; start < WAITS; start += 1000) {
+      const batch = [];
+      for (let i = start; i < Math.min(WAITS, start + 1000); i++) batch.push(emulator.create({ doneAfter: 5 + (15 * i) / (WAITS - 1) }));
+      ids.push(...(await Promise.all(batch)));
+    }
+    const file = join(dir, 'waits.json');
+    writeFileSync(file, JSON.stringify({ url: emulator.url, ids, warmupId }));
+    return await runRow('waits', { BENCH_WAITS_FILE: file }, ['--expose-gc']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    await emulator.close();
+  }
+}
+
+function thisMachine() {
+  return { cpus: cpus().length, cpuModel: modelName(), node: process.version, platform: `${process.platform} ${process.arch}`, date: new Date().toISOString() };
+}
+
+function modelName() {
+  try {
+    return /model name\s*:\s*(.*)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? cpus()[0]?.model ?? 'unknown';
+  } catch {
+    return cpus()[0]?.model ?? 'unknown';
+  }
+}
+
+function ms(v) {
+  return `${v < 10 ? v.toFixed(3) : v.toFixed(1)} ms`;
+}
+function x(v) {
+  return `${v.toFixed(2)}×`;
+}
+function pct(v) {
+  return `${(v * 100).toFixed(0)} %`;
+}
+
+/** The table: one entry per row, with what was measured, the ratio, the goal and whether it is met. */
+function table(f) {
+  const { blocking, async: asy, axios, floor } = f.latency;
+  const t = f.throughput;
+  const w = f.waits;
+  const lag = Object.entries(f.lag);
+  const find = (prefix) => lag.find(([name]) => name.startsWith(prefix));
+  const [defName, def] = find('ours: default');
+  const [, plain] = find('ours: backoff() defaults');
+  const [bestName, best] = find('ours: best');
+  const [budgetName, budget] = find("ours: peer's budget");
+  const [peerName, peer] = find('peer: createWaiter defaults');
+  const [peer2Name, peer2] = find('peer: createWaiter at');
+  const boot = f.boot;
+  return [
+    {
+      row: 'blocking/async',
+      what: '`Operation.getStatus()` vs `AsyncOperation.getStatus()`, one at a time',
+      measured: `blocking p50 ${ms(blocking.p50)}, p99 ${ms(blocking.p99)}; async p50 ${ms(asy.p50)}, p99 ${ms(asy.p99)}; the worker adds ${((blocking.p50 - asy.p50) * 1000).toFixed(0)} µs at p50`,
+      ratio: `p50 ${x(blocking.p50 / asy.p50)}, p99 ${x(blocking.p99 / asy.p99)}`,
+      goal: 'p50 ratio ≤ 1.25',
+      met: blocking.p50 / asy.p50 <= 1.25,
+    },
+    {
+      row: 'async/axios',
+      what: '`AsyncOperation.getStatus()` vs a bare `axios.get` of the same URL',
+      measured: `axios p50 ${ms(axios.p50)}, p99 ${ms(axios.p99)}`,
+      ratio: `p50 ${x(asy.p50 / axios.p50)}, p99 ${x(asy.p99 / axios.p99)}`,
+      goal: 'p50 ratio ≤ 1.15',
+      met: asy.p50 / axios.p50 <= 1.15,
+    },
+    {
+      row: 'async/floor',
+      what: '`AsyncOperation.getStatus()` vs a bare `node:http` keep-alive GET',
+      measured: `node:http p50 ${ms(floor.p50)}, p99 ${ms(floor.p99)}`,
+      ratio: `p50 ${x(asy.p50 / floor.p50)}, p99 ${x(asy.p99 / floor.p99)}`,
+      goal: 'reported (axios alone: ' + x(axios.p50 / floor.p50) + ')',
+      met: null,
+    },
+    {
+      row: 'polls per second',
+      what: `status requests per second, ${process.env.BENCH_CONCURRENCY ?? 64} in flight, one process`,
+      measured: `ours ${t.ours.perSecond.toFixed(0)}/s (${t.ours.cpuUsPerRequest.toFixed(0)} µs CPU each); node:http ${t.floor.perSecond.toFixed(0)}/s (${t.floor.cpuUsPerRequest.toFixed(0)} µs); axios ${t.axios.perSecond.toFixed(0)}/s (${t.axios.cpuUsPerRequest.toFixed(0)} µs)`,
+      ratio: x(t.ours.perSecond / t.floor.perSecond),
+      goal: '≥ 0.5× node:http',
+      met: t.ours.perSecond / t.floor.perSecond >= 0.5,
+    },
+    {
+      row: '10k waits',
+      what: `${w.waits} concurrent \`wait({ pollInterval: 5 })\`, operations done 5–20 s after creation`,
+      measured: `${w.completed}/${w.waits} done in ${w.elapsedS.toFixed(1)} s, ${w.polls} polls; +${w.extraRssMB.toFixed(1)} MB RSS, +${w.extraHeapMB.toFixed(1)} MB heap; event-loop lag p50 ${ms(w.lagP50Ms)}, p99 ${ms(w.lagP99Ms)}, max ${ms(w.lagMaxMs)}`,
+      ratio: '',
+      goal: 'all done, ≤ 40 MB extra, lag p99 ≤ 50 ms',
+      met: w.completed === w.waits && w.extraRssMB <= 40 && w.lagP99Ms <= 50,
+    },
+    {
+      row: 'worker boot',
+      what: `first blocking call of a process vs later ones (median of ${BOOT_RUNS} processes)`,
+      measured: `first ${ms(boot.firstMs)} (worst ${ms(boot.firstMaxMs)}); later p50 ${ms(boot.laterP50Ms)}`,
+      ratio: x(boot.firstMs / boot.laterP50Ms),
+      goal: 'first ≤ 150 ms',
+      met: boot.firstMs <= 150,
+    },
+    {
+      row: 'exit',
+      what: `from a script's last line to its exit, after 20 blocking calls, client not closed (median of ${EXIT_RUNS})`,
+      measured: `${ms(f.exit.ms)} (worst ${ms(f.exit.maxMs)}); a bare \`node\` script ${ms(f.exit.bareMs)}`,
+      ratio: x(f.exit.ms / f.exit.bareMs),
+      goal: '≤ 100 ms',
+      met: f.exit.ms <= 100,
+    },
+    {
+      row: 'detection lag',
+      what: 'operations done after 2.75–3.25 s: time from done to `wait()` returning, and polls',
+      measured: `${defName.slice(6)}: ${def.lagS.toFixed(2)} s late (${pct(def.lagShare)}), ${def.polls.toFixed(1)} polls; backoff() defaults: ${plain.lagS.toFixed(2)} s (${pct(plain.lagShare)}), ${plain.polls.toFixed(1)} polls; ${bestName.slice(6)}: ${best.lagS.toFixed(2)} s (${pct(best.lagShare)}), ${best.polls.toFixed(1)} polls (max ${best.maxPolls})`,
+      ratio: '',
+      goal: 'best: lag ≤ 15 % of op time, ≤ 12 polls',
+      met: best.lagShare <= 0.15 && best.maxPolls <= 12,
+    },
+    {
+      row: 'peer',
+      what: '`@smithy/util-waiter` `createWaiter` wrapping the same `getStatus()`, at matched poll budgets',
+      measured: `${peerName.slice(6)}: ${peer.lagS.toFixed(2)} s, ${peer.polls.toFixed(1)} polls vs ${budgetName.slice(6)}: ${budget.lagS.toFixed(2)} s, ${budget.polls.toFixed(1)} polls; ${peer2Name.slice(6)}: ${peer2.lagS.toFixed(2)} s, ${peer2.polls.toFixed(1)} polls vs ours best ${best.lagS.toFixed(2)} s, ${best.polls.toFixed(1)} polls`,
+      ratio: `lag ${x(budget.lagS / peer.lagS)} and ${x(best.lagS / peer2.lagS)} of the peer's`,
+      goal: 'ours ≥ peer on lag and polls',
+      met: budget.lagS <= peer.lagS && budget.polls <= peer.polls && best.lagS <= peer2.lagS && best.polls <= peer2.polls,
+    },
+  ];
+}
+
+/** A Markdown table. */
+function render(rows) {
+  const cell = (v) => String(v).replaceAll('|', '\\|');
+  const lines = ['| row | what | measured | ratio | goal | met |', '|---|---|---|---|---|---|'];
+  for (const r of rows) lines.push(`| ${[r.row, r.what, r.measured, r.ratio, r.goal, r.met === null ? '–' : r.met ? 'yes' : '**no**'].map(cell).join(' | ')} |`);
+  return lines.join('\n');
+}
