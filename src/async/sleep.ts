@@ -1,5 +1,3 @@
-import { SharedFlight } from './shared-flight';
-
 /**
  * A sleep that an `AbortSignal` interrupts: the timer is cleared and the promise rejects with
  * `signal.reason` at once, so an aborted wait leaves no timer behind.
@@ -24,22 +22,46 @@ export function throwIfAborted(signal?: AbortSignal): void {
   if (signal?.aborted) throw signal.reason;
 }
 
-const wakeups = new Map<number, SharedFlight<void>>();
+/** The sleepers of one moment: one timer, and each sleeper's way to wake. */
+interface Wakeup {
+  timer: NodeJS.Timeout;
+  sleepers: Set<() => void>;
+}
+
+const wakeups = new Map<number, Wakeup>();
 
 /**
  * Sleeps until `untilMs` (a `Date.now()` value). Sleeps that end at the same moment share one
- * timer, so waits woken by it act in the same turn (and share the request they make); the timer
- * is cleared when every sleeper has left through its signal.
+ * timer, so waits woken by it act in the same turn (and share the request they make). A sleeper
+ * whose signal aborts leaves with `signal.reason`; the timer is cleared when the last one leaves.
  */
-export async function sleepUntil(untilMs: number, signal?: AbortSignal): Promise<void> {
-  let flight = wakeups.get(untilMs);
-  if (!flight) {
-    flight = new SharedFlight<void>();
-    wakeups.set(untilMs, flight);
+export function sleepUntil(untilMs: number, signal?: AbortSignal): Promise<void> {
+  if (signal?.aborted) return Promise.reject(signal.reason);
+  let wakeup = wakeups.get(untilMs);
+  if (!wakeup) {
+    const sleepers = new Set<() => void>();
+    const timer = setTimeout(() => {
+      wakeups.delete(untilMs);
+      for (const wake of sleepers) wake();
+    }, Math.max(0, untilMs - Date.now()));
+    wakeup = { timer, sleepers };
+    wakeups.set(untilMs, wakeup);
   }
-  try {
-    await flight.run((shared) => sleep(Math.max(0, untilMs - Date.now()), shared), signal);
-  } finally {
-    if (!flight.busy && wakeups.get(untilMs) === flight) wakeups.delete(untilMs);
-  }
+  const { sleepers, timer } = wakeup;
+  return new Promise((resolve, reject) => {
+    const wake = () => {
+      signal?.removeEventListener('abort', leave);
+      resolve();
+    };
+    const leave = () => {
+      sleepers.delete(wake);
+      if (sleepers.size === 0) {
+        clearTimeout(timer);
+        wakeups.delete(untilMs);
+      }
+      reject(signal!.reason);
+    };
+    sleepers.add(wake);
+    signal?.addEventListener('abort', leave, { once: true });
+  });
 }

@@ -41,9 +41,15 @@ export interface ApiOperationKind<T, M> extends OperationKind<OperationStatus<M>
   decode(wire: unknown): { id: string | null; status: OperationStatus<M> };
 }
 
-/** Checks an operation's options and returns its kind. */
+/** Checks an operation's options and returns its kind (one shared kind for operations without options). */
 export function operationKind<T, M>(options: OperationOptions<T, M> | undefined): ApiOperationKind<T, M> {
-  const o = checkOptions('operation', options, OPERATION_OPTIONS);
+  if (options === undefined) return (PLAIN_KIND ??= makeKind({})) as ApiOperationKind<T, M>;
+  return makeKind(checkOptions('operation', options, OPERATION_OPTIONS));
+}
+
+let PLAIN_KIND: ApiOperationKind<unknown, unknown> | undefined;
+
+function makeKind<T, M>(o: OperationOptions<T, M>): ApiOperationKind<T, M> {
   checkFunction('resultDecoder', o.resultDecoder);
   checkFunction('metadataDecoder', o.metadataDecoder);
   const { resultDecoder, metadataDecoder } = o;

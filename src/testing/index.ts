@@ -63,7 +63,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     requestLogLimit: options.requestLogLimit ?? DEFAULT_REQUEST_LOG_LIMIT,
   };
   // A worker inherits the process's flags; `--input-type` (of `node -e`) would refuse its file.
-  const execArgv = process.execArgv.filter((flag) => !flag.startsWith('--input-type'));
+  // Flags are given only when one is dropped: Node checks given flags, and refuses process-only ones.
+  const kept = process.execArgv.filter((flag) => !flag.startsWith('--input-type'));
+  const execArgv = kept.length < process.execArgv.length ? kept : undefined;
   const worker = new Worker(new URL('./emulator-worker.js', import.meta.url), { workerData: config, execArgv });
   // The worker's first message says it listens; `once` rejects if it fails first (a port in use, say).
   const [ready] = (await once(worker, 'message')) as [Extract<WorkerMessage, { kind: 'ready' }>];

@@ -14,6 +14,7 @@ import type { RetryPolicy } from '../core/retry';
 import type { AuthProvider, CallOptions, Logger, OperationTransport } from '../core/transport';
 import { authFailure, deadlineError, failureOfNetwork, failureOfResponse, malformedBodyError, type AttemptContext, type Failure } from './http-failure';
 import { retrying, type AttemptOutcome } from './retrying';
+import { Slots } from '../async/slots';
 
 export interface RestTransportOptions {
   /** The base URL, checked (no trailing slash). */
@@ -31,13 +32,16 @@ export const USER_AGENT = `yc-operation/${version} (node ${process.version})`;
 
 type Agents = { httpAgent: http.Agent; httpsAgent: https.Agent };
 
-/** Sockets one client keeps open to its endpoint; more requests wait for one (within their own timeout). */
-const MAX_SOCKETS = 64;
+/**
+ * Requests one client has in flight, and sockets it keeps open to its endpoint; more requests
+ * wait in line (within their own timeout), which keeps 10 000 concurrent waits cheap.
+ */
+const MAX_IN_FLIGHT = 64;
 /** The TCP keep-alive delay axios sets on each socket: the agents use the same, so no socket is set twice. */
 const TCP_KEEPALIVE_MS = 60_000;
 
 function agents(keepAlive: boolean): Agents {
-  const options = { keepAlive, keepAliveMsecs: TCP_KEEPALIVE_MS, maxSockets: MAX_SOCKETS };
+  const options = { keepAlive, keepAliveMsecs: TCP_KEEPALIVE_MS, maxSockets: MAX_IN_FLIGHT };
   return { httpAgent: new http.Agent(options), httpsAgent: new https.Agent(options) };
 }
 
@@ -50,6 +54,7 @@ export class RestTransport implements OperationTransport {
   readonly #axios: AxiosInstance;
   readonly #pooled = agents(true);
   readonly #fresh = agents(false);
+  readonly #slots = new Slots(MAX_IN_FLIGHT);
 
   constructor(options: RestTransportOptions) {
     this.endpoint = options.endpoint;
@@ -115,7 +120,12 @@ export class RestTransport implements OperationTransport {
       if (this.#options.folderId !== null) headers['x-folder-id'] = this.#options.folderId;
       if (retryAttempt > 0) headers['x-retry-attempt'] = String(retryAttempt);
       this.#options.logger.debug(`GET ${endpoint} (attempt ${sent})`);
-      return this.#axios.get<string>(path, agents === this.#pooled ? { headers, signal: controller.signal } : { headers, signal: controller.signal, ...agents });
+      await this.#slots.acquire(controller.signal);
+      try {
+        return await this.#axios.get<string>(path, agents === this.#pooled ? { headers, signal: controller.signal } : { headers, signal: controller.signal, ...agents });
+      } finally {
+        this.#slots.release();
+      }
     };
     const attempt = async (): Promise<AttemptOutcome<unknown>> => {
       let response: AxiosResponse<string>;
