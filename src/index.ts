@@ -31,3 +31,4 @@ export { waitAll, asCompleted } from './many';
 export type { ManyOptions } from './core/many';
 export type { AsyncManyOptions } from './async/many';
 export type { SavedOperation } from './core/resume';
+export type { CompletionRequest, CompletionResponse } from './core/completion';

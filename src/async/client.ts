@@ -9,10 +9,13 @@ import { createTransport, resolveClientConfig, type ClientOptions } from '../tra
 import type { RestTransport } from '../transport/rest';
 import { AsyncOperation } from './operation';
 import { SharedPolls } from './shared-polls';
+import { planCompletion } from '../transport/completion';
+import type { CompletionRequest, CompletionResponse } from '../core/completion';
 
 export class AsyncOperationsClient {
   readonly #transport: RestTransport;
   readonly #polls: SharedPolls;
+  readonly #allowInsecureHttp: boolean;
   readonly #logger;
 
   /** Checks the options at once (a bad option throws here); credentials are looked up at the first request. */
@@ -20,6 +23,7 @@ export class AsyncOperationsClient {
     const config = resolveClientConfig(options);
     this.#logger = config.logger;
     this.#transport = createTransport(config);
+    this.#allowInsecureHttp = options?.allowInsecureHttp ?? false;
     this.#polls = new SharedPolls(this.#transport);
   }
 
@@ -48,6 +52,22 @@ export class AsyncOperationsClient {
    */
   restore<T = unknown, M = unknown>(saved: unknown, options?: OperationOptions<T, M>): AsyncOperation<T, M> {
     const { id, kind, status } = kindFromSavedOperation(saved, this.endpoint, options);
+    return this.#make(id, kind, status);
+  }
+
+  /**
+   * Starts an AI Studio deferred completion (`POST /foundationModels/v1/completionAsync`) and
+   * returns its operation, whose result is the completion. `endpoint` is where the start call
+   * goes (default `llm`); the operation is polled on this client's endpoint. `timeout` bounds the
+   * start call, in seconds (default 60).
+   */
+  async completionAsync(
+    request: CompletionRequest,
+    options?: { endpoint?: string; timeout?: number; signal?: AbortSignal },
+  ): Promise<AsyncOperation<CompletionResponse>> {
+    const { url, timeoutMs } = planCompletion(request, options, this.#allowInsecureHttp);
+    const wire = await this.#transport.startOperation(url, request, { timeoutMs, signal: options?.signal });
+    const { id, kind, status } = kindFromOperationJson<CompletionResponse, unknown>(wire, undefined);
     return this.#make(id, kind, status);
   }
 

@@ -20,6 +20,8 @@ export interface OperationTransport {
   getOperation(id: string, options: CallOptions): Promise<unknown>;
   /** `GET /operations/{id}:cancel`: the operation's wire JSON after the cancel. */
   cancelOperation(id: string, options: CallOptions): Promise<unknown>;
+  /** `POST url` with a JSON body: a call that starts an operation, answering its wire JSON. */
+  startOperation(url: string, body: unknown, options: CallOptions): Promise<unknown>;
   /** Frees the transport's sockets. */
   close(): void;
 }

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { startWorkerThread } from 'synckit';
 import { AIStudioError, errorFromData } from '../core/errors';
-import { IN_WORKER, type WorkerReply, type WorkerRequest } from './protocol';
+import { IN_WORKER, type WorkerCall, type WorkerClientOptions, type WorkerReply, type WorkerRequest } from './protocol';
 
 /** How long the worker may keep one round trip before it answers `pending`, in milliseconds. */
 const SLICE_MS = 1000;
@@ -15,7 +15,6 @@ const SLICE_MS = 1000;
 const SLACK_MS = 5000;
 
 type SyncFn = (request: WorkerRequest) => WorkerReply;
-type CallRequest = Extract<WorkerRequest, { type: 'call' }>;
 
 /** Where the worker's prebuilt JavaScript is: the option, else `YC_OPERATION_WORKER`, else next to this build. */
 export function resolveWorkerPath(option: string | undefined): string {
@@ -41,9 +40,10 @@ export class WorkerBridge {
    * Sends `request` and blocks until its answer, at most `timeoutMs` plus slack; a request the
    * worker is still working on then is abandoned (its HTTP request aborted).
    */
-  call(request: Omit<CallRequest, 'waitMs'>): WorkerReply {
+  call(head: { client: number; options: WorkerClientOptions; timeoutMs: number }, call: WorkerCall): WorkerReply {
+    const request = { type: 'call' as const, ...head, ...call, waitMs: SLICE_MS };
     const deadline = Date.now() + request.timeoutMs + SLACK_MS;
-    let reply = this.#send({ ...request, waitMs: SLICE_MS });
+    let reply = this.#send(request);
     while (reply.state === 'pending') {
       if (Date.now() > deadline) {
         this.#send({ type: 'abandon', ticket: reply.ticket });

@@ -11,7 +11,9 @@ import { resolveAuth } from '../transport/auth';
 import { CLIENT_OPTIONS, resolveClientConfig, type ClientOptions } from '../transport/config';
 import { resolveWorkerPath, unwrap, WorkerBridge } from './bridge';
 import { Operation } from './operation';
-import type { WorkerClientOptions } from './protocol';
+import type { WorkerCall, WorkerClientOptions } from './protocol';
+import { planCompletion } from '../transport/completion';
+import type { CompletionRequest, CompletionResponse } from '../core/completion';
 
 /** Options of a blocking client: the async client's, as plain data, plus where the worker is. */
 export interface SyncClientOptions extends Omit<ClientOptions, 'auth'> {
@@ -37,6 +39,7 @@ export class OperationsClient {
   readonly #options: WorkerClientOptions;
   readonly #logger: Logger;
   readonly #workerPath: string;
+  readonly #allowInsecureHttp: boolean;
   readonly #bridgeEntry: { bridge: WorkerBridge; clients: number };
   #closed = false;
 
@@ -52,6 +55,7 @@ export class OperationsClient {
     this.endpoint = config.endpoint;
     this.#logger = config.logger;
     this.#options = { ...rest, endpoint: config.endpoint, folderId: config.folderId ?? undefined };
+    this.#allowInsecureHttp = rest.allowInsecureHttp ?? false;
     this.#workerPath = resolveWorkerPath(workerPath);
     const entry = bridges.get(this.#workerPath) ?? { bridge: new WorkerBridge(this.#workerPath), clients: 0 };
     entry.clients += 1;
@@ -79,6 +83,18 @@ export class OperationsClient {
     return this.#make(id, kind, status);
   }
 
+  /**
+   * Starts an AI Studio deferred completion (`POST /foundationModels/v1/completionAsync`) and
+   * returns its operation, whose result is the completion. Blocks for the start call.
+   * `endpoint` is where the start call goes (default `llm`); the operation is polled on this
+   * client's endpoint. `timeout` bounds the start call, in seconds (default 60).
+   */
+  completionAsync(request: CompletionRequest, options?: { endpoint?: string; timeout?: number }): Operation<CompletionResponse> {
+    const { url, timeoutMs } = planCompletion(request, options, this.#allowInsecureHttp, ['endpoint', 'timeout']);
+    const { id, kind, status } = kindFromOperationJson<CompletionResponse, unknown>(this.#call(timeoutMs, { op: 'start', url, body: request }), undefined);
+    return this.#make(id, kind, status);
+  }
+
   /** Frees the client's sockets; the last open client also ends the worker thread. */
   close(): void {
     if (this.#closed) return;
@@ -99,9 +115,13 @@ export class OperationsClient {
     return this.#bridgeEntry.bridge;
   }
 
+  /** One blocking call through the worker: its wire JSON, or its error rebuilt. */
+  #call(timeoutMs: number, call: WorkerCall): unknown {
+    return unwrap(this.#bridge().call({ client: this.#client, options: this.#options, timeoutMs }, call));
+  }
+
   #make<T, M>(id: string, kind: ApiOperationKind<T, M>, initialStatus: OperationStatus<M> | null): Operation<T, M> {
-    const request = (op: 'get' | 'cancel', timeoutMs: number) =>
-      kind.decode(unwrap(this.#bridge().call({ type: 'call', client: this.#client, options: this.#options, op, id, timeoutMs }))).status;
+    const request = (op: 'get' | 'cancel', timeoutMs: number) => kind.decode(this.#call(timeoutMs, { op, id })).status;
     return new Operation<T, M>({
       id,
       kind,

@@ -19,8 +19,11 @@ export interface WorkerClientOptions {
   iamEndpoint?: string;
 }
 
+/** What a call does: a Get or a Cancel of an operation, or the POST that starts one. */
+export type WorkerCall = { op: 'get' | 'cancel'; id: string } | { op: 'start'; url: string; body: unknown };
+
 export type WorkerRequest =
-  | { type: 'call'; client: number; options: WorkerClientOptions; op: 'get' | 'cancel'; id: string; timeoutMs: number; waitMs: number }
+  | ({ type: 'call'; client: number; options: WorkerClientOptions; timeoutMs: number; waitMs: number } & WorkerCall)
   | { type: 'poll'; ticket: number; waitMs: number }
   | { type: 'abandon'; ticket: number }
   | { type: 'close'; client: number; exit: boolean };

@@ -42,8 +42,12 @@ async function handle(request: WorkerRequest): Promise<WorkerReply> {
       const controller = new AbortController();
       const settled = (async (): Promise<WorkerReply> => {
         const transport = transportOf(request.client, request.options);
-        const call = request.op === 'get' ? transport.getOperation : transport.cancelOperation;
-        const wire = await call.call(transport, request.id, { timeoutMs: request.timeoutMs, signal: controller.signal });
+        const options = { timeoutMs: request.timeoutMs, signal: controller.signal };
+        const wire = await (request.op === 'start'
+          ? transport.startOperation(request.url, request.body, options)
+          : request.op === 'get'
+            ? transport.getOperation(request.id, options)
+            : transport.cancelOperation(request.id, options));
         return { state: 'done', wire };
       })().catch((error: unknown) => ({ state: 'failed', error: errorToData(error) }) as const);
       pending.set(ticket, { settled, controller });

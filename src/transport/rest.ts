@@ -1,6 +1,6 @@
 /**
- * The Operation API over REST, with axios: `GET /operations/{id}` and
- * `GET /operations/{id}:cancel`. One logical call = attempts under the retry policy within one
+ * The Operation API over REST, with axios: `GET /operations/{id}`, `GET /operations/{id}:cancel`,
+ * and the POST of a call that starts an operation. One logical call = attempts under the retry policy within one
  * deadline; each attempt carries the headers of wire.md. A reset on a reused keep-alive socket is
  * sent again at once on a fresh socket (the server closed it while it sat idle in the pool).
  */
@@ -72,11 +72,15 @@ export class RestTransport implements OperationTransport {
   }
 
   getOperation(id: string, options: CallOptions): Promise<unknown> {
-    return this.#call(`/operations/${encodeURIComponent(id)}`, options);
+    return this.#call('GET', `${this.endpoint}/operations/${encodeURIComponent(id)}`, undefined, options);
   }
 
   cancelOperation(id: string, options: CallOptions): Promise<unknown> {
-    return this.#call(`/operations/${encodeURIComponent(id)}:cancel`, options);
+    return this.#call('GET', `${this.endpoint}/operations/${encodeURIComponent(id)}:cancel`, undefined, options);
+  }
+
+  startOperation(url: string, body: unknown, options: CallOptions): Promise<unknown> {
+    return this.#call('POST', url, JSON.stringify(body), options);
   }
 
   close(): void {
@@ -91,14 +95,13 @@ export class RestTransport implements OperationTransport {
     return `RestTransport<${this.endpoint}>`;
   }
 
-  async #call(path: string, { timeoutMs, signal }: CallOptions): Promise<unknown> {
+  async #call(method: 'GET' | 'POST', endpoint: string, body: string | undefined, { timeoutMs, signal }: CallOptions): Promise<unknown> {
     signal?.throwIfAborted();
     const controller = new AbortController();
     const onAbort = () => controller.abort(signal!.reason);
     signal?.addEventListener('abort', onAbort, { once: true });
     const timer = setTimeout(() => controller.abort(), timeoutMs);
     const idempotencyKey = randomUUID();
-    const endpoint = this.endpoint + path;
     let sent = 0;
     let lastFailure = null as Failure | null;
     const auth = this.#options.auth;
@@ -119,10 +122,12 @@ export class RestTransport implements OperationTransport {
       };
       if (this.#options.folderId !== null) headers['x-folder-id'] = this.#options.folderId;
       if (retryAttempt > 0) headers['x-retry-attempt'] = String(retryAttempt);
-      this.#options.logger.debug(`GET ${endpoint} (attempt ${sent})`);
+      if (body !== undefined) headers['content-type'] = 'application/json';
+      this.#options.logger.debug(`${method} ${endpoint} (attempt ${sent})`);
       await this.#slots.acquire(controller.signal);
       try {
-        return await this.#axios.get<string>(path, agents === this.#pooled ? { headers, signal: controller.signal } : { headers, signal: controller.signal, ...agents });
+        const request = { method, url: endpoint, data: body, headers, signal: controller.signal };
+        return await this.#axios.request<string>(agents === this.#pooled ? request : { ...request, ...agents });
       } finally {
         this.#slots.release();
       }
@@ -133,7 +138,7 @@ export class RestTransport implements OperationTransport {
         response = await send(sent, this.#pooled);
       } catch (error) {
         if (controller.signal.aborted || !STALE_SOCKET.has((error as { code?: string }).code ?? '')) throw error;
-        this.#options.logger.debug(`GET ${endpoint}: ${(error as { code?: string }).code} on a pooled socket, sending again on a fresh one`);
+        this.#options.logger.debug(`${method} ${endpoint}: ${(error as { code?: string }).code} on a pooled socket, sending again on a fresh one`);
         response = await send(sent, this.#fresh);
       }
       return readResponse(response, ctx);
@@ -152,7 +157,7 @@ export class RestTransport implements OperationTransport {
         deadlineError: (last) => deadlineError(timeoutMs, ctx, last.error),
         onRetry: (n, delayMs, failure) => {
           lastFailure = failure;
-          this.#options.logger.debug(`GET ${endpoint}: attempt ${n} failed (${failure.error.rawMessage}), retrying in ${Math.round(delayMs)} ms`);
+          this.#options.logger.debug(`${method} ${endpoint}: attempt ${n} failed (${failure.error.rawMessage}), retrying in ${Math.round(delayMs)} ms`);
         },
       });
     } catch (error) {
