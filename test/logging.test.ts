@@ -15,7 +15,7 @@ function recorder() {
   return { lines, logger: { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') } };
 }
 
-test.each(FLAVOURS)('$name: logs the start, each running status, and the outcome', async (flavour) => {
+test.each(FLAVOURS)('$name: logs the start, each request, each running status, and the outcome', async (flavour) => {
   const { lines, logger } = recorder();
   const client = flavour.client({ endpoint: emu.url, auth: null, logger });
   const ok = await emu.create({ donePolls: 2 });
@@ -23,6 +23,7 @@ test.each(FLAVOURS)('$name: logs the start, each running status, and the outcome
   const bad = await emu.create({ error: { code: 3, message: 'nope' } });
   await client.operation(bad).wait({ pollInterval: 0.01 }).catch(() => undefined);
   client.close();
+  expect(lines).toContain(`debug GET ${emu.url}/operations/${ok} (attempt 1)`); // the transport's lines, from the worker too
   const waitLines = lines.filter((l) => !l.startsWith('debug GET'));
   expect(waitLines).toEqual([
     `info Polling operation ${ok}: every 0.01 s, poll timeout 30 s`,

@@ -44,14 +44,16 @@ export class WorkerBridge {
     const request = { type: 'call' as const, ...head, ...call, waitMs: SLICE_MS };
     const deadline = Date.now() + request.timeoutMs + SLACK_MS;
     let reply = this.#send(request);
+    const logs = [...(reply.logs ?? [])];
     while (reply.state === 'pending') {
       if (Date.now() > deadline) {
         this.#send({ type: 'abandon', ticket: reply.ticket });
         throw new AIStudioError(`the blocking call got no answer from its worker within ${(request.timeoutMs + SLACK_MS) / 1000} s`);
       }
       reply = this.#send({ type: 'poll', ticket: reply.ticket, waitMs: SLICE_MS });
+      logs.push(...(reply.logs ?? []));
     }
-    return reply;
+    return logs.length ? { ...reply, logs } : reply;
   }
 
   /** Frees a client's sockets in the worker; `exit` also ends the worker (the next call starts another). */

@@ -54,7 +54,7 @@ export class OperationsClient {
     const config = resolveClientConfig({ ...rest, logger });
     this.endpoint = config.endpoint;
     this.#logger = config.logger;
-    this.#options = { ...rest, endpoint: config.endpoint, folderId: config.folderId ?? undefined };
+    this.#options = { ...rest, endpoint: config.endpoint, folderId: config.folderId ?? undefined, log: logger !== undefined };
     this.#allowInsecureHttp = rest.allowInsecureHttp ?? false;
     this.#workerPath = resolveWorkerPath(workerPath);
     const entry = bridges.get(this.#workerPath) ?? { bridge: new WorkerBridge(this.#workerPath), clients: 0 };
@@ -117,7 +117,9 @@ export class OperationsClient {
 
   /** One blocking call through the worker: its wire JSON, or its error rebuilt. */
   #call(timeoutMs: number, call: WorkerCall): unknown {
-    return unwrap(this.#bridge().call({ client: this.#client, options: this.#options, timeoutMs }, call));
+    const reply = this.#bridge().call({ client: this.#client, options: this.#options, timeoutMs }, call);
+    for (const [level, message] of reply.logs ?? []) this.#logger[level](message);
+    return unwrap(reply);
   }
 
   #make<T, M>(id: string, kind: ApiOperationKind<T, M>, initialStatus: OperationStatus<M> | null): Operation<T, M> {

@@ -17,7 +17,12 @@ export interface WorkerClientOptions {
   retry?: RetryOptions | false;
   headers?: Record<string, string>;
   iamEndpoint?: string;
+  /** Send the transport's log lines back with the replies (the client has a logger). */
+  log?: boolean;
 }
+
+/** A log line of the worker's transport: its level and its text. */
+export type LogLine = ['debug' | 'info' | 'warn' | 'error', string];
 
 /** What a call does: a Get or a Cancel of an operation, or the POST that starts one. */
 export type WorkerCall = { op: 'get' | 'cancel'; id: string } | { op: 'start'; url: string; body: unknown };
@@ -28,11 +33,12 @@ export type WorkerRequest =
   | { type: 'abandon'; ticket: number }
   | { type: 'close'; client: number; exit: boolean };
 
-export type WorkerReply =
+export type WorkerReply = (
   | { state: 'done'; wire: unknown }
   | { state: 'failed'; error: ErrorData }
   | { state: 'pending'; ticket: number }
-  | { state: 'closed' };
+  | { state: 'closed' }
+) & { logs?: LogLine[] };
 
 /** Set in the SDK's own worker, so that a blocking call made from inside it is refused. */
 export const IN_WORKER = Symbol.for('yc-operation.sync-worker');

@@ -6,21 +6,39 @@ import { runAsWorker } from 'synckit';
 import { errorToData } from '../core/errors';
 import { createTransport, resolveClientConfig } from '../transport/config';
 import type { RestTransport } from '../transport/rest';
-import { IN_WORKER, type WorkerClientOptions, type WorkerReply, type WorkerRequest } from './protocol';
+import type { Logger } from '../core/transport';
+import { IN_WORKER, type LogLine, type WorkerClientOptions, type WorkerReply, type WorkerRequest } from './protocol';
 
 (globalThis as Record<symbol, unknown>)[IN_WORKER] = true;
 
 const transports = new Map<number, RestTransport>();
-const pending = new Map<number, { settled: Promise<WorkerReply>; controller: AbortController }>();
+/** The log lines of each client's transport not yet sent back (for clients with a logger). */
+const logs = new Map<number, LogLine[]>();
+const pending = new Map<number, { settled: Promise<WorkerReply>; controller: AbortController; client: number }>();
 let nextTicket = 1;
 
 function transportOf(client: number, options: WorkerClientOptions): RestTransport {
   let transport = transports.get(client);
   if (!transport) {
-    transport = createTransport(resolveClientConfig(options));
+    const { log, ...rest } = options;
+    transport = createTransport(resolveClientConfig({ ...rest, logger: log ? collector(client) : undefined }));
     transports.set(client, transport);
   }
   return transport;
+}
+
+/** A logger that keeps a client's lines for its next reply. */
+function collector(client: number): Logger {
+  const lines: LogLine[] = [];
+  logs.set(client, lines);
+  const at = (level: LogLine[0]) => (message: string) => void lines.push([level, message]);
+  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+}
+
+/** `reply` with the client's pending log lines, if any. */
+function withLogs(client: number, reply: WorkerReply): WorkerReply {
+  const lines = logs.get(client);
+  return lines?.length ? { ...reply, logs: lines.splice(0) } : reply;
 }
 
 /** The reply when `settled` settles within `waitMs`, else `pending` with the ticket. */
@@ -32,7 +50,7 @@ async function within(ticket: number, waitMs: number): Promise<WorkerReply> {
   const reply = await Promise.race([entry.settled, slice]);
   clearTimeout(timer);
   if (reply.state !== 'pending') pending.delete(ticket);
-  return reply;
+  return withLogs(entry.client, reply);
 }
 
 async function handle(request: WorkerRequest): Promise<WorkerReply> {
@@ -50,7 +68,7 @@ async function handle(request: WorkerRequest): Promise<WorkerReply> {
             : transport.cancelOperation(request.id, options));
         return { state: 'done', wire };
       })().catch((error: unknown) => ({ state: 'failed', error: errorToData(error) }) as const);
-      pending.set(ticket, { settled, controller });
+      pending.set(ticket, { settled, controller, client: request.client });
       return within(ticket, request.waitMs);
     }
     case 'poll':
@@ -62,6 +80,7 @@ async function handle(request: WorkerRequest): Promise<WorkerReply> {
     case 'close':
       transports.get(request.client)?.close();
       transports.delete(request.client);
+      logs.delete(request.client);
       if (request.exit) setImmediate(() => process.exit(0));
       return { state: 'closed' };
   }
