@@ -1,5 +1,6 @@
 /** Helpers of the benchmark: statistics, the loopback server child, and row children. */
 import { spawn } from 'node:child_process';
+import http from 'node:http';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 
@@ -67,4 +68,17 @@ export async function runRow(name, env = {}, nodeArgs = []) {
 /** Prints the row child's result for the parent. */
 export function report(result) {
   process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
+}
+
+/** The floor: one bare `node:http` GET on `agent`, its body read and parsed as JSON. */
+export function bareGet(url, agent) {
+  return new Promise((resolve, reject) => {
+    http.get(url, { agent }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk) => (body += chunk));
+      res.on('end', () => resolve(JSON.parse(body)));
+      res.on('error', reject);
+    }).on('error', reject);
+  });
 }

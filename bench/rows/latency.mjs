@@ -11,7 +11,7 @@
 import http from 'node:http';
 import axios from 'axios';
 import { AsyncOperationsClient, OperationsClient } from 'yc-operation';
-import { report, summarize } from '../lib.mjs';
+import { bareGet, report, summarize } from '../lib.mjs';
 
 const url = process.env.BENCH_URL;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
@@ -26,23 +26,11 @@ const syncOp = syncClient.operation(id);
 const agent = new http.Agent({ keepAlive: true });
 const target = `${url}/operations/${id}`;
 
-function bareGet() {
-  return new Promise((resolve, reject) => {
-    http.get(target, { agent }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk) => (body += chunk));
-      res.on('end', () => resolve(JSON.parse(body)));
-      res.on('error', reject);
-    }).on('error', reject);
-  });
-}
-
 const variants = {
   blocking: () => syncOp.getStatus(),
   async: () => asyncOp.getStatus(),
   axios: () => axios.get(target),
-  floor: bareGet,
+  floor: () => bareGet(target, agent),
 };
 
 async function measure(fn, count, into) {

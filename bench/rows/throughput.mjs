@@ -9,7 +9,7 @@
 import http from 'node:http';
 import axios from 'axios';
 import { AsyncOperationsClient } from 'yc-operation';
-import { report } from '../lib.mjs';
+import { bareGet, report } from '../lib.mjs';
 
 const url = process.env.BENCH_URL;
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
@@ -22,22 +22,10 @@ const agent = new http.Agent({ keepAlive: true });
 const ids = Array.from({ length: CONCURRENCY }, (_, i) => `bench${String(i).padStart(16, '0')}`);
 const ops = ids.map((id) => client.operation(id));
 
-function bareGet(id) {
-  return new Promise((resolve, reject) => {
-    http.get(`${url}/operations/${id}`, { agent }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk) => (body += chunk));
-      res.on('end', () => resolve(JSON.parse(body)));
-      res.on('error', reject);
-    }).on('error', reject);
-  });
-}
-
 const variants = {
   ours: (i) => ops[i].getStatus(),
   axios: (i) => axios.get(`${url}/operations/${ids[i]}`),
-  floor: (i) => bareGet(ids[i]),
+  floor: (i) => bareGet(`${url}/operations/${ids[i]}`, agent),
 };
 
 /** Runs CONCURRENCY loops for `ms`; returns requests per second and CPU microseconds per request. */
