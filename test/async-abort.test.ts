@@ -78,3 +78,17 @@ describe('abort', () => {
     expect(seen).toEqual(['running', 'running']);
   });
 });
+
+describe('close', () => {
+  test('a call in flight when the client closes fails, and so does any later call', async () => {
+    const client = new AsyncOperationsClient({ endpoint: emu.url, auth: null });
+    const id = await emu.create({ never: true, faults: [{ latency: 0.3 }] });
+    await emu.clearRequests();
+    const inFlight = client.operation(id).getStatus().catch((e: unknown) => e);
+    await new Promise((r) => setTimeout(r, 50));
+    client.close();
+    expect(await inFlight).toMatchObject({ name: 'AIStudioError', message: `the client of ${emu.url} is closed` });
+    await expect(client.operation(id).getStatus()).rejects.toThrow('is closed');
+    expect(await emu.requests()).toHaveLength(1);
+  });
+});

@@ -9,7 +9,7 @@ import { createTransport, resolveClientConfig, type ClientOptions } from '../tra
 import type { RestTransport } from '../transport/rest';
 import { AsyncOperation } from './operation';
 import { SharedPolls } from './shared-polls';
-import { planCompletion } from '../transport/completion';
+import { checkStartAnswer, planCompletion } from '../transport/completion';
 import type { CompletionRequest, CompletionResponse } from '../core/completion';
 
 export class AsyncOperationsClient {
@@ -66,12 +66,12 @@ export class AsyncOperationsClient {
     options?: { endpoint?: string; timeout?: number; signal?: AbortSignal },
   ): Promise<AsyncOperation<CompletionResponse>> {
     const { url, timeoutMs } = planCompletion(request, options, this.#allowInsecureHttp);
-    const wire = await this.#transport.startOperation(url, request, { timeoutMs, signal: options?.signal });
+    const wire = checkStartAnswer(await this.#transport.startOperation(url, request, { timeoutMs, signal: options?.signal }));
     const { id, kind, status } = kindFromOperationJson<CompletionResponse, unknown>(wire, undefined);
     return this.#make(id, kind, status);
   }
 
-  /** Frees the client's sockets. Calls already in flight fail. */
+  /** Frees the client's sockets. Calls in flight, and any later call, fail with an `AIStudioError`. */
   close(): void {
     this.#transport.close();
   }

@@ -19,6 +19,12 @@ interface Run<T> {
  */
 export class SharedFlight<T> {
   #run: Run<T> | null = null;
+  readonly #onIdle: (() => void) | undefined;
+
+  /** @param onIdle Called each time a run has settled and none is in flight. */
+  constructor(onIdle?: () => void) {
+    this.#onIdle = onIdle;
+  }
 
   /** True while a run is in flight. */
   get busy(): boolean {
@@ -38,7 +44,9 @@ export class SharedFlight<T> {
   #start(task: (signal: AbortSignal) => Promise<T>): Run<T> {
     const controller = new AbortController();
     const promise = task(controller.signal).finally(() => {
-      if (this.#run === run) this.#run = null;
+      if (this.#run !== run) return;
+      this.#run = null;
+      this.#onIdle?.();
     });
     // A run that every caller left rejects with nobody listening: not an unhandled rejection.
     promise.catch(() => undefined);

@@ -99,7 +99,11 @@ export function* waitLoop<S extends BaseOperationStatus>(ctx: WaitContext<S>): G
       return status;
     }
     logger.debug(`Operation ${operationId} is still running (poll ${polls}): ${status}`);
-    const untilMs = Math.min(ctx.receivedAtMs(status) + plan.interval.intervalMs(polls, ctx.random()), deadlineMs);
+    const intervalMs = plan.interval.intervalMs(polls, ctx.random());
+    if (!(intervalMs >= 0 && intervalMs < Number.POSITIVE_INFINITY)) {
+      throw new RangeError(`the poll policy ${plan.interval} gave an interval of ${intervalMs} ms; it must be a finite number >= 0`);
+    }
+    const untilMs = Math.min(ctx.receivedAtMs(status) + intervalMs, deadlineMs);
     yield { type: 'sleep', ms: Math.max(0, untilMs - nowMs()), untilMs };
   }
 }

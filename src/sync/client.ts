@@ -12,7 +12,7 @@ import { CLIENT_OPTIONS, resolveClientConfig, type ClientOptions } from '../tran
 import { resolveWorkerPath, unwrap, WorkerBridge } from './bridge';
 import { Operation } from './operation';
 import type { WorkerCall, WorkerClientOptions } from './protocol';
-import { planCompletion } from '../transport/completion';
+import { checkStartAnswer, planCompletion } from '../transport/completion';
 import type { CompletionRequest, CompletionResponse } from '../core/completion';
 
 /** Options of a blocking client: the async client's, as plain data, plus where the worker is. */
@@ -91,7 +91,8 @@ export class OperationsClient {
    */
   completionAsync(request: CompletionRequest, options?: { endpoint?: string; timeout?: number }): Operation<CompletionResponse> {
     const { url, timeoutMs } = planCompletion(request, options, this.#allowInsecureHttp, ['endpoint', 'timeout']);
-    const { id, kind, status } = kindFromOperationJson<CompletionResponse, unknown>(this.#call(timeoutMs, { op: 'start', url, body: request }), undefined);
+    const wire = checkStartAnswer(this.#call(timeoutMs, { op: 'start', url, body: request }));
+    const { id, kind, status } = kindFromOperationJson<CompletionResponse, unknown>(wire, undefined);
     return this.#make(id, kind, status);
   }
 

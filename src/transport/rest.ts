@@ -9,7 +9,7 @@ import https from 'node:https';
 import { randomUUID } from 'node:crypto';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { version } from '../../package.json';
-import { ApiError } from '../core/errors';
+import { AIStudioError, ApiError } from '../core/errors';
 import type { RetryPolicy } from '../core/retry';
 import type { AuthProvider, CallOptions, Logger, OperationTransport } from '../core/transport';
 import { authFailure, deadlineError, failureOfNetwork, failureOfResponse, malformedBodyError, type AttemptContext, type Failure } from './http-failure';
@@ -55,6 +55,8 @@ export class RestTransport implements OperationTransport {
   readonly #pooled = agents(true);
   readonly #fresh = agents(false);
   readonly #slots = new Slots(MAX_IN_FLIGHT);
+  /** Aborted by `close()`: calls in flight fail with its reason, later calls at once. */
+  readonly #closed = new AbortController();
 
   constructor(options: RestTransportOptions) {
     this.endpoint = options.endpoint;
@@ -84,6 +86,7 @@ export class RestTransport implements OperationTransport {
   }
 
   close(): void {
+    this.#closed.abort(new AIStudioError(`the client of ${this.endpoint} is closed`));
     for (const agents of [this.#pooled, this.#fresh]) {
       agents.httpAgent.destroy();
       agents.httpsAgent.destroy();
@@ -97,22 +100,25 @@ export class RestTransport implements OperationTransport {
 
   async #call(method: 'GET' | 'POST', endpoint: string, body: string | undefined, { timeoutMs, signal }: CallOptions): Promise<unknown> {
     signal?.throwIfAborted();
+    this.#closed.signal.throwIfAborted();
     const controller = new AbortController();
     const onAbort = () => controller.abort(signal!.reason);
+    const onClose = () => controller.abort(this.#closed.signal.reason);
     signal?.addEventListener('abort', onAbort, { once: true });
+    this.#closed.signal.addEventListener('abort', onClose, { once: true });
     const timer = setTimeout(() => controller.abort(), timeoutMs);
     const idempotencyKey = randomUUID();
-    let sent = 0;
     let lastFailure = null as Failure | null;
     const auth = this.#options.auth;
     let ctx: AttemptContext = { endpoint, clientRequestId: null, attempts: 0, authProvider: auth.name };
-    const send = async (retryAttempt: number, agents: Agents): Promise<AxiosResponse<string>> => {
+    // Attempt n of the policy; a resend on a fresh socket repeats its attempt's number.
+    const send = async (attempt: number, agents: Agents): Promise<AxiosResponse<string>> => {
       const credentials = await auth.getHeaders(controller.signal).catch((error: unknown) => {
         throw controller.signal.aborted || error instanceof ApiError ? error : authFailure(error, ctx);
       });
       const clientRequestId = randomUUID();
       // The provider's name is read now: a chain names what it found only once it has looked.
-      ctx = { ...ctx, clientRequestId, attempts: ++sent, authProvider: auth.name };
+      ctx = { ...ctx, clientRequestId, attempts: attempt, authProvider: auth.name };
       const headers: Record<string, string> = {
         ...this.#options.headers,
         ...credentials,
@@ -121,9 +127,9 @@ export class RestTransport implements OperationTransport {
         'idempotency-key': idempotencyKey,
       };
       if (this.#options.folderId !== null) headers['x-folder-id'] = this.#options.folderId;
-      if (retryAttempt > 0) headers['x-retry-attempt'] = String(retryAttempt);
+      if (attempt > 1) headers['x-retry-attempt'] = String(attempt - 1);
       if (body !== undefined) headers['content-type'] = 'application/json';
-      this.#options.logger.debug(`${method} ${endpoint} (attempt ${sent})`);
+      this.#options.logger.debug(`${method} ${endpoint} (attempt ${attempt})`);
       await this.#slots.acquire(controller.signal);
       try {
         const request = { method, url: endpoint, data: body, headers, signal: controller.signal };
@@ -132,14 +138,14 @@ export class RestTransport implements OperationTransport {
         this.#slots.release();
       }
     };
-    const attempt = async (): Promise<AttemptOutcome<unknown>> => {
+    const attempt = async (n: number): Promise<AttemptOutcome<unknown>> => {
       let response: AxiosResponse<string>;
       try {
-        response = await send(sent, this.#pooled);
+        response = await send(n, this.#pooled);
       } catch (error) {
-        if (controller.signal.aborted || !STALE_SOCKET.has((error as { code?: string }).code ?? '')) throw error;
-        this.#options.logger.debug(`${method} ${endpoint}: ${(error as { code?: string }).code} on a pooled socket, sending again on a fresh one`);
-        response = await send(sent, this.#fresh);
+        if (controller.signal.aborted || method !== 'GET' || !closedWhileIdle(error)) throw error;
+        this.#options.logger.debug(`${method} ${endpoint}: ${(error as { code?: string }).code} on a reused socket, sending again on a fresh one`);
+        response = await send(n, this.#fresh);
       }
       return readResponse(response, ctx);
     };
@@ -150,7 +156,7 @@ export class RestTransport implements OperationTransport {
         signal: controller.signal,
         nowMs: Date.now,
         random: Math.random,
-        attempt: () => attempt().catch((error: unknown) => {
+        attempt: (n) => attempt(n).catch((error: unknown) => {
           if (controller.signal.aborted || error instanceof ApiError) throw error;
           return { ok: false, failure: failureOfNetwork(error, ctx) } as const;
         }),
@@ -162,13 +168,24 @@ export class RestTransport implements OperationTransport {
       });
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
+      if (this.#closed.signal.aborted) throw this.#closed.signal.reason;
       if (controller.signal.aborted) throw deadlineError(timeoutMs, ctx, lastFailure?.error ?? error);
       throw error;
     } finally {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
+      this.#closed.signal.removeEventListener('abort', onClose);
     }
   }
+}
+
+/**
+ * True for a reset or a broken pipe on a socket the agent had reused: the server closed it while it
+ * sat idle in the pool, before this request reached it. Such a GET is sent again at once.
+ */
+function closedWhileIdle(error: unknown): boolean {
+  const { code, request } = error as { code?: string; request?: { reusedSocket?: boolean } };
+  return STALE_SOCKET.has(code ?? '') && request?.reusedSocket === true;
 }
 
 /** A 2xx answer's JSON, or the failure of any other answer (a 2xx that is not JSON is not retried). */

@@ -134,3 +134,14 @@ describe('waitLoop decides as the reference wait does', () => {
     expect(() => planWait(options as never, 3600)).toThrow(message);
   });
 });
+
+test('a poll policy that gives no usable interval ends the wait with a RangeError, not a busy loop', () => {
+  const broken = { kind: 'poll-policy' as const, intervalMs: () => Number.NaN, toString: () => 'broken' };
+  const loop = waitLoop({
+    operationId: 'op', plan: planWait({ pollInterval: broken }, 3600), nowMs: () => 0, random: () => 0,
+    lastKnownStatus: () => null, receivedAtMs: () => 0, logger: silent,
+  });
+  loop.next();
+  loop.next(running);
+  expect(() => loop.next()).toThrow(/the poll policy broken gave an interval of NaN ms/);
+});
