@@ -103,6 +103,18 @@ describe.each(FLAVOURS)('$name flavour', (flavour) => {
     expect(JSON.stringify({ ...error, message: error.message, stack: error.stack })).not.toContain('wrong-secret-key');
   });
 
+  test('an error body that echoes the credentials does not carry them into the ApiError', async () => {
+    const c = client({ retry: false });
+    const id = await emu.create({ faults: [{ status: 400, message: 'bad header Authorization: Api-Key test-api-key-123' }, { status: 502, body: '<p>echo test-api-key-123</p>', contentType: 'text/html' }] });
+    for (let i = 0; i < 2; i++) {
+      const error = (await c.operation(id).getStatus().catch((e: unknown) => e)) as ApiError;
+      expect(error).toBeInstanceOf(ApiError);
+      expect(`${error.message} ${error.rawMessage} ${JSON.stringify(error.details)}`).not.toContain('test-api-key-123');
+      if (i === 0) expect(error.rawMessage).toBe('bad header Authorization: <redacted>');
+    }
+    c.close();
+  });
+
   describe('bad input is refused before any request', () => {
     test.each([
       ['an empty id', ''],

@@ -13,6 +13,7 @@ import { AIStudioError, ApiError } from '../core/errors';
 import type { RetryPolicy } from '../core/retry';
 import type { AuthProvider, CallOptions, Logger, OperationTransport } from '../core/transport';
 import { authFailure, deadlineError, failureOfNetwork, failureOfResponse, malformedBodyError, type AttemptContext, type Failure } from './http-failure';
+import { redact } from './auth/secret';
 import { retrying, type AttemptOutcome } from './retrying';
 import { Slots } from '../async/slots';
 
@@ -109,6 +110,7 @@ export class RestTransport implements OperationTransport {
     const timer = setTimeout(() => controller.abort(), timeoutMs);
     const idempotencyKey = randomUUID();
     let lastFailure = null as Failure | null;
+    let sentCredentials: Record<string, string> = {};
     const auth = this.#options.auth;
     let ctx: AttemptContext = { endpoint, clientRequestId: null, attempts: 0, authProvider: auth.name };
     // Attempt n of the policy; a resend on a fresh socket repeats its attempt's number.
@@ -116,6 +118,7 @@ export class RestTransport implements OperationTransport {
       const credentials = await auth.getHeaders(controller.signal).catch((error: unknown) => {
         throw controller.signal.aborted || error instanceof ApiError ? error : authFailure(error, ctx);
       });
+      sentCredentials = credentials;
       const clientRequestId = randomUUID();
       // The provider's name is read now: a chain names what it found only once it has looked.
       ctx = { ...ctx, clientRequestId, attempts: attempt, authProvider: auth.name };
@@ -147,7 +150,7 @@ export class RestTransport implements OperationTransport {
         this.#options.logger.debug(`${method} ${endpoint}: ${(error as { code?: string }).code} on a reused socket, sending again on a fresh one`);
         response = await send(n, this.#fresh);
       }
-      return readResponse(response, ctx);
+      return readResponse(response, ctx, sentCredentials);
     };
     try {
       return await retrying({
@@ -188,16 +191,26 @@ function closedWhileIdle(error: unknown): boolean {
   return STALE_SOCKET.has(code ?? '') && request?.reusedSocket === true;
 }
 
-/** A 2xx answer's JSON, or the failure of any other answer (a 2xx that is not JSON is not retried). */
-function readResponse(response: AxiosResponse<string>, ctx: AttemptContext): AttemptOutcome<unknown> {
+/**
+ * A 2xx answer's JSON, or the failure of any other answer (a 2xx that is not JSON is not retried).
+ * The text of a failure never carries the credentials sent, should the server or a proxy echo them.
+ */
+function readResponse(response: AxiosResponse<string>, ctx: AttemptContext, credentials: Record<string, string>): AttemptOutcome<unknown> {
   const headers = response.headers as Record<string, unknown>;
   const body = response.data ?? '';
   if (response.status >= 200 && response.status < 300) {
     try {
       return { ok: true, value: JSON.parse(body) };
     } catch (cause) {
-      throw malformedBodyError(response.status, headers, body, ctx, cause);
+      throw malformedBodyError(response.status, headers, withoutCredentials(body, credentials), ctx, cause);
     }
   }
-  return { ok: false, failure: failureOfResponse(response.status, headers, body, ctx, Date.now()) };
+  return { ok: false, failure: failureOfResponse(response.status, headers, withoutCredentials(body, credentials), ctx, Date.now()) };
+}
+
+/** `text` with each credential header's value, and its secret alone (`Api-Key <secret>`), cut out. */
+function withoutCredentials(text: string, credentials: Record<string, string>): string {
+  let out = text;
+  for (const value of Object.values(credentials)) out = redact(redact(out, value), value.replace(/^\S+\s+/, ''));
+  return out;
 }
