@@ -11,7 +11,7 @@ export interface ManyOptions extends WaitOptions {
   maxRequestsPerSecond?: number;
 }
 
-export const MANY_OPTIONS = ['timeout', 'pollTimeout', 'pollInterval', 'concurrency', 'maxRequestsPerSecond'] as const;
+const MANY_OPTIONS = ['timeout', 'pollTimeout', 'pollInterval', 'concurrency', 'maxRequestsPerSecond'] as const;
 
 /** The checked options: what each wait gets, how many run at once, and the pacer (if any). */
 export function planMany<O extends ManyOptions>(options: O | undefined, extra: readonly string[] = []) {

@@ -29,7 +29,7 @@ export interface RestTransportOptions {
 }
 
 /** The User-Agent this SDK sends. */
-export const USER_AGENT = `yc-operation/${version} (node ${process.version})`;
+const USER_AGENT = `yc-operation/${version} (node ${process.version})`;
 
 type Agents = { httpAgent: http.Agent; httpsAgent: https.Agent };
 
