@@ -3,34 +3,46 @@
  * `Operation`s (one call takes operations of one flavour).
  */
 import { asCompletedAsync, waitAllAsync, type AsyncManyOptions } from './async/many';
-import { BaseAsyncOperation } from './async/base-operation';
-import type { ManyOptions } from './core/many';
+import { asyncInternals, type BaseAsyncOperation } from './async/base-operation';
+import { planMany, type ManyOptions } from './core/many';
 import type { BaseOperationStatus } from './core/status';
 import { asCompletedSync, waitAllSync } from './sync/many';
-import { BaseOperation } from './sync/base-operation';
+import { syncInternals, type BaseOperation } from './sync/base-operation';
 
 type AnyAsync<T> = BaseAsyncOperation<BaseOperationStatus, T> | BaseAsyncOperation<never, T>;
 type AnyBlocking<T> = BaseOperation<BaseOperationStatus, T> | BaseOperation<never, T>;
 
-function flavourOf(ops: readonly unknown[]): 'async' | 'blocking' {
+/** The flavour of the operations; `none` for an empty list, which both flavours answer at once. */
+function flavourOf(ops: readonly unknown[]): 'async' | 'blocking' | 'none' {
   if (!Array.isArray(ops)) throw new TypeError('waitAll/asCompleted take an array of operations');
-  if (ops.every((op) => op instanceof BaseAsyncOperation)) return 'async';
-  if (ops.every((op) => op instanceof BaseOperation)) return 'blocking';
+  if (ops.length === 0) return 'none';
+  if (ops.every((op) => asyncInternals(op) !== undefined)) return 'async';
+  if (ops.every((op) => syncInternals(op) !== undefined)) return 'blocking';
   throw new TypeError('waitAll/asCompleted take operations of one flavour: all AsyncOperation or all Operation');
 }
 
+/** What `asCompleted([])` gives: nothing, to a `for` or a `for await` loop alike. */
+const NOTHING: Iterable<never> & AsyncIterable<never> = Object.freeze({
+  *[Symbol.iterator]() {},
+  async *[Symbol.asyncIterator]() {},
+});
+
 /**
  * Waits for every operation and returns their results in their order. Promise flavour: resolves
- * the results; blocking flavour: returns them. The first failure (a failed operation's RunError,
+ * the results; blocking flavour: returns them. An empty list gives `[]` at once, not a promise
+ * (`await` gives the same `[]`). The first failure (a failed operation's RunError,
  * a timeout, an API error) is thrown at once and stops the other waits.
  * `concurrency` bounds how many are polled at once; `maxRequestsPerSecond` paces their requests.
  */
 export function waitAll<T>(ops: ReadonlyArray<AnyAsync<T>>, options?: AsyncManyOptions): Promise<T[]>;
 export function waitAll<T>(ops: ReadonlyArray<AnyBlocking<T>>, options?: ManyOptions): T[];
 export function waitAll<T>(ops: ReadonlyArray<AnyAsync<T> | AnyBlocking<T>>, options?: AsyncManyOptions): Promise<T[]> | T[] {
-  return flavourOf(ops) === 'async'
-    ? waitAllAsync(ops as never, options)
-    : waitAllSync(ops as never, options);
+  const flavour = flavourOf(ops);
+  if (flavour === 'none') {
+    planMany(options, ['signal']);
+    return [];
+  }
+  return flavour === 'async' ? waitAllAsync(ops as never, options) : waitAllSync(ops as never, options);
 }
 
 /**
@@ -41,5 +53,10 @@ export function waitAll<T>(ops: ReadonlyArray<AnyAsync<T> | AnyBlocking<T>>, opt
 export function asCompleted<O extends AnyAsync<unknown>>(ops: readonly O[], options?: AsyncManyOptions): AsyncIterable<O>;
 export function asCompleted<O extends AnyBlocking<unknown>>(ops: readonly O[], options?: ManyOptions): Iterable<O>;
 export function asCompleted(ops: readonly unknown[], options?: AsyncManyOptions): AsyncIterable<unknown> | Iterable<unknown> {
-  return flavourOf(ops) === 'async' ? asCompletedAsync(ops as never, options) : asCompletedSync(ops as never, options);
+  const flavour = flavourOf(ops);
+  if (flavour === 'none') {
+    planMany(options, ['signal']);
+    return NOTHING;
+  }
+  return flavour === 'async' ? asCompletedAsync(ops as never, options) : asCompletedSync(ops as never, options);
 }

@@ -87,7 +87,7 @@ describe('close', () => {
     const inFlight = client.operation(id).getStatus().catch((e: unknown) => e);
     await new Promise((r) => setTimeout(r, 50));
     client.close();
-    expect(await inFlight).toMatchObject({ name: 'AIStudioError', message: `the client of ${emu.url} is closed` });
+    expect(await inFlight).toMatchObject({ name: "AIStudioError", message: `this AsyncOperationsClient of ${emu.url} is closed` });
     await expect(client.operation(id).getStatus()).rejects.toThrow('is closed');
     expect(await emu.requests()).toHaveLength(1);
   });

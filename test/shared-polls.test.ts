@@ -2,6 +2,7 @@
 import { expect, test } from 'vitest';
 import { SharedPolls } from '../src/async/shared-polls';
 import { ApiError } from '../src/core/errors';
+import { markDeadline } from '../src/core/deadline';
 import type { CallOptions, OperationTransport } from '../src/core/transport';
 
 /** A transport whose Gets answer after `latencyMs`, or time out at their own deadline first. */
@@ -9,14 +10,14 @@ function standIn(latencyMs: number): OperationTransport & { gets: number } {
   const transport = {
     endpoint: 'http://127.0.0.1:1',
     gets: 0,
-    getOperation(id: string, { timeoutMs, signal }: CallOptions): Promise<unknown> {
+    getOperation(id: string, { deadlineMs, signal }: CallOptions): Promise<unknown> {
       transport.gets += 1;
       return new Promise((resolve, reject) => {
         const done = setTimeout(() => resolve({ id, done: false }), latencyMs);
         const late = setTimeout(() => {
           clearTimeout(done);
-          reject(new ApiError({ grpcCode: 4, httpStatus: null, message: 'deadline', details: [], requestId: null, serverTraceId: null, clientRequestId: null, endpoint: 'x', attempts: 1, authProvider: null }));
-        }, timeoutMs);
+          reject(markDeadline(new ApiError({ grpcCode: 4, httpStatus: null, message: 'deadline', details: [], requestId: null, serverTraceId: null, clientRequestId: null, endpoint: 'x', attempts: 1, authProvider: null }), deadlineMs));
+        }, deadlineMs - Date.now());
         signal?.addEventListener('abort', () => {
           clearTimeout(done);
           clearTimeout(late);
@@ -33,7 +34,7 @@ function standIn(latencyMs: number): OperationTransport & { gets: number } {
 
 test('callers that leave early leave no entry behind once the request is over', async () => {
   const polls = new SharedPolls(standIn(100));
-  const left = Array.from({ length: 50 }, (_, i) => polls.get(`op${i}`, { timeoutMs: 5000, signal: AbortSignal.timeout(20) }).catch(() => 'left'));
+  const left = Array.from({ length: 50 }, (_, i) => polls.get(`op${i}`, { deadlineMs: Date.now() + 5000, signal: AbortSignal.timeout(20) }).catch(() => 'left'));
   expect(await Promise.all(left)).toEqual(Array(50).fill('left'));
   await new Promise((r) => setTimeout(r, 150));
   expect(polls.inFlight).toBe(0);
@@ -42,10 +43,10 @@ test('callers that leave early leave no entry behind once the request is over', 
 test("a caller that joined a request with a shorter deadline asks again within its own", async () => {
   const transport = standIn(300);
   const polls = new SharedPolls(transport);
-  const short = polls.get('op', { timeoutMs: 100 }).catch((e: unknown) => e);
-  const long = polls.get('op', { timeoutMs: 5000 });
+  const short = polls.get('op', { deadlineMs: Date.now() + 100 }).catch((e: unknown) => e);
+  const long = polls.get('op', { deadlineMs: Date.now() + 5000 });
   expect(await short).toMatchObject({ grpcCode: 4 });
-  expect(await long).toEqual({ id: 'op', done: false });
+  expect((await long).wire).toEqual({ id: 'op', done: false });
   expect(transport.gets).toBe(2);
   expect(polls.inFlight).toBe(0);
 });
@@ -53,7 +54,7 @@ test("a caller that joined a request with a shorter deadline asks again within i
 test('concurrent callers share one request', async () => {
   const transport = standIn(20);
   const polls = new SharedPolls(transport);
-  const answers = await Promise.all(Array.from({ length: 100 }, () => polls.get('op', { timeoutMs: 1000 })));
-  expect(new Set(answers).size).toBe(1);
+  const answers = await Promise.all(Array.from({ length: 100 }, () => polls.get('op', { deadlineMs: Date.now() + 1000 })));
+  expect(new Set(answers.map((a) => a.wire)).size).toBe(1);
   expect(transport.gets).toBe(1);
 });

@@ -1,15 +1,17 @@
 /**
- * The promise flavour of an operation, generic over the status type: one Get per `getStatus`,
- * `getResult` from the last known status, `wait` and `watch` running the core's wait loop.
+ * The promise flavour of an operation, generic over the status type: an adapter that runs the
+ * operation machine's members (`src/core/machine.ts`) with the promise runner. No rule lives here.
  */
-import { checkOptions, DEFAULT_CALL_TIMEOUT_S, secondsToMs } from '../core/options';
-import { planWait, waitLoop, type WaitOptions } from '../core/poll';
-import { resultError } from '../core/result';
+import { OperationMachine, type Run } from '../core/machine';
 import type { OperationKind } from '../core/kind';
+import { checkFunction, checkOptions } from '../core/options';
+import type { RequestPacer } from '../core/pacer';
+import { planCall, planWait, type WaitOptions } from '../core/poll';
 import type { BaseOperationStatus } from '../core/status';
 import type { CallOptions, Logger } from '../core/transport';
-import { driveAsync } from './drive';
-import { sleepUntil, throwIfAborted } from './sleep';
+import { CallScope } from '../runtime/call-scope';
+import { driveAsync, runAsync, type AsyncRequester } from './run';
+import { AIStudioError } from '../core/errors';
 
 /** Options of one call (`getStatus`, `getResult`, `cancel`). */
 export interface AsyncCallOptions {
@@ -19,15 +21,10 @@ export interface AsyncCallOptions {
   signal?: AbortSignal;
 }
 
-/** The key of the option that paces each poll request, for `waitAll`/`asCompleted` (not public API). */
-export const PACE = Symbol('yc-operation.pace');
-
 /** Options of `watch()`. */
 export interface AsyncWatchOptions extends WaitOptions {
   /** Stops the wait: the sleep or request in progress is cancelled; rejects with `signal.reason`. */
   signal?: AbortSignal;
-  /** Awaited before each poll request (rate limiting across operations). */
-  [PACE]?: (signal?: AbortSignal) => Promise<void>;
 }
 
 /** Options of `wait()`. */
@@ -43,7 +40,7 @@ const WATCH_OPTIONS = ['timeout', 'pollTimeout', 'pollInterval', 'signal'] as co
 export interface AsyncOperationParts<S extends BaseOperationStatus, T> {
   id: string;
   kind: OperationKind<S, T>;
-  /** One status request (Get). */
+  /** One status request (Get), bounded by `deadlineMs` (a `Date.now()` value) and `signal`. */
   fetch: (options: CallOptions) => Promise<S>;
   /** One cancel request, answering the status after it. */
   cancel: (options: CallOptions) => Promise<S>;
@@ -54,44 +51,87 @@ export interface AsyncOperationParts<S extends BaseOperationStatus, T> {
   receivedAtMs?: (status: S) => number | undefined;
 }
 
+/** What a client lends the operations it makes: its calls' scope, its request budget, its endpoint. */
+export interface ClientLink {
+  scope: CallScope;
+  budget: RequestPacer | null;
+  endpoint: string;
+}
+
+const links = new WeakMap<object, ClientLink>();
+
+/** Ties `parts` to a client (used by the clients of this package; not public API). */
+export function linkToClient<P extends object>(parts: P, link: ClientLink): P {
+  links.set(parts, link);
+  return parts;
+}
+
+/** An operation's machine and how its requests go, for the many-operations runner. */
+export interface AsyncInternals<S extends BaseOperationStatus, T> {
+  machine: OperationMachine<S, T>;
+  requester: AsyncRequester<S>;
+  scope: CallScope;
+}
+
+const internals = new WeakMap<object, AsyncInternals<BaseOperationStatus, unknown>>();
+
+/** The internals of an operation of this flavour, or `undefined` for anything else. */
+export function asyncInternals(op: unknown): AsyncInternals<BaseOperationStatus, unknown> | undefined {
+  return typeof op === 'object' && op !== null ? internals.get(op) : undefined;
+}
+
 /** An operation whose members return promises. Extend it for an operation kind of your own. */
 export class BaseAsyncOperation<S extends BaseOperationStatus, T> {
   readonly id: string;
-  readonly #parts: AsyncOperationParts<S, T>;
-  #lastKnownStatus: S | null;
-  #receivedAtMs = 0;
+  readonly #machine: OperationMachine<S, T>;
+  readonly #requester: AsyncRequester<S>;
+  readonly #scope: CallScope;
 
   constructor(parts: AsyncOperationParts<S, T>) {
+    checkFunction('fetch', parts.fetch);
+    checkFunction('cancel', parts.cancel);
+    const link = links.get(parts);
     this.id = parts.id;
-    this.#parts = parts;
-    this.#lastKnownStatus = parts.initialStatus ?? null;
+    this.#scope = link?.scope ?? new CallScope(() => new AIStudioError('closed'));
+    this.#machine = new OperationMachine<S, T>({
+      id: parts.id,
+      kind: parts.kind,
+      logger: parts.logger,
+      initialStatus: parts.initialStatus ?? null,
+      describe: String(this),
+      endpoint: link?.endpoint ?? 'the operation\'s own fetcher',
+      budget: link?.budget ?? null,
+      nowMs: Date.now,
+      random: Math.random,
+    });
+    this.#requester = {
+      request: async (call, deadlineMs, signal) => {
+        const status = await (call === 'get' ? parts.fetch : parts.cancel)({ deadlineMs, signal });
+        return { status, receivedAtMs: parts.receivedAtMs?.(status) ?? Date.now() };
+      },
+    };
+    internals.set(this, { machine: this.#machine, requester: this.#requester, scope: this.#scope } as unknown as AsyncInternals<BaseOperationStatus, unknown>);
   }
 
   /** The status of the last `getStatus`, `cancel` or poll, or the initial one; `null` before any. */
   get lastKnownStatus(): S | null {
-    return this.#lastKnownStatus;
+    return this.#machine.lastKnownStatus;
   }
 
   /** One status request; the answer becomes the last known status. */
   async getStatus(options?: AsyncCallOptions): Promise<S> {
     const { timeout, signal } = checkOptions('getStatus', options, CALL_OPTIONS);
-    return this.#fetch({ timeoutMs: secondsToMs('timeout', timeout, DEFAULT_CALL_TIMEOUT_S), signal });
+    return this.#run(this.#machine.getStatus(planCall(timeout)), signal);
   }
 
   /**
    * The result of the last known status (fetched once if there is none; a running status is not
-   * fetched again). Rejects with `RunError` when the operation failed and with
-   * `WrongAsyncOperationStatusError` when it is running or done with neither result nor error.
+   * fetched again), as a value the caller owns. Rejects with `RunError` when the operation failed
+   * and with `WrongAsyncOperationStatusError` when it is running or done with neither result nor error.
    */
   async getResult(options?: AsyncCallOptions): Promise<T> {
     const { timeout, signal } = checkOptions('getResult', options, CALL_OPTIONS);
-    const timeoutMs = secondsToMs('timeout', timeout, DEFAULT_CALL_TIMEOUT_S);
-    const status = this.#lastKnownStatus ?? (await this.#fetch({ timeoutMs, signal }));
-    const error = resultError(status, String(this), (failed) => this.#parts.kind.runError(this.id, failed));
-    if (error) throw error;
-    const result = await this.#parts.kind.result(status, { timeout: timeoutMs / 1000 });
-    throwIfAborted(signal);
-    return result;
+    return this.#run(this.#machine.getResult(planCall(timeout)), signal);
   }
 
   /**
@@ -101,9 +141,9 @@ export class BaseAsyncOperation<S extends BaseOperationStatus, T> {
    * runs out, `RunError` when the operation failed.
    */
   async wait(options?: AsyncWaitOptions<S>): Promise<T> {
-    const { onProgress, ...rest } = checkOptions('wait', options, [...WATCH_OPTIONS, 'onProgress']);
-    for await (const status of this.#polls(rest)) onProgress?.(status);
-    return this.getResult({ timeout: rest.timeout, signal: rest.signal });
+    const { onProgress, signal, ...rest } = checkOptions('wait', options, [...WATCH_OPTIONS, 'onProgress']);
+    checkFunction('onProgress', onProgress);
+    return this.#run(this.#machine.wait(planWait(rest, this.#machine.defaultPollTimeoutS)), signal, onProgress);
   }
 
   /**
@@ -111,17 +151,27 @@ export class BaseAsyncOperation<S extends BaseOperationStatus, T> {
    * or rejects as `wait()` does. Breaking out of the loop stops polling.
    */
   watch(options?: AsyncWatchOptions): AsyncIterable<S> {
-    const checked = checkOptions('watch', options, WATCH_OPTIONS);
-    planWait(checked, this.#parts.kind.defaultPollTimeoutS);
-    return { [Symbol.asyncIterator]: () => this.#polls(checked) };
+    const { signal, ...rest } = checkOptions('watch', options, WATCH_OPTIONS);
+    const plan = planWait(rest, this.#machine.defaultPollTimeoutS);
+    const machine = this.#machine;
+    const requester = this.#requester;
+    const scope = this.#scope;
+    return {
+      async *[Symbol.asyncIterator]() {
+        const call = scope.open(signal);
+        try {
+          return yield* driveAsync(machine.watch(plan), requester, call.signal);
+        } finally {
+          call.end();
+        }
+      },
+    };
   }
 
   /** Asks the server to cancel the operation; its answer becomes the last known status. */
   async cancel(options?: AsyncCallOptions): Promise<void> {
     const { timeout, signal } = checkOptions('cancel', options, CALL_OPTIONS);
-    const status = await this.#parts.cancel({ timeoutMs: secondsToMs('timeout', timeout, DEFAULT_CALL_TIMEOUT_S), signal });
-    throwIfAborted(signal);
-    this.#lastKnownStatus = status;
+    return this.#run(this.#machine.cancel(planCall(timeout)), signal);
   }
 
   /** `AsyncOperation<id="...">`. */
@@ -129,33 +179,12 @@ export class BaseAsyncOperation<S extends BaseOperationStatus, T> {
     return `AsyncOperation<id=${JSON.stringify(this.id)}>`;
   }
 
-  async #fetch(options: CallOptions): Promise<S> {
-    const status = await this.#parts.fetch(options);
-    throwIfAborted(options.signal);
-    this.#lastKnownStatus = status;
-    this.#receivedAtMs = Date.now();
-    return status;
-  }
-
-  #polls(options: AsyncWatchOptions): AsyncGenerator<S, S, undefined> {
-    const { signal, [PACE]: pace } = options;
-    const loop = waitLoop<S>({
-      operationId: this.id,
-      plan: planWait(options, this.#parts.kind.defaultPollTimeoutS),
-      nowMs: Date.now,
-      random: Math.random,
-      lastKnownStatus: () => this.#lastKnownStatus,
-      receivedAtMs: (status) => this.#parts.receivedAtMs?.(status) ?? this.#receivedAtMs,
-      logger: this.#parts.logger,
-    });
-    const fetch = async (timeoutMs: number) => {
-      if (pace) {
-        const startedMs = Date.now();
-        await pace(signal);
-        timeoutMs = Math.max(1, timeoutMs - (Date.now() - startedMs));
-      }
-      return this.#fetch({ timeoutMs, signal });
-    };
-    return driveAsync(loop, { fetch, sleep: (untilMs) => sleepUntil(untilMs, signal) });
+  async #run<R>(run: Run<S, R>, signal: AbortSignal | undefined, onProgress?: (status: S) => void): Promise<R> {
+    const call = this.#scope.open(signal);
+    try {
+      return await runAsync(run, this.#requester, call.signal, onProgress);
+    } finally {
+      call.end();
+    }
   }
 }

@@ -8,7 +8,10 @@ import type { OperationStatus } from '../core/status';
 import { createTransport, resolveClientConfig, type ClientOptions } from '../transport/config';
 import type { RestTransport } from '../transport/rest';
 import { AsyncOperation } from './operation';
+import { linkToClient, type ClientLink } from './base-operation';
 import { SharedPolls } from './shared-polls';
+import { AIStudioError } from '../core/errors';
+import { CallScope } from '../runtime/call-scope';
 import { checkStartAnswer, planCompletion } from '../transport/completion';
 import type { CompletionRequest, CompletionResponse } from '../core/completion';
 
@@ -17,6 +20,7 @@ export class AsyncOperationsClient {
   readonly #polls: SharedPolls;
   readonly #allowInsecureHttp: boolean;
   readonly #logger;
+  readonly #link: ClientLink;
 
   /** Checks the options at once (a bad option throws here); credentials are looked up at the first request. */
   constructor(options?: ClientOptions) {
@@ -25,6 +29,11 @@ export class AsyncOperationsClient {
     this.#transport = createTransport(config);
     this.#allowInsecureHttp = options?.allowInsecureHttp ?? false;
     this.#polls = new SharedPolls(this.#transport);
+    this.#link = {
+      scope: new CallScope(() => new AIStudioError(`this AsyncOperationsClient of ${this.#transport.endpoint} is closed`)),
+      budget: config.budget,
+      endpoint: this.#transport.endpoint,
+    };
   }
 
   /** The base URL this client calls. */
@@ -66,14 +75,34 @@ export class AsyncOperationsClient {
     options?: { endpoint?: string; timeout?: number; signal?: AbortSignal },
   ): Promise<AsyncOperation<CompletionResponse>> {
     const { url, timeoutMs } = planCompletion(request, options, this.#allowInsecureHttp);
-    const wire = checkStartAnswer(await this.#transport.startOperation(url, request, { timeoutMs, signal: options?.signal }));
-    const { id, kind, status } = kindFromOperationJson<CompletionResponse, unknown>(wire, undefined);
-    return this.#make(id, kind, status);
+    const call = this.#link.scope.open(options?.signal);
+    try {
+      const wire = checkStartAnswer(await this.#transport.startOperation(url, request, { deadlineMs: Date.now() + timeoutMs, signal: call.signal }));
+      const { id, kind, status } = kindFromOperationJson<CompletionResponse, unknown>(wire, undefined);
+      return this.#make(id, kind, status);
+    } finally {
+      call.end();
+    }
   }
 
-  /** Frees the client's sockets. Calls in flight, and any later call, fail with an `AIStudioError`. */
+  /**
+   * Frees the client's sockets. Every call, wait and watch in progress (sleeping ones included)
+   * rejects at once with an `AIStudioError` saying the client is closed, and so does any later
+   * call. Leaves no timer or socket; never throws; closing twice does nothing more.
+   */
   close(): void {
+    this.#link.scope.close();
     this.#transport.close();
+  }
+
+  /** `using client = new AsyncOperationsClient()`: closes it at the end of the scope. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  /** `await using client = new AsyncOperationsClient()`: closes it at the end of the scope. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.close();
   }
 
   /** `AsyncOperationsClient<https://...>`: never the credentials. */
@@ -85,20 +114,20 @@ export class AsyncOperationsClient {
     const transport = this.#transport;
     const polls = this.#polls;
     const arrivals = new WeakMap<OperationStatus<M>, number>();
-    return new AsyncOperation<T, M>({
+    return new AsyncOperation<T, M>(linkToClient({
       id,
       kind,
       initialStatus,
       endpoint: transport.endpoint,
       logger: this.#logger,
       fetch: async (o) => {
-        const wire = await polls.get(id, o);
-        const { status } = kind.decode(wire);
-        arrivals.set(status, polls.receivedAtMs(wire) ?? Date.now());
+        const { wire, receivedAtMs } = await polls.get(id, o);
+        const { status } = kind.decode(wire, id);
+        arrivals.set(status, receivedAtMs);
         return status;
       },
       receivedAtMs: (status) => arrivals.get(status),
-      cancel: async (o) => kind.decode(await transport.cancelOperation(id, o)).status,
-    });
+      cancel: async (o) => kind.decode(await transport.cancelOperation(id, o), id).status,
+    }, this.#link));
   }
 }

@@ -1,11 +1,15 @@
 /**
- * Waiting on many operations with promises: at most `concurrency` polled at once, their requests
- * paced under `maxRequestsPerSecond`. The first error stops the rest: nothing is left polling.
+ * The promise runner of the many-operations scheduler (`src/core/scheduler.ts`): it performs every
+ * effect the scheduler hands out at once, feeds the outcomes back as they come, and yields the
+ * operations as they finish. The first error stops the rest: nothing is left polling.
  */
 import { planMany, type ManyOptions } from '../core/many';
+import { planWait } from '../core/poll';
+import { ManyScheduler } from '../core/scheduler';
 import type { BaseOperationStatus } from '../core/status';
-import { PACE, type BaseAsyncOperation } from './base-operation';
-import { sleep } from './sleep';
+import { whenAborted } from '../runtime/abort';
+import { asyncInternals, type BaseAsyncOperation } from './base-operation';
+import { performAsync } from './run';
 
 /** Options of the promise flavour's `waitAll()` and `asCompleted()`. */
 export interface AsyncManyOptions extends ManyOptions {
@@ -22,28 +26,43 @@ type AnyAsync<T> = BaseAsyncOperation<BaseOperationStatus, T>;
  */
 export async function* asCompletedAsync<O extends AnyAsync<unknown>>(ops: readonly O[], options?: AsyncManyOptions): AsyncGenerator<O, void, undefined> {
   const { wait, concurrency, pacer } = planMany(options, ['signal']);
-  const stop = new AbortController();
   const signal = options?.signal;
-  const onAbort = () => stop.abort(signal!.reason);
-  signal?.addEventListener('abort', onAbort, { once: true });
-  const pace = pacer && ((s?: AbortSignal) => sleep(pacer.reserve(Date.now()), s));
-  const watchOptions = { ...wait, signal: stop.signal, ...(pace ? { [PACE]: pace } : {}) };
-  const finished = completionQueue<O>();
-  let next = 0;
-  const worker = async () => {
-    while (next < ops.length) {
-      const op = ops[next++]!;
-      for await (const status of op.watch(watchOptions)) void status;
-      finished.push(op);
-    }
+  const parts = ops.map((op) => {
+    const found = asyncInternals(op);
+    if (!found) throw new TypeError('waitAll/asCompleted take operations made by this package');
+    return { op, ...found, plan: planWait(wait, found.machine.defaultPollTimeoutS) };
+  });
+  const calls = parts.map((p) => p.scope.open(signal));
+  const stop = new AbortController();
+  const stopWatching = calls.map((call) => whenAborted(call.signal, (reason) => stop.abort(reason)));
+  const byOp = new Map(parts.map((p) => [p.op as O, p]));
+  const scheduler = new ManyScheduler<O, BaseOperationStatus>(parts.map((p) => ({ op: p.op, start: () => p.machine.watch(p.plan, pacer) })), concurrency);
+  let wake: (() => void) | null = null;
+  let woken = false;
+  const notify = () => {
+    woken = true;
+    wake?.();
   };
   try {
-    signal?.throwIfAborted();
-    Promise.all(Array.from({ length: Math.min(concurrency, ops.length) }, worker)).catch(finished.fail);
-    for (let i = 0; i < ops.length; i++) yield await finished.take();
+    for (;;) {
+      for (const task of scheduler.take()) {
+        performAsync(task.effect, byOp.get(task.op)!.requester, stop.signal).then(
+          (value) => scheduler.resume(task, { value }),
+          (error: unknown) => scheduler.resume(task, { error }),
+        ).finally(notify);
+      }
+      for (let op = scheduler.popFinished(); op !== undefined; op = scheduler.popFinished()) yield op;
+      if (scheduler.failure) throw scheduler.failure.error;
+      if (scheduler.done) return;
+      if (!woken) await new Promise<void>((resolve) => (wake = resolve));
+      wake = null;
+      woken = false;
+    }
   } finally {
     stop.abort(new Error('asCompleted has ended'));
-    signal?.removeEventListener('abort', onAbort);
+    scheduler.stop();
+    for (const s of stopWatching) s();
+    for (const call of calls) call.end();
   }
 }
 
@@ -52,28 +71,4 @@ export async function waitAllAsync<T>(ops: ReadonlyArray<AnyAsync<T>>, options?:
   const results = new Map<AnyAsync<T>, T>();
   for await (const op of asCompletedAsync(ops, options)) results.set(op, await op.getResult());
   return ops.map((op) => results.get(op)!);
-}
-
-/** Finished operations in the order they finish, or the first failure. */
-function completionQueue<T>() {
-  const items: T[] = [];
-  let failure: { error: unknown } | null = null;
-  let waiter: { resolve: (item: T) => void; reject: (error: unknown) => void } | null = null;
-  return {
-    push(item: T): void {
-      if (waiter) waiter.resolve(item);
-      else items.push(item);
-      waiter = null;
-    },
-    fail(error: unknown): void {
-      failure ??= { error };
-      waiter?.reject(error);
-      waiter = null;
-    },
-    take(): Promise<T> {
-      if (items.length) return Promise.resolve(items.shift()!);
-      if (failure) return Promise.reject(failure.error);
-      return new Promise((resolve, reject) => (waiter = { resolve, reject }));
-    },
-  };
 }

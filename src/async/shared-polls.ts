@@ -3,15 +3,22 @@
  * while another is in flight joins it. So 1 000 `wait()`s on one operation cost the requests of
  * one. Each caller keeps its own deadline and signal: one leaving does not stop the others, the
  * request is aborted only when every caller has left, and a caller whose joined request ran out
- * of its starter's shorter deadline asks again within its own.
+ * of its starter's earlier deadline asks again within its own.
  */
-import { isDeadlineExceeded } from '../core/poll';
+import { deadlineOf, markDeadline } from '../core/deadline';
 import type { CallOptions, OperationTransport } from '../core/transport';
+import { whenAborted } from '../runtime/abort';
+import { SharedFlight } from '../runtime/shared-flight';
 import { deadlineError } from '../transport/http-failure';
-import { SharedFlight } from './shared-flight';
+
+/** An answer, with when it arrived (a `Date.now()` value): the same moment for every caller of one request. */
+export interface PolledAnswer {
+  wire: unknown;
+  receivedAtMs: number;
+}
 
 interface Poll {
-  flight: SharedFlight<unknown>;
+  flight: SharedFlight<PolledAnswer>;
   /** The deadline of the request in flight (`Date.now()` value). */
   deadlineMs: number;
 }
@@ -20,16 +27,9 @@ export class SharedPolls {
   readonly #transport: OperationTransport;
   /** The operations with a request in flight; an entry goes when its request is over. */
   readonly #polls = new Map<string, Poll>();
-  /** When each answer arrived, by answer (every caller of one request gets the same object). */
-  readonly #received = new WeakMap<object, number>();
 
   constructor(transport: OperationTransport) {
     this.#transport = transport;
-  }
-
-  /** When the request that answered `wire` got its answer (`Date.now()` value). */
-  receivedAtMs(wire: unknown): number | undefined {
-    return typeof wire === 'object' && wire !== null ? this.#received.get(wire) : undefined;
   }
 
   /** How many operations have a request in flight (for tests of the bookkeeping). */
@@ -38,48 +38,46 @@ export class SharedPolls {
   }
 
   /** The operation's wire JSON, from a Get of its own or one already in flight. */
-  async get(id: string, { timeoutMs, signal }: CallOptions): Promise<unknown> {
-    const deadlineMs = Date.now() + timeoutMs;
+  async get(id: string, { deadlineMs, signal }: CallOptions): Promise<PolledAnswer> {
     for (;;) {
       const { joined, answer } = this.#poll(id, deadlineMs, signal);
       try {
         return await answer;
       } catch (error) {
-        const timeLeft = deadlineMs - Date.now() > 0;
-        if (!(joined && timeLeft && isDeadlineExceeded(error) && !signal?.aborted)) throw error;
+        const theirs = deadlineOf(error);
+        const askAgain = joined && theirs !== null && theirs < deadlineMs && Date.now() < deadlineMs && !signal?.aborted;
+        if (!askAgain) throw error;
       }
     }
   }
 
   /** Joins the request in flight for `id`, or starts one bounded by `deadlineMs`. */
-  #poll(id: string, deadlineMs: number, signal: AbortSignal | undefined): { joined: boolean; answer: Promise<unknown> } {
+  #poll(id: string, deadlineMs: number, signal: AbortSignal | undefined): { joined: boolean; answer: Promise<PolledAnswer> } {
     if (signal?.aborted) return { joined: false, answer: Promise.reject(signal.reason) };
     let poll = this.#polls.get(id);
     const joined = poll !== undefined && poll.flight.busy;
     if (!poll || !joined) {
-      const fresh: Poll = { flight: new SharedFlight<unknown>(() => this.#polls.get(id) === fresh && this.#polls.delete(id)), deadlineMs };
+      const fresh: Poll = { flight: new SharedFlight<PolledAnswer>(() => this.#polls.get(id) === fresh && this.#polls.delete(id)), deadlineMs };
       poll = fresh;
       this.#polls.set(id, poll);
     }
-    const timeoutMs = deadlineMs - Date.now();
-    const task = async (shared: AbortSignal) => {
-      const wire = await this.#transport.getOperation(id, { timeoutMs, signal: shared });
-      if (typeof wire === 'object' && wire !== null) this.#received.set(wire, Date.now());
-      return wire;
+    const task = async (shared: AbortSignal): Promise<PolledAnswer> => {
+      const wire = await this.#transport.getOperation(id, { deadlineMs, signal: shared });
+      return { wire, receivedAtMs: Date.now() };
     };
     // A caller that joins a request due to end after its own deadline leaves at its deadline; a
     // caller with neither that nor a signal needs no way out of its own.
     const ownDeadline = deadlineMs < poll.deadlineMs;
     if (!ownDeadline && !signal) return { joined, answer: poll.flight.run(task) };
     const own = new AbortController();
+    const timeoutMs = deadlineMs - Date.now();
     const timer = ownDeadline
-      ? setTimeout(() => own.abort(deadlineError(timeoutMs, { endpoint: this.#endpointOf(id), clientRequestId: null, attempts: 0, authProvider: null })), timeoutMs)
+      ? setTimeout(() => own.abort(markDeadline(deadlineError(timeoutMs, { endpoint: this.#endpointOf(id), clientRequestId: null, attempts: 0, authProvider: null }), deadlineMs)), timeoutMs)
       : undefined;
-    const onAbort = () => own.abort(signal!.reason);
-    signal?.addEventListener('abort', onAbort, { once: true });
+    const stop = signal ? whenAborted(signal, (reason) => own.abort(reason)) : null;
     const answer = poll.flight.run(task, own.signal).finally(() => {
       clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
+      stop?.();
     });
     return { joined, answer };
   }

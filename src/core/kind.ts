@@ -4,7 +4,8 @@
  * kind ({@link operationKind}) decodes the wire JSON with the user's decoders; another kind (the
  * reference's batch tasks, with an enum status) supplies its own.
  */
-import { RunError } from './errors';
+import { RunError, WireDecodeError } from './errors';
+import { deepFreeze, frozenCopy, ownCopy } from './immutable';
 import { checkFunction, checkOperationId, checkOptions, DEFAULT_POLL_TIMEOUT_S, secondsOrFallback, typeName } from './options';
 import { OperationStatus, type BaseOperationStatus } from './status';
 import { checkSavedOperation } from './resume';
@@ -37,8 +38,12 @@ const OPERATION_OPTIONS = ['resultDecoder', 'metadataDecoder', 'defaultPollTimeo
 
 /** The kind of an Operation API operation, plus its wire decoder. */
 export interface ApiOperationKind<T, M> extends OperationKind<OperationStatus<M>, T> {
-  /** The id and status in an Operation message's JSON; runs `metadataDecoder`. */
-  decode(wire: unknown): { id: string | null; status: OperationStatus<M> };
+  /**
+   * The id and status in an Operation message's JSON; runs `metadataDecoder`. The status holds a
+   * deep-frozen copy of what it was given. With `expectedId`, an answer for another operation is
+   * a {@link WireDecodeError}.
+   */
+  decode(wire: unknown, expectedId?: string): { id: string | null; status: OperationStatus<M> };
 }
 
 /** Checks an operation's options and returns its kind (one shared kind for operations without options). */
@@ -56,12 +61,17 @@ function makeKind<T, M>(o: OperationOptions<T, M>): ApiOperationKind<T, M> {
   return {
     defaultPollTimeoutS: secondsOrFallback('defaultPollTimeout', o.defaultPollTimeout, DEFAULT_POLL_TIMEOUT_S),
     runError: (operationId, failed) => RunError.fromErrorInfo(operationId, failed.error!),
-    result: (succeeded, ctx) => (resultDecoder ? resultDecoder(succeeded.response, ctx) : (succeeded.response as T)),
-    decode(wire) {
-      const { id, status } = decodeOperation(wire);
+    // The caller owns what it gets: a copy of the frozen response, given to the decoder too.
+    result: (succeeded, ctx) => (resultDecoder ? resultDecoder(ownCopy(succeeded.response), ctx) : ownCopy(succeeded.response as T)),
+    decode(wire, expectedId) {
+      const { id, status } = decodeOperation(frozenCopy(wire));
+      if (expectedId !== undefined && id !== null && id !== expectedId) {
+        // The other id is not quoted: it is server-supplied text, kept out of errors like any other.
+        throw new WireDecodeError(`the server answered a request for operation ${JSON.stringify(expectedId)} with the status of another operation (a different id)`);
+      }
       if (!metadataDecoder || status.metadata === null) return { id, status: status as OperationStatus<M> };
       const { done, error, response } = status;
-      return { id, status: new OperationStatus<M>({ done, error, response, metadata: metadataDecoder(status.metadata) }) };
+      return { id, status: new OperationStatus<M>({ done, error, response, metadata: deepFreeze(metadataDecoder(ownCopy(status.metadata))) }) };
     },
   };
 }

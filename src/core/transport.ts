@@ -6,8 +6,11 @@
 
 /** One logical call's bounds. */
 export interface CallOptions {
-  /** The deadline of the whole call, all its retries included, in milliseconds from now. */
-  timeoutMs: number;
+  /**
+   * The deadline of the whole call, all its retries included: a `Date.now()` value. When it passes
+   * first, the call rejects with an error marked with this value (`src/core/deadline.ts`).
+   */
+  deadlineMs: number;
   /** Stops the call: the in-flight request is aborted and the call rejects with `signal.reason`. */
   signal?: AbortSignal;
 }

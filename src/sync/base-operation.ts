@@ -1,15 +1,17 @@
 /**
- * The blocking flavour of an operation, generic over the status type: the same members as the
- * promise flavour, returning values. The wait loop is the core's, driven on the caller's thread,
- * so `onProgress` and `watch()` run there too (a callback may itself call `getStatus()`).
+ * The blocking flavour of an operation, generic over the status type: an adapter that runs the
+ * operation machine's members (`src/core/machine.ts`) with the blocking runner, on the caller's
+ * thread, so `onProgress` and `watch()` run there too (a callback may itself call `getStatus()`).
+ * No rule lives here.
  */
-import { checkOptions, DEFAULT_CALL_TIMEOUT_S, secondsToMs } from '../core/options';
-import { planWait, waitLoop, type WaitEffect, type WaitOptions } from '../core/poll';
-import { resultError } from '../core/result';
+import { OperationMachine, type Run } from '../core/machine';
 import type { OperationKind } from '../core/kind';
+import { checkFunction, checkOptions } from '../core/options';
+import type { RequestPacer } from '../core/pacer';
+import { planCall, planWait, type WaitOptions } from '../core/poll';
 import type { BaseOperationStatus } from '../core/status';
 import type { Logger } from '../core/transport';
-import { driveSync, sleepSync } from './drive';
+import { driveSync, runSync, type SyncRequester } from './run';
 
 /** Options of one blocking call (`getStatus`, `getResult`, `cancel`). */
 export interface CallOptionsSync {
@@ -24,64 +26,97 @@ export interface WaitOptionsSync<S> extends WaitOptions {
 }
 
 const CALL_OPTIONS = ['timeout'] as const;
-
-/** The key of a blocking operation's wait loop, for the scheduler of `asCompleted` (not public API). */
-export const WAIT_LOOP = Symbol('yc-operation.waitLoop');
 const WATCH_OPTIONS = ['timeout', 'pollTimeout', 'pollInterval'] as const;
 
 /** What a blocking operation of any kind is made of. */
 export interface OperationParts<S extends BaseOperationStatus, T> {
   id: string;
   kind: OperationKind<S, T>;
-  /** One status request (Get), blocking; `timeoutMs` bounds it. */
-  fetch: (timeoutMs: number) => S;
+  /** One status request (Get), blocking, bounded by `deadlineMs` (a `Date.now()` value). */
+  fetch: (options: { deadlineMs: number }) => S;
   /** One cancel request, blocking, answering the status after it. */
-  cancel: (timeoutMs: number) => S;
+  cancel: (options: { deadlineMs: number }) => S;
   logger: Logger;
   initialStatus?: S | null;
+}
+
+/** What a blocking client lends the operations it makes. */
+export interface SyncClientLink {
+  /** Throws once the client is closed. */
+  checkOpen(): void;
+  budget: RequestPacer | null;
+  endpoint: string;
+}
+
+const links = new WeakMap<object, SyncClientLink>();
+
+/** Ties `parts` to a client (used by the clients of this package; not public API). */
+export function linkToSyncClient<P extends object>(parts: P, link: SyncClientLink): P {
+  links.set(parts, link);
+  return parts;
+}
+
+/** An operation's machine and how its requests go, for the many-operations runner. */
+export interface SyncInternals {
+  machine: OperationMachine<BaseOperationStatus, unknown>;
+  requester: SyncRequester<BaseOperationStatus>;
+}
+
+const internals = new WeakMap<object, SyncInternals>();
+
+/** The internals of a blocking operation, or `undefined` for anything else. */
+export function syncInternals(op: unknown): SyncInternals | undefined {
+  return typeof op === 'object' && op !== null ? internals.get(op) : undefined;
 }
 
 /** A blocking operation. Extend it for an operation kind of your own. */
 export class BaseOperation<S extends BaseOperationStatus, T> {
   readonly id: string;
-  readonly #parts: OperationParts<S, T>;
-  #lastKnownStatus: S | null;
-  #receivedAtMs = 0;
+  readonly #machine: OperationMachine<S, T>;
+  readonly #requester: SyncRequester<S>;
 
   constructor(parts: OperationParts<S, T>) {
+    checkFunction('fetch', parts.fetch);
+    checkFunction('cancel', parts.cancel);
+    const link = links.get(parts);
     this.id = parts.id;
-    this.#parts = parts;
-    this.#lastKnownStatus = parts.initialStatus ?? null;
+    this.#machine = new OperationMachine<S, T>({
+      id: parts.id,
+      kind: parts.kind,
+      logger: parts.logger,
+      initialStatus: parts.initialStatus ?? null,
+      describe: String(this),
+      endpoint: link?.endpoint ?? 'the operation\'s own fetcher',
+      budget: link?.budget ?? null,
+      nowMs: Date.now,
+      random: Math.random,
+    });
+    this.#requester = {
+      request: (call, deadlineMs) => ({ status: (call === 'get' ? parts.fetch : parts.cancel)({ deadlineMs }), receivedAtMs: Date.now() }),
+      checkOpen: () => link?.checkOpen(),
+    };
+    internals.set(this, { machine: this.#machine, requester: this.#requester } as unknown as SyncInternals);
   }
 
   /** The status of the last `getStatus`, `cancel` or poll, or the initial one; `null` before any. */
   get lastKnownStatus(): S | null {
-    return this.#lastKnownStatus;
+    return this.#machine.lastKnownStatus;
   }
 
   /** One status request, blocking; the answer becomes the last known status. */
   getStatus(options?: CallOptionsSync): S {
     const { timeout } = checkOptions('getStatus', options, CALL_OPTIONS);
-    return this.#fetch(secondsToMs('timeout', timeout, DEFAULT_CALL_TIMEOUT_S));
+    return this.#run(this.#machine.getStatus(planCall(timeout)));
   }
 
   /**
-   * The result of the last known status (fetched once if there is none). Throws `RunError` when
-   * the operation failed and `WrongAsyncOperationStatusError` when it is running or done with
-   * neither result nor error.
+   * The result of the last known status (fetched once if there is none), as a value the caller
+   * owns. Throws `RunError` when the operation failed and `WrongAsyncOperationStatusError` when it
+   * is running or done with neither result nor error.
    */
   getResult(options?: CallOptionsSync): T {
     const { timeout } = checkOptions('getResult', options, CALL_OPTIONS);
-    const timeoutMs = secondsToMs('timeout', timeout, DEFAULT_CALL_TIMEOUT_S);
-    const status = this.#lastKnownStatus ?? this.#fetch(timeoutMs);
-    const error = resultError(status, String(this), (failed) => this.#parts.kind.runError(this.id, failed));
-    if (error) throw error;
-    const result = this.#parts.kind.result(status, { timeout: timeoutMs / 1000 });
-    if (result instanceof Promise) {
-      result.catch(() => {});
-      throw new TypeError('the blocking flavour takes only a synchronous resultDecoder (it returned a Promise)');
-    }
-    return result;
+    return this.#run(this.#machine.getResult(planCall(timeout)));
   }
 
   /**
@@ -91,21 +126,20 @@ export class BaseOperation<S extends BaseOperationStatus, T> {
    */
   wait(options?: WaitOptionsSync<S>): T {
     const { onProgress, ...rest } = checkOptions('wait', options, [...WATCH_OPTIONS, 'onProgress']);
-    for (const status of this.#polls(rest)) onProgress?.(status);
-    return this.getResult({ timeout: rest.timeout });
+    checkFunction('onProgress', onProgress);
+    return this.#run(this.#machine.wait(planWait(rest, this.#machine.defaultPollTimeoutS)), onProgress);
   }
 
   /** The statuses of a wait as they are polled, the last one included. Breaking out stops polling. */
   watch(options?: WaitOptions): Iterable<S> {
-    const checked = checkOptions('watch', options, WATCH_OPTIONS);
-    planWait(checked, this.#parts.kind.defaultPollTimeoutS);
-    return { [Symbol.iterator]: () => this.#polls(checked) };
+    const plan = planWait(checkOptions('watch', options, WATCH_OPTIONS), this.#machine.defaultPollTimeoutS);
+    return { [Symbol.iterator]: () => driveSync(this.#machine.watch(plan), this.#requester) };
   }
 
   /** Asks the server to cancel the operation; its answer becomes the last known status. */
   cancel(options?: CallOptionsSync): void {
     const { timeout } = checkOptions('cancel', options, CALL_OPTIONS);
-    this.#lastKnownStatus = this.#parts.cancel(secondsToMs('timeout', timeout, DEFAULT_CALL_TIMEOUT_S));
+    this.#run(this.#machine.cancel(planCall(timeout)));
   }
 
   /** `Operation<id="...">`. */
@@ -113,31 +147,7 @@ export class BaseOperation<S extends BaseOperationStatus, T> {
     return `Operation<id=${JSON.stringify(this.id)}>`;
   }
 
-  #fetch(timeoutMs: number): S {
-    const status = this.#parts.fetch(timeoutMs);
-    this.#lastKnownStatus = status;
-    this.#receivedAtMs = Date.now();
-    return status;
-  }
-
-  /** The core wait loop of this operation and its blocking fetch, for `asCompleted`'s scheduler. */
-  [WAIT_LOOP](options: WaitOptions): { loop: Generator<WaitEffect<S>, S, unknown>; fetch: (timeoutMs: number) => S } {
-    return { loop: this.#loop(options), fetch: (timeoutMs) => this.#fetch(timeoutMs) };
-  }
-
-  #polls(options: WaitOptions): Generator<S, S, undefined> {
-    return driveSync(this.#loop(options), { fetch: (timeoutMs) => this.#fetch(timeoutMs), sleep: sleepSync });
-  }
-
-  #loop(options: WaitOptions): Generator<WaitEffect<S>, S, unknown> {
-    return waitLoop<S>({
-      operationId: this.id,
-      plan: planWait(options, this.#parts.kind.defaultPollTimeoutS),
-      nowMs: Date.now,
-      random: Math.random,
-      lastKnownStatus: () => this.#lastKnownStatus,
-      receivedAtMs: () => this.#receivedAtMs,
-      logger: this.#parts.logger,
-    });
+  #run<R>(run: Run<S, R>, onProgress?: (status: S) => void): R {
+    return runSync(run, this.#requester, onProgress);
   }
 }

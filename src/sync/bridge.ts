@@ -6,7 +6,8 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { startWorkerThread } from 'synckit';
-import { AIStudioError, errorFromData } from '../core/errors';
+import { AIStudioError } from '../core/errors';
+import { errorFromData } from './error-data';
 import { IN_WORKER, type WorkerCall, type WorkerClientOptions, type WorkerReply, type WorkerRequest } from './protocol';
 
 /** How long the worker may keep one round trip before it answers `pending`, in milliseconds. */
@@ -37,18 +38,18 @@ export class WorkerBridge {
   }
 
   /**
-   * Sends `request` and blocks until its answer, at most `timeoutMs` plus slack; a request the
+   * Sends `request` and blocks until its answer, at most until its `deadlineMs` plus slack; a request the
    * worker is still working on then is abandoned (its HTTP request aborted).
    */
-  call(head: { client: number; options: WorkerClientOptions; timeoutMs: number }, call: WorkerCall): WorkerReply {
+  call(head: { client: number; options: WorkerClientOptions; deadlineMs: number }, call: WorkerCall): WorkerReply {
     const request = { type: 'call' as const, ...head, ...call, waitMs: SLICE_MS };
-    const deadline = Date.now() + request.timeoutMs + SLACK_MS;
+    const deadline = request.deadlineMs + SLACK_MS;
     let reply = this.#send(request);
     const logs = [...(reply.logs ?? [])];
     while (reply.state === 'pending') {
       if (Date.now() > deadline) {
         this.#send({ type: 'abandon', ticket: reply.ticket });
-        throw new AIStudioError(`the blocking call got no answer from its worker within ${(request.timeoutMs + SLACK_MS) / 1000} s`);
+        throw new AIStudioError(`the blocking call got no answer from its worker within ${SLACK_MS / 1000} s after its deadline`);
       }
       reply = this.#send({ type: 'poll', ticket: reply.ticket, waitMs: SLICE_MS });
       logs.push(...(reply.logs ?? []));
@@ -56,10 +57,17 @@ export class WorkerBridge {
     return logs.length ? { ...reply, logs } : reply;
   }
 
-  /** Frees a client's sockets in the worker; `exit` also ends the worker (the next call starts another). */
+  /**
+   * Frees a client's sockets in the worker; `exit` also ends the worker (the next call starts
+   * another). Never throws: a worker that already died has nothing left to free.
+   */
   close(client: number, exit: boolean): void {
     if (this.#syncFn === null) return;
-    this.#send({ type: 'close', client, exit });
+    try {
+      this.#send({ type: 'close', client, exit });
+    } catch {
+      // the worker is gone (it died or stalled): its sockets went with it
+    }
     if (exit) this.#syncFn = null;
   }
 

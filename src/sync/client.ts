@@ -11,6 +11,7 @@ import { resolveAuth } from '../transport/auth';
 import { CLIENT_OPTIONS, resolveClientConfig, type ClientOptions } from '../transport/config';
 import { resolveWorkerPath, unwrap, WorkerBridge } from './bridge';
 import { Operation } from './operation';
+import { linkToSyncClient, type SyncClientLink } from './base-operation';
 import type { WorkerCall, WorkerClientOptions } from './protocol';
 import { checkStartAnswer, planCompletion } from '../transport/completion';
 import type { CompletionRequest, CompletionResponse } from '../core/completion';
@@ -41,6 +42,7 @@ export class OperationsClient {
   readonly #workerPath: string;
   readonly #allowInsecureHttp: boolean;
   readonly #bridgeEntry: { bridge: WorkerBridge; clients: number };
+  readonly #link: SyncClientLink;
   #closed = false;
 
   /** Checks the options at once; no worker starts until the first blocking call. */
@@ -54,7 +56,9 @@ export class OperationsClient {
     const config = resolveClientConfig({ ...rest, logger });
     this.endpoint = config.endpoint;
     this.#logger = config.logger;
-    this.#options = { ...rest, endpoint: config.endpoint, folderId: config.folderId ?? undefined, log: logger !== undefined };
+    const { maxRequestsPerSecond: _spentHere, ...forWorker } = rest;
+    this.#options = { ...forWorker, endpoint: config.endpoint, folderId: config.folderId ?? undefined, log: logger !== undefined };
+    this.#link = { checkOpen: () => this.#checkOpen(), budget: config.budget, endpoint: config.endpoint };
     this.#allowInsecureHttp = rest.allowInsecureHttp ?? false;
     this.#workerPath = resolveWorkerPath(workerPath);
     const entry = bridges.get(this.#workerPath) ?? { bridge: new WorkerBridge(this.#workerPath), clients: 0 };
@@ -91,12 +95,16 @@ export class OperationsClient {
    */
   completionAsync(request: CompletionRequest, options?: { endpoint?: string; timeout?: number }): Operation<CompletionResponse> {
     const { url, timeoutMs } = planCompletion(request, options, this.#allowInsecureHttp, ['endpoint', 'timeout']);
-    const wire = checkStartAnswer(this.#call(timeoutMs, { op: 'start', url, body: request }));
+    const wire = checkStartAnswer(this.#call(Date.now() + timeoutMs, { op: 'start', url, body: request }));
     const { id, kind, status } = kindFromOperationJson<CompletionResponse, unknown>(wire, undefined);
     return this.#make(id, kind, status);
   }
 
-  /** Frees the client's sockets; the last open client also ends the worker thread. */
+  /**
+   * Frees the client's sockets; the last open client also ends the worker thread. A wait of this
+   * client still running (closed from its `onProgress`, say) fails with an `AIStudioError` at its
+   * next step, and so does any later call. Never throws, even when the worker has died.
+   */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
@@ -106,33 +114,42 @@ export class OperationsClient {
     if (entry.clients === 0 && bridges.get(this.#workerPath) === entry) bridges.delete(this.#workerPath);
   }
 
+  /** `using client = new OperationsClient()`: closes it at the end of the scope. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
   /** `OperationsClient<https://...>`: never the credentials. */
   toString(): string {
     return `OperationsClient<${this.endpoint}>`;
   }
 
   #bridge(): WorkerBridge {
-    if (this.#closed) throw new AIStudioError('this OperationsClient is closed');
+    this.#checkOpen();
     return this.#bridgeEntry.bridge;
   }
 
+  #checkOpen(): void {
+    if (this.#closed) throw new AIStudioError(`this OperationsClient of ${this.endpoint} is closed`);
+  }
+
   /** One blocking call through the worker: its wire JSON, or its error rebuilt. */
-  #call(timeoutMs: number, call: WorkerCall): unknown {
-    const reply = this.#bridge().call({ client: this.#client, options: this.#options, timeoutMs }, call);
+  #call(deadlineMs: number, call: WorkerCall): unknown {
+    const reply = this.#bridge().call({ client: this.#client, options: this.#options, deadlineMs }, call);
     for (const [level, message] of reply.logs ?? []) this.#logger[level](message);
     return unwrap(reply);
   }
 
   #make<T, M>(id: string, kind: ApiOperationKind<T, M>, initialStatus: OperationStatus<M> | null): Operation<T, M> {
-    const request = (op: 'get' | 'cancel', timeoutMs: number) => kind.decode(this.#call(timeoutMs, { op, id })).status;
-    return new Operation<T, M>({
+    const request = (op: 'get' | 'cancel', deadlineMs: number) => kind.decode(this.#call(deadlineMs, { op, id }), id).status;
+    return new Operation<T, M>(linkToSyncClient({
       id,
       kind,
       initialStatus,
       endpoint: this.endpoint,
       logger: this.#logger,
-      fetch: (timeoutMs) => request('get', timeoutMs),
-      cancel: (timeoutMs) => request('cancel', timeoutMs),
-    });
+      fetch: ({ deadlineMs }) => request('get', deadlineMs),
+      cancel: ({ deadlineMs }) => request('cancel', deadlineMs),
+    }, this.#link));
   }
 }

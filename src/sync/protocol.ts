@@ -4,7 +4,7 @@
  * ticket; the caller asks again with `poll`, so that each blocking round trip stays short and a
  * stuck worker is noticed.
  */
-import type { ErrorData } from '../core/errors';
+import type { ErrorData } from './error-data';
 import type { RetryOptions } from '../core/retry';
 import type { AuthData } from '../transport/config';
 
@@ -28,7 +28,7 @@ export type LogLine = ['debug' | 'info' | 'warn' | 'error', string];
 export type WorkerCall = { op: 'get' | 'cancel'; id: string } | { op: 'start'; url: string; body: unknown };
 
 export type WorkerRequest =
-  | ({ type: 'call'; client: number; options: WorkerClientOptions; timeoutMs: number; waitMs: number } & WorkerCall)
+  | ({ type: 'call'; client: number; options: WorkerClientOptions; deadlineMs: number; waitMs: number } & WorkerCall)
   | { type: 'poll'; ticket: number; waitMs: number }
   | { type: 'abandon'; ticket: number }
   | { type: 'close'; client: number; exit: boolean };

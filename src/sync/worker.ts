@@ -3,7 +3,7 @@
  * (the same code as the promise flavour) and answers in plain data. Built to `dist/sync/worker.js`.
  */
 import { runAsWorker } from 'synckit';
-import { errorToData } from '../core/errors';
+import { errorToData } from './error-data';
 import { createTransport, resolveClientConfig } from '../transport/config';
 import type { RestTransport } from '../transport/rest';
 import type { Logger } from '../core/transport';
@@ -60,7 +60,7 @@ async function handle(request: WorkerRequest): Promise<WorkerReply> {
       const controller = new AbortController();
       const settled = (async (): Promise<WorkerReply> => {
         const transport = transportOf(request.client, request.options);
-        const options = { timeoutMs: request.timeoutMs, signal: controller.signal };
+        const options = { deadlineMs: request.deadlineMs, signal: controller.signal };
         const wire = await (request.op === 'start'
           ? transport.startOperation(request.url, request.body, options)
           : request.op === 'get'

@@ -4,6 +4,7 @@
  */
 import { checkOptions, typeName } from '../core/options';
 import { resolveRetryPolicy, type RetryOptions } from '../core/retry';
+import { RequestPacer } from '../core/pacer';
 import type { AuthProvider, Logger } from '../core/transport';
 import { resolveAuth } from './auth';
 import { RestTransport, type RestTransportOptions } from './rest';
@@ -39,9 +40,15 @@ export interface ClientOptions {
   logger?: Logger;
   /** The IAM API that exchanges an OAuth token for an IAM token. @default 'https://iam.api.cloud.yandex.net' */
   iamEndpoint?: string;
+  /**
+   * The most requests this client starts per second, shared in turn by every call, wait and
+   * `waitAll` of the client. A request waits for its slot within its own deadline; AI Studio's
+   * quota for getting async results is 50 per second per cloud. @default no limit
+   */
+  maxRequestsPerSecond?: number;
 }
 
-export const CLIENT_OPTIONS = ['auth', 'folderId', 'endpoint', 'allowInsecureHttp', 'retry', 'headers', 'logger', 'iamEndpoint'] as const;
+export const CLIENT_OPTIONS = ['auth', 'folderId', 'endpoint', 'allowInsecureHttp', 'retry', 'headers', 'logger', 'iamEndpoint', 'maxRequestsPerSecond'] as const;
 
 const SHORT_ENDPOINTS: Record<string, string> = {
   operation: 'https://operation.api.cloud.yandex.net',
@@ -54,6 +61,8 @@ const SILENT: Logger = Object.freeze({ debug() {}, info() {}, warn() {}, error()
 export interface ClientConfig extends Omit<RestTransportOptions, 'auth'> {
   auth: ClientOptions['auth'];
   iamEndpoint: string | undefined;
+  /** The client's request budget (spent by the operation machine, on the caller's side). */
+  budget: RequestPacer | null;
 }
 
 /** Checks a client's options; throws a TypeError or RangeError naming the bad option. */
@@ -74,12 +83,13 @@ export function resolveClientConfig(options: ClientOptions | undefined, env: Nod
     retry: resolveRetryPolicy(o.retry),
     logger: checkLogger(o.logger),
     iamEndpoint: o.iamEndpoint === undefined ? undefined : resolveEndpoint(o.iamEndpoint, o.allowInsecureHttp ?? false),
+    budget: o.maxRequestsPerSecond === undefined ? null : new RequestPacer(o.maxRequestsPerSecond),
   };
 }
 
 /** The REST transport of a checked config, with its credentials (looked up at the first request). */
 export function createTransport(config: ClientConfig): RestTransport {
-  const { iamEndpoint, ...rest } = config;
+  const { iamEndpoint, budget: _budget, ...rest } = config;
   return new RestTransport({ ...rest, auth: resolveAuth(config.auth, { iamEndpoint }) });
 }
 

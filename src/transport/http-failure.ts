@@ -113,6 +113,18 @@ function plainCause(cause: unknown): unknown {
   return plain;
 }
 
+/**
+ * The error of a request that waited in the client's line until its call's deadline and was never
+ * sent: no server was asked, so it says how long it waited and behind how many requests.
+ */
+export function lineError(wait: { waitedMs: number; inFlight: number }, ctx: AttemptContext, timeoutMs: number): ApiError {
+  return new ApiError({
+    ...noAnswer(ctx),
+    grpcCode: 4,
+    message: `the request was never sent: it waited ${(wait.waitedMs / 1000).toFixed(3)} s in the client's line behind ${wait.inFlight} requests in flight, until the call's timeout of ${timeoutMs / 1000} s`,
+  });
+}
+
 /** The error of a 200 answer whose body is not JSON. */
 export function malformedBodyError(status: number, headers: Headers, body: string, ctx: AttemptContext, cause: unknown): ApiError {
   return new ApiError(

@@ -12,10 +12,13 @@ import { version } from '../../package.json';
 import { AIStudioError, ApiError } from '../core/errors';
 import type { RetryPolicy } from '../core/retry';
 import type { AuthProvider, CallOptions, Logger, OperationTransport } from '../core/transport';
-import { authFailure, deadlineError, failureOfNetwork, failureOfResponse, malformedBodyError, type AttemptContext, type Failure } from './http-failure';
+import { authFailure, deadlineError, failureOfNetwork, lineError, failureOfResponse, malformedBodyError, type AttemptContext, type Failure } from './http-failure';
 import { redact } from './auth/secret';
 import { retrying, type AttemptOutcome } from './retrying';
-import { Slots } from '../async/slots';
+import { markDeadline } from '../core/deadline';
+import { whenAborted } from '../runtime/abort';
+import { RequestSlots, type LineWait } from '../runtime/request-line';
+import { LINE_SLOTS } from '../core/request-line';
 
 export interface RestTransportOptions {
   /** The base URL, checked (no trailing slash). */
@@ -33,16 +36,11 @@ const USER_AGENT = `yc-operation/${version} (node ${process.version})`;
 
 type Agents = { httpAgent: http.Agent; httpsAgent: https.Agent };
 
-/**
- * Requests one client has in flight, and sockets it keeps open to its endpoint; more requests
- * wait in line (within their own timeout), which keeps 10 000 concurrent waits cheap.
- */
-const MAX_IN_FLIGHT = 64;
 /** The TCP keep-alive delay axios sets on each socket: the agents use the same, so no socket is set twice. */
 const TCP_KEEPALIVE_MS = 60_000;
 
 function agents(keepAlive: boolean): Agents {
-  const options = { keepAlive, keepAliveMsecs: TCP_KEEPALIVE_MS, maxSockets: MAX_IN_FLIGHT };
+  const options = { keepAlive, keepAliveMsecs: TCP_KEEPALIVE_MS, maxSockets: LINE_SLOTS };
   return { httpAgent: new http.Agent(options), httpsAgent: new https.Agent(options) };
 }
 
@@ -55,9 +53,11 @@ export class RestTransport implements OperationTransport {
   readonly #axios: AxiosInstance;
   readonly #pooled = agents(true);
   readonly #fresh = agents(false);
-  readonly #slots = new Slots(MAX_IN_FLIGHT);
-  /** Aborted by `close()`: calls in flight fail with its reason, later calls at once. */
-  readonly #closed = new AbortController();
+  readonly #slots = new RequestSlots();
+  /** The calls in flight, which `close()` aborts. */
+  readonly #calls = new Set<AbortController>();
+  /** Set by `close()`: calls in flight fail with it, later calls at once. */
+  #closedReason: AIStudioError | null = null;
 
   constructor(options: RestTransportOptions) {
     this.endpoint = options.endpoint;
@@ -87,7 +87,9 @@ export class RestTransport implements OperationTransport {
   }
 
   close(): void {
-    this.#closed.abort(new AIStudioError(`the client of ${this.endpoint} is closed`));
+    this.#closedReason ??= new AIStudioError(`the client of ${this.endpoint} is closed`);
+    for (const call of this.#calls) call.abort(this.#closedReason);
+    this.#calls.clear();
     for (const agents of [this.#pooled, this.#fresh]) {
       agents.httpAgent.destroy();
       agents.httpsAgent.destroy();
@@ -99,29 +101,31 @@ export class RestTransport implements OperationTransport {
     return `RestTransport<${this.endpoint}>`;
   }
 
-  async #call(method: 'GET' | 'POST', endpoint: string, body: string | undefined, { timeoutMs, signal }: CallOptions): Promise<unknown> {
+  async #call(method: 'GET' | 'POST', endpoint: string, body: string | undefined, { deadlineMs, signal }: CallOptions): Promise<unknown> {
     signal?.throwIfAborted();
-    this.#closed.signal.throwIfAborted();
+    if (this.#closedReason !== null) throw this.#closedReason;
+    const startedMs = Date.now();
+    const timeoutMs = deadlineMs - startedMs;
     const controller = new AbortController();
-    const onAbort = () => controller.abort(signal!.reason);
-    const onClose = () => controller.abort(this.#closed.signal.reason);
-    signal?.addEventListener('abort', onAbort, { once: true });
-    this.#closed.signal.addEventListener('abort', onClose, { once: true });
-    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    const stopWatching = signal ? whenAborted(signal, (reason) => controller.abort(reason)) : null;
+    this.#calls.add(controller);
+    const timer = setTimeout(() => controller.abort(), Math.max(0, timeoutMs));
     const idempotencyKey = randomUUID();
+    // One x-client-request-id per logical call, as the reference sends: its retries reuse it.
+    const clientRequestId = randomUUID();
     let lastFailure = null as Failure | null;
+    let lineWait: LineWait | null = null;
     let sentCredentials: Record<string, string> = {};
     const auth = this.#options.auth;
-    let ctx: AttemptContext = { endpoint, clientRequestId: null, attempts: 0, authProvider: auth.name };
+    let ctx: AttemptContext = { endpoint, clientRequestId, attempts: 0, authProvider: auth.name };
     // Attempt n of the policy; a resend on a fresh socket repeats its attempt's number.
     const send = async (attempt: number, agents: Agents): Promise<AxiosResponse<string>> => {
       const credentials = await auth.getHeaders(controller.signal).catch((error: unknown) => {
         throw controller.signal.aborted || error instanceof ApiError ? error : authFailure(error, ctx);
       });
       sentCredentials = credentials;
-      const clientRequestId = randomUUID();
       // The provider's name is read now: a chain names what it found only once it has looked.
-      ctx = { ...ctx, clientRequestId, attempts: attempt, authProvider: auth.name };
+      ctx = { ...ctx, attempts: attempt, authProvider: auth.name };
       const headers: Record<string, string> = {
         ...this.#options.headers,
         ...credentials,
@@ -133,12 +137,12 @@ export class RestTransport implements OperationTransport {
       if (attempt > 1) headers['x-retry-attempt'] = String(attempt - 1);
       if (body !== undefined) headers['content-type'] = 'application/json';
       this.#options.logger.debug(`${method} ${endpoint} (attempt ${attempt})`);
-      await this.#slots.acquire(controller.signal);
+      const slot = await this.#slots.acquire(deadlineMs, controller.signal, (wait) => (lineWait = wait));
       try {
         const request = { method, url: endpoint, data: body, headers, signal: controller.signal };
         return await this.#axios.request<string>(agents === this.#pooled ? request : { ...request, ...agents });
       } finally {
-        this.#slots.release();
+        slot.release();
       }
     };
     const attempt = async (n: number): Promise<AttemptOutcome<unknown>> => {
@@ -152,10 +156,12 @@ export class RestTransport implements OperationTransport {
       }
       return readResponse(response, ctx, sentCredentials);
     };
+    const timedOut = (cause: unknown) =>
+      markDeadline(lineWait ? lineError(lineWait, ctx, timeoutMs) : deadlineError(timeoutMs, ctx, cause), deadlineMs);
     try {
       return await retrying({
         policy: this.#options.retry,
-        deadlineMs: Date.now() + timeoutMs,
+        deadlineMs,
         signal: controller.signal,
         nowMs: Date.now,
         random: Math.random,
@@ -163,7 +169,7 @@ export class RestTransport implements OperationTransport {
           if (controller.signal.aborted || error instanceof ApiError) throw error;
           return { ok: false, failure: failureOfNetwork(error, ctx) } as const;
         }),
-        deadlineError: (last) => deadlineError(timeoutMs, ctx, last.error),
+        deadlineError: (last) => timedOut(last.error),
         onRetry: (n, delayMs, failure) => {
           lastFailure = failure;
           this.#options.logger.debug(`${method} ${endpoint}: attempt ${n} failed (${failure.error.rawMessage}), retrying in ${Math.round(delayMs)} ms`);
@@ -171,13 +177,13 @@ export class RestTransport implements OperationTransport {
       });
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
-      if (this.#closed.signal.aborted) throw this.#closed.signal.reason;
-      if (controller.signal.aborted) throw deadlineError(timeoutMs, ctx, lastFailure?.error ?? error);
+      if (this.#closedReason !== null) throw this.#closedReason;
+      if (controller.signal.aborted) throw timedOut(lastFailure?.error ?? error);
       throw error;
     } finally {
       clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      this.#closed.signal.removeEventListener('abort', onClose);
+      stopWatching?.();
+      this.#calls.delete(controller);
     }
   }
 }

@@ -3,7 +3,7 @@
  * or the call's deadline passes. It sleeps; `src/core/retry.ts` decides.
  */
 import { retryDelayMs, type RetryPolicy } from '../core/retry';
-import { sleep } from '../async/sleep';
+import { sleep } from '../runtime/sleep';
 import type { Failure } from './http-failure';
 
 /** The outcome of one attempt: a value, or a failure to retry or raise. */

@@ -1,8 +1,9 @@
 import { describe, expect, test } from 'vitest';
 import {
-  AIStudioError, ApiError, AsyncOperationError, errorFromData, errorToData, isAIStudioError, OperationTimeoutError, RunError,
+  AIStudioError, ApiError, AsyncOperationError, isAIStudioError, OperationTimeoutError, RunError,
   WrongAsyncOperationStatusError,
 } from '../../src/core/errors';
+import { errorFromData, errorToData } from '../../src/sync/error-data';
 import { OperationErrorInfo, OperationStatus } from '../../src/core/status';
 
 const apiFields = {

@@ -1,55 +1,59 @@
 import { describe, expect, test } from 'vitest';
+import { markDeadline } from '../../src/core/deadline';
 import { ApiError, OperationTimeoutError } from '../../src/core/errors';
-import { planWait, waitLoop, type WaitEffect } from '../../src/core/poll';
+import { OperationMachine, type Effect } from '../../src/core/machine';
+import { RequestPacer } from '../../src/core/pacer';
+import { planWait } from '../../src/core/poll';
 import { backoff } from '../../src/core/poll-policy';
 import { OperationStatus, type BaseOperationStatus } from '../../src/core/status';
 
 const running = new OperationStatus({ done: false, error: null, response: null, metadata: null });
 const success = new OperationStatus({ done: true, error: null, response: { ok: 1 }, metadata: null });
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
+const kind = { defaultPollTimeoutS: 3600, runError: () => { throw new Error('unused'); }, result: (s: BaseOperationStatus) => s };
+
+const apiError = (grpcCode: number) => new ApiError({ grpcCode, httpStatus: null, message: 'timeout', details: [], requestId: null, serverTraceId: null, clientRequestId: null, endpoint: 'x', attempts: 1, authProvider: null });
 
 /**
- * Runs the loop on a fake clock: each fetch takes `fetchMs` and answers the next scripted
- * status (or throws it, when it is an Error); each sleep advances the clock. Returns the trace.
+ * Runs the machine's `watch` on a fake clock: each request takes `fetchMs` and answers the next
+ * scripted status (or throws it, when it is an Error), or runs out at its deadline, with an error
+ * marked with that deadline; each sleep advances the clock. Returns the trace.
  */
 function run(
   script: Array<BaseOperationStatus | Error>,
   options: Parameters<typeof planWait>[0],
-  { fetchMs = 0, defaultPollTimeout = 3600, trace = [] as string[], receivedAgoMs = 0 } = {},
+  { fetchMs = 0, defaultPollTimeout = 3600, trace = [] as string[], receivedAgoMs = 0, budget = null as RequestPacer | null } = {},
 ) {
   let now = 1_000_000;
-  let last: BaseOperationStatus | null = null;
-  const loop = waitLoop({
-    operationId: 'op1', plan: planWait(options, defaultPollTimeout), nowMs: () => now, random: () => 0.5,
-    lastKnownStatus: () => last, receivedAtMs: () => now - receivedAgoMs, logger: silent,
+  const machine = new OperationMachine<BaseOperationStatus, unknown>({
+    id: 'op1', kind, logger: silent, initialStatus: null, describe: 'op1', endpoint: 'x', budget, nowMs: () => now, random: () => 0.5,
   });
+  const loop = machine.watch(planWait(options, defaultPollTimeout));
   let input: { value?: unknown; error?: unknown } = {};
   for (;;) {
     const next = 'error' in input ? loop.throw(input.error) : loop.next(input.value);
-    if (next.done) return { trace, result: next.value, elapsedMs: now - 1_000_000 };
-    const effect = next.value as WaitEffect<BaseOperationStatus>;
+    if (next.done) return { trace, result: next.value, elapsedMs: now - 1_000_000, machine };
+    const effect = next.value as Effect<BaseOperationStatus>;
     input = {};
     if (effect.type === 'sleep') {
-      trace.push(`sleep ${effect.ms}`);
-      now += effect.ms;
+      trace.push(`sleep ${effect.untilMs - now}`);
+      now = Math.max(now, effect.untilMs);
     } else if (effect.type === 'progress') {
       trace.push('progress');
-    } else {
-      trace.push(`fetch ${effect.timeoutMs}`);
+    } else if (effect.type === 'request') {
+      const timeoutMs = effect.deadlineMs - now;
+      trace.push(`fetch ${timeoutMs}`);
       const answer = script.shift() ?? running;
-      const took = Math.min(fetchMs, effect.timeoutMs);
+      const took = Math.min(fetchMs, timeoutMs);
       now += took;
       if (answer instanceof Error) input = { error: answer };
-      else if (took < fetchMs) input = { error: new ApiError({ grpcCode: 4, httpStatus: null, message: 'timeout', details: [], requestId: null, serverTraceId: null, clientRequestId: null, endpoint: 'x', attempts: 1, authProvider: null }) };
-      else {
-        last = answer;
-        input = { value: answer };
-      }
+      else if (took < fetchMs) input = { error: markDeadline(apiError(4), effect.deadlineMs) };
+      else input = { value: { status: answer, receivedAtMs: now - receivedAgoMs } };
     }
   }
 }
 
-describe('waitLoop decides as the reference wait does', () => {
+describe('the machine\'s watch decides as the reference wait does', () => {
   test('the first poll is immediate, then sleep the interval between polls', () => {
     const { trace, result } = run([running, running, success], { pollInterval: 2 });
     expect(trace).toEqual(['fetch 60000', 'progress', 'sleep 2000', 'fetch 60000', 'progress', 'sleep 2000', 'fetch 60000', 'progress']);
@@ -106,6 +110,24 @@ describe('waitLoop decides as the reference wait does', () => {
     expect(() => run([running], { pollTimeout: 100, timeout: 1 }, { fetchMs: 5000 })).toThrow(ApiError);
   });
 
+  test('an error shaped like a deadline but not marked with the wait\'s (an auth provider\'s own timeout) is not a wait timeout', () => {
+    const foreign = apiError(4);
+    let caught: unknown;
+    try {
+      run([running, foreign], { pollTimeout: 5, pollInterval: 1, timeout: 60 });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBe(foreign);
+  });
+
+  test('the request budget is spent as sleeps before requests, within the wait\'s deadline', () => {
+    const budget = new RequestPacer(0.5); // one request every 2 s
+    const trace: string[] = [];
+    expect(() => run([running, running, running, running], { pollTimeout: 5, pollInterval: 0.1 }, { budget, trace })).toThrow(OperationTimeoutError);
+    expect(trace.filter((t) => t !== 'progress')).toEqual(['fetch 5000', 'sleep 100', 'sleep 1900', 'fetch 3000', 'sleep 100', 'sleep 1900', 'fetch 1000', 'sleep 100', 'sleep 900']);
+  });
+
   test('a failed request ends the wait with its error', () => {
     const boom = new Error('boom');
     expect(() => run([running, boom], { pollInterval: 1 })).toThrow(boom);
@@ -137,11 +159,5 @@ describe('waitLoop decides as the reference wait does', () => {
 
 test('a poll policy that gives no usable interval ends the wait with a RangeError, not a busy loop', () => {
   const broken = { kind: 'poll-policy' as const, intervalMs: () => Number.NaN, toString: () => 'broken' };
-  const loop = waitLoop({
-    operationId: 'op', plan: planWait({ pollInterval: broken }, 3600), nowMs: () => 0, random: () => 0,
-    lastKnownStatus: () => null, receivedAtMs: () => 0, logger: silent,
-  });
-  loop.next();
-  loop.next(running);
-  expect(() => loop.next()).toThrow(/the poll policy broken gave an interval of NaN ms/);
+  expect(() => run([running], { pollInterval: broken })).toThrow(/the poll policy broken gave an interval of NaN ms/);
 });

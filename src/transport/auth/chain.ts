@@ -11,7 +11,7 @@ import { withDefaults, type AuthEnvironment, type ResolvedAuthEnvironment } from
 import { MetadataServiceAuth } from './metadata';
 import { CredentialProvider } from './provider';
 import { readEnvSecret } from './secret';
-import { SharedFlight } from '../../async/shared-flight';
+import { SharedFlight } from '../../runtime/shared-flight';
 import { noAuth } from './static';
 import { YcCliAuth } from './yc-cli';
 

@@ -11,8 +11,12 @@ import type { IssuedToken } from './token-cache';
 /** Status bodies are read as text and parsed here, so that a secret can be cut out first. */
 const client = axios.create({ maxRedirects: 0, responseType: 'text', validateStatus: () => true });
 
-/** gRPC DEADLINE_EXCEEDED and UNAVAILABLE, for a request that got no answer. */
-const DEADLINE_EXCEEDED = 4;
+/**
+ * gRPC UNAUTHENTICATED for a token request that timed out: the token request's own timeout is an
+ * authentication failure, never the caller's deadline (docs/architecture.md); UNAVAILABLE when
+ * the token service could not be reached.
+ */
+const UNAUTHENTICATED = 16;
 const UNAVAILABLE = 14;
 
 /** One token request. */
@@ -36,7 +40,7 @@ export interface TokenRequest {
 
 /**
  * Sends `request` and gives the token `read` finds in the JSON answer. Rejects with `signal.reason`
- * when `signal` aborts, otherwise with an `ApiError`: no answer (gRPC 4 on timeout, else 14), a
+ * when `signal` aborts, otherwise with an `ApiError`: no answer (gRPC 16 on its own timeout, else 14), a
  * non-2xx status (the body's google.rpc.Status code and message, else the status's code), or a
  * 2xx answer in which `read` finds no token (gRPC 16).
  */
@@ -63,7 +67,7 @@ export async function requestToken(
     const timedOut = error.code === 'ECONNABORTED' || error.code === 'ETIMEDOUT';
     throw credentialError({
       message: `${request.action} failed: ${timedOut ? `no answer within ${request.timeoutMs / 1000} s` : error.message}`,
-      grpcCode: timedOut ? DEADLINE_EXCEEDED : UNAVAILABLE,
+      grpcCode: timedOut ? UNAUTHENTICATED : UNAVAILABLE,
       endpoint: request.url,
       authProvider: request.authProvider,
     });

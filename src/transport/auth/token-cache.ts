@@ -2,7 +2,7 @@
  * A short-lived token kept until shortly before it expires, refreshed by one shared request.
  * Used by the providers that obtain IAM tokens: the OAuth exchange, the metadata service, `yc`.
  */
-import { SharedFlight } from '../../async/shared-flight';
+import { SharedFlight } from '../../runtime/shared-flight';
 
 /** A token as its source issued it. */
 export interface IssuedToken {

@@ -1,0 +1,199 @@
+/**
+ * The operation machine: one operation's state (its last known status and when that arrived) and
+ * every member of an operation (`getStatus`, `getResult`, `cancel`, `watch`, `wait`) as a generator
+ * of effects. It decides; a runner acts (`src/async/run.ts` with promises, `src/sync/run.ts`
+ * blocking) and feeds each effect's outcome back:
+ * - `request`: one Get or Cancel bounded by `deadlineMs` (a `nowMs()` value); resume with a
+ *   {@link RequestAnswer}, or throw the request's error in;
+ * - `sleep`: wait until `untilMs` (a `nowMs()` value); resume with nothing;
+ * - `progress`: hand the status to the caller (`onProgress`, a `watch()` consumer); resume with nothing;
+ * - `settle`: a value that may be a promise (an async result decoder); resume with its value.
+ *
+ * Deadlines are absolute and owned: a call's comes from its `timeout`, a wait's from its
+ * `pollTimeout`; an error is the wait's timeout only when it carries the wait's own deadline
+ * (`src/core/deadline.ts`). The request budget is spent here, as sleeps before requests.
+ */
+import { deadlineOf } from './deadline';
+import { ApiError, OperationTimeoutError } from './errors';
+import type { OperationKind } from './kind';
+import type { RequestPacer } from './pacer';
+import type { WaitPlan } from './poll';
+import { resultError } from './result';
+import type { BaseOperationStatus } from './status';
+import type { Logger } from './transport';
+
+export type Effect<S> =
+  | { type: 'request'; call: 'get' | 'cancel'; deadlineMs: number }
+  | { type: 'sleep'; untilMs: number }
+  | { type: 'progress'; status: S }
+  | { type: 'settle'; value: unknown };
+
+/** What a `request` effect resumes with: the status, and when it arrived (a `nowMs()` value). */
+export interface RequestAnswer<S> {
+  status: S;
+  receivedAtMs: number;
+}
+
+/** A member of the machine, run by a runner; `R` is what the member returns. */
+export type Run<S, R> = Generator<Effect<S>, R, unknown>;
+
+/** What a machine is made of. */
+export interface MachineParts<S extends BaseOperationStatus, T> {
+  id: string;
+  kind: OperationKind<S, T>;
+  logger: Logger;
+  /** The status already known (from the call that started the operation), if any. */
+  initialStatus: S | null;
+  /** The operation's text form, which starts the reference's messages (`AsyncOperation<id="...">`). */
+  describe: string;
+  /** Where the operation is polled, for errors raised before any request. */
+  endpoint: string;
+  /** The request budget of the operation's client, shared by all its calls; `null`: none. */
+  budget: RequestPacer | null;
+  nowMs: () => number;
+  random: () => number;
+}
+
+export class OperationMachine<S extends BaseOperationStatus, T> {
+  readonly id: string;
+  readonly #parts: MachineParts<S, T>;
+  #lastKnownStatus: S | null;
+  #receivedAtMs = Number.NEGATIVE_INFINITY;
+
+  constructor(parts: MachineParts<S, T>) {
+    this.id = parts.id;
+    this.#parts = parts;
+    this.#lastKnownStatus = parts.initialStatus;
+  }
+
+  /** The status of the last `getStatus`, `cancel` or poll, or the initial one; `null` before any. */
+  get lastKnownStatus(): S | null {
+    return this.#lastKnownStatus;
+  }
+
+  /** The operation kind's default poll timeout, in seconds. */
+  get defaultPollTimeoutS(): number {
+    return this.#parts.kind.defaultPollTimeoutS;
+  }
+
+  /** One status request; the answer becomes the last known status. */
+  *getStatus(timeoutMs: number): Run<S, S> {
+    return yield* this.#call('get', this.#parts.nowMs() + timeoutMs, timeoutMs);
+  }
+
+  /** Asks the server to cancel; its answer becomes the last known status. */
+  *cancel(timeoutMs: number): Run<S, void> {
+    yield* this.#call('cancel', this.#parts.nowMs() + timeoutMs, timeoutMs);
+  }
+
+  /**
+   * The result of the last known status (fetched once if there is none; a running status is not
+   * fetched again): the kind's result, or its RunError, or WrongAsyncOperationStatusError.
+   */
+  *getResult(timeoutMs: number): Run<S, T> {
+    const status = this.#lastKnownStatus ?? (yield* this.#call('get', this.#parts.nowMs() + timeoutMs, timeoutMs));
+    const error = resultError(status, this.#parts.describe, (failed) => this.#parts.kind.runError(this.id, failed));
+    if (error) throw error;
+    return (yield { type: 'settle', value: this.#parts.kind.result(status, { timeout: timeoutMs / 1000 }) }) as T;
+  }
+
+  /** Polls until the operation is not running, then gives its result, as the reference's `wait`. */
+  *wait(plan: WaitPlan, pacer: RequestPacer | null = null): Run<S, T> {
+    yield* this.watch(plan, pacer);
+    return yield* this.getResult(plan.requestTimeoutMs);
+  }
+
+  /**
+   * The reference's wait loop: poll at once, then sleep and poll while running, within
+   * `pollTimeout`; each status goes out as a `progress` effect. Returns the first status that is
+   * not running. `pacer` is a budget of this wait's own (`waitAll`'s), spent with the client's.
+   */
+  *watch(plan: WaitPlan, pacer: RequestPacer | null = null): Run<S, S> {
+    const { nowMs, logger } = this.#parts;
+    const deadlineMs = nowMs() + plan.pollTimeoutS * 1000;
+    logger.info(`Polling operation ${this.id}: ${plan.interval}, poll timeout ${plan.pollTimeoutS} s`);
+    for (let polls = 1; ; polls++) {
+      const status = yield* this.#poll(plan, deadlineMs, pacer);
+      yield { type: 'progress', status };
+      if (!status.isRunning) {
+        if (status.isSucceeded) logger.info(`Operation ${this.id} succeeded`);
+        else if (status.isFailed) logger.warn(`Operation ${this.id} failed: ${status}`);
+        else logger.warn(`Operation ${this.id} is done with neither a result nor an error`);
+        return status;
+      }
+      logger.debug(`Operation ${this.id} is still running (poll ${polls}): ${status}`);
+      const intervalMs = plan.interval.intervalMs(polls, this.#parts.random());
+      if (!(intervalMs >= 0 && intervalMs < Number.POSITIVE_INFINITY)) {
+        throw new RangeError(`the poll policy ${plan.interval} gave an interval of ${intervalMs} ms; it must be a finite number >= 0`);
+      }
+      // Counted from when the status arrived, so waits that shared one request wake together.
+      yield { type: 'sleep', untilMs: Math.min(this.#receivedAtMs + intervalMs, deadlineMs) };
+    }
+  }
+
+  /** One poll of a wait: the budget may take until the wait's deadline; the request is bounded by both. */
+  *#poll(plan: WaitPlan, waitDeadlineMs: number, pacer: RequestPacer | null): Run<S, S> {
+    const { nowMs } = this.#parts;
+    const timedOut = (cause?: unknown) => new OperationTimeoutError(
+      { operationId: this.id, pollTimeout: plan.pollTimeoutS, lastStatus: this.#lastKnownStatus },
+      cause === undefined ? undefined : { cause },
+    );
+    if (nowMs() >= waitDeadlineMs) throw timedOut();
+    const starvedBy = yield* this.#spendBudget(waitDeadlineMs, pacer);
+    if (starvedBy !== null) {
+      yield { type: 'sleep', untilMs: waitDeadlineMs };
+      throw timedOut(this.#budgetError(starvedBy, plan.pollTimeoutS * 1000, 'poll timeout'));
+    }
+    const deadlineMs = Math.min(nowMs() + plan.requestTimeoutMs, waitDeadlineMs);
+    try {
+      return yield* this.#request('get', deadlineMs);
+    } catch (error) {
+      if (deadlineOf(error) === waitDeadlineMs) throw timedOut(error);
+      throw error;
+    }
+  }
+
+  /** One call of its own (`getStatus`, `cancel`, `getResult`'s fetch): budget and request within one deadline. */
+  *#call(call: 'get' | 'cancel', deadlineMs: number, timeoutMs: number): Run<S, S> {
+    const starvedBy = yield* this.#spendBudget(deadlineMs, null);
+    if (starvedBy !== null) throw this.#budgetError(starvedBy, timeoutMs, 'timeout');
+    return yield* this.#request(call, deadlineMs);
+  }
+
+  *#request(call: 'get' | 'cancel', deadlineMs: number): Run<S, S> {
+    const answer = (yield { type: 'request', call, deadlineMs }) as RequestAnswer<S>;
+    this.#lastKnownStatus = answer.status;
+    this.#receivedAtMs = answer.receivedAtMs;
+    return answer.status;
+  }
+
+  /**
+   * Waits for a slot of the client's budget and of `pacer`, each before `deadlineMs`. Returns
+   * `null` when the request may go, or the budget that has no slot in time (nothing is sent then).
+   */
+  *#spendBudget(deadlineMs: number, pacer: RequestPacer | null): Run<S, RequestPacer | null> {
+    for (const budget of [this.#parts.budget, pacer]) {
+      if (budget === null) continue;
+      const nowMs = this.#parts.nowMs();
+      const atMs = budget.reserveBefore(nowMs, deadlineMs);
+      if (atMs === null) return budget;
+      if (atMs > nowMs) yield { type: 'sleep', untilMs: atMs };
+    }
+    return null;
+  }
+
+  #budgetError(budget: RequestPacer, boundMs: number, bound: string): ApiError {
+    return new ApiError({
+      grpcCode: 8,
+      httpStatus: null,
+      message: `no request was sent: the request budget of ${budget.ratePerSecond} per second has no free slot within the ${bound} of ${boundMs / 1000} s`,
+      details: [],
+      requestId: null,
+      serverTraceId: null,
+      clientRequestId: null,
+      endpoint: this.#parts.endpoint,
+      attempts: 0,
+      authProvider: null,
+    });
+  }
+}
