@@ -8,6 +8,7 @@ import { planWait } from '../core/poll';
 import { ManyScheduler } from '../core/scheduler';
 import type { BaseOperationStatus } from '../core/status';
 import { whenAborted } from '../runtime/abort';
+import type { ScopedCall } from '../runtime/call-scope';
 import { asyncInternals, type BaseAsyncOperation } from './base-operation';
 import { performAsync } from './run';
 
@@ -32,9 +33,9 @@ export async function* asCompletedAsync<O extends AnyAsync<unknown>>(ops: readon
     if (!found) throw new TypeError('waitAll/asCompleted take operations made by this package');
     return { op, ...found, plan: planWait(wait, found.machine.defaultPollTimeoutS) };
   });
-  const calls = parts.map((p) => p.scope.open(signal));
   const stop = new AbortController();
-  const stopWatching = calls.map((call) => whenAborted(call.signal, (reason) => stop.abort(reason)));
+  const calls: ScopedCall[] = [];
+  const stopWatching: Array<() => void> = [];
   const byOp = new Map(parts.map((p) => [p.op as O, p]));
   const scheduler = new ManyScheduler<O, BaseOperationStatus>(parts.map((p) => ({ op: p.op, start: () => p.machine.watch(p.plan, pacer) })), concurrency);
   let wake: (() => void) | null = null;
@@ -44,6 +45,12 @@ export async function* asCompletedAsync<O extends AnyAsync<unknown>>(ops: readon
     wake?.();
   };
   try {
+    // Each operation's client scope: closing any of their clients stops the whole iteration.
+    for (const p of parts) {
+      const call = p.scope.open(signal);
+      calls.push(call);
+      stopWatching.push(whenAborted(call.signal, (reason) => stop.abort(reason)));
+    }
     for (;;) {
       for (const task of scheduler.take()) {
         performAsync(task.effect, byOp.get(task.op)!.requester, stop.signal).then(
