@@ -19,6 +19,17 @@ export default defineConfig([
     external: ['synckit', 'axios'],
   },
   {
+    // yc-operation/bullmq imports the SDK by its package name, so that it shares the root's
+    // classes in both formats: an error it rebuilds is an instanceof the class users import.
+    entry: { 'bullmq/index': 'src/bullmq/index.ts' },
+    format: ['esm', 'cjs'],
+    dts: true,
+    sourcemap: true,
+    target: 'node20',
+    platform: 'node',
+    external: ['bullmq', 'yc-operation'],
+  },
+  {
     entry: {
       'sync/worker': 'src/sync/worker.ts',
       'testing/emulator-worker': 'src/testing/emulator-worker.ts',

@@ -12,6 +12,7 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^yc-operation\/testing$/, replacement: dist('testing/index.js') },
+      { find: /^yc-operation\/bullmq$/, replacement: dist('bullmq/index.js') },
       { find: /^yc-operation$/, replacement: dist('index.js') },
     ],
   },

@@ -9,7 +9,7 @@
  * child process, the emulator in a worker thread of this process while the client runs in a child.
  * Each row runs in a fresh child process (bench/rows/). Traffic goes to 127.0.0.1 only.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -53,6 +53,13 @@ async function measure() {
     figures.lag = await runRow('lag');
     log(`${WAITS} concurrent waits (about 25 s)`);
     figures.waits = await tenThousandWaits();
+    if (spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0) {
+      log('yc-operation/bullmq: Redis per poll, 4 worker processes vs one client (about 15 s)');
+      figures.queue = await runRow('bullmq');
+    } else {
+      log('yc-operation/bullmq row skipped: no redis-server on PATH (Debian: apt-get install -y redis-server)');
+      figures.queue = { skipped: 'no redis-server on PATH' };
+    }
   } finally {
     await server.stop();
   }
@@ -184,6 +191,7 @@ function table(f) {
       goal: 'all done, ≤ 40 MB extra, lag p99 ≤ 50 ms',
       met: w.completed === w.waits && w.extraRssMB <= 40 && w.lagP99Ms <= 50,
     },
+    queueRow(f.queue),
     {
       row: 'worker boot',
       what: `first blocking call of a process vs later ones (median of ${BOOT_RUNS} processes)`,
@@ -217,6 +225,21 @@ function table(f) {
       met: budget.lagS <= peer.lagS && budget.polls <= peer.polls && best.lagS <= peer2.lagS && best.polls <= peer2.polls,
     },
   ];
+}
+
+/** The yc-operation/bullmq row; figures saved before it existed, or without Redis, say so. */
+function queueRow(q) {
+  const what = 'yc-operation/bullmq: Redis per poll, and polls/s of worker processes vs one in-process client (never-ending operations, no budget)';
+  if (!q || q.skipped) return { row: 'queue', what, measured: `skipped: ${q?.skipped ?? 'not measured'}`, ratio: '', goal: 'reported', met: null };
+  const { queue, local } = q;
+  return {
+    row: 'queue',
+    what: what.replace('worker processes', `${q.workers} worker processes`).replace('operations,', `operations (${q.operations}),`),
+    measured: `${queue.commandsPerPoll.toFixed(1)} Redis commands per poll (${queue.scriptsPerPoll.toFixed(1)} Lua scripts), ${queue.bytesInPerPoll.toFixed(0)} B in and ${queue.bytesOutPerPoll.toFixed(0)} B out per poll; queue ${queue.pollsPerSecond.toFixed(0)} polls/s, one client ${local.pollsPerSecond.toFixed(0)} polls/s`,
+    ratio: x(queue.pollsPerSecond / local.pollsPerSecond),
+    goal: 'reported',
+    met: null,
+  };
 }
 
 /** A Markdown table. */

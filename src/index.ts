@@ -17,9 +17,9 @@ export { OperationStatus, OperationErrorInfo, isFinished, statusNameOf } from '.
 export type { BaseOperationStatus, OperationStatusFields, StatusName } from './core/status';
 export {
   AIStudioError, RunError, AsyncOperationError, WrongAsyncOperationStatusError, OperationTimeoutError,
-  ApiError, WireDecodeError, isAIStudioError,
+  ApiError, WireDecodeError, isAIStudioError, errorToData, errorFromData,
 } from './core/errors';
-export type { ApiErrorFields } from './core/errors';
+export type { ApiErrorFields, ErrorData } from './core/errors';
 export { backoff } from './core/poll-policy';
 export type { PollPolicy, BackoffOptions } from './core/poll-policy';
 export type { WaitOptions } from './core/poll';

@@ -1,0 +1,18 @@
+/**
+ * `yc-operation/bullmq`: durable waits on Yandex Cloud operations, in BullMQ on Redis.
+ *
+ * - {@link WaitQueue}: enqueue a wait (an operation id or a saved `toJSON()`), and await its
+ *   outcome from any process, with the same errors as a local `wait()`;
+ * - {@link WaitWorker}: the fleet's workers, one poll per job run, the whole fleet under one
+ *   request budget (BullMQ's rate limiter), a 429 pausing the whole queue.
+ *
+ * `bullmq` (and a Redis driver it loads, `ioredis`) is an optional peer dependency: install it
+ * to use this subpath; the rest of the package needs neither.
+ */
+export { WaitQueue } from './queue';
+export type { AwaitOptions, EnqueueOptions, QueueLocation, WaitJob } from './queue';
+export { WaitWorker } from './worker';
+export type { WaitWorkerOptions } from './worker';
+export { WaitJobError } from './wait-job-error';
+export { jobIdOf, DEFAULT_QUEUE_NAME } from './job-data';
+export type { PollIntervalData, ProgressData, WaitJobData } from './job-data';

@@ -1,0 +1,81 @@
+/**
+ * A real Redis for the queue tests: `REDIS_URL` when set, else a `redis-server` from PATH started
+ * on a free loopback port, without persistence. Without either, the tests are skipped and the
+ * reason is printed on one line.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { randomUUID } from 'node:crypto';
+
+const hasRedisServer = !process.env.REDIS_URL && spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
+
+/** Why the queue tests cannot run here, or `null` when they can. */
+export const skipReason: string | null = process.env.REDIS_URL || hasRedisServer
+  ? null
+  : 'bullmq tests skipped: no redis-server on PATH and no REDIS_URL (Debian: apt-get install -y redis-server)';
+
+if (skipReason !== null) process.stdout.write(`${skipReason}\n`);
+
+export interface TestRedis {
+  url: string;
+  /** The connection, as `yc-operation/bullmq` takes it. */
+  connection: { url: string };
+  /** A queue name of its own for each test, so that tests sharing a Redis never meet. */
+  queueName(): string;
+  stop(): Promise<void>;
+}
+
+/** Starts a Redis (or uses `REDIS_URL`). */
+export async function startRedis(): Promise<TestRedis> {
+  let server: ChildProcess | null = null;
+  let url = process.env.REDIS_URL ?? '';
+  if (!url) {
+    const started = await startServer();
+    server = started.child;
+    url = `redis://127.0.0.1:${started.port}`;
+  }
+  const run = randomUUID().slice(0, 8);
+  let n = 0;
+  return {
+    url,
+    connection: { url },
+    queueName: () => `t-${run}-${n++}`,
+    async stop() {
+      if (server && server.exitCode === null) {
+        server.kill('SIGTERM');
+        await once(server, 'exit');
+      }
+    },
+  };
+}
+
+async function startServer(): Promise<{ child: ChildProcess; port: number }> {
+  for (let attempt = 0; ; attempt++) {
+    const port = await freePort();
+    const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    const ready = await new Promise<boolean>((resolve) => {
+      child.stdout!.on('data', (chunk: Buffer) => {
+        out += chunk;
+        if (out.includes('Ready to accept connections')) resolve(true);
+      });
+      child.on('exit', () => resolve(false));
+    });
+    if (ready) return { child, port };
+    if (attempt >= 3) throw new Error(`redis-server did not start: ${out}`);
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
