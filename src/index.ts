@@ -17,9 +17,11 @@ export { OperationStatus, OperationErrorInfo, isFinished, statusNameOf } from '.
 export type { BaseOperationStatus, OperationStatusFields, StatusName } from './core/status';
 export {
   AIStudioError, RunError, AsyncOperationError, WrongAsyncOperationStatusError, OperationTimeoutError,
-  ApiError, WireDecodeError, isAIStudioError, errorToData, errorFromData,
+  ApiError, WireDecodeError, isAIStudioError,
 } from './core/errors';
-export type { ApiErrorFields, ErrorData } from './core/errors';
+export type { ApiErrorFields } from './core/errors';
+export { errorToData, errorFromData } from './sync/error-data';
+export type { ErrorData } from './sync/error-data';
 export { backoff } from './core/poll-policy';
 export type { PollPolicy, BackoffOptions } from './core/poll-policy';
 export type { WaitOptions } from './core/poll';
