@@ -19,7 +19,7 @@ const DEFAULT_REQUEST_LOG_LIMIT = 10_000;
  * A running emulator. It keeps the process alive until {@link Emulator.close} is called, like a
  * listening `net.Server`.
  *
- * Routes (wire.md): `GET /operations/{id}`, `GET|POST /operations/{id}:cancel`, and AI Studio's
+ * Routes (docs/wire.md): `GET /operations/{id}`, `GET|POST /operations/{id}:cancel`, and AI Studio's
  * `POST /foundationModels/v1/completionAsync`, whose operation finishes after 1 s (or after the
  * seconds in its `x-emulator-done-after` request header) with a completion that echoes the last
  * user message.
