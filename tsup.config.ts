@@ -1,12 +1,19 @@
 import { defineConfig } from 'tsup';
 
 /**
- * Two builds:
+ * Three builds:
  * - the library entries (ESM + CJS + types), imported by users;
+ * - the BullMQ integration (ESM + CJS + types), which imports the library by its package name;
  * - the programs (worker threads, CLI, demo), ESM only. Workers bundle the SDK code they run;
  *   the CLI and demo import the library by its package name, like any user.
  * synckit stays external everywhere: bundling it breaks its worker bootstrap.
+ * Source maps map stack traces (`node --enable-source-maps`) to `src/` file names and lines;
+ * they carry no `sourcesContent`, which would ship every source a second time.
  */
+const esbuildOptions = (options: { sourcesContent?: boolean }) => {
+  options.sourcesContent = false;
+};
+
 export default defineConfig([
   {
     entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts' },
@@ -14,6 +21,7 @@ export default defineConfig([
     dts: true,
     shims: true,
     sourcemap: true,
+    esbuildOptions,
     target: 'node20',
     platform: 'node',
     external: ['synckit', 'axios'],
@@ -25,6 +33,7 @@ export default defineConfig([
     format: ['esm', 'cjs'],
     dts: true,
     sourcemap: true,
+    esbuildOptions,
     target: 'node20',
     platform: 'node',
     external: ['bullmq', 'yc-operation'],
@@ -39,6 +48,7 @@ export default defineConfig([
     format: ['esm'],
     shims: true,
     sourcemap: true,
+    esbuildOptions,
     target: 'node20',
     platform: 'node',
     external: ['synckit', 'axios', 'yc-operation', 'yc-operation/testing'],

@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { GrpcCode, startEmulator, type Emulator, type OperationScript } from 'yc-operation/testing';
 import { ROOT, runNode, type ChildResult } from './helpers/child';
 
@@ -17,6 +18,9 @@ const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 const API_KEY = 'cli-test-api-key-0123456789';
 /** No credentials from the test's own environment, and no metadata-service probe off this machine. */
 const CLEAN_ENV = { YC_API_KEY: '', YC_IAM_TOKEN: '', YC_OAUTH_TOKEN: '', YC_TOKEN: '', YC_METADATA_ADDR: '127.0.0.1:9' };
+// Nor the CLI's own variables: an empty YC_OPERATION_ENDPOINT would be an empty --endpoint.
+delete process.env.YC_OPERATION_ENDPOINT;
+delete process.env.YC_OPERATION_LOG;
 const PROGRESS_TYPE = 'type.googleapis.com/test.Progress';
 const RESPONSE = { '@type': 'type.googleapis.com/test.Result', answer: 42 };
 
@@ -78,15 +82,17 @@ describe('help and version', () => {
     for (const text of ['get [options] <id>', 'wait [options] <id>', 'cancel [options] <id>', 'emulator [options]']) {
       expect(result.stdout).toContain(text);
     }
-    for (const flag of ['--endpoint', '--api-key', '--iam-token', '--no-auth', '--folder-id', '--verbose']) expect(result.stdout).toContain(flag);
-    expect(result.stdout).toContain('YC_API_KEY');
-    for (const code of [0, 1, 2, 3, 4, 130]) expect(result.stdout).toMatch(new RegExp(`^  ${code} +\\S`, 'm'));
+    for (const flag of ['--endpoint', '--api-key', '--iam-token', '--no-auth', '--folder-id', '--allow-insecure-http', '--verbose', '--debug', '--quiet']) {
+      expect(result.stdout).toContain(flag);
+    }
+    for (const variable of ['YC_API_KEY', 'YC_OPERATION_ENDPOINT', 'YC_OPERATION_LOG']) expect(result.stdout).toContain(variable);
+    for (const code of [0, 1, 2, 3, 4, 70, 130, 141]) expect(result.stdout).toMatch(new RegExp(`^  ${code} +\\S`, 'm'));
   });
 
   it('wait --help shows its own options and the global ones', async () => {
     const result = await cli(['wait', '--help']);
     expect(result.code).toBe(0);
-    for (const flag of ['--poll-interval', '--poll-timeout', '--timeout', '--json', '--endpoint']) expect(result.stdout).toContain(flag);
+    for (const flag of ['--poll-interval', '--poll-timeout', '--timeout', '--output <format>', '--json', '--endpoint']) expect(result.stdout).toContain(flag);
   });
 
   it('--version prints the package version', async () => {
@@ -279,7 +285,9 @@ describe('usage errors: a one-line message and exit 2', () => {
     ['a port out of range', ['emulator', '--port', '70000'], /'--port <n>' argument '70000' is invalid/],
     ['a malformed id', ['--no-auth', 'get', 'a/b'], /operation id must be/],
     ['an endpoint that is not a URL', ['--no-auth', '--endpoint', 'nowhere', 'get', 'some-id'], /endpoint must be a URL/],
-    ['plain http to a non-loopback host', ['--no-auth', '--endpoint', 'http://example.com', 'get', 'some-id'], /plain http to a non-loopback host/],
+    ['plain http to a non-loopback host, naming the flag that allows it', ['--no-auth', '--endpoint', 'http://example.com', 'get', 'some-id'], /^yc-operation: --endpoint http:\/\/example\.com is plain http to a non-loopback host; use https, or pass --allow-insecure-http\n$/],
+    ['--json with another --output', ['get', 'some-id', '--json', '--output', 'yaml'], /option '--json' cannot be used with option '--output <format>'/],
+    ['an unknown --output', ['get', 'some-id', '--output', 'xml'], /argument 'xml' is invalid\. Allowed choices are text, json, yaml/],
   ])('%s', async (_, args, message) => {
     const result = await cli(args);
     expect(result.code).toBe(2);
@@ -349,5 +357,124 @@ describe('credentials and --verbose', () => {
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('credentials: from the environment');
     expect(result.stderr + result.stdout).not.toContain(API_KEY);
+  });
+});
+
+describe('output formats and --quiet', () => {
+  it('--output yaml prints the wire form as YAML; --output json is --json; --output text is the default', async () => {
+    const id = await create({ metadata: [{ '@type': PROGRESS_TYPE, stage: 'done' }], response: RESPONSE });
+    const wire = { id, done: true, metadata: { '@type': PROGRESS_TYPE, stage: 'done' }, response: RESPONSE };
+    const yaml = await cli([...at(), 'get', id, '--output', 'yaml']);
+    expect(yaml.code).toBe(0);
+    expect(yaml.stdout).toContain(`id: ${id}\ndone: true\nmetadata:\n  "@type": ${PROGRESS_TYPE}\n`);
+    expect(parseYaml(yaml.stdout)).toEqual(wire);
+    expect(JSON.parse((await cli([...at(), 'get', id, '--output', 'json'])).stdout)).toEqual(wire);
+    expect((await cli([...at(), 'get', id, '--output', 'text'])).stdout).toBe((await cli([...at(), 'get', id])).stdout);
+  });
+
+  it('wait --output yaml prints the last status whatever the outcome', async () => {
+    const id = await create({ donePolls: 2, error: { code: GrpcCode.FAILED_PRECONDITION, message: 'No rows' } });
+    const result = await cli([...at(), 'wait', id, '--output', 'yaml', '--poll-interval', '0.1']);
+    expect(result.code).toBe(1);
+    expect(parseYaml(result.stdout)).toEqual({ id, done: true, metadata: null, error: { code: 9, message: 'No rows', details: [] } });
+  });
+
+  it('--quiet prints no progress and no status; the exit code tells the outcome', async () => {
+    const metadata = [1, 2].map((step) => ({ '@type': PROGRESS_TYPE, step }));
+    const ok = await cli(['--quiet', ...at(), 'wait', await create({ donePolls: 2, metadata, response: RESPONSE }), '--poll-interval', '0.1']);
+    expect(ok).toMatchObject({ code: 0, stdout: '', stderr: '' });
+    const running = await cli([...at(), 'get', await create({ never: true }), '--quiet', '--output', 'json']);
+    expect(running).toMatchObject({ code: 0, stdout: '', stderr: '' });
+  });
+
+  it('--quiet still explains an error on stderr', async () => {
+    const id = await create({ donePolls: 2, error: { code: GrpcCode.RESOURCE_EXHAUSTED, message: 'Quota exceeded' } });
+    const result = await cli([...at(), '--quiet', 'wait', id, '--poll-interval', '0.1']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(`yc-operation: Operation ${id} failed\n  error: RESOURCE_EXHAUSTED (code 8): Quota exceeded\n`);
+  });
+});
+
+describe('the environment, --debug and --allow-insecure-http', () => {
+  it('takes the endpoint from YC_OPERATION_ENDPOINT; --endpoint overrides it', async () => {
+    const id = await create({ response: RESPONSE });
+    const fromEnv = await cli(['--api-key', API_KEY, 'get', id], { YC_OPERATION_ENDPOINT: emulator.url });
+    expect(fromEnv.code).toBe(0);
+    expect(fromEnv.stdout).toContain(`Operation ${id}: success`);
+    const overridden = await cli([...at(), 'get', id], { YC_OPERATION_ENDPOINT: 'http://127.0.0.1:9' });
+    expect(overridden.code).toBe(0);
+  });
+
+  it('--debug logs the SDK lines of every level on stderr, as YC_OPERATION_LOG=debug does, never the key', async () => {
+    const id = await create({ donePolls: 2 });
+    const result = await cli([...at(), '--debug', 'wait', id, '--poll-interval', '0.1']);
+    expect(result.code).toBe(0);
+    const stamp = '\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z';
+    expect(result.stderr).toMatch(new RegExp(`^${stamp} yc-operation info: Polling operation ${id}`, 'm'));
+    expect(result.stderr).toMatch(new RegExp(`^${stamp} yc-operation debug: GET ${emulator.url}/operations/${id} \\(attempt 1\\)$`, 'm'));
+    expect(result.stderr).toMatch(new RegExp(`^${stamp} yc-operation debug: Operation ${id} is still running`, 'm'));
+    expect(result.stderr).toMatch(new RegExp(`^${stamp} yc-operation info: Operation ${id} succeeded$`, 'm'));
+    expect(result.stderr + result.stdout).not.toContain(API_KEY);
+    const fromEnv = await cli([...at(), 'wait', await create({ donePolls: 2 }), '--poll-interval', '0.1'], { YC_OPERATION_LOG: 'debug' });
+    expect(fromEnv.stderr).toMatch(/ yc-operation debug: GET /);
+  });
+
+  it('YC_OPERATION_LOG=info logs from info up; an invalid value is ignored with one warning', async () => {
+    const id = await create({ donePolls: 2 });
+    const info = await cli([...at(), 'wait', id, '--poll-interval', '0.1'], { YC_OPERATION_LOG: 'info' });
+    expect(info.code).toBe(0);
+    expect(info.stderr).toContain(` yc-operation info: Operation ${id} succeeded`);
+    expect(info.stderr).not.toContain('debug');
+    const invalid = await cli([...at(), 'get', id], { YC_OPERATION_LOG: 'loud' });
+    expect(invalid.code).toBe(0);
+    expect(invalid.stderr).toBe('yc-operation: ignoring YC_OPERATION_LOG="loud": expected one of debug, info, warn, error\n');
+  });
+
+  it('--allow-insecure-http accepts plain http to a host the loopback check does not know (an IPv4-mapped 127.0.0.1)', async () => {
+    const id = await create({ response: RESPONSE });
+    const mapped = `http://[::ffff:127.0.0.1]:${new URL(emulator.url).port}`;
+    const refused = await cli(['--endpoint', mapped, '--api-key', API_KEY, 'get', id]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('or pass --allow-insecure-http');
+    expect(refused.stderr).not.toContain('allowInsecureHttp');
+    const allowed = await cli(['--endpoint', mapped, '--allow-insecure-http', '--api-key', API_KEY, 'get', id]);
+    expect(allowed.code).toBe(0);
+    expect(allowed.stdout).toContain(`Operation ${id}: success`);
+  });
+});
+
+describe('a reader of stdout that goes away', () => {
+  /** Runs the CLI with stdout piped to a reader that closes its end after `bytes` bytes (0: at once). */
+  async function closedEarly(args: string[], bytes: number) {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, ...CLEAN_ENV }, stdio: ['ignore', 'pipe', 'pipe'] });
+    onTestFinished(() => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+    let read = 0;
+    if (bytes === 0) child.stdout.destroy();
+    else {
+      child.stdout.on('data', (chunk: Buffer) => {
+        read += chunk.length;
+        if (read >= bytes) child.stdout.destroy();
+      });
+    }
+    const [code, signal] = (await once(child, 'close')) as [number | null, NodeJS.Signals | null];
+    return { code, signal, stderr };
+  }
+
+  // A 2 MB answer: far more than a pipe holds, so the CLI is still writing when the reader leaves.
+  const big = () => create({ response: { ...RESPONSE, text: 'x'.repeat(2_000_000) } });
+
+  it('like `| head -1` on a big answer: ends quietly with exit 141, no stack', async () => {
+    const result = await closedEarly([...at(), 'get', await big(), '--json'], 1);
+    expect(result).toEqual({ code: 141, signal: null, stderr: '' });
+  });
+
+  it('like `| true`, closed before the first byte: ends quietly with exit 141', async () => {
+    const result = await closedEarly([...at(), 'get', await big(), '--output', 'yaml'], 0);
+    expect(result).toEqual({ code: 141, signal: null, stderr: '' });
   });
 });

@@ -413,6 +413,16 @@ describe('connections', () => {
     expect((await poll(emu, id)).body.done).toBe(true);
   });
 
+  it('Symbol.asyncDispose closes it, as `await using` does at the end of its block', async () => {
+    const emu = await startEmulator();
+    const id = await emu.create();
+    expect(Symbol.asyncDispose).toBe(Symbol.for('nodejs.asyncDispose'));
+    await emu[Symbol.asyncDispose]();
+    await expect(fetch(`${emu.url}/operations/${id}`)).rejects.toThrow(TypeError);
+    await expect(emu.create()).rejects.toThrow('The emulator is closed');
+    await emu[Symbol.asyncDispose]();
+  });
+
   it('the server keeps answering while the caller thread is blocked', async () => {
     const emu = await emulator();
     const id = await emu.create();

@@ -1,7 +1,7 @@
 /**
  * Property tests (fast-check) of wire decoding and the status rules: for any JSON the server
  * could send, and any object a caller could hand to `fromOperation`, `decodeOperation` either
- * returns a status that keeps the reference's rules (reference-behaviour.md) or throws our
+ * returns a status that keeps the reference's rules (docs/behaviour.md) or throws our
  * `WireDecodeError` — never anything else, and never a status that breaks a rule.
  */
 import fc from 'fast-check';

@@ -1,5 +1,5 @@
 /**
- * One scenario table, two drivers: every rule of reference-behaviour.md, run against
+ * One scenario table, two drivers: every rule of docs/behaviour.md, run against
  * `AsyncOperation` and the blocking `Operation` with the same emulator script and the same
  * expectations (statuses, result, error class and text).
  */

@@ -1,5 +1,5 @@
 /**
- * The REST transport against the emulator, in both flavours: the headers of wire.md, the
+ * The REST transport against the emulator, in both flavours: the headers of docs/wire.md, the
  * reference retry policy, API errors decoded into ApiError, and bad input refused before any
  * request is sent.
  */
@@ -22,7 +22,7 @@ describe.each(FLAVOURS)('$name flavour', (flavour) => {
   const client = (extra: Record<string, unknown> = {}) =>
     flavour.client({ endpoint: emu.url, auth: { apiKey: 'test-api-key-123' }, retry: QUICK_RETRY, ...extra });
 
-  test('every request carries the headers of wire.md', async () => {
+  test('every request carries the headers of docs/wire.md', async () => {
     const c = client({ folderId: 'b1gfolder', headers: { 'x-extra': 'yes' } });
     const id = await emu.create({});
     await c.operation(id).getStatus();

@@ -1,16 +1,24 @@
 /**
  * The commands on one operation (`get`, `wait`, `cancel`), written with the blocking API: each
- * call returns when its answer is there. Data goes to stdout (with --json, the status in its
- * wire form); errors are thrown, for `main` to explain and turn into an exit code.
+ * call returns when its answer is there. Data goes to stdout (with --output json or yaml, the
+ * status in its wire form; nothing with --quiet); errors are thrown, for `main` to explain and
+ * turn into an exit code.
  */
 import { backoff, type OperationStatus } from 'yc-operation';
 import { ExitCode } from './exit-codes';
 import { formatStatus, statusLabel, statusToWire } from './format';
 import { Progress } from './progress';
 import type { Session } from './session';
+import { toYaml } from './yaml';
+
+/** How a status is printed: for people (`text`), or in its wire form as JSON or YAML. */
+export type OutputFormat = 'text' | 'json' | 'yaml';
+export const OUTPUT_FORMATS: readonly OutputFormat[] = ['text', 'json', 'yaml'];
 
 /** Options of `get` and `cancel`. */
 export interface CallCommandOptions {
+  /** --output; --json is `json`. @default 'text' */
+  output?: OutputFormat;
   json?: boolean;
   /** One request's bound, retries included, in seconds. */
   timeout?: number;
@@ -33,28 +41,29 @@ export function get(id: string, options: CallCommandOptions, session: Session): 
 }
 
 /**
- * `wait <id>`: polls until the operation is done, reporting progress on stderr. Polls back off
- * from 0.1 s to 10 s unless --poll-interval fixes the interval.
+ * `wait <id>`: polls until the operation is done, reporting progress on stderr (none with
+ * --quiet). Polls back off from 0.1 s to 10 s unless --poll-interval fixes the interval.
  */
 export function wait(id: string, options: WaitCommandOptions, session: Session): ExitCode {
   const { client, io, log } = session;
   const operation = client.operation(id);
-  // The live line would be torn by the --verbose log's lines: plain lines then.
-  const progress = new Progress(io, io.stderr.isTTY === true && !session.verbose);
+  const format = outputFormat(options);
+  // The live line would be torn by a log's lines: plain lines then.
+  const progress = new Progress(io, io.stderr.isTTY === true && !session.logging);
   log(`polling GET ${client.endpoint}/operations/${id}`);
   try {
     operation.wait({
       timeout: options.timeout,
       pollTimeout: options.pollTimeout,
       pollInterval: options.pollInterval ?? backoff(),
-      onProgress: (status) => progress.update(status),
+      onProgress: session.quiet ? undefined : (status) => progress.update(status),
     });
   } finally {
     progress.finish();
-    // With --json, the last status is the answer, whatever the outcome (the error goes to stderr).
-    if (options.json && operation.lastKnownStatus) print(session, id, operation.lastKnownStatus, options);
+    // In a wire form, the last status is the answer, whatever the outcome (the error goes to stderr).
+    if (format !== 'text' && operation.lastKnownStatus) print(session, id, operation.lastKnownStatus, options);
   }
-  if (!options.json) print(session, id, operation.lastKnownStatus!, options, `after ${progress.elapsed()}, ${plural(progress.polls, 'poll')}`);
+  if (format === 'text') print(session, id, operation.lastKnownStatus!, options, `after ${progress.elapsed()}, ${plural(progress.polls, 'poll')}`);
   return ExitCode.ok;
 }
 
@@ -71,8 +80,15 @@ export function cancel(id: string, options: CallCommandOptions, session: Session
   return ExitCode.ok;
 }
 
+function outputFormat(options: CallCommandOptions): OutputFormat {
+  return options.json ? 'json' : (options.output ?? 'text');
+}
+
 function print(session: Session, id: string, status: OperationStatus, options: CallCommandOptions, note = ''): void {
-  session.io.out(options.json ? JSON.stringify(statusToWire(id, status), null, 2) : formatStatus(id, status, note));
+  if (session.quiet) return;
+  const format = outputFormat(options);
+  if (format === 'text') session.io.out(formatStatus(id, status, note));
+  else session.io.out(format === 'json' ? JSON.stringify(statusToWire(id, status), null, 2) : toYaml(statusToWire(id, status)));
 }
 
 function plural(count: number, noun: string): string {

@@ -18,6 +18,12 @@ export const ExitCode = Object.freeze({
   apiError: 4,
   /** A bug in this program. */
   internal: 70,
+  /**
+   * The reader of stdout or stderr went away (`| head -1`, `| true`): the command ends at once,
+   * quietly, with the status a shell gives a program that SIGPIPE ends (128 + 13). With
+   * `set -o pipefail` the pipeline fails, as it does for any program cut off that way.
+   */
+  brokenPipe: 141,
 } as const);
 
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
@@ -48,4 +54,5 @@ Exit codes:
   3    wait: --poll-timeout ran out while the operation was still running
   4    API error: credentials refused, error answer, no answer, broken reply
   70   internal error (a bug in yc-operation: please report it)
+  141  the reader of the output went away (| head, | true): ended quietly, as by SIGPIPE
   130  interrupted by Ctrl-C (the process is ended by SIGINT; the shell shows 130)`;

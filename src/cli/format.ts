@@ -35,7 +35,7 @@ export function describeMetadata(metadata: unknown): string {
 }
 
 /**
- * A status in the Operation message's REST form (wire.md): `id`, `done`, `metadata`, then
+ * A status in the Operation message's REST form (docs/wire.md): `id`, `done`, `metadata`, then
  * `error` (a google.rpc.Status, its details parsed back from their text form) or `response`.
  */
 export function statusToWire(id: string, status: OperationStatus): Record<string, unknown> {
@@ -72,6 +72,21 @@ function errorLines(code: number, message: string, details: readonly string[]): 
 
 function indent(text: string): string {
   return text.replaceAll('\n', '\n  ');
+}
+
+/** The SDK's option names in its messages, and the CLI flags that set them. */
+const OPTION_FLAGS: readonly [RegExp, string][] = [
+  [/\bset allowInsecureHttp: true\b/g, 'pass --allow-insecure-http'],
+  [/^endpoint\b/, '--endpoint'],
+  [/^folderId\b/, '--folder-id'],
+];
+
+/**
+ * A message of the SDK about a bad option, in the CLI's terms: the flags to use, not the SDK
+ * options they set (`use https, or pass --allow-insecure-http`, not `allowInsecureHttp: true`).
+ */
+export function inCliTerms(message: string): string {
+  return OPTION_FLAGS.reduce((text, [option, flag]) => text.replace(option, flag), message);
 }
 
 /** What went wrong, for people, with what to do about it when there is something to do. */

@@ -6,11 +6,15 @@
  * Ctrl-C: no SIGINT handler is installed, on purpose. A blocking wait holds the main thread
  * (in `Atomics.wait`), where no handler could run; Node's default action ends the process
  * at once, by SIGINT, which shells report as exit status 130.
+ *
+ * A closed stdout or stderr (EPIPE: the reader of a pipe went away) ends the process quietly
+ * with exit code 141, as SIGPIPE ends other programs; Node ignores SIGPIPE, so without this the
+ * write's 'error' event would print a stack and exit 1, the code of a failed operation.
  */
 import { CommanderError } from 'commander';
 import { flagValues } from './arguments';
 import { ExitCode, exitCodeOf } from './exit-codes';
-import { describeError } from './format';
+import { describeError, inCliTerms } from './format';
 import { Io, redactor } from './io';
 import { buildProgram, SECRET_FLAGS } from './program';
 
@@ -24,11 +28,17 @@ async function run(argv: readonly string[], io: Io): Promise<ExitCode> {
     // Commander has printed its message already; only --help and --version end with 0.
     if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
     const exit = exitCodeOf(error);
-    io.err(`yc-operation: ${describeError(error)}`);
+    io.err(`yc-operation: ${exit === ExitCode.usage ? inCliTerms(describeError(error)) : describeError(error)}`);
     if (exit === ExitCode.internal && error instanceof Error && error.stack) io.err(error.stack);
     return exit;
   }
 }
 
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(ExitCode.brokenPipe);
+  });
+}
 const io = new Io(process.stdout, process.stderr, redactor(flagValues(process.argv, SECRET_FLAGS)));
 process.exitCode = await run(process.argv, io);

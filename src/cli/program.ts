@@ -6,7 +6,7 @@
 import { Command, Option } from 'commander';
 import { version } from '../../package.json';
 import { parsePort, parseSeconds } from './arguments';
-import { cancel, get, wait } from './commands';
+import { cancel, get, OUTPUT_FORMATS, wait } from './commands';
 import { runEmulator } from './emulator';
 import { EXIT_CODES_HELP, type ExitCode } from './exit-codes';
 import type { Io } from './io';
@@ -19,15 +19,23 @@ const HELP_AFTER = `
 Credentials: --api-key or --iam-token, else the environment, as the SDK finds it: YC_API_KEY,
 YC_IAM_TOKEN, YC_OAUTH_TOKEN, the VM metadata service, YC_TOKEN, the yc CLI. Prefer the
 variables: a flag's value shows in the process list. No output ever shows a credential.
+
+Environment: YC_OPERATION_ENDPOINT (the default of --endpoint), YC_OPERATION_LOG=debug|info|
+warn|error (the SDK's log on stderr from that level up; --debug is YC_OPERATION_LOG=debug).
 ${EXIT_CODES_HELP}
 
 Examples:
   yc-operation emulator --port 8080
   yc-operation --endpoint http://127.0.0.1:8080 --no-auth wait <id>
   YC_API_KEY=... yc-operation --endpoint llm wait <id> --poll-timeout 600
-  yc-operation get <id> --json`;
+  yc-operation get <id> --output yaml
+  yc-operation --quiet wait <id> && echo done`;
 
-const jsonOption = () => new Option('--json', 'print the status as JSON, in the Operation message\'s REST form');
+const outputOption = () =>
+  new Option('--output <format>', "print the status for people (text), or in the Operation message's REST form as json or yaml")
+    .choices(OUTPUT_FORMATS)
+    .default('text');
+const jsonOption = () => new Option('--json', 'the same as --output json').conflicts('output');
 const timeoutOption = () =>
   new Option('--timeout <seconds>', 'bound of one request, its retries included (default: 60)').argParser(parseSeconds);
 
@@ -44,12 +52,15 @@ export function buildProgram(io: Io, finish: (code: ExitCode) => void): Command 
     })
     .exitOverride()
     .configureHelp({ showGlobalOptions: true })
-    .option('--endpoint <url>', "the API's base URL, or a short name: operation, llm", 'operation')
+    .addOption(new Option('--endpoint <url>', "the API's base URL, or a short name: operation, llm").env('YC_OPERATION_ENDPOINT').default('operation'))
+    .option('--allow-insecure-http', 'accept a plain http:// endpoint on a host other than this machine (credentials travel unencrypted)')
     .addOption(new Option('--api-key <key>', 'authenticate with an API key').conflicts('iamToken'))
     .option('--iam-token <token>', 'authenticate with an IAM token')
     .addOption(new Option('--no-auth', 'send no credentials (an emulator); skips the environment').conflicts(['apiKey', 'iamToken']))
     .option('--folder-id <id>', 'folder id sent as x-folder-id (default: YC_FOLDER_ID)')
     .option('--verbose', 'log requests and polls on stderr (without credentials)')
+    .option('--debug', "log the SDK's debug lines on stderr, as YC_OPERATION_LOG=debug (without credentials)")
+    .option('--quiet', 'print nothing but errors: no progress, no status; the exit code tells the outcome')
     .addHelpText('after', HELP_AFTER);
 
   /** The action of a command on one operation: a blocking client for the length of the command. */
@@ -63,6 +74,7 @@ export function buildProgram(io: Io, finish: (code: ExitCode) => void): Command 
     .command('get')
     .description("print an operation's status (exit 1 when it failed)")
     .argument('<id>', 'the operation id')
+    .addOption(outputOption())
     .addOption(jsonOption())
     .addOption(timeoutOption())
     .action(onOperation(get));
@@ -74,6 +86,7 @@ export function buildProgram(io: Io, finish: (code: ExitCode) => void): Command 
     .option('--poll-interval <seconds>', 'fixed time between polls (default: from 0.1 s, growing to 10 s)', parseSeconds)
     .option('--poll-timeout <seconds>', 'give up after this long, with exit code 3 (default: 3600)', parseSeconds)
     .addOption(timeoutOption())
+    .addOption(outputOption())
     .addOption(jsonOption())
     .action(onOperation(wait));
 
@@ -81,6 +94,7 @@ export function buildProgram(io: Io, finish: (code: ExitCode) => void): Command 
     .command('cancel')
     .description('ask the server to cancel an operation; print its status after')
     .argument('<id>', 'the operation id')
+    .addOption(outputOption())
     .addOption(jsonOption())
     .addOption(timeoutOption())
     .action(onOperation(cancel));

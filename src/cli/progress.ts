@@ -1,7 +1,8 @@
 /**
  * The progress of `wait`, on stderr, one report per poll: on a terminal a single live line
  * rewritten in place (status, elapsed time, poll count, metadata); elsewhere (a pipe, a log
- * file, or with --verbose) a plain line each time the status or its metadata changes.
+ * file, or a terminal that a log writes on too: --verbose, --debug, YC_OPERATION_LOG) a plain
+ * line each time the status or its metadata changes.
  *
  * The blocking wait holds the thread between polls, so the line moves at each poll, not in
  * between: with the default backoff that is several times a second at first, at most every 10 s later.

@@ -1,6 +1,6 @@
 /**
  * gRPC status codes and the HTTP statuses the Yandex Cloud REST gateway answers with for them
- * (the table in wire.md), as data.
+ * (the table in docs/wire.md), as data.
  */
 
 /** The gRPC status codes by name. */
@@ -24,7 +24,7 @@ export const GrpcCode = Object.freeze({
   UNAUTHENTICATED: 16,
 } as const);
 
-/** The HTTP status of each gRPC error code (wire.md). */
+/** The HTTP status of each gRPC error code (docs/wire.md). */
 const HTTP_STATUS_BY_GRPC_CODE: Readonly<Record<number, number>> = Object.freeze({
   [GrpcCode.CANCELLED]: 499,
   [GrpcCode.UNKNOWN]: 500,

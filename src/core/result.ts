@@ -1,5 +1,5 @@
 /**
- * `getResult`'s decision on the last known status (reference-behaviour.md): succeeded gives
+ * `getResult`'s decision on the last known status (docs/behaviour.md): succeeded gives
  * the result; failed raises {@link RunError}; running and "done with neither" raise
  * {@link WrongAsyncOperationStatusError}.
  */

@@ -1,5 +1,5 @@
 /**
- * The retry decisions of the reference client's default policy (reference-behaviour.md):
+ * The retry decisions of the reference client's default policy (docs/behaviour.md):
  * which failures are transient, and how long to wait before the next attempt. The driver
  * (`src/transport/retrying.ts`) sleeps and calls; this module only decides.
  */

@@ -2,7 +2,7 @@
  * Operation statuses and the reference's status rules.
  *
  * Every rule below is one line of the Python reference (`OperationStatus` properties), kept as a
- * table of predicates so that a reader can check them against reference-behaviour.md at a glance.
+ * table of predicates so that a reader can check them against docs/behaviour.md at a glance.
  */
 
 /** The name of a status, as `statusName` returns it. */

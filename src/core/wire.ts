@@ -1,5 +1,5 @@
 /**
- * Decoding of the Operation message's JSON form (proto3 JSON mapping, wire.md) into an
+ * Decoding of the Operation message's JSON form (proto3 JSON mapping, docs/wire.md) into an
  * {@link OperationStatus}. Rules:
  * - camelCase names; `done` omitted means `false`;
  * - `response`, `metadata`, `error` absent or `null` alike mean "not set";

@@ -8,6 +8,7 @@ import { checkOperationId, checkOptions, typeName } from '../core/options';
 import type { OperationStatus } from '../core/status';
 import type { Logger } from '../core/transport';
 import { resolveAuth } from '../transport/auth';
+import { envLogger } from '../transport/env-logger';
 import { CLIENT_OPTIONS, resolveClientConfig, type ClientOptions } from '../transport/config';
 import { resolveWorkerPath, unwrap, WorkerBridge } from './bridge';
 import { Operation } from './operation';
@@ -57,7 +58,7 @@ export class OperationsClient {
     this.endpoint = config.endpoint;
     this.#logger = config.logger;
     const { maxRequestsPerSecond: _spentHere, ...forWorker } = rest;
-    this.#options = { ...forWorker, endpoint: config.endpoint, folderId: config.folderId ?? undefined, log: logger !== undefined };
+    this.#options = { ...forWorker, endpoint: config.endpoint, folderId: config.folderId ?? undefined, log: logger !== undefined || envLogger() !== null };
     this.#link = { checkOpen: () => this.#checkOpen(), budget: config.budget, endpoint: config.endpoint };
     this.#allowInsecureHttp = rest.allowInsecureHttp ?? false;
     this.#workerPath = resolveWorkerPath(workerPath);

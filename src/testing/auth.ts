@@ -7,7 +7,7 @@ export interface ExpectedCredentials {
 }
 
 /**
- * A check of a request's `Authorization` header (wire.md: `Api-Key <key>` or `Bearer <token>`,
+ * A check of a request's `Authorization` header (docs/wire.md: `Api-Key <key>` or `Bearer <token>`,
  * the scheme case-insensitive): it returns why the request is unauthenticated, or `null` when it
  * is fine. Every request is fine when no credentials are expected.
  */

@@ -19,7 +19,7 @@ const DEFAULT_REQUEST_LOG_LIMIT = 10_000;
  * A running emulator. It keeps the process alive until {@link Emulator.close} is called, like a
  * listening `net.Server`.
  *
- * Routes (wire.md): `GET /operations/{id}`, `GET|POST /operations/{id}:cancel`, and AI Studio's
+ * Routes (docs/wire.md): `GET /operations/{id}`, `GET|POST /operations/{id}:cancel`, and AI Studio's
  * `POST /foundationModels/v1/completionAsync`, whose operation finishes after 1 s (or after the
  * seconds in its `x-emulator-done-after` request header) with a completion that echoes the last
  * user message.
@@ -48,7 +48,16 @@ export interface Emulator {
   restart(): Promise<void>;
   /** Closes every socket and ends the worker thread. Idempotent. */
   close(): Promise<void>;
+  /**
+   * {@link Emulator.close}, for `await using emulator = await startEmulator()`: the emulator is
+   * closed when the block ends. There is no `Symbol.dispose`: closing ends a worker thread,
+   * which cannot be waited for synchronously.
+   */
+  [Symbol.asyncDispose](): Promise<void>;
 }
+
+/** Node 20 defines `Symbol.asyncDispose` as this registered symbol; TypeScript's `lib` may not know it. */
+const asyncDispose: typeof Symbol.asyncDispose = (Symbol.asyncDispose ?? Symbol.for('nodejs.asyncDispose')) as typeof Symbol.asyncDispose;
 
 /**
  * Starts an emulator in a worker thread and resolves once it listens.
@@ -119,6 +128,10 @@ class EmulatorHandle implements Emulator {
       this.closing = serverClosed.then(() => this.worker.terminate()).then(() => undefined);
     }
     return this.closing;
+  }
+
+  [asyncDispose](): Promise<void> {
+    return this.close();
   }
 
   private call<K extends CommandKind>(command: Extract<Command, { kind: K }>): Promise<CommandResults[K]> {

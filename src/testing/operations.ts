@@ -8,7 +8,7 @@ import { FaultQueue } from './faults';
 import { GrpcCode } from '../core/grpc-codes';
 import type { OperationScript, RpcStatus } from './script';
 
-/** The Operation message in its REST form (wire.md): camelCase, `done` always explicit. */
+/** The Operation message in its REST form (docs/wire.md): camelCase, `done` always explicit. */
 export interface OperationJson {
   id: string;
   description: string;

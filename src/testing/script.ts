@@ -76,7 +76,7 @@ export interface Fault {
   latency?: number;
   /**
    * Answer this HTTP status with a google.rpc.Status body whose code is `grpcCode`, else the
-   * code the HTTP status maps to (wire.md's table, as `grpcCodeOf` gives it).
+   * code the HTTP status maps to (docs/wire.md's table, as `grpcCodeOf` gives it).
    * @default the status `grpcCode` maps to, when only `grpcCode` is given; 200 with `body`
    */
   status?: number;

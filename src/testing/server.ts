@@ -1,5 +1,5 @@
 /**
- * The emulator's HTTP server: routing (wire.md's routes), the credentials check, fault
+ * The emulator's HTTP server: routing (docs/wire.md's routes), the credentials check, fault
  * injection, and its lifecycle (listen, restart on the same port, drop idle sockets, close).
  * Nothing is printed: a benchmark may send it thousands of requests per second.
  */
@@ -51,7 +51,7 @@ export class EmulatorServer {
   private readonly authFailure: (header: string | undefined) => string | null;
   private port = 0;
 
-  /** wire.md's routes; Cancel answers GET (the proto's annotation) and POST (the design guide). */
+  /** docs/wire.md's routes; Cancel answers GET (the proto's annotation) and POST (the design guide). */
   private readonly routes: readonly Route[] = [
     { pattern: /^\/operations\/([^/]+):cancel$/, methods: { GET: (x) => this.cancel(x), POST: (x) => this.cancel(x) } },
     { pattern: /^\/operations\/([^/]+)$/, methods: { GET: (x) => this.get(x) } },

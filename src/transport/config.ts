@@ -7,6 +7,7 @@ import { resolveRetryPolicy, type RetryOptions } from '../core/retry';
 import { RequestPacer } from '../core/pacer';
 import type { AuthProvider, Logger } from '../core/transport';
 import { resolveAuth } from './auth';
+import { envLogger } from './env-logger';
 import { RestTransport, type RestTransportOptions } from './rest';
 
 /** Credentials as plain data (what the blocking flavour accepts). */
@@ -36,7 +37,7 @@ export interface ClientOptions {
   retry?: RetryOptions | false;
   /** Extra headers sent with every request. */
   headers?: Record<string, string>;
-  /** Where to log (console-like). @default silent */
+  /** Where to log (console-like). @default silent, or a console logger on stderr when `YC_OPERATION_LOG` is debug, info, warn or error */
   logger?: Logger;
   /** The IAM API that exchanges an OAuth token for an IAM token. @default 'https://iam.api.cloud.yandex.net' */
   iamEndpoint?: string;
@@ -81,7 +82,7 @@ export function resolveClientConfig(options: ClientOptions | undefined, env: Nod
     folderId,
     headers: checkHeaders(o.headers),
     retry: resolveRetryPolicy(o.retry),
-    logger: checkLogger(o.logger),
+    logger: checkLogger(o.logger, env),
     iamEndpoint: o.iamEndpoint === undefined ? undefined : resolveEndpoint(o.iamEndpoint, o.allowInsecureHttp ?? false),
     budget: o.maxRequestsPerSecond === undefined ? null : new RequestPacer(o.maxRequestsPerSecond),
   };
@@ -130,8 +131,8 @@ function checkHeaders(headers: unknown): Record<string, string> {
   return out;
 }
 
-function checkLogger(logger: unknown): Logger {
-  if (logger === undefined) return SILENT;
+function checkLogger(logger: unknown, env: NodeJS.ProcessEnv): Logger {
+  if (logger === undefined) return envLogger(env) ?? SILENT;
   for (const level of ['debug', 'info', 'warn', 'error'] as const) {
     if (typeof (logger as Logger)?.[level] !== 'function') throw new TypeError(`logger must have a ${level}() method`);
   }

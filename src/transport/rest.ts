@@ -1,7 +1,7 @@
 /**
  * The Operation API over REST, with axios: `GET /operations/{id}`, `GET /operations/{id}:cancel`,
  * and the POST of a call that starts an operation. One logical call = attempts under the retry policy within one
- * deadline; each attempt carries the headers of wire.md. A reset on a reused keep-alive socket is
+ * deadline; each attempt carries the headers of docs/wire.md. A reset on a reused keep-alive socket is
  * sent again at once on a fresh socket (the server closed it while it sat idle in the pool).
  */
 import http from 'node:http';

@@ -22,7 +22,7 @@ describe('errors', () => {
     expect(d.name).toBe('RunError');
   });
 
-  test('the hierarchy is the one of api.md', () => {
+  test('the hierarchy is the one of docs/behaviour.md (Errors)', () => {
     expect(new WrongAsyncOperationStatusError('x')).toBeInstanceOf(AsyncOperationError);
     expect(new OperationTimeoutError({ operationId: 'a', pollTimeout: 1, lastStatus: null })).toBeInstanceOf(AsyncOperationError);
     expect(new ApiError(apiFields)).toBeInstanceOf(AIStudioError);

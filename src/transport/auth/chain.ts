@@ -43,7 +43,7 @@ function probed(make: (environment: ResolvedAuthEnvironment) => ProbedProvider):
   };
 }
 
-/** The reference's order (wire.md, "Credentials the reference finds by itself"). */
+/** The reference's order (docs/wire.md, "Credentials on the wire"). */
 const STEPS: readonly ChainStep[] = [
   variable('YC_API_KEY', 'api-key'),
   variable('YC_IAM_TOKEN', 'iam-token'),

@@ -1,4 +1,4 @@
-/** What a bare credential string is, told by its shape as the reference tells it (wire.md). */
+/** What a bare credential string is, told by its shape as the reference tells it (docs/wire.md). */
 
 /** The kinds of credential a string (or an environment variable) can hold. */
 export type CredentialKind = 'api-key' | 'iam-token' | 'oauth';

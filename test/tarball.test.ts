@@ -1,0 +1,110 @@
+/**
+ * The package as a user gets it: `npm pack`'s tarball installed in a new folder (its
+ * dependencies from the npm cache, or the registry when the cache lacks them), then imported
+ * from ESM and CommonJS, its CLI run, and a TypeScript user's files type-checked under node16,
+ * nodenext and bundler resolution with the project's own TypeScript. Nothing here resolves to
+ * the repository: only to the installed copy.
+ */
+import { execFile } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { ROOT } from './helpers/child';
+
+const run = promisify(execFile);
+const TSC = join(ROOT, 'node_modules/typescript/bin/tsc');
+const FIXTURES = join(ROOT, 'test/fixtures/consumer');
+const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+
+let temp: string;
+/** The user's project, with the tarball installed. */
+let project: string;
+/** The installed package. */
+let installed: string;
+
+beforeAll(async () => {
+  temp = mkdtempSync(join(tmpdir(), 'yc-operation-tarball-'));
+  const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', temp], { cwd: ROOT });
+  const [{ filename }] = JSON.parse(stdout) as [{ filename: string }];
+  project = join(temp, 'project');
+  mkdirSync(project);
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'tarball-user', private: true, type: 'module' }));
+  await run('npm', ['install', join(temp, filename), '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts'], { cwd: project });
+  installed = join(project, 'node_modules/yc-operation');
+}, 120_000);
+
+afterAll(() => {
+  if (temp) rmSync(temp, { recursive: true, force: true });
+});
+
+/** Runs `node` in the user's project; resolves with its stdout. */
+async function node(args: string[]): Promise<string> {
+  return (await run(process.execPath, args, { cwd: project, timeout: 30_000 })).stdout;
+}
+
+/** Starts the emulator, waits on one operation with each flavour, prints both results. */
+const SCRIPT = `
+  const emulator = await startEmulator();
+  const response = { '@type': 'type.googleapis.com/example.Result', text: 'done' };
+  const promises = new AsyncOperationsClient({ endpoint: emulator.url, auth: null });
+  const blocking = new OperationsClient({ endpoint: emulator.url, auth: null });
+  const a = await promises.operation(await emulator.create({ donePolls: 2, response })).wait({ pollInterval: 0.05 });
+  const b = blocking.operation(await emulator.create({ donePolls: 2, response })).wait({ pollInterval: 0.05 });
+  promises.close();
+  blocking.close();
+  await emulator.close();
+  console.log(a.text, b.text);
+`;
+
+describe('the installed tarball', () => {
+  test('holds what users run and its license, and neither the demo nor the sources', () => {
+    for (const file of ['LICENSE', 'README.md', 'package.json', 'testing/package.json', 'dist/index.js', 'dist/index.cjs', 'dist/cli/main.js', 'dist/sync/worker.js', 'dist/testing/emulator-worker.js']) {
+      expect(existsSync(join(installed, file)), file).toBe(true);
+    }
+    for (const absent of ['dist/demo', 'src', 'test']) expect(existsSync(join(installed, absent)), absent).toBe(false);
+  });
+
+  test('imports from ESM, and both flavours wait on the emulator (the worker threads load from node_modules)', async () => {
+    const code = `import { AsyncOperationsClient, OperationsClient } from 'yc-operation';
+      import { startEmulator } from 'yc-operation/testing';
+      ${SCRIPT}`;
+    expect(await node(['--input-type=module', '-e', code])).toBe('done done\n');
+  });
+
+  test('requires from CommonJS, and both flavours wait on the emulator', async () => {
+    const code = `const { AsyncOperationsClient, OperationsClient } = require('yc-operation');
+      const { startEmulator } = require('yc-operation/testing');
+      (async () => { ${SCRIPT} })().catch((error) => { console.error(error); process.exitCode = 1; });`;
+    expect(await node(['--input-type=commonjs', '-e', code])).toBe('done done\n');
+  });
+
+  test('its CLI runs from node_modules/.bin', async () => {
+    const { stdout } = await run(join(project, 'node_modules/.bin/yc-operation'), ['--version'], { cwd: project });
+    expect(stdout.trim()).toBe(version);
+  });
+
+  test.each([
+    ['node16', { module: 'Node16', moduleResolution: 'Node16' }, ['consumer.ts', 'disposable.ts', 'require.cts']],
+    ['nodenext', { module: 'NodeNext', moduleResolution: 'NodeNext' }, ['consumer.ts', 'disposable.ts', 'require.cts']],
+    ['bundler', { module: 'ESNext', moduleResolution: 'Bundler' }, ['consumer.ts', 'disposable.ts']],
+  ])('a TypeScript user type-checks under %s resolution', async (name, resolution, files) => {
+    const dir = join(project, `ts-${name}`);
+    mkdirSync(dir);
+    for (const file of files) cpSync(join(FIXTURES, file), join(dir, file));
+    const compilerOptions = {
+      ...resolution,
+      target: 'ES2022',
+      lib: ['ES2022', 'ESNext.Disposable'],
+      strict: true,
+      noEmit: true,
+      skipLibCheck: false,
+      types: ['node'],
+      typeRoots: [join(ROOT, 'node_modules/@types')],
+    };
+    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, files }));
+    const result = await run(process.execPath, [TSC, '-p', dir], { cwd: dir }).catch((error: { stdout: string }) => error);
+    expect(result.stdout).toBe('');
+  }, 60_000);
+});
