@@ -31,7 +31,10 @@ beforeAll(async () => {
   project = join(temp, 'project');
   mkdirSync(project);
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'tarball-user', private: true, type: 'module' }));
-  await run('npm', ['install', join(temp, filename), '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts'], { cwd: project });
+  // With the optional peers a user of yc-operation/bullmq installs beside it, at the versions we test.
+  const { devDependencies } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
+  const peers = ['bullmq', 'ioredis'].map((name) => `${name}@${devDependencies[name]}`);
+  await run('npm', ['install', join(temp, filename), ...peers, '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts'], { cwd: project });
   installed = join(project, 'node_modules/yc-operation');
 }, 120_000);
 

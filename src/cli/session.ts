@@ -56,6 +56,8 @@ function verboseLogger(io: Io): Logger {
   return { debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error') };
 }
 
+const SILENT: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+
 /**
  * The logger of the flags: --verbose's; else the SDK's console logger at debug level with
  * --debug, or at YC_OPERATION_LOG's level; else none. Its lines go through the CLI's redactor.
@@ -78,7 +80,8 @@ export function withSession<T>(options: GlobalOptions, io: Io, command: (session
     auth: authOf(options),
     folderId: options.folderId,
     allowInsecureHttp: options.allowInsecureHttp,
-    logger,
+    // No logger asked for: a silent one, so that the SDK does not read YC_OPERATION_LOG a second time.
+    logger: logger ?? SILENT,
   });
   log(`endpoint ${client.endpoint}; credentials: ${describeAuth(options)}; folder: ${options.folderId ?? process.env.YC_FOLDER_ID ?? 'none'}`);
   try {

@@ -21,11 +21,14 @@ function transportOf(client: number, options: WorkerClientOptions): RestTranspor
   let transport = transports.get(client);
   if (!transport) {
     const { log, ...rest } = options;
-    transport = createTransport(resolveClientConfig({ ...rest, logger: log ? collector(client) : undefined }));
+    // Without a logger on the caller's side, the worker logs nothing: it never reads YC_OPERATION_LOG itself.
+    transport = createTransport(resolveClientConfig({ ...rest, logger: log ? collector(client) : SILENT }));
     transports.set(client, transport);
   }
   return transport;
 }
+
+const SILENT: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
 /** A logger that keeps a client's lines for its next reply. */
 function collector(client: number): Logger {
