@@ -30,7 +30,7 @@ export async function* asCompletedAsync<O extends AnyAsync<unknown>>(ops: readon
   const parts = ops.map((op) => {
     const found = asyncInternals(op);
     if (!found) throw new TypeError('waitAll/asCompleted take operations made by this package');
-    return { op, ...found, plan: planWait(wait, found.machine.defaultPollTimeoutS) };
+    return { op, ...found, plan: planWait(wait, found.machine.defaultPollTimeoutS, found.machine.defaultPollIntervalS) };
   });
   const calls = parts.map((p) => p.scope.open(signal));
   const stop = new AbortController();
