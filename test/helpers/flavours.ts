@@ -33,10 +33,11 @@ export interface Flavour {
   client(options: Record<string, unknown>): FlavourClient;
 }
 
-function wrap(op: AnyOperation): FlavourOperation {
+/** An operation of either flavour (or of a kind of its own) behind the promise-shaped face. */
+export function wrap(op: AnyOperation | object): FlavourOperation {
   const call = op as unknown as Record<string, (o?: unknown) => unknown>;
   return {
-    id: op.id,
+    id: (op as AnyOperation).id,
     get lastKnownStatus() {
       return op.lastKnownStatus;
     },
