@@ -34,10 +34,11 @@ export interface Flavour {
 }
 
 /** An operation of either flavour (or of a kind of its own) behind the promise-shaped face. */
-export function wrap(op: AnyOperation | object): FlavourOperation {
+export function wrap(operation: AnyOperation | object): FlavourOperation {
+  const op = operation as AnyOperation;
   const call = op as unknown as Record<string, (o?: unknown) => unknown>;
   return {
-    id: (op as AnyOperation).id,
+    id: op.id,
     get lastKnownStatus() {
       return op.lastKnownStatus;
     },
