@@ -17,7 +17,7 @@ export { OperationStatus, OperationErrorInfo, isFinished, statusNameOf } from '.
 export type { BaseOperationStatus, OperationStatusFields, StatusName } from './core/status';
 export {
   AIStudioError, RunError, AsyncOperationError, WrongAsyncOperationStatusError, OperationTimeoutError,
-  ApiError, WireDecodeError, isAIStudioError,
+  ApiError, WireDecodeError, OperationNotFoundError, CancelNotSupportedError, isAIStudioError,
 } from './core/errors';
 export type { ApiErrorFields } from './core/errors';
 export { errorToData, errorFromData } from './sync/error-data';
@@ -33,4 +33,13 @@ export { waitAll, asCompleted } from './many';
 export type { ManyOptions } from './core/many';
 export type { AsyncManyOptions } from './async/many';
 export type { SavedOperation } from './core/resume';
-export type { CompletionRequest, CompletionResponse } from './core/completion';
+export type {
+  Producer, CompletionRequest, CompletionResponse, ImageGenerationRequest, ImageGenerationResponse,
+  WebSearchRequest, WebSearchResponse, ParsedWebSearchResponse, SearchIndexRequest, SearchIndex,
+  SearchIndexFilesRequest, SearchIndexFile,
+} from './core/producers';
+export type { AsyncStartOptions } from './async/client';
+export type { StartOptions } from './transport/start';
+export { AssistantRunStatus } from './core/assistant-run';
+export type { AssistantRunResult, AssistantRunState } from './core/assistant-run';
+export type { RunOptions } from './transport/assistant-run';

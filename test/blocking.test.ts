@@ -5,7 +5,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { AIStudioError, OperationsClient, RunError, type OperationStatus } from 'yc-operation';
+import { AIStudioError, ApiError, OperationsClient, RunError, type OperationStatus } from 'yc-operation';
 import { startEmulator, type Emulator } from 'yc-operation/testing';
 import { runNode } from './helpers/child';
 
@@ -73,7 +73,8 @@ describe('the blocking flavour', () => {
         return e;
       }
     })();
-    expect(error).toMatchObject({ name: 'ApiError', grpcCode: 5, httpStatus: 404, attempts: 1 });
+    expect(error).toMatchObject({ name: 'OperationNotFoundError', grpcCode: 5, httpStatus: 404, attempts: 1 });
+    expect(error).toBeInstanceOf(ApiError);
     expect((error as { requestId: string }).requestId).toBeTruthy();
     client.close();
   });

@@ -10,7 +10,7 @@ import { runNode } from './helpers/child';
 const DEMO = fileURLToPath(new URL('../dist/demo/main.js', import.meta.url));
 
 describe('npm start (the demo)', () => {
-  it('waits on four operations with both APIs, explains each outcome, and exits 0', { timeout: 90_000 }, async () => {
+  it('waits on four operations with both APIs, explains each outcome, shows the start helpers, and exits 0', { timeout: 90_000 }, async () => {
     const startedAt = performance.now();
     const result = await runNode([DEMO], { YC_METADATA_ADDR: '127.0.0.1:9' }, 80_000);
     const seconds = (performance.now() - startedAt) / 1000;
@@ -19,7 +19,8 @@ describe('npm start (the demo)', () => {
     expect(result.code).toBe(0);
     const report = result.stdout;
     expect(report).toMatch(/emulator at http:\/\/127\.0\.0\.1:\d+/);
-    const [asyncPart, blockingPart] = report.split(/^2\. Blocking API.*$/m);
+    const [asyncPart, rest] = report.split(/^2\. Blocking API.*$/m);
+    const [blockingPart, producers] = rest!.split(/^3\. Start helpers.*$/m);
     expect(asyncPart).toContain('1. Promise API: AsyncOperation.wait() on all four at once');
     for (const part of [asyncPart!, blockingPart!]) {
       expect(part).toMatch(/fine-tuning +running: training \d+%/);
@@ -30,6 +31,11 @@ describe('npm start (the demo)', () => {
       expect(part).toMatch(/batch export +was cancelled after \d+ polls?: wait\(\) threw RunError, CANCELLED \(code 1\)/);
       expect(part).toMatch(/nightly report +still running after \d+ polls?, when its pollTimeout of 1.5 s ran out: wait\(\) threw OperationTimeoutError/);
     }
+    expect(producers!).toMatch(/completionAsync +wait\(\) returned the completion "Hello, queue"/);
+    expect(producers!).toMatch(/imageGenerationAsync +wait\(\) returned a 28-byte image/);
+    expect(producers!).toMatch(/webSearchAsync +wait\(\) returned \d+ bytes of XML; with parse: true also as text: <\?xml/);
+    expect(producers!).toMatch(/createSearchIndex +wait\(\) returned search index fvt\w+ "manuals"/);
+    expect(producers!).toMatch(/run \(assistant\) +not an Operation, its own status kind: PENDING → .*COMPLETED; cancel\(\) threw CancelNotSupportedError/);
     expect(report).toMatch(/Every outcome as expected, with both APIs, in \d+\.\d s\./);
     // About 10 s on an idle machine; the bound only catches a demo that hangs.
     expect(seconds).toBeLessThan(60);

@@ -27,6 +27,7 @@ function standIn(latencyMs: number): OperationTransport & { gets: number } {
     },
     cancelOperation: () => Promise.reject(new Error('unused')),
     startOperation: () => Promise.reject(new Error('unused')),
+    getJson: () => Promise.reject(new Error('unused')),
     close() {},
   };
   return transport;

@@ -143,7 +143,7 @@ export class BaseAsyncOperation<S extends BaseOperationStatus, T> {
   async wait(options?: AsyncWaitOptions<S>): Promise<T> {
     const { onProgress, signal, ...rest } = checkOptions('wait', options, [...WATCH_OPTIONS, 'onProgress']);
     checkFunction('onProgress', onProgress);
-    return this.#run(this.#machine.wait(planWait(rest, this.#machine.defaultPollTimeoutS)), signal, onProgress);
+    return this.#run(this.#machine.wait(planWait(rest, this.#machine.defaultPollTimeoutS, this.#machine.defaultPollIntervalS)), signal, onProgress);
   }
 
   /**
@@ -152,7 +152,7 @@ export class BaseAsyncOperation<S extends BaseOperationStatus, T> {
    */
   watch(options?: AsyncWatchOptions): AsyncIterable<S> {
     const { signal, ...rest } = checkOptions('watch', options, WATCH_OPTIONS);
-    const plan = planWait(rest, this.#machine.defaultPollTimeoutS);
+    const plan = planWait(rest, this.#machine.defaultPollTimeoutS, this.#machine.defaultPollIntervalS);
     const machine = this.#machine;
     const requester = this.#requester;
     const scope = this.#scope;

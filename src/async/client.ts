@@ -8,17 +8,30 @@ import type { OperationStatus } from '../core/status';
 import { createTransport, resolveClientConfig, type ClientOptions } from '../transport/config';
 import type { RestTransport } from '../transport/rest';
 import { AsyncOperation } from './operation';
-import { linkToClient, type ClientLink } from './base-operation';
+import { BaseAsyncOperation, linkToClient, type ClientLink } from './base-operation';
 import { SharedPolls } from './shared-polls';
 import { AIStudioError } from '../core/errors';
 import { CallScope } from '../runtime/call-scope';
-import { checkStartAnswer, planCompletion } from '../transport/completion';
-import type { CompletionRequest, CompletionResponse } from '../core/completion';
+import { checkStartAnswer, planStart, type StartOptions } from '../transport/start';
+import { PRODUCERS, type Producer } from '../core/producers';
+import type { CompletionRequest, CompletionResponse } from '../core/producers/completion';
+import type { ImageGenerationRequest, ImageGenerationResponse } from '../core/producers/image-generation';
+import type { ParsedWebSearchResponse, WebSearchRequest, WebSearchResponse } from '../core/producers/web-search';
+import type { SearchIndex, SearchIndexFile, SearchIndexFilesRequest, SearchIndexRequest } from '../core/producers/search-index';
+import { decodeRun, refuseCancel, type AssistantRunResult, type AssistantRunStatus } from '../core/assistant-run';
+import { planRun, type RunOptions } from '../transport/assistant-run';
+
+/** Options of the promise flavour's start helpers: where the start call goes, its bound, its signal. */
+export interface AsyncStartOptions extends StartOptions {
+  /** Stops the start call: the request is aborted and the promise rejects with `signal.reason`. */
+  signal?: AbortSignal;
+}
 
 export class AsyncOperationsClient {
   readonly #transport: RestTransport;
   readonly #polls: SharedPolls;
   readonly #allowInsecureHttp: boolean;
+  readonly #folderId: string | null;
   readonly #logger;
   readonly #link: ClientLink;
 
@@ -28,6 +41,7 @@ export class AsyncOperationsClient {
     this.#logger = config.logger;
     this.#transport = createTransport(config);
     this.#allowInsecureHttp = options?.allowInsecureHttp ?? false;
+    this.#folderId = config.folderId;
     this.#polls = new SharedPolls(this.#transport);
     this.#link = {
       scope: new CallScope(() => new AIStudioError(`this AsyncOperationsClient of ${this.#transport.endpoint} is closed`)),
@@ -65,24 +79,79 @@ export class AsyncOperationsClient {
   }
 
   /**
-   * Starts an AI Studio deferred completion (`POST /foundationModels/v1/completionAsync`) and
-   * returns its operation, whose result is the completion. `endpoint` is where the start call
-   * goes (default `llm`); the operation is polled on this client's endpoint. `timeout` bounds the
-   * start call, in seconds (default 60).
+   * Starts an AI Studio deferred completion (`POST /foundationModels/v1/completionAsync` on
+   * `llm`) and returns its operation, whose result is the completion. Python:
+   * `sdk.models.completions(uri).run_deferred(messages)`. `endpoint` is where the start call goes
+   * (default `llm`); the operation is polled on this client's endpoint. `timeout` bounds the start
+   * call, in seconds (default 60). Waits default to 3600 s, polled every 10 s.
    */
-  async completionAsync(
-    request: CompletionRequest,
-    options?: { endpoint?: string; timeout?: number; signal?: AbortSignal },
-  ): Promise<AsyncOperation<CompletionResponse>> {
-    const { url, timeoutMs } = planCompletion(request, options, this.#allowInsecureHttp);
-    const call = this.#link.scope.open(options?.signal);
-    try {
-      const wire = checkStartAnswer(await this.#transport.startOperation(url, request, { deadlineMs: Date.now() + timeoutMs, signal: call.signal }));
-      const { id, kind, status } = kindFromOperationJson<CompletionResponse, unknown>(wire, undefined);
-      return this.#make(id, kind, status);
-    } finally {
-      call.end();
-    }
+  completionAsync(request: CompletionRequest, options?: AsyncStartOptions): Promise<AsyncOperation<CompletionResponse>> {
+    return this.#start(PRODUCERS.completion, request, options);
+  }
+
+  /**
+   * Starts a YandexART image generation (`POST /foundationModels/v1/imageGenerationAsync` on
+   * `llm`); the operation's result has the image as bytes. Python:
+   * `sdk.models.image_generation(uri).run_deferred(messages)`. Options as `completionAsync`'s;
+   * waits default to 3600 s, polled every 10 s.
+   */
+  imageGenerationAsync(request: ImageGenerationRequest, options?: AsyncStartOptions): Promise<AsyncOperation<ImageGenerationResponse>> {
+    return this.#start(PRODUCERS.imageGeneration, request, options);
+  }
+
+  /**
+   * Starts a deferred web search (`POST /v2/web/searchAsync` on `searchapi`, the request's
+   * `folderId` defaulting to the client's); the result's `rawData` is the XML or HTML page as
+   * bytes, and with `parse: true` also as `text`. Python:
+   * `sdk.search_api.web(search_type).run_deferred(query)`. Waits default to 3600 s, polled every 10 s.
+   */
+  webSearchAsync(request: WebSearchRequest, options?: AsyncStartOptions & { parse?: false }): Promise<AsyncOperation<WebSearchResponse>>;
+  webSearchAsync(request: WebSearchRequest, options: AsyncStartOptions & { parse: true }): Promise<AsyncOperation<ParsedWebSearchResponse>>;
+  webSearchAsync(request: WebSearchRequest, options?: AsyncStartOptions & { parse?: boolean }): Promise<AsyncOperation<WebSearchResponse | ParsedWebSearchResponse>> {
+    return this.#start(PRODUCERS.webSearch, request, options);
+  }
+
+  /**
+   * Starts creating an assistants search index (`POST /assistants/v1/searchIndex` on
+   * `rest-assistant`, the request's `folderId` defaulting to the client's); the result is the
+   * index. Python: `sdk.search_indexes.create_deferred(files, index_type=...)`. Waits default to
+   * 3600 s, polled every 10 s.
+   */
+  createSearchIndex(request: SearchIndexRequest, options?: AsyncStartOptions): Promise<AsyncOperation<SearchIndex>> {
+    return this.#start(PRODUCERS.createSearchIndex, request, options);
+  }
+
+  /**
+   * Starts adding files to a search index (`POST /assistants/v1/searchIndexFile:batchCreate` on
+   * `rest-assistant`); the result is the files added. Python: `search_index.add_files_deferred(files)`.
+   * Waits default to 3600 s, polled every 10 s.
+   */
+  addSearchIndexFiles(request: SearchIndexFilesRequest, options?: AsyncStartOptions): Promise<AsyncOperation<SearchIndexFile[]>> {
+    return this.#start(PRODUCERS.addSearchIndexFiles, request, options);
+  }
+
+  /**
+   * The assistant run with this id (`GET /assistants/v1/runs/{id}` on `rest-assistant`, or
+   * `endpoint`), waited on like an operation: its status is an {@link AssistantRunStatus}, its
+   * result the run (`TOOL_CALLS` counts as succeeded). Waits default to 300 s, polled every 0.5 s;
+   * `cancel()` rejects with `CancelNotSupportedError`. Python: `run.wait()` of `thread.run(...)`.
+   * No request is made until you call one of its members.
+   */
+  run(id: string, options?: RunOptions): BaseAsyncOperation<AssistantRunStatus, AssistantRunResult> {
+    const { id: runId, url, kind } = planRun(id, options, this.#allowInsecureHttp);
+    const transport = this.#transport;
+    return new BaseAsyncOperation(linkToClient({
+      id: runId,
+      kind,
+      logger: this.#logger,
+      fetch: async (o) => decodeRun(await transport.getJson(url, o), runId),
+      cancel: async () => refuseCancel(runId),
+    }, this.#link));
+  }
+
+  /** {@link AsyncOperationsClient.run}, by its longer name. */
+  assistantRun(id: string, options?: RunOptions): BaseAsyncOperation<AssistantRunStatus, AssistantRunResult> {
+    return this.run(id, options);
   }
 
   /**
@@ -108,6 +177,19 @@ export class AsyncOperationsClient {
   /** `AsyncOperationsClient<https://...>`: never the credentials. */
   toString(): string {
     return `AsyncOperationsClient<${this.endpoint}>`;
+  }
+
+  /** The start call of a producer row, then its operation (known at once from the answer). */
+  async #start<R, T>(producer: Producer<R, T>, request: R, options: AsyncStartOptions | undefined): Promise<AsyncOperation<T>> {
+    const plan = planStart(producer, request, options, { allowInsecureHttp: this.#allowInsecureHttp, folderId: this.#folderId, flavourOptions: ['signal'] });
+    const call = this.#link.scope.open(options?.signal);
+    try {
+      const wire = checkStartAnswer(await this.#transport.startOperation(plan.url, plan.body, { deadlineMs: Date.now() + plan.timeoutMs, signal: call.signal }));
+      const { id, kind, status } = kindFromOperationJson(wire, plan.operation);
+      return this.#make(id, kind, status);
+    } finally {
+      call.end();
+    }
   }
 
   #make<T, M>(id: string, kind: ApiOperationKind<T, M>, initialStatus: OperationStatus<M> | null): AsyncOperation<T, M> {

@@ -31,7 +31,7 @@ export async function* asCompletedAsync<O extends AnyAsync<unknown>>(ops: readon
   const parts = ops.map((op) => {
     const found = asyncInternals(op);
     if (!found) throw new TypeError('waitAll/asCompleted take operations made by this package');
-    return { op, ...found, plan: planWait(wait, found.machine.defaultPollTimeoutS) };
+    return { op, ...found, plan: planWait(wait, found.machine.defaultPollTimeoutS, found.machine.defaultPollIntervalS) };
   });
   const stop = new AbortController();
   const calls: ScopedCall[] = [];

@@ -129,6 +129,43 @@ function describeApiError(f: ApiErrorFields): string {
   return `${f.message} (${status}; ${f.endpoint}${ids.length ? '; ' + ids.join(', ') : ''})`;
 }
 
+/**
+ * The Operation API answered 404 (gRPC 5 NOT_FOUND) for an operation: its id is wrong, or the
+ * operation expired (Yandex Cloud keeps a finished operation about two weeks). The service
+ * answers both alike, so the message names both. Still an {@link ApiError}, with its fields.
+ */
+export class OperationNotFoundError extends ApiError {
+  override name = 'OperationNotFoundError';
+  readonly operationId: string;
+
+  constructor(fields: ApiErrorFields & { operationId: string }, options?: ErrorOptions) {
+    super(fields, options);
+    this.operationId = fields.operationId;
+    this.message = `Operation ${fields.operationId} not found: the id is wrong, or the operation expired (Yandex Cloud keeps finished operations about two weeks); ${this.message}`;
+  }
+}
+
+/** `error` as an {@link OperationNotFoundError} when it is the API's 404 for operation `id`; else `error` itself. */
+export function asOperationNotFound(error: unknown, operationId: string): unknown {
+  if (!(error instanceof ApiError) || error instanceof OperationNotFoundError || error.httpStatus !== 404 || error.grpcCode !== 5) return error;
+  const { grpcCode, httpStatus, details, requestId, serverTraceId, clientRequestId, endpoint, attempts, authProvider } = error;
+  return new OperationNotFoundError(
+    { grpcCode, httpStatus, message: error.rawMessage, details, requestId, serverTraceId, clientRequestId, endpoint, attempts, authProvider, operationId },
+    { cause: error.cause },
+  );
+}
+
+/** `cancel()` of an operation kind whose service has no cancel (assistant runs, say). */
+export class CancelNotSupportedError extends AsyncOperationError {
+  override name = 'CancelNotSupportedError';
+  readonly operationId: string;
+
+  constructor(fields: { operationId: string; kind: string }) {
+    super(`${fields.kind} ${fields.operationId} cannot be cancelled: the service has no cancel for it (as in the Python SDK)`);
+    this.operationId = fields.operationId;
+  }
+}
+
 /** The server sent an operation that is not of the Operation message's shape. */
 export class WireDecodeError extends AIStudioError {
   override name = 'WireDecodeError';
@@ -138,7 +175,7 @@ export class WireDecodeError extends AIStudioError {
 
 const NAMES = new Set([
   'AIStudioError', 'RunError', 'AsyncOperationError', 'WrongAsyncOperationStatusError',
-  'OperationTimeoutError', 'ApiError', 'WireDecodeError',
+  'OperationTimeoutError', 'ApiError', 'WireDecodeError', 'OperationNotFoundError', 'CancelNotSupportedError',
 ]);
 
 /** True for any error of this package, also one from another copy of the package. */

@@ -1,12 +1,12 @@
 /**
  * What differs between operation kinds, kept out of the polling machinery: how a finished status
- * becomes a result or a {@link RunError}, and the kind's default poll timeout. The Operation API's
+ * becomes a result or a {@link RunError}, and the kind's default poll timeout and interval. The Operation API's
  * kind ({@link operationKind}) decodes the wire JSON with the user's decoders; another kind (the
  * reference's batch tasks, with an enum status) supplies its own.
  */
 import { RunError, WireDecodeError } from './errors';
 import { deepFreeze, frozenCopy, ownCopy } from './immutable';
-import { checkFunction, checkOperationId, checkOptions, DEFAULT_POLL_TIMEOUT_S, secondsOrFallback, typeName } from './options';
+import { checkFunction, checkOperationId, checkOptions, DEFAULT_POLL_INTERVAL_S, DEFAULT_POLL_TIMEOUT_S, MAX_TIMER_S, secondsOrFallback, typeName } from './options';
 import { OperationStatus, type BaseOperationStatus } from './status';
 import { checkSavedOperation } from './resume';
 import { decodeOperation } from './wire';
@@ -14,6 +14,8 @@ import { decodeOperation } from './wire';
 export interface OperationKind<S extends BaseOperationStatus, T> {
   /** The poll timeout `wait()` uses when given none (or 0), in seconds. */
   readonly defaultPollTimeoutS: number;
+  /** The poll interval `wait()` uses when given none (or 0), in seconds. @default 10 */
+  readonly defaultPollIntervalS?: number;
   /** The error a failed status raises. */
   runError(operationId: string, failed: S): RunError;
   /** The result of a succeeded status; `timeout` is the caller's call timeout, in seconds. */
@@ -32,9 +34,11 @@ export interface OperationOptions<T = unknown, M = unknown> {
   metadataDecoder?: (metadata: unknown) => M;
   /** This operation's poll timeout when `wait()` gets none, in seconds. @default 3600 */
   defaultPollTimeout?: number;
+  /** This operation's poll interval when `wait()` gets none, in seconds. @default 10 */
+  defaultPollInterval?: number;
 }
 
-const OPERATION_OPTIONS = ['resultDecoder', 'metadataDecoder', 'defaultPollTimeout'] as const;
+const OPERATION_OPTIONS = ['resultDecoder', 'metadataDecoder', 'defaultPollTimeout', 'defaultPollInterval'] as const;
 
 /** The kind of an Operation API operation, plus its wire decoder. */
 export interface ApiOperationKind<T, M> extends OperationKind<OperationStatus<M>, T> {
@@ -60,6 +64,7 @@ function makeKind<T, M>(o: OperationOptions<T, M>): ApiOperationKind<T, M> {
   const { resultDecoder, metadataDecoder } = o;
   return {
     defaultPollTimeoutS: secondsOrFallback('defaultPollTimeout', o.defaultPollTimeout, DEFAULT_POLL_TIMEOUT_S),
+    defaultPollIntervalS: secondsOrFallback('defaultPollInterval', o.defaultPollInterval, DEFAULT_POLL_INTERVAL_S, MAX_TIMER_S),
     runError: (operationId, failed) => RunError.fromErrorInfo(operationId, failed.error!),
     // The caller owns what it gets: a copy of the frozen response, given to the decoder too.
     result: (succeeded, ctx) => (resultDecoder ? resultDecoder(ownCopy(succeeded.response), ctx) : ownCopy(succeeded.response as T)),

@@ -16,6 +16,7 @@
 import { deadlineOf } from './deadline';
 import { ApiError, OperationTimeoutError } from './errors';
 import type { OperationKind } from './kind';
+import { DEFAULT_POLL_INTERVAL_S } from './options';
 import type { RequestPacer } from './pacer';
 import type { WaitPlan } from './poll';
 import { resultError } from './result';
@@ -74,6 +75,11 @@ export class OperationMachine<S extends BaseOperationStatus, T> {
   /** The operation kind's default poll timeout, in seconds. */
   get defaultPollTimeoutS(): number {
     return this.#parts.kind.defaultPollTimeoutS;
+  }
+
+  /** The operation kind's default poll interval, in seconds (10 when the kind sets none). */
+  get defaultPollIntervalS(): number {
+    return this.#parts.kind.defaultPollIntervalS ?? DEFAULT_POLL_INTERVAL_S;
   }
 
   /** One status request; the answer becomes the last known status. */

@@ -14,7 +14,10 @@ export interface WaitOptions {
    * operation's `defaultPollTimeout`, else 3600 (as the reference's `or`).
    */
   pollTimeout?: number;
-  /** Seconds between polls (`0` or absent: 10, as the reference), or a policy from `backoff()`. */
+  /**
+   * Seconds between polls (`0` or absent: the operation kind's default, 10 for the Operation API,
+   * as the reference), or a policy from `backoff()`.
+   */
   pollInterval?: number | PollPolicy;
 }
 
@@ -26,11 +29,14 @@ export interface WaitPlan {
   interval: PollPolicy;
 }
 
-/** Checks `wait()`'s options and applies the reference's fallbacks. */
-export function planWait(options: WaitOptions, defaultPollTimeoutS: number): WaitPlan {
+/**
+ * Checks `wait()`'s options and applies the reference's fallbacks: the operation kind's default
+ * poll timeout and interval (seconds) stand in for a missing or `0` value.
+ */
+export function planWait(options: WaitOptions, defaultPollTimeoutS: number, defaultPollIntervalS = DEFAULT_POLL_INTERVAL_S): WaitPlan {
   const interval = isPollPolicy(options.pollInterval)
     ? options.pollInterval
-    : fixedInterval(secondsOrFallback('pollInterval', options.pollInterval, DEFAULT_POLL_INTERVAL_S, MAX_TIMER_S));
+    : fixedInterval(secondsOrFallback('pollInterval', options.pollInterval, defaultPollIntervalS, MAX_TIMER_S));
   return {
     requestTimeoutMs: planCall(options.timeout),
     pollTimeoutS: secondsOrFallback('pollTimeout', options.pollTimeout, defaultPollTimeoutS),

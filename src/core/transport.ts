@@ -15,7 +15,7 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
-/** The Operation API: Get and Cancel, each answering the wire JSON of an Operation. */
+/** The Operation API (Get and Cancel, each answering the wire JSON of an Operation), the start calls, and plain GETs. */
 export interface OperationTransport {
   /** The base URL the calls go to (no credentials in it). */
   readonly endpoint: string;
@@ -25,6 +25,8 @@ export interface OperationTransport {
   cancelOperation(id: string, options: CallOptions): Promise<unknown>;
   /** `POST url` with a JSON body: a call that starts an operation, answering its wire JSON. */
   startOperation(url: string, body: unknown, options: CallOptions): Promise<unknown>;
+  /** `GET url` (an absolute URL): the JSON of a resource tracked by a call of its own (an assistant run, say). */
+  getJson(url: string, options: CallOptions): Promise<unknown>;
   /** Frees the transport's sockets. */
   close(): void;
 }

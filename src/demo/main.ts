@@ -1,13 +1,16 @@
 /**
  * `npm start`: the SDK at work on an embedded emulator of Yandex Cloud's Operation API, with no
  * cloud account. Four operations (progress then success, failure, cancellation, timeout) are
- * waited on twice: all at once with the promise API, then one by one with the blocking API.
+ * waited on twice: all at once with the promise API, then one by one with the blocking API; then
+ * one operation of each kind the start helpers make (completion, image, web search, search index,
+ * assistant run).
  * Exits with 0 when every outcome is the expected one, else 1.
  */
 import { AsyncOperationsClient, OperationsClient } from 'yc-operation';
 import { startEmulator } from 'yc-operation/testing';
 import { formatSeconds } from '../cli/progress';
 import { Report } from './report';
+import { showProducers } from './producers';
 import { SCENARIOS } from './scenarios';
 import { ASYNC_POLL_INTERVAL, waitAsync, waitBlocking } from './waits';
 
@@ -17,7 +20,7 @@ const DEMO_API_KEY = 'demo-api-key';
 const startMs = Date.now();
 const report = new Report((line) => console.log(line));
 const emulator = await startEmulator({ apiKey: DEMO_API_KEY });
-const options = { endpoint: emulator.url, auth: { apiKey: DEMO_API_KEY } };
+const options = { endpoint: emulator.url, auth: { apiKey: DEMO_API_KEY }, folderId: 'b1gdemo' };
 const asyncClient = new AsyncOperationsClient(options);
 const blockingClient = new OperationsClient(options);
 
@@ -35,6 +38,9 @@ try {
 
   report.section('2. Blocking API: Operation.wait() on each in turn, holding the thread (pollInterval: backoff())');
   for (const scenario of SCENARIOS) await waitBlocking(scenario, emulator, blockingClient, report);
+
+  report.section('3. Start helpers: the operation kinds of the Python SDK, typed (promise API)');
+  await showProducers(asyncClient, emulator, DEMO_API_KEY, (kind, text) => report.text(`  ${kind.padEnd(22)}${text}`));
 
   report.text('');
   if (report.surprises.length === 0) {

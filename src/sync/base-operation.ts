@@ -127,12 +127,12 @@ export class BaseOperation<S extends BaseOperationStatus, T> {
   wait(options?: WaitOptionsSync<S>): T {
     const { onProgress, ...rest } = checkOptions('wait', options, [...WATCH_OPTIONS, 'onProgress']);
     checkFunction('onProgress', onProgress);
-    return this.#run(this.#machine.wait(planWait(rest, this.#machine.defaultPollTimeoutS)), onProgress);
+    return this.#run(this.#machine.wait(planWait(rest, this.#machine.defaultPollTimeoutS, this.#machine.defaultPollIntervalS)), onProgress);
   }
 
   /** The statuses of a wait as they are polled, the last one included. Breaking out stops polling. */
   watch(options?: WaitOptions): Iterable<S> {
-    const plan = planWait(checkOptions('watch', options, WATCH_OPTIONS), this.#machine.defaultPollTimeoutS);
+    const plan = planWait(checkOptions('watch', options, WATCH_OPTIONS), this.#machine.defaultPollTimeoutS, this.#machine.defaultPollIntervalS);
     return { [Symbol.iterator]: () => driveSync(this.#machine.watch(plan), this.#requester) };
   }
 

@@ -12,10 +12,16 @@ import { envLogger } from '../transport/env-logger';
 import { CLIENT_OPTIONS, resolveClientConfig, type ClientOptions } from '../transport/config';
 import { resolveWorkerPath, unwrap, WorkerBridge } from './bridge';
 import { Operation } from './operation';
-import { linkToSyncClient, type SyncClientLink } from './base-operation';
+import { BaseOperation, linkToSyncClient, type SyncClientLink } from './base-operation';
 import type { WorkerCall, WorkerClientOptions } from './protocol';
-import { checkStartAnswer, planCompletion } from '../transport/completion';
-import type { CompletionRequest, CompletionResponse } from '../core/completion';
+import { checkStartAnswer, planStart, type StartOptions } from '../transport/start';
+import { PRODUCERS, type Producer } from '../core/producers';
+import type { CompletionRequest, CompletionResponse } from '../core/producers/completion';
+import type { ImageGenerationRequest, ImageGenerationResponse } from '../core/producers/image-generation';
+import type { ParsedWebSearchResponse, WebSearchRequest, WebSearchResponse } from '../core/producers/web-search';
+import type { SearchIndex, SearchIndexFile, SearchIndexFilesRequest, SearchIndexRequest } from '../core/producers/search-index';
+import { decodeRun, refuseCancel, type AssistantRunResult, type AssistantRunStatus } from '../core/assistant-run';
+import { planRun, type RunOptions } from '../transport/assistant-run';
 
 /** Options of a blocking client: the async client's, as plain data, plus where the worker is. */
 export interface SyncClientOptions extends Omit<ClientOptions, 'auth'> {
@@ -89,16 +95,78 @@ export class OperationsClient {
   }
 
   /**
-   * Starts an AI Studio deferred completion (`POST /foundationModels/v1/completionAsync`) and
-   * returns its operation, whose result is the completion. Blocks for the start call.
-   * `endpoint` is where the start call goes (default `llm`); the operation is polled on this
-   * client's endpoint. `timeout` bounds the start call, in seconds (default 60).
+   * Starts an AI Studio deferred completion (`POST /foundationModels/v1/completionAsync` on
+   * `llm`) and returns its operation, whose result is the completion; blocks for the start call.
+   * Python: `sdk.models.completions(uri).run_deferred(messages)`. `endpoint` is where the start
+   * call goes (default `llm`); the operation is polled on this client's endpoint. `timeout` bounds
+   * the start call, in seconds (default 60). Waits default to 3600 s, polled every 10 s.
    */
-  completionAsync(request: CompletionRequest, options?: { endpoint?: string; timeout?: number }): Operation<CompletionResponse> {
-    const { url, timeoutMs } = planCompletion(request, options, this.#allowInsecureHttp, ['endpoint', 'timeout']);
-    const wire = checkStartAnswer(this.#call(Date.now() + timeoutMs, { op: 'start', url, body: request }));
-    const { id, kind, status } = kindFromOperationJson<CompletionResponse, unknown>(wire, undefined);
-    return this.#make(id, kind, status);
+  completionAsync(request: CompletionRequest, options?: StartOptions): Operation<CompletionResponse> {
+    return this.#start(PRODUCERS.completion, request, options);
+  }
+
+  /**
+   * Starts a YandexART image generation (`POST /foundationModels/v1/imageGenerationAsync` on
+   * `llm`); the operation's result has the image as bytes. Python:
+   * `sdk.models.image_generation(uri).run_deferred(messages)`. Options as `completionAsync`'s;
+   * waits default to 3600 s, polled every 10 s.
+   */
+  imageGenerationAsync(request: ImageGenerationRequest, options?: StartOptions): Operation<ImageGenerationResponse> {
+    return this.#start(PRODUCERS.imageGeneration, request, options);
+  }
+
+  /**
+   * Starts a deferred web search (`POST /v2/web/searchAsync` on `searchapi`, the request's
+   * `folderId` defaulting to the client's); the result's `rawData` is the XML or HTML page as
+   * bytes, and with `parse: true` also as `text`. Python:
+   * `sdk.search_api.web(search_type).run_deferred(query)`. Waits default to 3600 s, polled every 10 s.
+   */
+  webSearchAsync(request: WebSearchRequest, options?: StartOptions & { parse?: false }): Operation<WebSearchResponse>;
+  webSearchAsync(request: WebSearchRequest, options: StartOptions & { parse: true }): Operation<ParsedWebSearchResponse>;
+  webSearchAsync(request: WebSearchRequest, options?: StartOptions & { parse?: boolean }): Operation<WebSearchResponse | ParsedWebSearchResponse> {
+    return this.#start(PRODUCERS.webSearch, request, options);
+  }
+
+  /**
+   * Starts creating an assistants search index (`POST /assistants/v1/searchIndex` on
+   * `rest-assistant`, the request's `folderId` defaulting to the client's); the result is the
+   * index. Python: `sdk.search_indexes.create_deferred(files, index_type=...)`. Waits default to
+   * 3600 s, polled every 10 s.
+   */
+  createSearchIndex(request: SearchIndexRequest, options?: StartOptions): Operation<SearchIndex> {
+    return this.#start(PRODUCERS.createSearchIndex, request, options);
+  }
+
+  /**
+   * Starts adding files to a search index (`POST /assistants/v1/searchIndexFile:batchCreate` on
+   * `rest-assistant`); the result is the files added. Python: `search_index.add_files_deferred(files)`.
+   * Waits default to 3600 s, polled every 10 s.
+   */
+  addSearchIndexFiles(request: SearchIndexFilesRequest, options?: StartOptions): Operation<SearchIndexFile[]> {
+    return this.#start(PRODUCERS.addSearchIndexFiles, request, options);
+  }
+
+  /**
+   * The assistant run with this id (`GET /assistants/v1/runs/{id}` on `rest-assistant`, or
+   * `endpoint`), waited on like an operation, blocking: its status is an {@link AssistantRunStatus},
+   * its result the run (`TOOL_CALLS` counts as succeeded). Waits default to 300 s, polled every
+   * 0.5 s; `cancel()` throws `CancelNotSupportedError`. Python: `run.wait()` of `thread.run(...)`.
+   * No request is made until you call one of its members.
+   */
+  run(id: string, options?: RunOptions): BaseOperation<AssistantRunStatus, AssistantRunResult> {
+    const { id: runId, url, kind } = planRun(id, options, this.#allowInsecureHttp);
+    return new BaseOperation(linkToSyncClient({
+      id: runId,
+      kind,
+      logger: this.#logger,
+      fetch: ({ deadlineMs }) => decodeRun(this.#call(deadlineMs, { op: 'fetch', url }), runId),
+      cancel: () => refuseCancel(runId),
+    }, this.#link));
+  }
+
+  /** {@link OperationsClient.run}, by its longer name. */
+  assistantRun(id: string, options?: RunOptions): BaseOperation<AssistantRunStatus, AssistantRunResult> {
+    return this.run(id, options);
   }
 
   /**
@@ -139,6 +207,14 @@ export class OperationsClient {
     const reply = this.#bridge().call({ client: this.#client, options: this.#options, deadlineMs }, call);
     for (const [level, message] of reply.logs ?? []) this.#logger[level](message);
     return unwrap(reply);
+  }
+
+  /** The start call of a producer row, blocking, then its operation (known at once from the answer). */
+  #start<R, T>(producer: Producer<R, T>, request: R, options: StartOptions | undefined): Operation<T> {
+    const plan = planStart(producer, request, options, { allowInsecureHttp: this.#allowInsecureHttp, folderId: this.#options.folderId ?? null, flavourOptions: [] });
+    const wire = checkStartAnswer(this.#call(Date.now() + plan.timeoutMs, { op: 'start', url: plan.url, body: plan.body }));
+    const { id, kind, status } = kindFromOperationJson(wire, plan.operation);
+    return this.#make(id, kind, status);
   }
 
   #make<T, M>(id: string, kind: ApiOperationKind<T, M>, initialStatus: OperationStatus<M> | null): Operation<T, M> {

@@ -5,7 +5,7 @@
  */
 import { deadlineOf, markDeadline } from '../core/deadline';
 import {
-  AIStudioError, ApiError, AsyncOperationError, OperationTimeoutError, RunError, WireDecodeError,
+  AIStudioError, ApiError, AsyncOperationError, OperationNotFoundError, OperationTimeoutError, RunError, WireDecodeError,
   WrongAsyncOperationStatusError,
 } from '../core/errors';
 import { OperationErrorInfo, OperationStatus, type BaseOperationStatus } from '../core/status';
@@ -52,6 +52,7 @@ export function errorToData(error: unknown): ErrorData {
   } else if (error instanceof ApiError) {
     const { grpcCode, httpStatus, details, requestId, serverTraceId, clientRequestId, endpoint, attempts, authProvider } = error;
     data.fields = { grpcCode, httpStatus, details, requestId, serverTraceId, clientRequestId, endpoint, attempts, authProvider, message: error.rawMessage };
+    if (error instanceof OperationNotFoundError) data.fields.operationId = error.operationId;
   }
   const deadlineMs = deadlineOf(error);
   if (deadlineMs !== null) data.deadlineMs = deadlineMs;
@@ -73,6 +74,7 @@ export function errorFromData(data: ErrorData): Error {
   if (data.name === 'RunError' && f) error = new RunError(f);
   else if (data.name === 'OperationTimeoutError' && f) error = new OperationTimeoutError({ ...f, lastStatus: statusFromData(f.lastStatus) }, options);
   else if (data.name === 'ApiError' && f) error = new ApiError(f, options);
+  else if (data.name === 'OperationNotFoundError' && f) error = new OperationNotFoundError(f, options);
   else {
     const Simple = Object.hasOwn(SIMPLE, data.name) ? SIMPLE[data.name] : undefined;
     error = Simple ? new Simple(data.message, options) : Object.assign(new Error(data.message, options), { name: data.name });

@@ -22,7 +22,7 @@ export function* asCompletedSync<O extends AnyBlocking<unknown>>(ops: readonly O
   const parts = ops.map((op) => {
     const found = syncInternals(op);
     if (!found) throw new TypeError('waitAll/asCompleted take operations made by this package');
-    return { op, ...found, plan: planWait(wait, found.machine.defaultPollTimeoutS) };
+    return { op, ...found, plan: planWait(wait, found.machine.defaultPollTimeoutS, found.machine.defaultPollIntervalS) };
   });
   const byOp = new Map(parts.map((p) => [p.op as O, p]));
   const scheduler = new ManyScheduler<O, BaseOperationStatus>(parts.map((p) => ({ op: p.op, start: () => p.machine.watch(p.plan, pacer) })), concurrency);

@@ -24,8 +24,11 @@ export interface WorkerClientOptions {
 /** A log line of the worker's transport: its level and its text. */
 export type LogLine = ['debug' | 'info' | 'warn' | 'error', string];
 
-/** What a call does: a Get or a Cancel of an operation, or the POST that starts one. */
-export type WorkerCall = { op: 'get' | 'cancel'; id: string } | { op: 'start'; url: string; body: unknown };
+/** What a call does: a Get or a Cancel of an operation, the POST that starts one, or a plain GET of a URL. */
+export type WorkerCall =
+  | { op: 'get' | 'cancel'; id: string }
+  | { op: 'start'; url: string; body: unknown }
+  | { op: 'fetch'; url: string };
 
 export type WorkerRequest =
   | ({ type: 'call'; client: number; options: WorkerClientOptions; deadlineMs: number; waitMs: number } & WorkerCall)

@@ -6,8 +6,8 @@ import { runAsWorker } from 'synckit';
 import { errorToData } from './error-data';
 import { createTransport, resolveClientConfig } from '../transport/config';
 import type { RestTransport } from '../transport/rest';
-import type { Logger } from '../core/transport';
-import { IN_WORKER, type LogLine, type WorkerClientOptions, type WorkerReply, type WorkerRequest } from './protocol';
+import type { CallOptions, Logger } from '../core/transport';
+import { IN_WORKER, type LogLine, type WorkerCall, type WorkerClientOptions, type WorkerReply, type WorkerRequest } from './protocol';
 
 (globalThis as Record<symbol, unknown>)[IN_WORKER] = true;
 
@@ -56,6 +56,20 @@ async function within(ticket: number, waitMs: number): Promise<WorkerReply> {
   return withLogs(entry.client, reply);
 }
 
+/** Sends one call through the client's transport. */
+function send(transport: RestTransport, call: WorkerCall, options: CallOptions): Promise<unknown> {
+  switch (call.op) {
+    case 'start':
+      return transport.startOperation(call.url, call.body, options);
+    case 'fetch':
+      return transport.getJson(call.url, options);
+    case 'get':
+      return transport.getOperation(call.id, options);
+    case 'cancel':
+      return transport.cancelOperation(call.id, options);
+  }
+}
+
 async function handle(request: WorkerRequest): Promise<WorkerReply> {
   switch (request.type) {
     case 'call': {
@@ -64,11 +78,7 @@ async function handle(request: WorkerRequest): Promise<WorkerReply> {
       const settled = (async (): Promise<WorkerReply> => {
         const transport = transportOf(request.client, request.options);
         const options = { deadlineMs: request.deadlineMs, signal: controller.signal };
-        const wire = await (request.op === 'start'
-          ? transport.startOperation(request.url, request.body, options)
-          : request.op === 'get'
-            ? transport.getOperation(request.id, options)
-            : transport.cancelOperation(request.id, options));
+        const wire = await send(transport, request, options);
         return { state: 'done', wire };
       })().catch((error: unknown) => ({ state: 'failed', error: errorToData(error) }) as const);
       pending.set(ticket, { settled, controller, client: request.client });

@@ -9,7 +9,8 @@ import type { Command, CommandKind, CommandMessage, CommandResults, WorkerConfig
 import type { EmulatorOptions, OperationScript, RecordedRequest } from './script';
 import { validateOptions, validateScript } from './validate';
 
-export { DONE_AFTER_HEADER } from './completion';
+export { DONE_AFTER_HEADER, FAIL_WITH_HEADER } from './scripting';
+export { RUN_STATUS_HEADER } from './runs';
 export { GrpcCode, grpcCodeOf, httpStatusOf } from '../core/grpc-codes';
 export type { EmulatorOptions, Fault, OperationScript, RecordedRequest, RpcStatus } from './script';
 
@@ -19,10 +20,14 @@ const DEFAULT_REQUEST_LOG_LIMIT = 10_000;
  * A running emulator. It keeps the process alive until {@link Emulator.close} is called, like a
  * listening `net.Server`.
  *
- * Routes (docs/wire.md): `GET /operations/{id}`, `GET|POST /operations/{id}:cancel`, and AI Studio's
- * `POST /foundationModels/v1/completionAsync`, whose operation finishes after 1 s (or after the
- * seconds in its `x-emulator-done-after` request header) with a completion that echoes the last
- * user message.
+ * Routes (docs/wire.md): `GET /operations/{id}`, `GET|POST /operations/{id}:cancel`; the start calls
+ * `POST /foundationModels/v1/completionAsync` (a completion that echoes the last user message),
+ * `POST /foundationModels/v1/imageGenerationAsync` (a PNG-signed image of the prompt),
+ * `POST /v2/web/searchAsync` (an XML or HTML page naming the query), `POST /assistants/v1/searchIndex`
+ * and `POST /assistants/v1/searchIndexFile:batchCreate`, whose operations finish after 1 s (or
+ * the seconds of an `x-emulator-done-after` request header), or fail with the google.rpc.Status
+ * JSON of an `x-emulator-fail-with` header; and assistant runs, `POST /assistants/v1/runs` and
+ * `GET /assistants/v1/runs/{id}`, scripted by the same headers and `x-emulator-run-status`.
  */
 export interface Emulator {
   /** The base URL to pass to a client as its endpoint: `http://127.0.0.1:<port>`. */

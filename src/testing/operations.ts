@@ -148,8 +148,8 @@ export class OperationStore {
 /** Lower-case base32hex, the alphabet of Yandex Cloud ids. */
 const ID_ALPHABET = '0123456789abcdefghijklmnopqrstuv';
 
-/** A Yandex-like id: 20 characters of [a-v0-9], starting with a letter. */
-function newOperationId(): string {
+/** A Yandex-like id (of an operation, a run, ...): 20 characters of [a-v0-9], starting with a letter. */
+export function newOperationId(): string {
   const bytes = randomBytes(20);
   let id = ID_ALPHABET[10 + ((bytes[0] as number) % 22)] as string;
   for (let i = 1; i < 20; i += 1) id += ID_ALPHABET[(bytes[i] as number) & 31];

@@ -7,13 +7,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { authorizationCheck, type ExpectedCredentials } from './auth';
-import { DONE_AFTER_HEADER, planCompletion } from './completion';
 import { actOutFault, describeFault } from './faults';
 import { GrpcCode } from '../core/grpc-codes';
 import { OperationStore, type EmulatedOperation, type OperationJson } from './operations';
 import { Reply } from './reply';
 import { RequestLog } from './request-log';
-import type { RecordedRequest } from './script';
+import { decodePathSegment, type Exchange, type Route } from './route';
+import { RunStore, runRoutes } from './runs';
+import { startRoutes } from './start-routes';
 
 const HOST = '127.0.0.1';
 /**
@@ -21,21 +22,6 @@ const HOST = '127.0.0.1';
  * client's pooled socket is not closed under it by surprise; `dropIdleConnections()` does it on purpose.
  */
 const KEEP_ALIVE_TIMEOUT_MS = 60_000;
-
-/** What a route's handler gets: the request, its reply, its log entry and the path's captures. */
-interface Exchange {
-  req: IncomingMessage;
-  reply: Reply;
-  entry: RecordedRequest;
-  params: readonly string[];
-}
-
-type Handler = (exchange: Exchange) => Promise<void> | void;
-
-interface Route {
-  pattern: RegExp;
-  methods: Readonly<Record<string, Handler>>;
-}
 
 /** The server's settings, as the emulator's worker receives them. */
 export interface ServerSettings extends ExpectedCredentials {
@@ -46,16 +32,21 @@ export interface ServerSettings extends ExpectedCredentials {
 /** An HTTP server that plays Yandex Cloud's Operation API. */
 export class EmulatorServer {
   readonly operations = new OperationStore();
+  readonly runs = new RunStore();
   readonly log: RequestLog;
   private readonly server: Server;
   private readonly authFailure: (header: string | undefined) => string | null;
   private port = 0;
 
-  /** docs/wire.md's routes; Cancel answers GET (the proto's annotation) and POST (the design guide). */
+  /**
+   * docs/wire.md's routes (Cancel answers GET, the proto's annotation, and POST, the design guide's),
+   * the start calls (`start-routes.ts`) and the assistant runs (`runs.ts`).
+   */
   private readonly routes: readonly Route[] = [
     { pattern: /^\/operations\/([^/]+):cancel$/, methods: { GET: (x) => this.cancel(x), POST: (x) => this.cancel(x) } },
     { pattern: /^\/operations\/([^/]+)$/, methods: { GET: (x) => this.get(x) } },
-    { pattern: /^\/foundationModels\/v1\/completionAsync$/, methods: { POST: (x) => this.startCompletion(x) } },
+    ...startRoutes(this.operations),
+    ...runRoutes(this.runs),
   ];
 
   constructor(settings: ServerSettings) {
@@ -157,33 +148,4 @@ export class EmulatorServer {
       reply.json(200, act(operation, nowMs));
     }
   }
-
-  private async startCompletion({ req, reply, entry }: Exchange): Promise<void> {
-    const plan = planCompletion(await readBody(req), headerValue(req, DONE_AFTER_HEADER));
-    if ('invalid' in plan) return reply.rpcError(400, GrpcCode.INVALID_ARGUMENT, plan.invalid);
-    const nowMs = Date.now();
-    const operation = this.operations.create(plan.script, nowMs);
-    entry.operationId = operation.id;
-    reply.json(200, operation.json(nowMs));
-  }
-}
-
-/** The percent-decoded path segment, or `null` when its encoding is malformed. */
-function decodePathSegment(segment: string): string | null {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return null;
-  }
-}
-
-function headerValue(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value.join(', ') : value;
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }

@@ -26,8 +26,9 @@ export interface ClientOptions {
   /** Sent as `x-folder-id`. @default process.env.YC_FOLDER_ID */
   folderId?: string;
   /**
-   * The API's base URL, or a short name: `operation` (https://operation.api.cloud.yandex.net)
-   * or `llm` (https://llm.api.cloud.yandex.net). Plain `http://` is accepted for loopback
+   * The API's base URL, or a short name: `operation` (https://operation.api.cloud.yandex.net),
+   * `llm` (https://llm.api.cloud.yandex.net), `searchapi` (https://searchapi.api.cloud.yandex.net)
+   * or `rest-assistant` (https://rest-assistant.api.cloud.yandex.net). Plain `http://` is accepted for loopback
    * addresses only, unless `allowInsecureHttp` is set. @default 'operation'
    */
   endpoint?: string;
@@ -54,6 +55,8 @@ export const CLIENT_OPTIONS = ['auth', 'folderId', 'endpoint', 'allowInsecureHtt
 const SHORT_ENDPOINTS: Record<string, string> = {
   operation: 'https://operation.api.cloud.yandex.net',
   llm: 'https://llm.api.cloud.yandex.net',
+  searchapi: 'https://searchapi.api.cloud.yandex.net',
+  'rest-assistant': 'https://rest-assistant.api.cloud.yandex.net',
 };
 
 const SILENT: Logger = Object.freeze({ debug() {}, info() {}, warn() {}, error() {} });

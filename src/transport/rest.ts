@@ -9,7 +9,7 @@ import https from 'node:https';
 import { randomUUID } from 'node:crypto';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { version } from '../../package.json';
-import { AIStudioError, ApiError } from '../core/errors';
+import { AIStudioError, ApiError, asOperationNotFound } from '../core/errors';
 import type { RetryPolicy } from '../core/retry';
 import type { AuthProvider, CallOptions, Logger, OperationTransport } from '../core/transport';
 import { authFailure, deadlineError, failureOfNetwork, lineError, failureOfResponse, malformedBodyError, type AttemptContext, type Failure } from './http-failure';
@@ -75,11 +75,15 @@ export class RestTransport implements OperationTransport {
   }
 
   getOperation(id: string, options: CallOptions): Promise<unknown> {
-    return this.#call('GET', `${this.endpoint}/operations/${encodeURIComponent(id)}`, undefined, options);
+    return this.#operationCall(id, '', options);
   }
 
   cancelOperation(id: string, options: CallOptions): Promise<unknown> {
-    return this.#call('GET', `${this.endpoint}/operations/${encodeURIComponent(id)}:cancel`, undefined, options);
+    return this.#operationCall(id, ':cancel', options);
+  }
+
+  getJson(url: string, options: CallOptions): Promise<unknown> {
+    return this.#call('GET', url, undefined, options);
   }
 
   startOperation(url: string, body: unknown, options: CallOptions): Promise<unknown> {
@@ -93,6 +97,15 @@ export class RestTransport implements OperationTransport {
     for (const agents of [this.#pooled, this.#fresh]) {
       agents.httpAgent.destroy();
       agents.httpsAgent.destroy();
+    }
+  }
+
+  /** A Get or a Cancel of operation `id`; its 404 is an `OperationNotFoundError`. */
+  async #operationCall(id: string, suffix: '' | ':cancel', options: CallOptions): Promise<unknown> {
+    try {
+      return await this.#call('GET', `${this.endpoint}/operations/${encodeURIComponent(id)}${suffix}`, undefined, options);
+    } catch (error) {
+      throw asOperationNotFound(error, id);
     }
   }
 

@@ -33,7 +33,9 @@ export interface Flavour {
   client(options: Record<string, unknown>): FlavourClient;
 }
 
-function wrap(op: AnyOperation): FlavourOperation {
+/** An operation of either flavour (or of a kind of its own) behind the promise-shaped face. */
+export function wrap(operation: AnyOperation | object): FlavourOperation {
+  const op = operation as AnyOperation;
   const call = op as unknown as Record<string, (o?: unknown) => unknown>;
   return {
     id: op.id,

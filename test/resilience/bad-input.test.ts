@@ -163,7 +163,7 @@ describe.each(FLAVOURS)('$name flavour', (flavour) => {
 
   describe('endpoints', () => {
     test.each([
-      ['an empty string', '', /^endpoint must be a URL or one of operation, llm, got ""$/],
+      ['an empty string', '', /^endpoint must be a URL or one of operation, llm, searchapi, rest-assistant, got ""$/],
       ['a bare host name', 'operation.api.cloud.yandex.net', /^endpoint must be a URL/],
       ['a number', 8080, /^endpoint must be a string, got a number$/],
       ['an ftp URL', 'ftp://127.0.0.1/', /^endpoint must be an http\(s\) URL, got ftp:$/],

@@ -2,10 +2,7 @@
  * AI Studio's deferred completion (`POST /foundationModels/v1/completionAsync` on the `llm`
  * endpoint): the request as users give it, checked, and the response its operation finishes with.
  */
-import { typeName } from './options';
-
-/** The path of the call that starts a deferred completion. */
-export const COMPLETION_PATH = '/foundationModels/v1/completionAsync';
+import { nonEmptyString, OPERATION_WAIT_DEFAULTS, requestObject, type Producer } from './producer';
 
 /** A deferred completion request (the body of `completionAsync`). */
 export interface CompletionRequest {
@@ -26,14 +23,23 @@ export interface CompletionResponse {
 
 /** Returns `request` when it has the shape the API takes; throws a TypeError naming the field. */
 export function checkCompletionRequest(request: unknown): CompletionRequest {
-  const r = request as Partial<CompletionRequest> | null;
-  if (r === null || typeof r !== 'object') throw new TypeError(`a completion request must be an object, got ${typeName(request)}`);
-  if (typeof r.modelUri !== 'string' || r.modelUri === '') throw new TypeError('completion request: modelUri must be a non-empty string');
+  const r = requestObject('a completion request', request);
+  nonEmptyString('completion request', 'modelUri', r.modelUri);
   if (!Array.isArray(r.messages) || r.messages.length === 0) throw new TypeError('completion request: messages must be a non-empty array');
-  r.messages.forEach((m, i) => {
+  r.messages.forEach((m: { role?: unknown; text?: unknown } | null, i) => {
     if (typeof m?.role !== 'string' || typeof m?.text !== 'string') {
       throw new TypeError(`completion request: messages[${i}] must be { role, text } with strings`);
     }
   });
-  return r as CompletionRequest;
+  return r as unknown as CompletionRequest;
 }
+
+/** The row of `completionAsync` (Python: `model.run_deferred(messages)`). */
+export const COMPLETION: Producer<CompletionRequest, CompletionResponse> = {
+  method: 'completionAsync',
+  endpoint: 'llm',
+  path: '/foundationModels/v1/completionAsync',
+  check: checkCompletionRequest,
+  decoder: () => (response) => response as CompletionResponse,
+  ...OPERATION_WAIT_DEFAULTS,
+};

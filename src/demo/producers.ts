@@ -1,0 +1,46 @@
+/**
+ * The demo's third part: the start helpers, one line per operation kind. Each starts its call on
+ * the emulator, waits, and tells what the typed result holds (an image as bytes, a search page as
+ * bytes and text, a search index, an assistant run that is not an Operation).
+ */
+import type { AsyncOperationsClient } from 'yc-operation';
+import type { Emulator } from 'yc-operation/testing';
+
+/** The promise flavour polls each kind at this interval, in seconds. */
+const POLL_INTERVAL = 0.25;
+/** The demo clients' folder (`folderId`), filled into the requests that name one. */
+const FOLDER = 'b1gdemo';
+
+type Print = (kind: string, text: string) => void;
+
+/** Starts one operation of each kind, waits on it, and prints what its result holds. */
+export async function showProducers(client: AsyncOperationsClient, emulator: Emulator, apiKey: string, print: Print): Promise<void> {
+  const endpoint = emulator.url;
+  const wait = { pollInterval: POLL_INTERVAL };
+
+  const completion = await client.completionAsync({ modelUri: `gpt://${FOLDER}/yandexgpt-lite/latest`, messages: [{ role: 'user', text: 'Hello, queue' }] }, { endpoint });
+  print('completionAsync', `wait() returned the completion "${(await completion.wait(wait)).alternatives[0]?.message.text}"`);
+
+  const image = await client.imageGenerationAsync({ modelUri: `art://${FOLDER}/yandex-art/latest`, messages: [{ text: 'a lighthouse at dusk' }] }, { endpoint });
+  const { image: bytes } = await image.wait(wait);
+  print('imageGenerationAsync', `wait() returned a ${bytes.length}-byte image (a Uint8Array, decoded from base64)`);
+
+  const search = await client.webSearchAsync({ query: { searchType: 'SEARCH_TYPE_COM', queryText: 'long-running operations' } }, { endpoint, parse: true });
+  const page = await search.wait(wait);
+  print('webSearchAsync', `wait() returned ${page.rawData.length} bytes of XML; with parse: true also as text: ${page.text.slice(0, 38)}...`);
+
+  const index = await client.createSearchIndex({ name: 'manuals', fileIds: ['fvtfile1'] }, { endpoint });
+  const created = await index.wait(wait);
+  print('createSearchIndex', `wait() returned search index ${created.id} "${created.name}"`);
+
+  const started = await fetch(`${endpoint}/assistants/v1/runs`, {
+    method: 'POST',
+    headers: { authorization: `Api-Key ${apiKey}` },
+    body: JSON.stringify({ assistantId: 'fvtdemoassistant', threadId: 'fvtdemothread' }),
+  });
+  const run = client.run(((await started.json()) as { id: string }).id, { endpoint });
+  const states: string[] = [];
+  await run.wait({ pollInterval: POLL_INTERVAL, onProgress: (status) => states.push(status.state) });
+  const refused = await run.cancel().then(() => 'nothing', (error: Error) => error.name);
+  print('run (assistant)', `not an Operation, its own status kind: ${[...new Set(states)].join(' → ')}; cancel() threw ${refused}`);
+}
