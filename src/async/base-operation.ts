@@ -105,8 +105,8 @@ export class BaseAsyncOperation<S extends BaseOperationStatus, T> {
       random: Math.random,
     });
     this.#requester = {
-      request: async (call, deadlineMs, signal) => {
-        const status = await (call === 'get' ? parts.fetch : parts.cancel)({ deadlineMs, signal });
+      request: async (call, { deadlineMs, timeoutMs }, signal) => {
+        const status = await (call === 'get' ? parts.fetch : parts.cancel)({ deadlineMs, timeoutMs, signal });
         return { status, receivedAtMs: parts.receivedAtMs?.(status) ?? Date.now() };
       },
     };

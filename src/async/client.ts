@@ -184,7 +184,7 @@ export class AsyncOperationsClient {
     const plan = planStart(producer, request, options, { allowInsecureHttp: this.#allowInsecureHttp, folderId: this.#folderId, flavourOptions: ['signal'] });
     const call = this.#link.scope.open(options?.signal);
     try {
-      const wire = checkStartAnswer(await this.#transport.startOperation(plan.url, plan.body, { deadlineMs: Date.now() + plan.timeoutMs, signal: call.signal }));
+      const wire = checkStartAnswer(await this.#transport.startOperation(plan.url, plan.body, { deadlineMs: Date.now() + plan.timeoutMs, timeoutMs: plan.timeoutMs, signal: call.signal }));
       const { id, kind, status } = kindFromOperationJson(wire, plan.operation);
       return this.#make(id, kind, status);
     } finally {

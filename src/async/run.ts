@@ -8,14 +8,14 @@ import { sleepUntil } from '../runtime/sleep';
 
 /** How an operation's requests are sent, with promises. */
 export interface AsyncRequester<S> {
-  request(call: 'get' | 'cancel', deadlineMs: number, signal: AbortSignal): Promise<RequestAnswer<S>>;
+  request(call: 'get' | 'cancel', bounds: { deadlineMs: number; timeoutMs: number }, signal: AbortSignal): Promise<RequestAnswer<S>>;
 }
 
 /** Performs one effect other than `progress`; rejects with `signal.reason` once it aborts. */
 export async function performAsync<S>(effect: Exclude<Effect<S>, { type: 'progress' }>, requester: AsyncRequester<S>, signal: AbortSignal): Promise<unknown> {
   signal.throwIfAborted();
   if (effect.type === 'sleep') return sleepUntil(effect.untilMs, signal);
-  const value = effect.type === 'request' ? await requester.request(effect.call, effect.deadlineMs, signal) : await effect.value;
+  const value = effect.type === 'request' ? await requester.request(effect.call, effect, signal) : await effect.value;
   signal.throwIfAborted();
   return value;
 }

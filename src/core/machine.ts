@@ -3,7 +3,8 @@
  * every member of an operation (`getStatus`, `getResult`, `cancel`, `watch`, `wait`) as a generator
  * of effects. It decides; a runner acts (`src/async/run.ts` with promises, `src/sync/run.ts`
  * blocking) and feeds each effect's outcome back:
- * - `request`: one Get or Cancel bounded by `deadlineMs` (a `nowMs()` value); resume with a
+ * - `request`: one Get or Cancel bounded by `deadlineMs` (a `nowMs()` value; `timeoutMs` is the
+ *   call's bound as set, for messages); resume with a
  *   {@link RequestAnswer}, or throw the request's error in;
  * - `sleep`: wait until `untilMs` (a `nowMs()` value); resume with nothing;
  * - `progress`: hand the status to the caller (`onProgress`, a `watch()` consumer); resume with nothing;
@@ -24,7 +25,7 @@ import type { BaseOperationStatus } from './status';
 import type { Logger } from './transport';
 
 export type Effect<S> =
-  | { type: 'request'; call: 'get' | 'cancel'; deadlineMs: number }
+  | { type: 'request'; call: 'get' | 'cancel'; deadlineMs: number; timeoutMs: number }
   | { type: 'sleep'; untilMs: number }
   | { type: 'progress'; status: S }
   | { type: 'settle'; value: unknown };
@@ -152,7 +153,7 @@ export class OperationMachine<S extends BaseOperationStatus, T> {
     }
     const deadlineMs = Math.min(nowMs() + plan.requestTimeoutMs, waitDeadlineMs);
     try {
-      return yield* this.#request('get', deadlineMs);
+      return yield* this.#request('get', deadlineMs, plan.requestTimeoutMs);
     } catch (error) {
       if (deadlineOf(error) === waitDeadlineMs) throw timedOut(error);
       throw error;
@@ -163,11 +164,11 @@ export class OperationMachine<S extends BaseOperationStatus, T> {
   *#call(call: 'get' | 'cancel', deadlineMs: number, timeoutMs: number): Run<S, S> {
     const starvedBy = yield* this.#spendBudget(deadlineMs, null);
     if (starvedBy !== null) throw this.#budgetError(starvedBy, timeoutMs, 'timeout');
-    return yield* this.#request(call, deadlineMs);
+    return yield* this.#request(call, deadlineMs, timeoutMs);
   }
 
-  *#request(call: 'get' | 'cancel', deadlineMs: number): Run<S, S> {
-    const answer = (yield { type: 'request', call, deadlineMs }) as RequestAnswer<S>;
+  *#request(call: 'get' | 'cancel', deadlineMs: number, timeoutMs: number): Run<S, S> {
+    const answer = (yield { type: 'request', call, deadlineMs, timeoutMs }) as RequestAnswer<S>;
     this.#lastKnownStatus = answer.status;
     this.#receivedAtMs = answer.receivedAtMs;
     return answer.status;

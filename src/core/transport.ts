@@ -11,6 +11,8 @@ export interface CallOptions {
    * first, the call rejects with an error marked with this value (`src/core/deadline.ts`).
    */
   deadlineMs: number;
+  /** The call's bound as its caller set it, in milliseconds, as error messages name it. @default the time left to `deadlineMs` */
+  timeoutMs?: number;
   /** Stops the call: the in-flight request is aborted and the call rejects with `signal.reason`. */
   signal?: AbortSignal;
 }

@@ -33,9 +33,9 @@ export interface OperationParts<S extends BaseOperationStatus, T> {
   id: string;
   kind: OperationKind<S, T>;
   /** One status request (Get), blocking, bounded by `deadlineMs` (a `Date.now()` value). */
-  fetch: (options: { deadlineMs: number }) => S;
+  fetch: (options: { deadlineMs: number; timeoutMs?: number }) => S;
   /** One cancel request, blocking, answering the status after it. */
-  cancel: (options: { deadlineMs: number }) => S;
+  cancel: (options: { deadlineMs: number; timeoutMs?: number }) => S;
   logger: Logger;
   initialStatus?: S | null;
 }
@@ -92,7 +92,7 @@ export class BaseOperation<S extends BaseOperationStatus, T> {
       random: Math.random,
     });
     this.#requester = {
-      request: (call, deadlineMs) => ({ status: (call === 'get' ? parts.fetch : parts.cancel)({ deadlineMs }), receivedAtMs: Date.now() }),
+      request: (call, { deadlineMs, timeoutMs }) => ({ status: (call === 'get' ? parts.fetch : parts.cancel)({ deadlineMs, timeoutMs }), receivedAtMs: Date.now() }),
       checkOpen: () => link?.checkOpen(),
     };
     internals.set(this, { machine: this.#machine, requester: this.#requester } as unknown as SyncInternals);

@@ -41,7 +41,7 @@ export class WorkerBridge {
    * Sends `request` and blocks until its answer, at most until its `deadlineMs` plus slack; a request the
    * worker is still working on then is abandoned (its HTTP request aborted).
    */
-  call(head: { client: number; options: WorkerClientOptions; deadlineMs: number }, call: WorkerCall): WorkerReply {
+  call(head: { client: number; options: WorkerClientOptions; deadlineMs: number; timeoutMs: number }, call: WorkerCall): WorkerReply {
     const request = { type: 'call' as const, ...head, ...call, waitMs: SLICE_MS };
     const deadline = request.deadlineMs + SLACK_MS;
     let reply = this.#send(request);

@@ -159,7 +159,7 @@ export class OperationsClient {
       id: runId,
       kind,
       logger: this.#logger,
-      fetch: ({ deadlineMs }) => decodeRun(this.#call(deadlineMs, { op: 'fetch', url }), runId),
+      fetch: (bounds) => decodeRun(this.#call(bounds, { op: 'fetch', url }), runId),
       cancel: () => refuseCancel(runId),
     }, this.#link));
   }
@@ -203,8 +203,8 @@ export class OperationsClient {
   }
 
   /** One blocking call through the worker: its wire JSON, or its error rebuilt. */
-  #call(deadlineMs: number, call: WorkerCall): unknown {
-    const reply = this.#bridge().call({ client: this.#client, options: this.#options, deadlineMs }, call);
+  #call({ deadlineMs, timeoutMs }: { deadlineMs: number; timeoutMs?: number }, call: WorkerCall): unknown {
+    const reply = this.#bridge().call({ client: this.#client, options: this.#options, deadlineMs, timeoutMs: timeoutMs ?? deadlineMs - Date.now() }, call);
     for (const [level, message] of reply.logs ?? []) this.#logger[level](message);
     return unwrap(reply);
   }
@@ -212,21 +212,21 @@ export class OperationsClient {
   /** The start call of a producer row, blocking, then its operation (known at once from the answer). */
   #start<R, T>(producer: Producer<R, T>, request: R, options: StartOptions | undefined): Operation<T> {
     const plan = planStart(producer, request, options, { allowInsecureHttp: this.#allowInsecureHttp, folderId: this.#options.folderId ?? null, flavourOptions: [] });
-    const wire = checkStartAnswer(this.#call(Date.now() + plan.timeoutMs, { op: 'start', url: plan.url, body: plan.body }));
+    const wire = checkStartAnswer(this.#call({ deadlineMs: Date.now() + plan.timeoutMs, timeoutMs: plan.timeoutMs }, { op: 'start', url: plan.url, body: plan.body }));
     const { id, kind, status } = kindFromOperationJson(wire, plan.operation);
     return this.#make(id, kind, status);
   }
 
   #make<T, M>(id: string, kind: ApiOperationKind<T, M>, initialStatus: OperationStatus<M> | null): Operation<T, M> {
-    const request = (op: 'get' | 'cancel', deadlineMs: number) => kind.decode(this.#call(deadlineMs, { op, id }), id).status;
+    const request = (op: 'get' | 'cancel', bounds: { deadlineMs: number; timeoutMs?: number }) => kind.decode(this.#call(bounds, { op, id }), id).status;
     return new Operation<T, M>(linkToSyncClient({
       id,
       kind,
       initialStatus,
       endpoint: this.endpoint,
       logger: this.#logger,
-      fetch: ({ deadlineMs }) => request('get', deadlineMs),
-      cancel: ({ deadlineMs }) => request('cancel', deadlineMs),
+      fetch: (bounds) => request('get', bounds),
+      cancel: (bounds) => request('cancel', bounds),
     }, this.#link));
   }
 }

@@ -31,7 +31,7 @@ export type WorkerCall =
   | { op: 'fetch'; url: string };
 
 export type WorkerRequest =
-  | ({ type: 'call'; client: number; options: WorkerClientOptions; deadlineMs: number; waitMs: number } & WorkerCall)
+  | ({ type: 'call'; client: number; options: WorkerClientOptions; deadlineMs: number; timeoutMs: number; waitMs: number } & WorkerCall)
   | { type: 'poll'; ticket: number; waitMs: number }
   | { type: 'abandon'; ticket: number }
   | { type: 'close'; client: number; exit: boolean };

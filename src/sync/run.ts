@@ -7,7 +7,7 @@ import type { Effect, RequestAnswer, Run } from '../core/machine';
 
 /** How an operation's requests are sent, blocking. */
 export interface SyncRequester<S> {
-  request(call: 'get' | 'cancel', deadlineMs: number): RequestAnswer<S>;
+  request(call: 'get' | 'cancel', bounds: { deadlineMs: number; timeoutMs: number }): RequestAnswer<S>;
   /** Throws when the operation's client is closed (checked before every effect). */
   checkOpen(): void;
 }
@@ -23,7 +23,7 @@ export function sleepUntilSync(untilMs: number): void {
 export function performSync<S>(effect: Exclude<Effect<S>, { type: 'progress' }>, requester: SyncRequester<S>): unknown {
   requester.checkOpen();
   if (effect.type === 'sleep') return sleepUntilSync(effect.untilMs);
-  if (effect.type === 'request') return requester.request(effect.call, effect.deadlineMs);
+  if (effect.type === 'request') return requester.request(effect.call, effect);
   if (effect.value instanceof Promise) {
     effect.value.catch(() => {});
     throw new TypeError('the blocking flavour takes only a synchronous resultDecoder (it returned a Promise)');

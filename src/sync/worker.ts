@@ -77,7 +77,7 @@ async function handle(request: WorkerRequest): Promise<WorkerReply> {
       const controller = new AbortController();
       const settled = (async (): Promise<WorkerReply> => {
         const transport = transportOf(request.client, request.options);
-        const options = { deadlineMs: request.deadlineMs, signal: controller.signal };
+        const options = { deadlineMs: request.deadlineMs, timeoutMs: request.timeoutMs, signal: controller.signal };
         const wire = await send(transport, request, options);
         return { state: 'done', wire };
       })().catch((error: unknown) => ({ state: 'failed', error: errorToData(error) }) as const);

@@ -114,15 +114,16 @@ export class RestTransport implements OperationTransport {
     return `RestTransport<${this.endpoint}>`;
   }
 
-  async #call(method: 'GET' | 'POST', endpoint: string, body: string | undefined, { deadlineMs, signal }: CallOptions): Promise<unknown> {
+  async #call(method: 'GET' | 'POST', endpoint: string, body: string | undefined, { deadlineMs, timeoutMs: boundMs, signal }: CallOptions): Promise<unknown> {
     signal?.throwIfAborted();
     if (this.#closedReason !== null) throw this.#closedReason;
     const startedMs = Date.now();
-    const timeoutMs = deadlineMs - startedMs;
+    // The bound as its caller set it, for messages (a blocking call reaches the worker a little later).
+    const timeoutMs = boundMs ?? deadlineMs - startedMs;
     const controller = new AbortController();
     const stopWatching = signal ? whenAborted(signal, (reason) => controller.abort(reason)) : null;
     this.#calls.add(controller);
-    const timer = setTimeout(() => controller.abort(), Math.max(0, timeoutMs));
+    const timer = setTimeout(() => controller.abort(), Math.max(0, deadlineMs - startedMs));
     const idempotencyKey = randomUUID();
     // One x-client-request-id per logical call, as the reference sends: its retries reuse it.
     const clientRequestId = randomUUID();
