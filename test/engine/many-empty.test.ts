@@ -3,10 +3,12 @@
  * flavour's caller gets it without `await`), and `asCompleted([])` is empty to `for` and `for await`.
  */
 import { expect, test } from 'vitest';
-import { asCompleted, waitAll } from 'yc-operation';
+import { asCompleted, waitAll, type AsyncOperation, type Operation } from 'yc-operation';
 
 test('waitAll([]) returns [] itself, not a Promise', () => {
-  const result = waitAll([]);
+  const blocking: Operation[] = [];
+  const result: unknown[] = waitAll(blocking); // typed as an array, and is one
+  expect(waitAll([] as AsyncOperation[])).toEqual([]);
   expect(result).not.toBeInstanceOf(Promise);
   expect(Array.isArray(result)).toBe(true);
   expect(result).toEqual([]);
@@ -20,7 +22,10 @@ test('waitAll([]) still checks its options', () => {
 
 test('asCompleted([]) is empty in for and in for await', async () => {
   const seen: unknown[] = [];
-  for (const op of asCompleted([]) as Iterable<unknown>) seen.push(op);
-  for await (const op of asCompleted([])) seen.push(op);
+  const blocking: Operation[] = [];
+  const promised: AsyncOperation[] = [];
+  for (const op of asCompleted(blocking)) seen.push(op);
+  for await (const op of asCompleted(promised)) seen.push(op);
+  for await (const op of asCompleted(blocking)) seen.push(op);
   expect(seen).toEqual([]);
 });
