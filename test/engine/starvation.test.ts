@@ -53,9 +53,11 @@ describe('promise flavour: 64 hung requests for other operations', () => {
 
   test('a request that waits in line until its call\'s deadline is never sent and says so', async () => {
     const client = new AsyncOperationsClient({ endpoint: emu.url, auth: null });
-    const hung = await hang(client);
+    const ids = await Promise.all(Array.from({ length: HUNG }, () => emu.create({ never: true, faults: [{ hang: true, times: Infinity }] })));
     const id = await emu.create({});
-    await emu.clearRequests();
+    const hung = ids.map((other) => client.operation(other).getStatus({ timeout: 15 }).catch((e: unknown) => e));
+    // A turn of the loop: the 64 have taken their places in flight (well within the 1 s they count).
+    await new Promise((r) => setImmediate(r));
     // 1 ms: its deadline passes before the half-time rule's timer lets it go (the deadline's timer was set first).
     const error = await client.operation(id).getStatus({ timeout: 0.001 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
