@@ -87,6 +87,22 @@ describe.each(FLAVOURS)('$name: the client budget', (flavour) => {
     client.close();
   });
 
+  test('a slow answer does not turn the slots that passed meanwhile into a burst', async () => {
+    // The blocking flavour performs one request at a time: while one answer takes 1.5 s, the other
+    // waits' slots pass. Spent late, they went out together (19 requests in one second at 10/s).
+    const keeper = new CLIENTS[flavour.name]({ endpoint: emu.url, auth: null });
+    await keeper.operation(await emu.create({})).getStatus(); // the worker is up
+    const slow = await emu.create({ donePolls: 2, faults: [{ latency: 1.5 }] });
+    const ids = [slow, ...(await Promise.all(Array.from({ length: 7 }, () => emu.create({ donePolls: 2 }))))];
+    const client = new CLIENTS[flavour.name]({ endpoint: emu.url, auth: null, maxRequestsPerSecond: 10 });
+    await (waitAll as (ops: unknown[], o: object) => unknown)(ids.map((id) => client.operation(id)), { pollInterval: 0.01, pollTimeout: 15 });
+    client.close();
+    keeper.close();
+    const times = await arrivals(ids);
+    expect(times).toHaveLength(16);
+    expect(busiestSecond(times)).toBeLessThanOrEqual(12);
+  }, 20_000);
+
   test('waitAll\'s own maxRequestsPerSecond composes with the client\'s: the lower one holds', async () => {
     // The blocking flavour's worker starts on a first call, which would hold the first request back a
     // second (then the slots that passed go together): start it first, with a client kept open.
