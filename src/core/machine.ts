@@ -181,10 +181,17 @@ export class OperationMachine<S extends BaseOperationStatus, T> {
   *#spendBudget(deadlineMs: number, pacer: RequestPacer | null): Run<S, RequestPacer | null> {
     for (const budget of [this.#parts.budget, pacer]) {
       if (budget === null) continue;
-      const nowMs = this.#parts.nowMs();
-      const atMs = budget.reserveBefore(nowMs, deadlineMs);
-      if (atMs === null) return budget;
-      if (atMs > nowMs) yield { type: 'sleep', untilMs: atMs };
+      for (;;) {
+        const nowMs = this.#parts.nowMs();
+        const atMs = budget.reserveBefore(nowMs, deadlineMs);
+        if (atMs === null) return budget;
+        if (atMs <= nowMs) break;
+        yield { type: 'sleep', untilMs: atMs };
+        // Woken past its slot's interval (the blocking runner was busy with another request): the
+        // slot is gone, and spending it now would send in a burst with the others that passed meanwhile.
+        // Take the next free slot instead.
+        if (this.#parts.nowMs() < atMs + budget.spacingMs) break;
+      }
     }
     return null;
   }

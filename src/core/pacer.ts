@@ -16,6 +16,11 @@ export class RequestPacer {
     this.#spacingMs = 1000 / this.ratePerSecond;
   }
 
+  /** The time between two slots, in milliseconds. */
+  get spacingMs(): number {
+    return this.#spacingMs;
+  }
+
   /**
    * Reserves a slot for a request wanting to start at `nowMs`, if one is free before `deadlineMs`:
    * returns when it may start (a `nowMs` value), or `null` (nothing reserved) when no slot comes in time.

@@ -65,15 +65,19 @@ export class ManyScheduler<O, S> {
 
   /**
    * The effect due first (`nowMs()` values): a request or a settle at once, a sleep at its
-   * `untilMs`; `null` when nothing is left. It stays pending until resumed.
+   * `untilMs`; `null` when nothing is left. It stays pending until resumed. A run is admitted only
+   * when nothing is due at once, so that its first request's deadline is fixed when that request
+   * can go, not while it waits behind the first requests of all the others.
    */
   next(): Task<O, S> | null {
-    this.#admit();
-    let best: Task<O, S> | null = null;
-    for (const task of this.#live.keys()) {
-      if (best === null || dueOf(task) < dueOf(best)) best = task;
+    for (;;) {
+      let best: Task<O, S> | null = null;
+      for (const task of this.#live.keys()) {
+        if (best === null || dueOf(task) < dueOf(best)) best = task;
+      }
+      if ((best === null || best.effect.type === 'sleep') && this.#admitOne()) continue;
+      return best;
     }
-    return best;
   }
 
   /** Feeds a task's outcome back and steps its run to its next effect. */
@@ -92,18 +96,23 @@ export class ManyScheduler<O, S> {
   }
 
   #admit(): void {
-    while (!this.#failure && this.#running < this.#concurrency && this.#queue.length > 0) {
-      const { op, start } = this.#queue.shift()!;
-      this.#running += 1;
-      let run: Run<S, unknown>;
-      try {
-        run = start();
-      } catch (error) {
-        this.#fail(error);
-        return;
-      }
-      this.#step({ op, run, task: null, handedOut: false }, { value: undefined });
+    while (this.#admitOne());
+  }
+
+  /** Starts the next run waiting, if the concurrency allows; false when none was started. */
+  #admitOne(): boolean {
+    if (this.#failure || this.#running >= this.#concurrency || this.#queue.length === 0) return false;
+    const { op, start } = this.#queue.shift()!;
+    this.#running += 1;
+    let run: Run<S, unknown>;
+    try {
+      run = start();
+    } catch (error) {
+      this.#fail(error);
+      return false;
     }
+    this.#step({ op, run, task: null, handedOut: false }, { value: undefined });
+    return true;
   }
 
   #step(live: Live<O, S>, outcome: Outcome): void {

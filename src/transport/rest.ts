@@ -18,7 +18,6 @@ import { retrying, type AttemptOutcome } from './retrying';
 import { markDeadline } from '../core/deadline';
 import { whenAborted } from '../runtime/abort';
 import { RequestSlots, type LineWait } from '../runtime/request-line';
-import { LINE_SLOTS } from '../core/request-line';
 
 export interface RestTransportOptions {
   /** The base URL, checked (no trailing slash). */
@@ -40,7 +39,9 @@ type Agents = { httpAgent: http.Agent; httpsAgent: https.Agent };
 const TCP_KEEPALIVE_MS = 60_000;
 
 function agents(keepAlive: boolean): Agents {
-  const options = { keepAlive, keepAliveMsecs: TCP_KEEPALIVE_MS, maxSockets: LINE_SLOTS };
+  // No maxSockets: the request line (src/core/request-line.ts) decides when a request goes; a cap here
+  // would queue the requests it lets go behind hung ones, which the line's rules exist to avoid.
+  const options = { keepAlive, keepAliveMsecs: TCP_KEEPALIVE_MS };
   return { httpAgent: new http.Agent(options), httpsAgent: new https.Agent(options) };
 }
 

@@ -1,0 +1,46 @@
+/**
+ * Issue 10, "Must show" 7: a Get answered with the status of another operation (its `id` differs
+ * from the one asked) is a WireDecodeError, not this operation's status. The stand-in server runs
+ * in a worker thread, so it answers while the blocking flavour blocks this one.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { WireDecodeError } from 'yc-operation';
+import { FLAVOURS } from '../helpers/flavours';
+import { startStandIns, type StandIns } from '../resilience/harness';
+
+let servers: StandIns;
+beforeAll(async () => {
+  servers = await startStandIns({
+    api: {
+      host: '127.0.0.1',
+      reply: `(req) => {
+        const asked = decodeURIComponent(req.url.split('/')[2].split(':')[0]);
+        const id = asked === 'same-id' ? 'same-id' : asked === 'no-id' ? undefined : 'other';
+        return { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id, done: true, response: {} }) };
+      }`,
+    },
+  });
+});
+afterAll(() => servers.close());
+
+describe.each(FLAVOURS)('$name: an answer for another operation', (flavour) => {
+  test('getStatus(), wait(), cancel() and getResult() reject it with WireDecodeError and keep no status', async () => {
+    const client = flavour.client({ endpoint: servers.urls.api, auth: null, retry: false });
+    const op = client.operation('mine');
+    for (const call of [() => op.getStatus(), () => op.wait({ pollInterval: 0.05 }), () => op.cancel(), () => op.getResult()]) {
+      const error = await call().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(WireDecodeError);
+      expect((error as Error).message).toMatch(/operation "mine" with the status of another operation/);
+      expect((error as Error).message).not.toContain('other"');
+    }
+    expect(op.lastKnownStatus).toBeNull();
+    client.close();
+  });
+
+  test('an answer with the same id, or with none, is taken', async () => {
+    const client = flavour.client({ endpoint: servers.urls.api, auth: null, retry: false });
+    expect((await client.operation('same-id').getStatus()).isSucceeded).toBe(true);
+    expect((await client.operation('no-id').getStatus()).isSucceeded).toBe(true);
+    client.close();
+  });
+});
