@@ -3,7 +3,14 @@
  * which failures are transient, and how long to wait before the next attempt. The driver
  * (`src/transport/retrying.ts`) sleeps and calls; this module only decides.
  */
-import { integerInRange, numberInRange, checkOptions } from './options';
+import type { ApiError } from './errors';
+import { checkFunction, integerInRange, numberInRange, checkOptions } from './options';
+
+/** The hooks of a retry policy, as the drivers call them (the blocking worker's ask the caller's thread). */
+export interface RetryHooks {
+  shouldRetry?: (error: ApiError, attempt: number) => boolean | Promise<boolean>;
+  onRetry?: (attempt: number, error: ApiError, delay: number) => void | Promise<void>;
+}
 
 /** The retry policy, in seconds, as users give it. Every field is optional. */
 export interface RetryOptions {
@@ -17,6 +24,19 @@ export interface RetryOptions {
   backoffMultiplier?: number;
   /** A uniform random 0..jitter seconds added to each backoff. @default 1.0 */
   jitter?: number;
+  /**
+   * Decides whether a failed attempt is retried, when attempts and time are left: `true` retries
+   * it after the policy's backoff, `false` raises its error at once. `attempt` is the failed
+   * attempt's number (1-based). An error it throws ends the call with that error. The blocking
+   * flavour calls it on the caller's thread. @default the reference's rule: HTTP 429, 502, 503,
+   * 504, gRPC RESOURCE_EXHAUSTED and UNAVAILABLE, and resets and refusals are retried
+   */
+  shouldRetry?: (error: ApiError, attempt: number) => boolean;
+  /**
+   * Told before each retry: the failed attempt's number (1-based), its error, and the delay before
+   * the next attempt, in seconds. The blocking flavour calls it on the caller's thread. @default none
+   */
+  onRetry?: (attempt: number, error: ApiError, delay: number) => void;
 }
 
 /** The policy in milliseconds, checked. */
@@ -26,20 +46,26 @@ export interface RetryPolicy {
   maxBackoffMs: number;
   backoffMultiplier: number;
   jitterMs: number;
+  /** The user's hooks, when any was given. */
+  hooks: RetryHooks | null;
 }
 
-const DEFAULTS: Required<RetryOptions> = { maxAttempts: 5, initialBackoff: 1.0, maxBackoff: 10.0, backoffMultiplier: 1.5, jitter: 1.0 };
+const DEFAULTS = { maxAttempts: 5, initialBackoff: 1.0, maxBackoff: 10.0, backoffMultiplier: 1.5, jitter: 1.0 };
+const HOOKS = ['shouldRetry', 'onRetry'] as const;
 
 /** The checked policy; `false` means one attempt only. */
 export function resolveRetryPolicy(options: RetryOptions | false | undefined): RetryPolicy {
   if (options === false) return { ...resolveRetryPolicy(undefined), maxAttempts: 1 };
-  const o = { ...DEFAULTS, ...checkOptions('retry', options, Object.keys(DEFAULTS)) };
+  const o = { ...DEFAULTS, ...checkOptions('retry', options, [...Object.keys(DEFAULTS), ...HOOKS]) };
+  for (const hook of HOOKS) checkFunction(`retry.${hook}`, o[hook]);
+  const hooks = o.shouldRetry || o.onRetry ? { shouldRetry: o.shouldRetry, onRetry: o.onRetry } : null;
   return {
     maxAttempts: integerInRange('retry.maxAttempts', o.maxAttempts, 1, 100),
     initialBackoffMs: numberInRange('retry.initialBackoff', o.initialBackoff, 0, 3600) * 1000,
     maxBackoffMs: numberInRange('retry.maxBackoff', o.maxBackoff, 0, 3600) * 1000,
     backoffMultiplier: numberInRange('retry.backoffMultiplier', o.backoffMultiplier, 1, 100),
     jitterMs: numberInRange('retry.jitter', o.jitter, 0, 3600) * 1000,
+    hooks,
   };
 }
 
@@ -66,14 +92,17 @@ export function isTransient(failure: AttemptFailure): boolean {
 
 /**
  * What to do after attempt number `attempt` (1-based) failed with `failure`, with `remainingMs`
- * left of the call's deadline and `random` drawn from [0, 1):
- * - `null`: give up and raise the failure (not transient, attempts used up, or the server asks
+ * left of the call's deadline and `random` drawn from [0, 1); `retriable` is the user's
+ * `shouldRetry` answer when there is one, else the reference's rule:
+ * - `null`: give up and raise the failure (not retriable, attempts used up, or the server asks
  *   to come back after the deadline);
  * - a delay in milliseconds: `min(initial * multiplier**attempt + random * jitter, max, remaining)`,
  *   at least the server's `Retry-After`.
  */
-export function retryDelayMs(policy: RetryPolicy, attempt: number, failure: AttemptFailure, remainingMs: number, random: number): number | null {
-  if (!isTransient(failure) || attempt >= policy.maxAttempts || remainingMs <= 0) return null;
+export function retryDelayMs(
+  policy: RetryPolicy, attempt: number, failure: AttemptFailure, remainingMs: number, random: number, retriable = isTransient(failure),
+): number | null {
+  if (!retriable || attempt >= policy.maxAttempts || remainingMs <= 0) return null;
   const backoff = Math.min(policy.initialBackoffMs * policy.backoffMultiplier ** attempt + random * policy.jitterMs, policy.maxBackoffMs);
   const delay = Math.max(backoff, failure.retryAfterMs ?? 0);
   if (failure.retryAfterMs !== null && failure.retryAfterMs > remainingMs) return null;

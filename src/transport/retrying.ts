@@ -2,7 +2,7 @@
  * The retry driver: runs attempts of one logical call until one succeeds, the policy gives up,
  * or the call's deadline passes. It sleeps; `src/core/retry.ts` decides.
  */
-import { retryDelayMs, type RetryPolicy } from '../core/retry';
+import { isTransient, retryDelayMs, type RetryPolicy } from '../core/retry';
 import { sleep } from '../runtime/sleep';
 import type { Failure } from './http-failure';
 
@@ -34,17 +34,23 @@ export interface RetryRun<T> {
  * timer comes first.
  */
 export async function retrying<T>(run: RetryRun<T>): Promise<T> {
+  const { policy } = run;
+  const hooks = policy.hooks;
   for (let attempt = 1; ; attempt++) {
     const outcome = await run.attempt(attempt);
     if (outcome.ok) return outcome.value;
     const { failure } = outcome;
+    // The user's shouldRetry decides when attempts and time are left; the reference's rule otherwise.
+    const ask = hooks?.shouldRetry !== undefined && attempt < policy.maxAttempts && run.deadlineMs > run.nowMs();
+    const retriable = ask ? (await hooks!.shouldRetry!(failure.error, attempt)) === true : isTransient(failure);
     const remainingMs = run.deadlineMs - run.nowMs();
-    const delayMs = retryDelayMs(run.policy, attempt, failure, remainingMs, run.random());
+    const delayMs = retryDelayMs(policy, attempt, failure, remainingMs, run.random(), retriable);
     if (delayMs === null) {
-      const retriableButLate = remainingMs <= 0 && retryDelayMs(run.policy, attempt, failure, Number.POSITIVE_INFINITY, 0) !== null;
+      const retriableButLate = remainingMs <= 0 && retryDelayMs(policy, attempt, failure, Number.POSITIVE_INFINITY, 0, retriable) !== null;
       throw retriableButLate ? run.deadlineError(failure) : failure.error;
     }
     run.onRetry(attempt, delayMs, failure);
+    await hooks?.onRetry?.(attempt, failure.error, delayMs / 1000);
     await sleep(delayMs, run.signal);
   }
 }
