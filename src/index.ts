@@ -43,3 +43,5 @@ export type { StartOptions } from './transport/start';
 export { AssistantRunStatus } from './core/assistant-run';
 export type { AssistantRunResult, AssistantRunState } from './core/assistant-run';
 export type { RunOptions } from './transport/assistant-run';
+export { TRACE_CHANNELS } from './transport/tracing';
+export type { RequestTrace, RequestEndTrace, RequestErrorTrace } from './transport/tracing';

@@ -15,6 +15,7 @@ import type { AuthProvider, CallOptions, Logger, OperationTransport } from '../c
 import { authFailure, deadlineError, failureOfNetwork, lineError, failureOfResponse, malformedBodyError, type AttemptContext, type Failure } from './http-failure';
 import { redact } from './auth/secret';
 import { retrying, type AttemptOutcome } from './retrying';
+import type { CallTrace } from './tracing';
 import { markDeadline } from '../core/deadline';
 import { whenAborted } from '../runtime/abort';
 import { RequestSlots, type LineWait } from '../runtime/request-line';
@@ -84,11 +85,11 @@ export class RestTransport implements OperationTransport {
   }
 
   getJson(url: string, options: CallOptions): Promise<unknown> {
-    return this.#call('GET', url, undefined, options);
+    return this.#call('GET', url, undefined, options, { call: 'fetch', operationId: null });
   }
 
   startOperation(url: string, body: unknown, options: CallOptions): Promise<unknown> {
-    return this.#call('POST', url, JSON.stringify(body), options);
+    return this.#call('POST', url, JSON.stringify(body), options, { call: 'start', operationId: null });
   }
 
   close(): void {
@@ -104,7 +105,8 @@ export class RestTransport implements OperationTransport {
   /** A Get or a Cancel of operation `id`; its 404 is an `OperationNotFoundError`. */
   async #operationCall(id: string, suffix: '' | ':cancel', options: CallOptions): Promise<unknown> {
     try {
-      return await this.#call('GET', `${this.endpoint}/operations/${encodeURIComponent(id)}${suffix}`, undefined, options);
+      const url = `${this.endpoint}/operations/${encodeURIComponent(id)}${suffix}`;
+      return await this.#call('GET', url, undefined, options, { call: suffix === '' ? 'get' : 'cancel', operationId: id });
     } catch (error) {
       throw asOperationNotFound(error, id);
     }
@@ -115,7 +117,10 @@ export class RestTransport implements OperationTransport {
     return `RestTransport<${this.endpoint}>`;
   }
 
-  async #call(method: 'GET' | 'POST', endpoint: string, body: string | undefined, { deadlineMs, timeoutMs: boundMs, signal }: CallOptions): Promise<unknown> {
+  async #call(
+    method: 'GET' | 'POST', endpoint: string, body: string | undefined, { deadlineMs, timeoutMs: boundMs, signal }: CallOptions,
+    what: Pick<CallTrace, 'call' | 'operationId'>,
+  ): Promise<unknown> {
     signal?.throwIfAborted();
     if (this.#closedReason !== null) throw this.#closedReason;
     const startedMs = Date.now();
@@ -185,6 +190,7 @@ export class RestTransport implements OperationTransport {
           return { ok: false, failure: failureOfNetwork(error, ctx) } as const;
         }),
         deadlineError: (last) => timedOut(last.error),
+        trace: { ...what, protocol: 'rest', target: endpoint, clientRequestId },
         onRetry: (n, delayMs, failure) => {
           lastFailure = failure;
           this.#options.logger.debug(`${method} ${endpoint}: attempt ${n} failed (${failure.error.rawMessage}), retrying in ${Math.round(delayMs)} ms`);

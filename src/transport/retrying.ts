@@ -5,6 +5,7 @@
 import { isTransient, retryDelayMs, type RetryPolicy } from '../core/retry';
 import { sleep } from '../runtime/sleep';
 import type { Failure } from './http-failure';
+import { traced, type CallTrace } from './tracing';
 
 /** The outcome of one attempt: a value, or a failure to retry or raise. */
 export type AttemptOutcome<T> = { ok: true; value: T } | { ok: false; failure: Failure };
@@ -23,6 +24,8 @@ export interface RetryRun<T> {
   onRetry: (attempt: number, delayMs: number, failure: Failure) => void;
   /** The error of a call whose deadline passed; `last` is the failure that came back too late. */
   deadlineError: (last: Failure) => Error;
+  /** What the call says of itself in the tracing events of its attempts (`src/transport/tracing.ts`). */
+  trace?: CallTrace;
 }
 
 /**
@@ -37,7 +40,7 @@ export async function retrying<T>(run: RetryRun<T>): Promise<T> {
   const { policy } = run;
   const hooks = policy.hooks;
   for (let attempt = 1; ; attempt++) {
-    const outcome = await run.attempt(attempt);
+    const outcome = await traced(run.trace, attempt, () => run.attempt(attempt));
     if (outcome.ok) return outcome.value;
     const { failure } = outcome;
     // The user's shouldRetry decides when attempts and time are left; the reference's rule otherwise.

@@ -1,0 +1,81 @@
+/**
+ * Tracing: `node:diagnostics_channel` events for each attempt of every request, so that an APM or
+ * OpenTelemetry can follow the polls (the README has a recipe for spans). Published only while a
+ * channel has subscribers, so they cost nothing otherwise. No event carries a secret: URLs carry
+ * no credentials, and the errors are the SDK's own, whose texts are already cut free of them.
+ */
+import diagnostics from 'node:diagnostics_channel';
+import type { ApiError } from '../core/errors';
+
+/** The channels, by the moment of an attempt they tell. */
+export const TRACE_CHANNELS = Object.freeze({
+  start: 'yc-operation:request:start',
+  end: 'yc-operation:request:end',
+  error: 'yc-operation:request:error',
+} as const);
+
+/** What every event of one attempt tells. */
+export interface RequestTrace {
+  /** Ties the events of one attempt together (unique in the process). */
+  readonly attemptId: number;
+  /** The operation the request is about, or `null` for a call that starts one. */
+  readonly operationId: string | null;
+  /** What the call does: `get`, `cancel`, `start` or `fetch`. */
+  readonly call: string;
+  readonly protocol: 'rest' | 'grpc';
+  /** The URL or gRPC method called, without credentials. */
+  readonly target: string;
+  /** The attempt's number within its call (1-based). */
+  readonly attempt: number;
+  /** The call's `x-client-request-id`. */
+  readonly clientRequestId: string | null;
+  /** When the attempt started, a `Date.now()` value. */
+  readonly startedAtMs: number;
+}
+
+/** The event of an attempt that got its answer. */
+export interface RequestEndTrace extends RequestTrace {
+  /** How long the attempt took, in milliseconds. */
+  readonly durationMs: number;
+}
+
+/** The event of an attempt that failed (it may be retried: `attempt` tells which one it was). */
+export interface RequestErrorTrace extends RequestEndTrace {
+  readonly error: { name: string; message: string; grpcCode: number | null; httpStatus: number | null };
+}
+
+const start = diagnostics.channel(TRACE_CHANNELS.start);
+const end = diagnostics.channel(TRACE_CHANNELS.end);
+const failed = diagnostics.channel(TRACE_CHANNELS.error);
+let nextAttemptId = 1;
+
+/** What a call says of itself for its traces. */
+export type CallTrace = Pick<RequestTrace, 'operationId' | 'call' | 'protocol' | 'target'> & { clientRequestId: string | null };
+
+/** Runs one attempt, publishing its start and its end or error. */
+export async function traced<T extends { ok: boolean; failure?: { error: ApiError } }>(call: CallTrace | undefined, attempt: number, run: () => Promise<T>): Promise<T> {
+  if (!call || !(start.hasSubscribers || end.hasSubscribers || failed.hasSubscribers)) return run();
+  const event: RequestTrace = Object.freeze({ ...call, attemptId: nextAttemptId++, attempt, startedAtMs: Date.now() });
+  start.publish(event);
+  const since = performance.now();
+  try {
+    const outcome = await run();
+    const durationMs = performance.now() - since;
+    if (outcome.ok || !outcome.failure) end.publish(Object.freeze({ ...event, durationMs }));
+    else failed.publish(Object.freeze({ ...event, durationMs, error: describe(outcome.failure.error) }));
+    return outcome;
+  } catch (error) {
+    failed.publish(Object.freeze({ ...event, durationMs: performance.now() - since, error: describe(error) }));
+    throw error;
+  }
+}
+
+function describe(error: unknown): RequestErrorTrace['error'] {
+  const e = error as Partial<ApiError> | null;
+  return {
+    name: e instanceof Error ? e.name : 'Error',
+    message: e instanceof Error ? e.message : String(error),
+    grpcCode: typeof e?.grpcCode === 'number' ? e.grpcCode : null,
+    httpStatus: typeof e?.httpStatus === 'number' ? e.httpStatus : null,
+  };
+}
