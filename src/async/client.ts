@@ -5,8 +5,8 @@
 import { checkOperationId } from '../core/options';
 import { kindFromOperationJson, kindFromSavedOperation, operationKind, type ApiOperationKind, type OperationOptions } from '../core/kind';
 import type { OperationStatus } from '../core/status';
+import type { OperationTransport } from '../core/transport';
 import { createTransport, resolveClientConfig, type ClientOptions } from '../transport/config';
-import type { RestTransport } from '../transport/rest';
 import { AsyncOperation } from './operation';
 import { linkToClient, type ClientLink } from './base-operation';
 import { SharedPolls } from './shared-polls';
@@ -16,7 +16,7 @@ import { checkStartAnswer, planCompletion } from '../transport/completion';
 import type { CompletionRequest, CompletionResponse } from '../core/completion';
 
 export class AsyncOperationsClient {
-  readonly #transport: RestTransport;
+  readonly #transport: OperationTransport;
   readonly #polls: SharedPolls;
   readonly #allowInsecureHttp: boolean;
   readonly #logger;

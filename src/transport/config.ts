@@ -7,7 +7,9 @@ import { resolveRetryPolicy, type RetryOptions } from '../core/retry';
 import { RequestPacer } from '../core/pacer';
 import type { AuthProvider, Logger } from '../core/transport';
 import { resolveAuth } from './auth';
+import type { OperationTransport } from '../core/transport';
 import { RestTransport, type RestTransportOptions } from './rest';
+import { GrpcTransport } from './grpc';
 
 /** Credentials as plain data (what the blocking flavour accepts). */
 export type AuthData = string | { apiKey: string } | { iamToken: string } | { oauthToken: string } | null;
@@ -46,9 +48,18 @@ export interface ClientOptions {
    * quota for getting async results is 50 per second per cloud. @default no limit
    */
   maxRequestsPerSecond?: number;
+  /**
+   * How the Operation API is called: `'rest'` (JSON over HTTPS, axios) or `'grpc'`
+   * (`yandex.cloud.operation.OperationService` over HTTP/2, as the Python reference; the endpoint's
+   * host and port, 443 by default; `http://` to loopback is plaintext). `@grpc/grpc-js` is loaded
+   * only by a gRPC client, at its first call. @default 'rest'
+   */
+  protocol?: 'rest' | 'grpc';
+  /** An extra trusted CA certificate (PEM), beside the system roots (the reference's `verify`). */
+  ca?: string | Buffer;
 }
 
-export const CLIENT_OPTIONS = ['auth', 'folderId', 'endpoint', 'allowInsecureHttp', 'retry', 'headers', 'logger', 'iamEndpoint', 'maxRequestsPerSecond'] as const;
+export const CLIENT_OPTIONS = ['auth', 'folderId', 'endpoint', 'allowInsecureHttp', 'retry', 'headers', 'logger', 'iamEndpoint', 'maxRequestsPerSecond', 'protocol', 'ca'] as const;
 
 const SHORT_ENDPOINTS: Record<string, string> = {
   operation: 'https://operation.api.cloud.yandex.net',
@@ -63,6 +74,8 @@ export interface ClientConfig extends Omit<RestTransportOptions, 'auth'> {
   iamEndpoint: string | undefined;
   /** The client's request budget (spent by the operation machine, on the caller's side). */
   budget: RequestPacer | null;
+  protocol: 'rest' | 'grpc';
+  ca: string | Buffer | null;
 }
 
 /** Checks a client's options; throws a TypeError or RangeError naming the bad option. */
@@ -84,13 +97,29 @@ export function resolveClientConfig(options: ClientOptions | undefined, env: Nod
     logger: checkLogger(o.logger),
     iamEndpoint: o.iamEndpoint === undefined ? undefined : resolveEndpoint(o.iamEndpoint, o.allowInsecureHttp ?? false),
     budget: o.maxRequestsPerSecond === undefined ? null : new RequestPacer(o.maxRequestsPerSecond),
+    protocol: checkProtocol(o.protocol),
+    ca: checkCa(o.ca),
   };
 }
 
-/** The REST transport of a checked config, with its credentials (looked up at the first request). */
-export function createTransport(config: ClientConfig): RestTransport {
-  const { iamEndpoint, budget: _budget, ...rest } = config;
-  return new RestTransport({ ...rest, auth: resolveAuth(config.auth, { iamEndpoint }) });
+/** The transport of a checked config (REST or gRPC), with its credentials (looked up at the first request). */
+export function createTransport(config: ClientConfig): OperationTransport {
+  const { iamEndpoint, budget: _budget, protocol, ca, ...rest } = config;
+  const options = { ...rest, auth: resolveAuth(config.auth, { iamEndpoint }) };
+  return protocol === 'grpc' ? new GrpcTransport({ ...options, ca }) : new RestTransport(options);
+}
+
+function checkProtocol(protocol: unknown): 'rest' | 'grpc' {
+  if (protocol === undefined) return 'rest';
+  if (protocol !== 'rest' && protocol !== 'grpc') throw new TypeError(`protocol must be 'rest' or 'grpc', got ${typeof protocol === 'string' ? JSON.stringify(protocol.slice(0, 100)) : typeName(protocol)}`);
+  return protocol;
+}
+
+/** A PEM string or bytes (a Buffer reaches the blocking worker as a Uint8Array). */
+function checkCa(ca: unknown): string | Buffer | null {
+  if (ca === undefined) return null;
+  if ((typeof ca !== 'string' && !(ca instanceof Uint8Array)) || ca.length === 0) throw new TypeError(`ca must be a non-empty PEM string or Buffer, got ${typeName(ca)}`);
+  return typeof ca === 'string' ? ca : Buffer.from(ca);
 }
 
 /** A base URL from a short name or a URL; refuses what would leak credentials. */

@@ -140,7 +140,8 @@ export function malformedBodyError(status: number, headers: Headers, body: strin
   );
 }
 
-function noAnswer(ctx: AttemptContext): ApiErrorFields {
+/** The fields of an error with no HTTP answer, from what is known of the call. */
+export function noAnswer(ctx: AttemptContext): ApiErrorFields {
   return {
     grpcCode: 2, httpStatus: null, message: '', details: [], requestId: null, serverTraceId: null,
     clientRequestId: ctx.clientRequestId, endpoint: ctx.endpoint, attempts: ctx.attempts, authProvider: ctx.authProvider,

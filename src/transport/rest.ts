@@ -13,7 +13,7 @@ import { AIStudioError, ApiError } from '../core/errors';
 import type { RetryPolicy } from '../core/retry';
 import type { AuthProvider, CallOptions, Logger, OperationTransport } from '../core/transport';
 import { authFailure, deadlineError, failureOfNetwork, lineError, failureOfResponse, malformedBodyError, type AttemptContext, type Failure } from './http-failure';
-import { redact } from './auth/secret';
+import { withoutCredentials } from './auth/secret';
 import { retrying, type AttemptOutcome } from './retrying';
 import { markDeadline } from '../core/deadline';
 import { whenAborted } from '../runtime/abort';
@@ -212,11 +212,4 @@ function readResponse(response: AxiosResponse<string>, ctx: AttemptContext, cred
     }
   }
   return { ok: false, failure: failureOfResponse(response.status, headers, withoutCredentials(body, credentials), ctx, Date.now()) };
-}
-
-/** `text` with each credential header's value, and its secret alone (`Api-Key <secret>`), cut out. */
-function withoutCredentials(text: string, credentials: Record<string, string>): string {
-  let out = text;
-  for (const value of Object.values(credentials)) out = redact(redact(out, value), value.replace(/^\S+\s+/, ''));
-  return out;
 }

@@ -1,0 +1,199 @@
+/**
+ * The Operation API over gRPC (`yandex.cloud.operation.OperationService/Get` and `/Cancel`), as the
+ * Python reference speaks it: one deadline per logical call, `wait_for_ready`, the reference's
+ * retry policy (UNAVAILABLE and RESOURCE_EXHAUSTED) with one `idempotency-key` and one
+ * `x-client-request-id` per call and `x-retry-attempt` on retries, the metadata of wire.md.
+ * `@grpc/grpc-js` and the protobuf code are loaded at the first call (`./grpc-channel`).
+ */
+import { randomUUID } from 'node:crypto';
+import { version } from '../../package.json';
+import { AIStudioError, ApiError } from '../core/errors';
+import { markDeadline } from '../core/deadline';
+import type { RetryPolicy } from '../core/retry';
+import type { AuthProvider, CallOptions, Logger, OperationTransport } from '../core/transport';
+import { whenAborted } from '../runtime/abort';
+import { RequestSlots, type LineWait } from '../runtime/request-line';
+import { withoutCredentials } from './auth/secret';
+import { authFailure, deadlineError, lineError, noAnswer, type AttemptContext, type Failure } from './http-failure';
+import { retrying, type AttemptOutcome } from './retrying';
+import type { GrpcChannel, UnaryFailure } from './grpc-channel';
+
+type ChannelModule = typeof import('./grpc-channel');
+
+export interface GrpcTransportOptions {
+  /** The base URL, checked: `https://host[:port]` (TLS) or `http://<loopback>:port` (plaintext). */
+  endpoint: string;
+  auth: AuthProvider;
+  folderId: string | null;
+  /** Extra metadata sent with every call. */
+  headers: Record<string, string>;
+  retry: RetryPolicy;
+  logger: Logger;
+  /** An extra trusted CA (PEM) beside the system roots. */
+  ca: string | Buffer | null;
+}
+
+const USER_AGENT = `yc-operation/${version} (node ${process.version})`;
+const SERVICE = '/yandex.cloud.operation.OperationService';
+const DEADLINE_EXCEEDED = 4;
+
+/** `host:port` and whether to go without TLS, of a checked base URL. */
+export function grpcTarget(endpoint: string): { address: string; plaintext: boolean } {
+  const url = new URL(endpoint);
+  const plaintext = url.protocol === 'http:';
+  return { address: `${url.hostname}:${url.port || (plaintext ? 80 : 443)}`, plaintext };
+}
+
+export class GrpcTransport implements OperationTransport {
+  readonly endpoint: string;
+  readonly #options: GrpcTransportOptions;
+  readonly #slots = new RequestSlots();
+  readonly #calls = new Set<AbortController>();
+  #loaded: Promise<{ module: ChannelModule; channel: GrpcChannel }> | null = null;
+  #channel: GrpcChannel | null = null;
+  #closedReason: AIStudioError | null = null;
+
+  constructor(options: GrpcTransportOptions) {
+    this.endpoint = options.endpoint;
+    this.#options = options;
+  }
+
+  getOperation(id: string, options: CallOptions): Promise<unknown> {
+    return this.#call('Get', id, options);
+  }
+
+  cancelOperation(id: string, options: CallOptions): Promise<unknown> {
+    return this.#call('Cancel', id, options);
+  }
+
+  /** A start call is a REST route (`POST url`): over gRPC it is refused before any request. */
+  async startOperation(url: string): Promise<unknown> {
+    throw new AIStudioError(`a start call (${url}) goes over REST only: use a client with protocol 'rest' for it`);
+  }
+
+  close(): void {
+    this.#closedReason ??= new AIStudioError(`the client of ${this.endpoint} is closed`);
+    for (const call of this.#calls) call.abort(this.#closedReason);
+    this.#calls.clear();
+    this.#channel?.close();
+  }
+
+  /** `GrpcTransport<https://...>`: no credentials, no metadata. */
+  toString(): string {
+    return `GrpcTransport<${this.endpoint}>`;
+  }
+
+  /** grpc-js and the protobuf code, loaded once, at the first call. */
+  #load(): Promise<{ module: ChannelModule; channel: GrpcChannel }> {
+    this.#loaded ??= import('./grpc-channel').then((module) => {
+      const channel = new module.GrpcChannel({ ...grpcTarget(this.endpoint), ca: this.#options.ca, userAgent: USER_AGENT });
+      if (this.#closedReason !== null) channel.close();
+      this.#channel = channel;
+      return { module, channel };
+    });
+    return this.#loaded;
+  }
+
+  async #call(method: 'Get' | 'Cancel', id: string, { deadlineMs, signal }: CallOptions): Promise<unknown> {
+    signal?.throwIfAborted();
+    if (this.#closedReason !== null) throw this.#closedReason;
+    const path = `${SERVICE}/${method}`;
+    const timeoutMs = deadlineMs - Date.now();
+    const controller = new AbortController();
+    const stopWatching = signal ? whenAborted(signal, (reason) => controller.abort(reason)) : null;
+    this.#calls.add(controller);
+    const timer = setTimeout(() => controller.abort(), Math.max(0, timeoutMs));
+    const idempotencyKey = randomUUID();
+    const clientRequestId = randomUUID(); // one per logical call: its retries reuse it
+    const auth = this.#options.auth;
+    let ctx: AttemptContext = { endpoint: `${this.endpoint}${path}`, clientRequestId, attempts: 0, authProvider: auth.name };
+    let lastFailure = null as Failure | null;
+    let lineWait: LineWait | null = null;
+
+    const attempt = async (n: number): Promise<AttemptOutcome<unknown>> => {
+      const { module, channel } = await this.#load();
+      const credentials = await auth.getHeaders(controller.signal).catch((error: unknown) => {
+        throw controller.signal.aborted || error instanceof ApiError ? error : authFailure(error, ctx);
+      });
+      ctx = { ...ctx, attempts: n, authProvider: auth.name };
+      const metadata: Record<string, string> = {
+        ...this.#options.headers,
+        ...lowerCased(credentials),
+        'x-client-request-id': clientRequestId,
+        'idempotency-key': idempotencyKey,
+      };
+      if (this.#options.folderId !== null) metadata['x-folder-id'] = this.#options.folderId;
+      if (n > 1) metadata['x-retry-attempt'] = String(n - 1);
+      this.#options.logger.debug(`gRPC ${path} ${id} (attempt ${n})`);
+      const slot = await this.#slots.acquire(deadlineMs, controller.signal, (wait) => (lineWait = wait));
+      let message: Buffer;
+      try {
+        ({ message } = await channel.unary(path, module.operationRequest(method, id), metadata, deadlineMs, controller.signal));
+      } catch (failure) {
+        if (controller.signal.aborted) throw failure;
+        if ((failure as UnaryFailure).code === DEADLINE_EXCEEDED && Date.now() >= deadlineMs) throw timedOut(failure);
+        return { ok: false, failure: failureOf(failure as UnaryFailure, module, ctx, credentials) };
+      } finally {
+        slot.release();
+      }
+      try {
+        return { ok: true, value: module.operationJson(message) };
+      } catch (cause) {
+        throw new ApiError({ ...noAnswer(ctx), grpcCode: 2, message: `the answer is not an Operation message: ${(cause as Error).message}` });
+      }
+    };
+    const timedOut = (cause: unknown) =>
+      markDeadline(lineWait ? lineError(lineWait, ctx, timeoutMs) : deadlineError(timeoutMs, ctx, cause instanceof Error ? cause : undefined), deadlineMs);
+    try {
+      return await retrying({
+        policy: this.#options.retry,
+        deadlineMs,
+        signal: controller.signal,
+        nowMs: Date.now,
+        random: Math.random,
+        attempt,
+        deadlineError: (last) => timedOut(last.error),
+        onRetry: (n, delayMs, failure) => {
+          lastFailure = failure;
+          this.#options.logger.debug(`gRPC ${path} ${id}: attempt ${n} failed (${failure.error.rawMessage}), retrying in ${Math.round(delayMs)} ms`);
+        },
+      });
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason;
+      if (this.#closedReason !== null) throw this.#closedReason;
+      if (controller.signal.aborted) throw timedOut(lastFailure?.error ?? error);
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      stopWatching?.();
+      this.#calls.delete(controller);
+    }
+  }
+}
+
+/** gRPC metadata keys are lower-case. */
+function lowerCased(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
+}
+
+function text(metadata: UnaryFailure['metadata'], name: string): string | null {
+  const value = metadata[name];
+  return typeof value === 'string' && value !== '' ? value : null;
+}
+
+/** A failed call as the retry policy sees it, with the ApiError to raise; no credential in its text. */
+function failureOf(failure: UnaryFailure, module: ChannelModule, ctx: AttemptContext, credentials: Record<string, string>): Failure {
+  const bin = failure.metadata['grpc-status-details-bin'];
+  const status = module.statusOfDetails(Buffer.isBuffer(bin) ? bin : undefined);
+  const requestInfo = status.details.find((d) => String((d as Record<string, unknown>)['@type']).endsWith('/google.rpc.RequestInfo')) as { requestId?: string } | undefined;
+  const redactedDetails = JSON.parse(withoutCredentials(JSON.stringify(status.details), credentials)) as unknown[];
+  const error = new ApiError({
+    ...noAnswer(ctx),
+    grpcCode: failure.code,
+    message: withoutCredentials(status.message ?? failure.details ?? '', credentials),
+    details: redactedDetails,
+    requestId: text(failure.metadata, 'x-request-id') ?? requestInfo?.requestId ?? null,
+    serverTraceId: text(failure.metadata, 'x-server-trace-id'),
+  });
+  return { httpStatus: null, networkCode: null, grpcCode: failure.code, retryAfterMs: status.retryAfterMs, error };
+}
