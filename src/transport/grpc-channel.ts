@@ -100,7 +100,20 @@ export function operationRequest(method: 'Get' | 'Cancel', id: string): Uint8Arr
   return encode(messageType(`yandex.cloud.operation.${method}OperationRequest`), { operationId: id });
 }
 
-/** An Operation message as the REST gateway's JSON. Throws when the bytes are not one. */
+/** What an unset `Any` is in protobuf: its type URL and its value empty. */
+const EMPTY_ANY = Object.freeze({ '@type': '', value: '' });
+
+/**
+ * An Operation message as the REST gateway's JSON. Throws when the bytes are not one.
+ *
+ * A protobuf `Any` is never absent: a done operation without an error (or with code 0) and without
+ * a response has the empty `Any` as its response, as the reference reads it (succeeded, with the
+ * empty result). An unset `metadata` stays `null`, as over REST, so a metadata decoder sees only
+ * metadata the server set.
+ */
 export function operationJson(bytes: Uint8Array): unknown {
-  return messageJson(operationType, operationType.decode(bytes) as unknown as Record<string, unknown>);
+  const json = messageJson(operationType, operationType.decode(bytes) as unknown as Record<string, unknown>) as Record<string, unknown>;
+  const failed = Boolean((json.error as { code?: number } | undefined)?.code);
+  if (json.done === true && json.response === undefined && !failed) json.response = EMPTY_ANY;
+  return json;
 }
