@@ -217,3 +217,39 @@ describe('lazy loading', () => {
     expect(code).toBe(0);
   });
 });
+
+describe('endpoint discovery (discoverEndpoints: true)', () => {
+  test.each(FLAVOURS_AND_PROTOCOLS.filter((f) => f.protocol === 'grpc'))('$label: ApiEndpointService.List on YC_API_ENDPOINT gives the address that is then called', async (flavour) => {
+    const before = process.env.YC_API_ENDPOINT;
+    process.env.YC_API_ENDPOINT = grpcUrl; // the emulator's list points every id at itself
+    try {
+      const id = await emu.create({ response: { '@type': STRUCT, value: { ok: true } } });
+      await emu.clearRequests();
+      const client = flavour.client({ auth: { apiKey: API_KEY }, discoverEndpoints: true, retry: QUICK }); // endpoint: 'operation'
+      expect(await client.operation(id).getResult()).toEqual({ '@type': STRUCT, value: { ok: true } });
+      await client.operation(id).getStatus();
+      client.close();
+      expect((await emu.requests()).map((r) => r.path)).toEqual([
+        '/yandex.cloud.endpoint.ApiEndpointService/List',
+        '/yandex.cloud.operation.OperationService/Get',
+        '/yandex.cloud.operation.OperationService/Get',
+      ]);
+    } finally {
+      if (before === undefined) delete process.env.YC_API_ENDPOINT;
+      else process.env.YC_API_ENDPOINT = before;
+    }
+  });
+
+  test('it needs gRPC and a short-name endpoint', () => {
+    expect(() => new AsyncOperationsClient({ discoverEndpoints: true })).toThrow(/needs protocol: 'grpc'/);
+    expect(() => new AsyncOperationsClient({ protocol: 'grpc', discoverEndpoints: true, endpoint: 'https://example.com' })).toThrow(/needs endpoint operation or llm/);
+  });
+});
+
+test('the CLI takes --protocol grpc', async () => {
+  const id = await emu.create({ donePolls: 1 });
+  const { stdout, code } = await runNode(['dist/cli/main.js', '--endpoint', grpcUrl, '--api-key', API_KEY, '--protocol', 'grpc', 'wait', id, '--poll-interval', '0.1']);
+  expect(code).toBe(0);
+  expect(stdout).toMatch(new RegExp(`Operation ${id}: success`));
+  expect((await requestsOf(id)).map((r) => r.path)).toEqual(['/yandex.cloud.operation.OperationService/Get']);
+});

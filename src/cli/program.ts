@@ -50,6 +50,7 @@ export function buildProgram(io: Io, finish: (code: ExitCode) => void): Command 
     .addOption(new Option('--no-auth', 'send no credentials (an emulator); skips the environment').conflicts(['apiKey', 'iamToken']))
     .option('--folder-id <id>', 'folder id sent as x-folder-id (default: YC_FOLDER_ID)')
     .option('--verbose', 'log requests and polls on stderr (without credentials)')
+    .addOption(new Option('--protocol <protocol>', 'how the Operation API is called').choices(['rest', 'grpc']).default('rest'))
     .addHelpText('after', HELP_AFTER);
 
   /** The action of a command on one operation: a blocking client for the length of the command. */

@@ -16,6 +16,7 @@ export interface GlobalOptions {
   auth: boolean;
   folderId?: string;
   verbose?: boolean;
+  protocol?: 'rest' | 'grpc';
 }
 
 /** What a command works with. */
@@ -54,7 +55,7 @@ function verboseLogger(io: Io): Logger {
 export function withSession<T>(options: GlobalOptions, io: Io, command: (session: Session) => T): T {
   const logger = options.verbose ? verboseLogger(io) : undefined;
   const log = logger ? (message: string) => logger.debug(message) : () => {};
-  const client = new OperationsClient({ endpoint: options.endpoint, auth: authOf(options), folderId: options.folderId, logger });
+  const client = new OperationsClient({ endpoint: options.endpoint, auth: authOf(options), folderId: options.folderId, logger, protocol: options.protocol });
   log(`endpoint ${client.endpoint}; credentials: ${describeAuth(options)}; folder: ${options.folderId ?? process.env.YC_FOLDER_ID ?? 'none'}`);
   try {
     return command({ io, client, verbose: logger !== undefined, log });

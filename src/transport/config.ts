@@ -9,7 +9,8 @@ import type { AuthProvider, Logger } from '../core/transport';
 import { resolveAuth } from './auth';
 import type { OperationTransport } from '../core/transport';
 import { RestTransport, type RestTransportOptions } from './rest';
-import { GrpcTransport } from './grpc';
+import { GrpcTransport, type GrpcTransportOptions } from './grpc';
+import { isLoopback } from './loopback';
 
 /** Credentials as plain data (what the blocking flavour accepts). */
 export type AuthData = string | { apiKey: string } | { iamToken: string } | { oauthToken: string } | null;
@@ -57,14 +58,26 @@ export interface ClientOptions {
   protocol?: 'rest' | 'grpc';
   /** An extra trusted CA certificate (PEM), beside the system roots (the reference's `verify`). */
   ca?: string | Buffer;
+  /**
+   * Find the gRPC address as the Python SDK does: at the first call, ask `ApiEndpointService.List`
+   * on `YC_API_ENDPOINT` (default `api.cloud.yandex.net:443`; `http://<loopback>:port` is plaintext)
+   * for the endpoint `operation` (or `ai-foundation-models` with `endpoint: 'llm'`), and call the
+   * address it gives. Needs `protocol: 'grpc'` and a short-name `endpoint`. @default false: the
+   * static table (`operation.api.cloud.yandex.net:443`, `llm.api.cloud.yandex.net:443`)
+   */
+  discoverEndpoints?: boolean;
 }
 
-export const CLIENT_OPTIONS = ['auth', 'folderId', 'endpoint', 'allowInsecureHttp', 'retry', 'headers', 'logger', 'iamEndpoint', 'maxRequestsPerSecond', 'protocol', 'ca'] as const;
+export const CLIENT_OPTIONS = ['auth', 'folderId', 'endpoint', 'allowInsecureHttp', 'retry', 'headers', 'logger', 'iamEndpoint', 'maxRequestsPerSecond', 'protocol', 'ca', 'discoverEndpoints'] as const;
 
 const SHORT_ENDPOINTS: Record<string, string> = {
   operation: 'https://operation.api.cloud.yandex.net',
   llm: 'https://llm.api.cloud.yandex.net',
 };
+
+/** The endpoint ids of `ApiEndpointService.List` for the short names' URLs (wire.md). */
+const DISCOVERY_IDS: Record<string, string> = { [SHORT_ENDPOINTS.operation as string]: 'operation', [SHORT_ENDPOINTS.llm as string]: 'ai-foundation-models' };
+const DEFAULT_API_ENDPOINT = 'api.cloud.yandex.net:443';
 
 const SILENT: Logger = Object.freeze({ debug() {}, info() {}, warn() {}, error() {} });
 
@@ -76,6 +89,7 @@ export interface ClientConfig extends Omit<RestTransportOptions, 'auth'> {
   budget: RequestPacer | null;
   protocol: 'rest' | 'grpc';
   ca: string | Buffer | null;
+  discovery: GrpcTransportOptions['discovery'];
 }
 
 /** Checks a client's options; throws a TypeError or RangeError naming the bad option. */
@@ -99,14 +113,26 @@ export function resolveClientConfig(options: ClientOptions | undefined, env: Nod
     budget: o.maxRequestsPerSecond === undefined ? null : new RequestPacer(o.maxRequestsPerSecond),
     protocol: checkProtocol(o.protocol),
     ca: checkCa(o.ca),
+    discovery: resolveDiscovery(o, env),
   };
+}
+
+/** Where endpoint discovery asks, and for which id; `null` unless `discoverEndpoints` is set. */
+function resolveDiscovery(o: ClientOptions, env: NodeJS.ProcessEnv): GrpcTransportOptions['discovery'] {
+  if (o.discoverEndpoints === undefined || o.discoverEndpoints === false) return null;
+  if (o.discoverEndpoints !== true) throw new TypeError(`discoverEndpoints must be a boolean, got ${typeName(o.discoverEndpoints)}`);
+  if (o.protocol !== 'grpc') throw new TypeError("discoverEndpoints needs protocol: 'grpc' (the endpoint list gives gRPC addresses)");
+  const id = DISCOVERY_IDS[resolveEndpoint(o.endpoint ?? 'operation', true)];
+  if (id === undefined) throw new TypeError(`discoverEndpoints needs endpoint ${Object.keys(SHORT_ENDPOINTS).join(' or ')} (the ids it looks up), not another URL`);
+  const api = env.YC_API_ENDPOINT || DEFAULT_API_ENDPOINT;
+  return { api: resolveEndpoint(/^[a-z]+:\/\//i.test(api) ? api : `https://${api}`, o.allowInsecureHttp ?? false), id };
 }
 
 /** The transport of a checked config (REST or gRPC), with its credentials (looked up at the first request). */
 export function createTransport(config: ClientConfig): OperationTransport {
-  const { iamEndpoint, budget: _budget, protocol, ca, ...rest } = config;
+  const { iamEndpoint, budget: _budget, protocol, ca, discovery, ...rest } = config;
   const options = { ...rest, auth: resolveAuth(config.auth, { iamEndpoint }) };
-  return protocol === 'grpc' ? new GrpcTransport({ ...options, ca }) : new RestTransport(options);
+  return protocol === 'grpc' ? new GrpcTransport({ ...options, ca, discovery }) : new RestTransport(options);
 }
 
 function checkProtocol(protocol: unknown): 'rest' | 'grpc' {
@@ -140,10 +166,6 @@ export function resolveEndpoint(endpoint: unknown, allowInsecureHttp: boolean): 
     throw new TypeError(`endpoint ${url.origin} is plain http to a non-loopback host; use https, or set allowInsecureHttp: true`);
   }
   return url.href.replace(/\/+$/, '');
-}
-
-function isLoopback(hostname: string): boolean {
-  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname);
 }
 
 function checkHeaders(headers: unknown): Record<string, string> {

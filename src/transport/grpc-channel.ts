@@ -100,6 +100,26 @@ export function operationRequest(method: 'Get' | 'Cancel', id: string): Uint8Arr
   return encode(messageType(`yandex.cloud.operation.${method}OperationRequest`), { operationId: id });
 }
 
+const LIST_ENDPOINTS = '/yandex.cloud.endpoint.ApiEndpointService/List';
+
+/**
+ * The address (`host:port`) of endpoint `id` in `ApiEndpointService.List` on `channel` (every page);
+ * `null` when the list has no such endpoint. Rejects with a {@link UnaryFailure}.
+ */
+export async function discoverAddress(channel: GrpcChannel, id: string, headers: Record<string, string>, deadlineMs: number, signal: AbortSignal): Promise<string | null> {
+  const request = messageType('yandex.cloud.endpoint.ListApiEndpointsRequest');
+  const response = messageType('yandex.cloud.endpoint.ListApiEndpointsResponse');
+  let pageToken = '';
+  do {
+    const { message } = await channel.unary(LIST_ENDPOINTS, encode(request, { pageSize: '100', pageToken }), headers, deadlineMs, signal);
+    const page = messageJson(response, response.decode(message) as unknown as Record<string, unknown>) as { endpoints?: { id?: string; address?: string }[]; nextPageToken?: string };
+    const found = page.endpoints?.find((endpoint) => endpoint.id === id);
+    if (found?.address) return found.address;
+    pageToken = page.nextPageToken ?? '';
+  } while (pageToken !== '');
+  return null;
+}
+
 /** What an unset `Any` is in protobuf: its type URL and its value empty. */
 const EMPTY_ANY = Object.freeze({ '@type': '', value: '' });
 

@@ -16,6 +16,7 @@ import { RequestSlots, type LineWait } from '../runtime/request-line';
 import { withoutCredentials } from './auth/secret';
 import { authFailure, deadlineError, lineError, noAnswer, type AttemptContext, type Failure } from './http-failure';
 import { retrying, type AttemptOutcome } from './retrying';
+import { isLoopback } from './loopback';
 import type { GrpcChannel, UnaryFailure } from './grpc-channel';
 
 type ChannelModule = typeof import('./grpc-channel');
@@ -31,7 +32,20 @@ export interface GrpcTransportOptions {
   logger: Logger;
   /** An extra trusted CA (PEM) beside the system roots. */
   ca: string | Buffer | null;
+  /**
+   * Endpoint discovery, as the Python SDK does it: at the first call, `ApiEndpointService.List` on
+   * `api` (a checked URL) gives the address of endpoint `id`, which is then called. `null`: the
+   * address is `endpoint`'s.
+   */
+  discovery: { api: string; id: string } | null;
 }
+
+/** A discovery that failed as a call fails: retried as one, under the same policy. */
+class DiscoveryFailed {
+  constructor(readonly failure: Failure) {}
+}
+
+type Loaded = { module: ChannelModule; channel: GrpcChannel; address: string };
 
 const USER_AGENT = `yc-operation/${version} (node ${process.version})`;
 const SERVICE = '/yandex.cloud.operation.OperationService';
@@ -49,9 +63,11 @@ export class GrpcTransport implements OperationTransport {
   readonly #options: GrpcTransportOptions;
   readonly #slots = new RequestSlots();
   readonly #calls = new Set<AbortController>();
-  #loaded: Promise<{ module: ChannelModule; channel: GrpcChannel }> | null = null;
+  #loaded: Promise<Loaded> | null = null;
   #channel: GrpcChannel | null = null;
   #closedReason: AIStudioError | null = null;
+  /** Stops a discovery in flight on `close()`. */
+  readonly #closing = new AbortController();
 
   constructor(options: GrpcTransportOptions) {
     this.endpoint = options.endpoint;
@@ -75,6 +91,7 @@ export class GrpcTransport implements OperationTransport {
     this.#closedReason ??= new AIStudioError(`the client of ${this.endpoint} is closed`);
     for (const call of this.#calls) call.abort(this.#closedReason);
     this.#calls.clear();
+    this.#closing.abort(this.#closedReason);
     this.#channel?.close();
   }
 
@@ -83,15 +100,43 @@ export class GrpcTransport implements OperationTransport {
     return `GrpcTransport<${this.endpoint}>`;
   }
 
-  /** grpc-js and the protobuf code, loaded once, at the first call. */
-  #load(): Promise<{ module: ChannelModule; channel: GrpcChannel }> {
-    this.#loaded ??= import('./grpc-channel').then((module) => {
-      const channel = new module.GrpcChannel({ ...grpcTarget(this.endpoint), ca: this.#options.ca, userAgent: USER_AGENT });
-      if (this.#closedReason !== null) channel.close();
-      this.#channel = channel;
-      return { module, channel };
+  /**
+   * grpc-js and the protobuf code, loaded once, at the first call, and the channel (after the
+   * discovery of its address, when asked for). A failed discovery is asked again by the next attempt.
+   */
+  #load(deadlineMs: number, headers: Record<string, string>, ctx: AttemptContext): Promise<Loaded> {
+    this.#loaded ??= this.#open(deadlineMs, headers, ctx).catch((error: unknown) => {
+      this.#loaded = null;
+      throw error;
     });
     return this.#loaded;
+  }
+
+  async #open(deadlineMs: number, headers: Record<string, string>, ctx: AttemptContext): Promise<Loaded> {
+    const module = await import('./grpc-channel');
+    const { ca } = this.#options;
+    let target = { ...grpcTarget(this.endpoint), ca, userAgent: USER_AGENT };
+    const { discovery } = this.#options;
+    if (discovery !== null) {
+      const apiTarget = grpcTarget(discovery.api);
+      const api = new module.GrpcChannel({ ...apiTarget, ca, userAgent: USER_AGENT });
+      const listCtx = { ...ctx, endpoint: `${discovery.api}/yandex.cloud.endpoint.ApiEndpointService/List` };
+      let address: string | null;
+      try {
+        address = await module.discoverAddress(api, discovery.id, headers, deadlineMs, this.#closing.signal);
+      } catch (failure) {
+        throw this.#closing.signal.aborted ? failure : new DiscoveryFailed(failureOf(failure as UnaryFailure, module, listCtx, headers));
+      } finally {
+        api.close();
+      }
+      if (address === null) throw new ApiError({ ...noAnswer(listCtx), grpcCode: 5, message: `the API's endpoint list has no endpoint "${discovery.id}"` });
+      this.#options.logger.debug(`endpoint ${discovery.id} discovered at ${address}`);
+      target = { ...target, address, plaintext: apiTarget.plaintext && isLoopback(address.slice(0, address.lastIndexOf(':'))) };
+    }
+    const channel = new module.GrpcChannel(target);
+    if (this.#closedReason !== null) channel.close();
+    this.#channel = channel;
+    return { module, channel, address: target.address };
   }
 
   async #call(method: 'Get' | 'Cancel', id: string, { deadlineMs, signal }: CallOptions): Promise<unknown> {
@@ -111,11 +156,19 @@ export class GrpcTransport implements OperationTransport {
     let lineWait: LineWait | null = null;
 
     const attempt = async (n: number): Promise<AttemptOutcome<unknown>> => {
-      const { module, channel } = await this.#load();
       const credentials = await auth.getHeaders(controller.signal).catch((error: unknown) => {
         throw controller.signal.aborted || error instanceof ApiError ? error : authFailure(error, ctx);
       });
       ctx = { ...ctx, attempts: n, authProvider: auth.name };
+      let loaded: Loaded;
+      try {
+        loaded = await this.#load(deadlineMs, lowerCased(credentials), ctx);
+      } catch (error) {
+        if (error instanceof DiscoveryFailed) return { ok: false, failure: error.failure };
+        throw error;
+      }
+      const { module, channel } = loaded;
+      ctx = { ...ctx, endpoint: `${this.#options.discovery === null ? this.endpoint : loaded.address}${path}` };
       const metadata: Record<string, string> = {
         ...this.#options.headers,
         ...lowerCased(credentials),
