@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { AsyncOperationsClient, OperationsClient } from 'yc-operation';
-import { report, summarize } from '../lib.mjs';
+import { report, summarize, timeSequential } from '../lib.mjs';
 
 const { url, grpcUrl, ids } = JSON.parse(readFileSync(process.env.BENCH_PROTOCOLS_FILE, 'utf8'));
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10);
@@ -31,18 +31,10 @@ const latency = {
   'blocking grpc': () => blockingGrpc[0].getStatus(),
 };
 
-async function sequential(fn, count, into) {
-  for (let i = 0; i < count; i++) {
-    const start = performance.now();
-    await fn();
-    into?.push(performance.now() - start);
-  }
-}
-
-for (const fn of Object.values(latency)) await sequential(fn, WARMUP);
+for (const fn of Object.values(latency)) await timeSequential(fn, WARMUP);
 const samples = Object.fromEntries(Object.keys(latency).map((name) => [name, []]));
 for (let round = 0; round < ROUNDS; round++) {
-  for (const [name, fn] of Object.entries(latency)) await sequential(fn, PER_ROUND, samples[name]);
+  for (const [name, fn] of Object.entries(latency)) await timeSequential(fn, PER_ROUND, samples[name]);
 }
 
 /** All loops for `ms`; requests per second and CPU microseconds per request. */

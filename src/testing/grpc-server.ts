@@ -4,7 +4,6 @@
  * and fault injection, and `ApiEndpointService/List`, whose endpoints all point at this server.
  */
 import { createServer, type Http2Server, type Http2Session, type IncomingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
-import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GrpcCode } from '../core/grpc-codes';
 import { encode } from '../proto/from-json';
@@ -12,11 +11,11 @@ import { messageType, OPERATION } from '../proto/root';
 import { actOutGrpcFault } from './grpc-faults';
 import { describeFault } from './faults';
 import { GrpcReply, unframe } from './grpc-reply';
+import { HOST, listenOn } from './listen';
 import type { EmulatedOperation, OperationJson, OperationStore } from './operations';
 import type { RequestLog } from './request-log';
 import type { RecordedRequest } from './script';
 
-const HOST = '127.0.0.1';
 const OPERATION_SERVICE = '/yandex.cloud.operation.OperationService/';
 const LIST_ENDPOINTS = '/yandex.cloud.endpoint.ApiEndpointService/List';
 /** The endpoint ids `ApiEndpointService/List` answers (wire.md), all at this server. */
@@ -44,15 +43,9 @@ export class GrpcEmulatorServer {
     this.server.on('stream', (stream: ServerHttp2Stream, headers: IncomingHttpHeaders, _flags: number, rawHeaders: string[]) => this.handle(stream, headers, rawHeaders));
   }
 
-  listen(port: number): Promise<number> {
-    return new Promise((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(port, HOST, () => {
-        this.server.off('error', reject);
-        this.port = (this.server.address() as AddressInfo).port;
-        resolve(this.port);
-      });
-    });
+  async listen(port: number): Promise<number> {
+    this.port = await listenOn(this.server, port);
+    return this.port;
   }
 
   /** Closes the sessions with no call in flight without a word (no GOAWAY) to their clients. */

@@ -6,30 +6,25 @@
  * `@grpc/grpc-js` and the protobuf code are loaded at the first call (`./grpc-channel`).
  */
 import { randomUUID } from 'node:crypto';
-import { version } from '../../package.json';
 import { AIStudioError, ApiError } from '../core/errors';
 import { markDeadline } from '../core/deadline';
-import type { RetryPolicy } from '../core/retry';
-import type { AuthProvider, CallOptions, Logger, OperationTransport } from '../core/transport';
-import { whenAborted } from '../runtime/abort';
+import type { CallOptions, OperationTransport } from '../core/transport';
 import { RequestSlots, type LineWait } from '../runtime/request-line';
 import { withoutCredentials } from './auth/secret';
 import { authFailure, deadlineError, lineError, noAnswer, type AttemptContext, type Failure } from './http-failure';
 import { retrying, type AttemptOutcome } from './retrying';
+import { CallBounds } from './call-bounds';
 import { isLoopback } from './loopback';
 import type { GrpcChannel, UnaryFailure } from './grpc-channel';
+import { USER_AGENT, type RestTransportOptions } from './rest';
 
 type ChannelModule = typeof import('./grpc-channel');
 
-export interface GrpcTransportOptions {
-  /** The base URL, checked: `https://host[:port]` (TLS) or `http://<loopback>:port` (plaintext). */
-  endpoint: string;
-  auth: AuthProvider;
-  folderId: string | null;
-  /** Extra metadata sent with every call. */
-  headers: Record<string, string>;
-  retry: RetryPolicy;
-  logger: Logger;
+/**
+ * The REST transport's options (the same metadata travel; `endpoint` is `https://host[:port]`, TLS,
+ * or `http://<loopback>:port`, plaintext), and:
+ */
+export interface GrpcTransportOptions extends RestTransportOptions {
   /** An extra trusted CA (PEM) beside the system roots. */
   ca: string | Buffer | null;
   /**
@@ -47,7 +42,6 @@ class DiscoveryFailed {
 
 type Loaded = { module: ChannelModule; channel: GrpcChannel; address: string };
 
-const USER_AGENT = `yc-operation/${version} (node ${process.version})`;
 const SERVICE = '/yandex.cloud.operation.OperationService';
 const DEADLINE_EXCEEDED = 4;
 
@@ -62,16 +56,17 @@ export class GrpcTransport implements OperationTransport {
   readonly endpoint: string;
   readonly #options: GrpcTransportOptions;
   readonly #slots = new RequestSlots();
-  readonly #calls = new Set<AbortController>();
+  /** The calls in flight, which `close()` fails, and later ones at once. */
+  readonly #calls: CallBounds;
   #loaded: Promise<Loaded> | null = null;
   #channel: GrpcChannel | null = null;
-  #closedReason: AIStudioError | null = null;
   /** Stops a discovery in flight on `close()`. */
   readonly #closing = new AbortController();
 
   constructor(options: GrpcTransportOptions) {
     this.endpoint = options.endpoint;
     this.#options = options;
+    this.#calls = new CallBounds(options.endpoint);
   }
 
   getOperation(id: string, options: CallOptions): Promise<unknown> {
@@ -88,10 +83,7 @@ export class GrpcTransport implements OperationTransport {
   }
 
   close(): void {
-    this.#closedReason ??= new AIStudioError(`the client of ${this.endpoint} is closed`);
-    for (const call of this.#calls) call.abort(this.#closedReason);
-    this.#calls.clear();
-    this.#closing.abort(this.#closedReason);
+    this.#closing.abort(this.#calls.close());
     this.#channel?.close();
   }
 
@@ -134,20 +126,15 @@ export class GrpcTransport implements OperationTransport {
       target = { ...target, address, plaintext: apiTarget.plaintext && isLoopback(address.slice(0, address.lastIndexOf(':'))) };
     }
     const channel = new module.GrpcChannel(target);
-    if (this.#closedReason !== null) channel.close();
+    if (this.#calls.closedReason !== null) channel.close();
     this.#channel = channel;
     return { module, channel, address: target.address };
   }
 
   async #call(method: 'Get' | 'Cancel', id: string, { deadlineMs, signal }: CallOptions): Promise<unknown> {
-    signal?.throwIfAborted();
-    if (this.#closedReason !== null) throw this.#closedReason;
+    const call = this.#calls.open(deadlineMs, signal);
+    const { timeoutMs } = call;
     const path = `${SERVICE}/${method}`;
-    const timeoutMs = deadlineMs - Date.now();
-    const controller = new AbortController();
-    const stopWatching = signal ? whenAborted(signal, (reason) => controller.abort(reason)) : null;
-    this.#calls.add(controller);
-    const timer = setTimeout(() => controller.abort(), Math.max(0, timeoutMs));
     const idempotencyKey = randomUUID();
     const clientRequestId = randomUUID(); // one per logical call: its retries reuse it
     const auth = this.#options.auth;
@@ -156,8 +143,8 @@ export class GrpcTransport implements OperationTransport {
     let lineWait: LineWait | null = null;
 
     const attempt = async (n: number): Promise<AttemptOutcome<unknown>> => {
-      const credentials = await auth.getHeaders(controller.signal).catch((error: unknown) => {
-        throw controller.signal.aborted || error instanceof ApiError ? error : authFailure(error, ctx);
+      const credentials = await auth.getHeaders(call.signal).catch((error: unknown) => {
+        throw call.signal.aborted || error instanceof ApiError ? error : authFailure(error, ctx);
       });
       ctx = { ...ctx, attempts: n, authProvider: auth.name };
       let loaded: Loaded;
@@ -178,12 +165,12 @@ export class GrpcTransport implements OperationTransport {
       if (this.#options.folderId !== null) metadata['x-folder-id'] = this.#options.folderId;
       if (n > 1) metadata['x-retry-attempt'] = String(n - 1);
       this.#options.logger.debug(`gRPC ${path} ${id} (attempt ${n})`);
-      const slot = await this.#slots.acquire(deadlineMs, controller.signal, (wait) => (lineWait = wait));
+      const slot = await this.#slots.acquire(deadlineMs, call.signal, (wait) => (lineWait = wait));
       let message: Buffer;
       try {
-        ({ message } = await channel.unary(path, module.operationRequest(method, id), metadata, deadlineMs, controller.signal));
+        ({ message } = await channel.unary(path, module.operationRequest(method, id), metadata, deadlineMs, call.signal));
       } catch (failure) {
-        if (controller.signal.aborted) throw failure;
+        if (call.signal.aborted) throw failure;
         if ((failure as UnaryFailure).code === DEADLINE_EXCEEDED && Date.now() >= deadlineMs) throw timedOut(failure);
         return { ok: false, failure: failureOf(failure as UnaryFailure, module, ctx, credentials) };
       } finally {
@@ -201,7 +188,7 @@ export class GrpcTransport implements OperationTransport {
       return await retrying({
         policy: this.#options.retry,
         deadlineMs,
-        signal: controller.signal,
+        signal: call.signal,
         nowMs: Date.now,
         random: Math.random,
         attempt,
@@ -212,14 +199,9 @@ export class GrpcTransport implements OperationTransport {
         },
       });
     } catch (error) {
-      if (signal?.aborted) throw signal.reason;
-      if (this.#closedReason !== null) throw this.#closedReason;
-      if (controller.signal.aborted) throw timedOut(lastFailure?.error ?? error);
-      throw error;
+      throw call.failure(error, () => timedOut(lastFailure?.error ?? error));
     } finally {
-      clearTimeout(timer);
-      stopWatching?.();
-      this.#calls.delete(controller);
+      call.end();
     }
   }
 }

@@ -9,14 +9,14 @@ import https from 'node:https';
 import { randomUUID } from 'node:crypto';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { version } from '../../package.json';
-import { AIStudioError, ApiError } from '../core/errors';
+import { ApiError } from '../core/errors';
 import type { RetryPolicy } from '../core/retry';
 import type { AuthProvider, CallOptions, Logger, OperationTransport } from '../core/transport';
 import { authFailure, deadlineError, failureOfNetwork, lineError, failureOfResponse, malformedBodyError, type AttemptContext, type Failure } from './http-failure';
 import { withoutCredentials } from './auth/secret';
 import { retrying, type AttemptOutcome } from './retrying';
+import { CallBounds } from './call-bounds';
 import { markDeadline } from '../core/deadline';
-import { whenAborted } from '../runtime/abort';
 import { RequestSlots, type LineWait } from '../runtime/request-line';
 import { LINE_SLOTS } from '../core/request-line';
 
@@ -31,8 +31,8 @@ export interface RestTransportOptions {
   logger: Logger;
 }
 
-/** The User-Agent this SDK sends. */
-const USER_AGENT = `yc-operation/${version} (node ${process.version})`;
+/** The User-Agent this SDK sends (over gRPC, before grpc-js's own). */
+export const USER_AGENT = `yc-operation/${version} (node ${process.version})`;
 
 type Agents = { httpAgent: http.Agent; httpsAgent: https.Agent };
 
@@ -54,14 +54,13 @@ export class RestTransport implements OperationTransport {
   readonly #pooled = agents(true);
   readonly #fresh = agents(false);
   readonly #slots = new RequestSlots();
-  /** The calls in flight, which `close()` aborts. */
-  readonly #calls = new Set<AbortController>();
-  /** Set by `close()`: calls in flight fail with it, later calls at once. */
-  #closedReason: AIStudioError | null = null;
+  /** The calls in flight, which `close()` fails, and later ones at once. */
+  readonly #calls: CallBounds;
 
   constructor(options: RestTransportOptions) {
     this.endpoint = options.endpoint;
     this.#options = options;
+    this.#calls = new CallBounds(options.endpoint);
     this.#axios = axios.create({
       baseURL: options.endpoint,
       adapter: 'http',
@@ -87,9 +86,7 @@ export class RestTransport implements OperationTransport {
   }
 
   close(): void {
-    this.#closedReason ??= new AIStudioError(`the client of ${this.endpoint} is closed`);
-    for (const call of this.#calls) call.abort(this.#closedReason);
-    this.#calls.clear();
+    this.#calls.close();
     for (const agents of [this.#pooled, this.#fresh]) {
       agents.httpAgent.destroy();
       agents.httpsAgent.destroy();
@@ -102,14 +99,8 @@ export class RestTransport implements OperationTransport {
   }
 
   async #call(method: 'GET' | 'POST', endpoint: string, body: string | undefined, { deadlineMs, signal }: CallOptions): Promise<unknown> {
-    signal?.throwIfAborted();
-    if (this.#closedReason !== null) throw this.#closedReason;
-    const startedMs = Date.now();
-    const timeoutMs = deadlineMs - startedMs;
-    const controller = new AbortController();
-    const stopWatching = signal ? whenAborted(signal, (reason) => controller.abort(reason)) : null;
-    this.#calls.add(controller);
-    const timer = setTimeout(() => controller.abort(), Math.max(0, timeoutMs));
+    const call = this.#calls.open(deadlineMs, signal);
+    const { timeoutMs } = call;
     const idempotencyKey = randomUUID();
     // One x-client-request-id per logical call, as the reference sends: its retries reuse it.
     const clientRequestId = randomUUID();
@@ -120,8 +111,8 @@ export class RestTransport implements OperationTransport {
     let ctx: AttemptContext = { endpoint, clientRequestId, attempts: 0, authProvider: auth.name };
     // Attempt n of the policy; a resend on a fresh socket repeats its attempt's number.
     const send = async (attempt: number, agents: Agents): Promise<AxiosResponse<string>> => {
-      const credentials = await auth.getHeaders(controller.signal).catch((error: unknown) => {
-        throw controller.signal.aborted || error instanceof ApiError ? error : authFailure(error, ctx);
+      const credentials = await auth.getHeaders(call.signal).catch((error: unknown) => {
+        throw call.signal.aborted || error instanceof ApiError ? error : authFailure(error, ctx);
       });
       sentCredentials = credentials;
       // The provider's name is read now: a chain names what it found only once it has looked.
@@ -137,9 +128,9 @@ export class RestTransport implements OperationTransport {
       if (attempt > 1) headers['x-retry-attempt'] = String(attempt - 1);
       if (body !== undefined) headers['content-type'] = 'application/json';
       this.#options.logger.debug(`${method} ${endpoint} (attempt ${attempt})`);
-      const slot = await this.#slots.acquire(deadlineMs, controller.signal, (wait) => (lineWait = wait));
+      const slot = await this.#slots.acquire(deadlineMs, call.signal, (wait) => (lineWait = wait));
       try {
-        const request = { method, url: endpoint, data: body, headers, signal: controller.signal };
+        const request = { method, url: endpoint, data: body, headers, signal: call.signal };
         return await this.#axios.request<string>(agents === this.#pooled ? request : { ...request, ...agents });
       } finally {
         slot.release();
@@ -150,7 +141,7 @@ export class RestTransport implements OperationTransport {
       try {
         response = await send(n, this.#pooled);
       } catch (error) {
-        if (controller.signal.aborted || method !== 'GET' || !closedWhileIdle(error)) throw error;
+        if (call.signal.aborted || method !== 'GET' || !closedWhileIdle(error)) throw error;
         this.#options.logger.debug(`${method} ${endpoint}: ${(error as { code?: string }).code} on a reused socket, sending again on a fresh one`);
         response = await send(n, this.#fresh);
       }
@@ -162,11 +153,11 @@ export class RestTransport implements OperationTransport {
       return await retrying({
         policy: this.#options.retry,
         deadlineMs,
-        signal: controller.signal,
+        signal: call.signal,
         nowMs: Date.now,
         random: Math.random,
         attempt: (n) => attempt(n).catch((error: unknown) => {
-          if (controller.signal.aborted || error instanceof ApiError) throw error;
+          if (call.signal.aborted || error instanceof ApiError) throw error;
           return { ok: false, failure: failureOfNetwork(error, ctx) } as const;
         }),
         deadlineError: (last) => timedOut(last.error),
@@ -176,14 +167,9 @@ export class RestTransport implements OperationTransport {
         },
       });
     } catch (error) {
-      if (signal?.aborted) throw signal.reason;
-      if (this.#closedReason !== null) throw this.#closedReason;
-      if (controller.signal.aborted) throw timedOut(lastFailure?.error ?? error);
-      throw error;
+      throw call.failure(error, () => timedOut(lastFailure?.error ?? error));
     } finally {
-      clearTimeout(timer);
-      stopWatching?.();
-      this.#calls.delete(controller);
+      call.end();
     }
   }
 }
