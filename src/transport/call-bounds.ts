@@ -4,7 +4,24 @@
  * so rejects with the caller's `signal.reason`, the close's error, or the deadline's error.
  */
 import { AIStudioError } from '../core/errors';
+import type { RetryPolicy } from '../core/retry';
+import type { Logger } from '../core/transport';
 import { whenAborted } from '../runtime/abort';
+import type { Failure } from './http-failure';
+import { retrying, type AttemptOutcome } from './retrying';
+
+/** How a call's attempts run. */
+export interface CallAttempts<T> {
+  policy: RetryPolicy;
+  deadlineMs: number;
+  /** Attempt number `n` (1-based). */
+  attempt: (n: number) => Promise<AttemptOutcome<T>>;
+  /** The (marked) error of the call's deadline; `cause` is the last failure, when there was one. */
+  timedOut: (cause: unknown) => Error;
+  logger: Logger;
+  /** What the call is, for the debug log (`GET https://...`). */
+  what: string;
+}
 
 /** One logical call in flight. */
 export interface BoundedCall {
@@ -16,6 +33,11 @@ export interface BoundedCall {
   failure(error: unknown, timedOut: () => Error): unknown;
   /** The call is over: its timer and watchers go. */
   end(): void;
+  /**
+   * Runs the attempts under the retry policy within the deadline, then ends the call. Rejects with
+   * the caller's `signal.reason`, the close's error, `timedOut(...)`, or the last failure's error.
+   */
+  run<T>(attempts: CallAttempts<T>): Promise<T>;
 }
 
 export class CallBounds {
@@ -38,7 +60,7 @@ export class CallBounds {
     const stopWatching = signal ? whenAborted(signal, (reason) => controller.abort(reason)) : null;
     this.#calls.add(controller);
     const timer = setTimeout(() => controller.abort(), Math.max(0, timeoutMs));
-    return {
+    const call: BoundedCall = {
       signal: controller.signal,
       timeoutMs,
       failure: (error, timedOut) => {
@@ -51,7 +73,9 @@ export class CallBounds {
         stopWatching?.();
         this.#calls.delete(controller);
       },
+      run: (attempts) => runAttempts(call, attempts),
     };
+    return call;
   }
 
   /** Fails the calls in flight, and every later one, with "closed". */
@@ -60,5 +84,28 @@ export class CallBounds {
     for (const call of this.#calls) call.abort(this.#closedReason);
     this.#calls.clear();
     return this.#closedReason;
+  }
+}
+
+async function runAttempts<T>(call: BoundedCall, { policy, deadlineMs, attempt, timedOut, logger, what }: CallAttempts<T>): Promise<T> {
+  let lastFailure: Failure | null = null;
+  try {
+    return await retrying({
+      policy,
+      deadlineMs,
+      signal: call.signal,
+      nowMs: Date.now,
+      random: Math.random,
+      attempt,
+      deadlineError: (last) => timedOut(last.error),
+      onRetry: (n, delayMs, failure) => {
+        lastFailure = failure;
+        logger.debug(`${what}: attempt ${n} failed (${failure.error.rawMessage}), retrying in ${Math.round(delayMs)} ms`);
+      },
+    });
+  } catch (error) {
+    throw call.failure(error, () => timedOut((lastFailure as Failure | null)?.error ?? error));
+  } finally {
+    call.end();
   }
 }

@@ -12,7 +12,7 @@ import type { CallOptions, OperationTransport } from '../core/transport';
 import { RequestSlots, type LineWait } from '../runtime/request-line';
 import { withoutCredentials } from './auth/secret';
 import { authFailure, deadlineError, lineError, noAnswer, type AttemptContext, type Failure } from './http-failure';
-import { retrying, type AttemptOutcome } from './retrying';
+import type { AttemptOutcome } from './retrying';
 import { CallBounds } from './call-bounds';
 import { isLoopback } from './loopback';
 import type { GrpcChannel, UnaryFailure } from './grpc-channel';
@@ -139,7 +139,6 @@ export class GrpcTransport implements OperationTransport {
     const clientRequestId = randomUUID(); // one per logical call: its retries reuse it
     const auth = this.#options.auth;
     let ctx: AttemptContext = { endpoint: `${this.endpoint}${path}`, clientRequestId, attempts: 0, authProvider: auth.name };
-    let lastFailure = null as Failure | null;
     let lineWait: LineWait | null = null;
 
     const attempt = async (n: number): Promise<AttemptOutcome<unknown>> => {
@@ -184,25 +183,7 @@ export class GrpcTransport implements OperationTransport {
     };
     const timedOut = (cause: unknown) =>
       markDeadline(lineWait ? lineError(lineWait, ctx, timeoutMs) : deadlineError(timeoutMs, ctx, cause instanceof Error ? cause : undefined), deadlineMs);
-    try {
-      return await retrying({
-        policy: this.#options.retry,
-        deadlineMs,
-        signal: call.signal,
-        nowMs: Date.now,
-        random: Math.random,
-        attempt,
-        deadlineError: (last) => timedOut(last.error),
-        onRetry: (n, delayMs, failure) => {
-          lastFailure = failure;
-          this.#options.logger.debug(`gRPC ${path} ${id}: attempt ${n} failed (${failure.error.rawMessage}), retrying in ${Math.round(delayMs)} ms`);
-        },
-      });
-    } catch (error) {
-      throw call.failure(error, () => timedOut(lastFailure?.error ?? error));
-    } finally {
-      call.end();
-    }
+    return call.run({ policy: this.#options.retry, deadlineMs, attempt, timedOut, logger: this.#options.logger, what: `gRPC ${path} ${id}` });
   }
 }
 

@@ -90,7 +90,7 @@ export function authFailure(cause: unknown, ctx: AttemptContext): ApiError {
  */
 export function deadlineError(timeoutMs: number, ctx: AttemptContext, cause?: unknown): ApiError {
   return new ApiError(
-    { ...noAnswer(ctx), grpcCode: 4, message: `no answer within the call's timeout of ${timeoutMs / 1000} s` },
+    { ...noAnswer(ctx), grpcCode: 4, message: `no answer within the call's timeout of ${timeoutText(timeoutMs)}` },
     cause === undefined ? undefined : { cause: plainCause(cause) },
   );
 }
@@ -121,8 +121,16 @@ export function lineError(wait: { waitedMs: number; inFlight: number }, ctx: Att
   return new ApiError({
     ...noAnswer(ctx),
     grpcCode: 4,
-    message: `the request was never sent: it waited ${(wait.waitedMs / 1000).toFixed(3)} s in the client's line behind ${wait.inFlight} requests in flight, until the call's timeout of ${timeoutMs / 1000} s`,
+    message: `the request was never sent: it waited ${(wait.waitedMs / 1000).toFixed(3)} s in the client's line behind ${wait.inFlight} requests in flight, until the call's timeout of ${timeoutText(timeoutMs)}`,
   });
+}
+
+/**
+ * A call's timeout as the user gave it: measured where the transport starts, a few milliseconds
+ * after the deadline was fixed, so it is rounded to 10 ms (`0.5 s`, not `0.499 s`).
+ */
+function timeoutText(timeoutMs: number): string {
+  return `${Math.round(timeoutMs / 10) / 100} s`;
 }
 
 /** The error of a 200 answer whose body is not JSON. */

@@ -12,9 +12,9 @@ import { version } from '../../package.json';
 import { ApiError } from '../core/errors';
 import type { RetryPolicy } from '../core/retry';
 import type { AuthProvider, CallOptions, Logger, OperationTransport } from '../core/transport';
-import { authFailure, deadlineError, failureOfNetwork, lineError, failureOfResponse, malformedBodyError, type AttemptContext, type Failure } from './http-failure';
+import { authFailure, deadlineError, failureOfNetwork, lineError, failureOfResponse, malformedBodyError, type AttemptContext } from './http-failure';
 import { withoutCredentials } from './auth/secret';
-import { retrying, type AttemptOutcome } from './retrying';
+import type { AttemptOutcome } from './retrying';
 import { CallBounds } from './call-bounds';
 import { markDeadline } from '../core/deadline';
 import { RequestSlots, type LineWait } from '../runtime/request-line';
@@ -104,7 +104,6 @@ export class RestTransport implements OperationTransport {
     const idempotencyKey = randomUUID();
     // One x-client-request-id per logical call, as the reference sends: its retries reuse it.
     const clientRequestId = randomUUID();
-    let lastFailure = null as Failure | null;
     let lineWait: LineWait | null = null;
     let sentCredentials: Record<string, string> = {};
     const auth = this.#options.auth;
@@ -149,28 +148,17 @@ export class RestTransport implements OperationTransport {
     };
     const timedOut = (cause: unknown) =>
       markDeadline(lineWait ? lineError(lineWait, ctx, timeoutMs) : deadlineError(timeoutMs, ctx, cause), deadlineMs);
-    try {
-      return await retrying({
-        policy: this.#options.retry,
-        deadlineMs,
-        signal: call.signal,
-        nowMs: Date.now,
-        random: Math.random,
-        attempt: (n) => attempt(n).catch((error: unknown) => {
-          if (call.signal.aborted || error instanceof ApiError) throw error;
-          return { ok: false, failure: failureOfNetwork(error, ctx) } as const;
-        }),
-        deadlineError: (last) => timedOut(last.error),
-        onRetry: (n, delayMs, failure) => {
-          lastFailure = failure;
-          this.#options.logger.debug(`${method} ${endpoint}: attempt ${n} failed (${failure.error.rawMessage}), retrying in ${Math.round(delayMs)} ms`);
-        },
-      });
-    } catch (error) {
-      throw call.failure(error, () => timedOut(lastFailure?.error ?? error));
-    } finally {
-      call.end();
-    }
+    return call.run({
+      policy: this.#options.retry,
+      deadlineMs,
+      attempt: (n) => attempt(n).catch((error: unknown) => {
+        if (call.signal.aborted || error instanceof ApiError) throw error;
+        return { ok: false, failure: failureOfNetwork(error, ctx) } as const;
+      }),
+      timedOut,
+      logger: this.#options.logger,
+      what: `${method} ${endpoint}`,
+    });
   }
 }
 
