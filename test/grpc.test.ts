@@ -145,6 +145,17 @@ describe.each(FLAVOURS_AND_PROTOCOLS.filter((f) => f.protocol === 'grpc'))('$lab
   });
 });
 
+describe('wait_for_ready', () => {
+  test('a server that is not there is waited for until the deadline, not refused at once', async () => {
+    const client = new AsyncOperationsClient({ endpoint: 'http://127.0.0.1:9', auth: null, protocol: 'grpc', retry: false });
+    const started = Date.now();
+    const error = await client.operation('nobody00000000000000').getStatus({ timeout: 0.5 }).catch((e: unknown) => e);
+    client.close();
+    expect(error).toMatchObject({ name: 'ApiError', grpcCode: 4, httpStatus: null });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(450);
+  });
+});
+
 describe('abort and close (promise flavour)', () => {
   test('an abort cancels the call in flight and rejects with the reason', async () => {
     const id = await emu.create({ faults: [{ hang: true }] });

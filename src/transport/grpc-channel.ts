@@ -36,8 +36,6 @@ export interface UnaryFailure {
   metadata: Record<string, string | Buffer>;
 }
 
-// wait_for_ready, as the reference sets on every call; retries are ours (src/transport/retrying.ts).
-const SERVICE_CONFIG = JSON.stringify({ methodConfig: [{ name: [{}], waitForReady: true }] });
 
 export class GrpcChannel {
   readonly #client: grpc.Client;
@@ -48,8 +46,7 @@ export class GrpcChannel {
       : grpc.credentials.createSsl(target.ca === null ? null : Buffer.from(`${rootCertificates.join('\n')}\n${String(target.ca)}`));
     this.#client = new grpc.Client(target.address, credentials, {
       'grpc.primary_user_agent': target.userAgent,
-      'grpc.service_config': SERVICE_CONFIG,
-      'grpc.enable_retries': 0,
+      'grpc.enable_retries': 0, // retries are ours (src/transport/retrying.ts)
       'grpc.use_local_subchannel_pool': 1,
     });
   }
@@ -59,7 +56,8 @@ export class GrpcChannel {
    * an abort of `signal` cancels the call (it then fails with CANCELLED).
    */
   unary(path: string, request: Uint8Array, headers: Record<string, string>, deadlineMs: number, signal: AbortSignal): Promise<UnaryAnswer> {
-    const metadata = new grpc.Metadata();
+    // wait_for_ready, as the reference sets on every call: a server not (yet) reachable is waited for until the deadline.
+    const metadata = new grpc.Metadata({ waitForReady: true });
     for (const [name, value] of Object.entries(headers)) metadata.set(name, value);
     return new Promise((resolve, reject) => {
       let initial: grpc.Metadata | null = null;
