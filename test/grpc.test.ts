@@ -107,7 +107,7 @@ describe.each(FLAVOURS_AND_PROTOCOLS.filter((f) => f.protocol === 'grpc'))('$lab
     client.close();
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({ grpcCode: 4, httpStatus: null, attempts: 1 });
-    expect((error as Error).message).toMatch(/^no answer within the call's timeout of 0\.[23]\d* s/) // 0.3 s, less the worker's hop under load;
+    expect((error as Error).message).toMatch(/^no answer within the call's timeout of 0\.[23]\d* s/); // 0.3 s, less the worker's hop under load
   });
 
   test("the server's own DEADLINE_EXCEEDED is an ordinary error: not retried, not taken for the wait's deadline", async () => {
