@@ -3,6 +3,12 @@
  * real worker threads): the same operation over both protocols, the metadata of wire.md, retries,
  * deadlines, abort, close, errors with their details and without credentials, and the lazy load.
  */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createSecureServer } from 'node:http2';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { AIStudioError, ApiError, AsyncOperationsClient, OperationsClient, OperationTimeoutError } from 'yc-operation';
 import { startEmulator, type Emulator, type OperationScript } from 'yc-operation/testing';
@@ -193,12 +199,46 @@ describe('abort and close (promise flavour)', () => {
   });
 });
 
+describe('TLS', () => {
+  test('a server whose certificate the extra CA (ca option) signed is trusted; without it, it is not', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'yc-tls-'));
+    const [keyFile, certFile] = [join(dir, 'key.pem'), join(dir, 'cert.pem')];
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', certFile, '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-days', '1'], { stdio: 'ignore' });
+    const cert = readFileSync(certFile, 'utf8');
+    const server = createSecureServer({ key: readFileSync(keyFile), cert });
+    let streams = 0;
+    server.on('stream', (stream) => {
+      streams++;
+      stream.respond({ ':status': 200, 'content-type': 'application/grpc', 'grpc-status': '5', 'grpc-message': 'reached over TLS' }, { endStream: true });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const endpoint = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const trusting = new AsyncOperationsClient({ endpoint, auth: null, protocol: 'grpc', retry: false, ca: cert });
+      expect(await trusting.operation('tls00000000000000000').getStatus({ timeout: 10 }).catch((e: unknown) => e)).toMatchObject({ grpcCode: 5, rawMessage: 'reached over TLS' });
+      trusting.close();
+      const untrusting = new AsyncOperationsClient({ endpoint, auth: null, protocol: 'grpc', retry: false });
+      expect(await untrusting.operation('tls00000000000000000').getStatus({ timeout: 1 }).catch((e: unknown) => e)).toMatchObject({ grpcCode: 4 });
+      untrusting.close();
+      expect(streams).toBe(1);
+    } finally {
+      server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('options', () => {
   test('protocol and ca are checked before any request', () => {
     expect(() => new AsyncOperationsClient({ protocol: 'http2' as never })).toThrow(/protocol must be 'rest' or 'grpc', got "http2"/);
     expect(() => new OperationsClient({ protocol: 3 as never })).toThrow(TypeError);
     expect(() => new AsyncOperationsClient({ protocol: 'grpc', ca: 42 as never })).toThrow(/ca must be a non-empty PEM string or Buffer/);
     expect(() => new AsyncOperationsClient({ protocol: 'grpc', endpoint: 'http://10.0.0.1:50051' })).toThrow(/plain http to a non-loopback host/);
+  });
+
+  test("the emulator's gRPC options are checked", async () => {
+    await expect(startEmulator({ grpc: 'yes' as never })).rejects.toThrow(TypeError);
+    await expect(startEmulator({ grpc: true, grpcPort: 70_000 })).rejects.toThrow(RangeError);
   });
 });
 
