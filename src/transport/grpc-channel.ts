@@ -76,7 +76,8 @@ export class GrpcChannel {
       );
       const cancel = () => call.cancel();
       call.on('metadata', (m: grpc.Metadata) => (initial = m));
-      signal.addEventListener('abort', cancel, { once: true });
+      if (signal.aborted) cancel();
+      else signal.addEventListener('abort', cancel, { once: true });
     });
   }
 
