@@ -82,3 +82,12 @@ export function bareGet(url, agent) {
     }).on('error', reject);
   });
 }
+
+/** Runs `fn` `count` times one after another; pushes each call's milliseconds into `into`, if given. */
+export async function timeSequential(fn, count, into) {
+  for (let i = 0; i < count; i++) {
+    const start = performance.now();
+    await fn();
+    into?.push(performance.now() - start);
+  }
+}

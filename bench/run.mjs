@@ -24,6 +24,8 @@ const log = (line) => process.stderr.write(`bench: ${line}\n`);
 const BOOT_RUNS = 5;
 const EXIT_RUNS = 5;
 const WAITS = 10_000;
+const IMPORT_RUNS = 5;
+const PROTOCOL_OPS = Number(process.env.BENCH_CONCURRENCY ?? 64);
 
 const fromIndex = process.argv.indexOf('--from');
 const { machine, figures } = fromIndex > 0 ? JSON.parse(readFileSync(process.argv[fromIndex + 1], 'utf8')) : { machine: thisMachine(), figures: await measure() };
@@ -52,7 +54,13 @@ async function measure() {
     log('detection lag, ours and the peer (about 15 s)');
     figures.lag = await runRow('lag');
     log(`${WAITS} concurrent waits (about 25 s)`);
-    figures.waits = await tenThousandWaits();
+    figures.waits = await tenThousandWaits('rest');
+    log('REST and gRPC on one emulator: latency and polls per second');
+    figures.protocols = await protocolRows();
+    log(`${WAITS} concurrent waits over gRPC (about 25 s)`);
+    figures.grpcWaits = await tenThousandWaits('grpc');
+    log(`import cost (${IMPORT_RUNS} fresh processes each, REST-only and gRPC)`);
+    figures.importCost = await importCost();
     if (spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0) {
       log('yc-operation/bullmq: Redis per poll, 4 worker processes vs one client (about 15 s)');
       figures.queue = await runRow('bullmq');
@@ -93,9 +101,35 @@ async function exitDelay(env) {
   return performance.now() - lastAt;
 }
 
+/** The emulator here (a worker thread), both protocols; the clients in a child process. */
+async function protocolRows() {
+  const emulator = await startEmulator({ requestLogLimit: 0, grpc: true });
+  const dir = mkdtempSync(join(tmpdir(), 'yc-bench-'));
+  try {
+    const ids = await Promise.all(Array.from({ length: PROTOCOL_OPS }, () => emulator.create({ never: true })));
+    const file = join(dir, 'protocols.json');
+    writeFileSync(file, JSON.stringify({ url: emulator.url, grpcUrl: emulator.grpcUrl, ids }));
+    return await runRow('protocols', { BENCH_PROTOCOLS_FILE: file });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    await emulator.close();
+  }
+}
+
+/** Medians over fresh processes: `import('yc-operation')` alone, and the gRPC transport's lazy load. */
+async function importCost() {
+  const rest = [];
+  const grpc = [];
+  for (let i = 0; i < IMPORT_RUNS; i++) {
+    rest.push((await runRow('import-cost')).indexMs);
+    grpc.push((await runRow('import-cost', { BENCH_GRPC: '1' })).grpcMs);
+  }
+  return { indexMs: median(rest), grpcMs: median(grpc), runs: { rest, grpc } };
+}
+
 /** The emulator here (a worker thread); the waits in a child process, whose memory is measured. */
-async function tenThousandWaits() {
-  const emulator = await startEmulator({ requestLogLimit: 0 });
+async function tenThousandWaits(protocol) {
+  const emulator = await startEmulator({ requestLogLimit: 0, grpc: protocol === 'grpc' });
   const dir = mkdtempSync(join(tmpdir(), 'yc-bench-'));
   try {
     const warmupId = await emulator.create({});
@@ -106,7 +140,7 @@ async function tenThousandWaits() {
       ids.push(...(await Promise.all(batch)));
     }
     const file = join(dir, 'waits.json');
-    writeFileSync(file, JSON.stringify({ url: emulator.url, ids, warmupId }));
+    writeFileSync(file, JSON.stringify({ url: protocol === 'grpc' ? emulator.grpcUrl : emulator.url, ids, warmupId, protocol }));
     return await runRow('waits', { BENCH_WAITS_FILE: file }, ['--expose-gc']);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -150,6 +184,9 @@ function table(f) {
   const [peerName, peer] = find('peer: createWaiter defaults');
   const [peer2Name, peer2] = find('peer: createWaiter at');
   const boot = f.boot;
+  const p = f.protocols;
+  const gw = f.grpcWaits;
+  const lat = (name) => p.latency[name];
   return [
     {
       row: 'blocking/async',
@@ -223,6 +260,38 @@ function table(f) {
       ratio: `lag ${x(budget.lagS / peer.lagS)} and ${x(best.lagS / peer2.lagS)} of the peer's`,
       goal: 'ours ≥ peer on lag and polls',
       met: budget.lagS <= peer.lagS && budget.polls <= peer.polls && best.lagS <= peer2.lagS && best.polls <= peer2.polls,
+    },
+    {
+      row: 'gRPC latency',
+      what: '`getStatus()` over gRPC vs over REST, one at a time, the same emulator (another process)',
+      measured: `async: gRPC p50 ${ms(lat('async grpc').p50)}, p99 ${ms(lat('async grpc').p99)}; REST p50 ${ms(lat('async rest').p50)}, p99 ${ms(lat('async rest').p99)}. blocking: gRPC p50 ${ms(lat('blocking grpc').p50)}; REST p50 ${ms(lat('blocking rest').p50)}`,
+      ratio: `async p50 ${x(lat('async grpc').p50 / lat('async rest').p50)}, blocking p50 ${x(lat('blocking grpc').p50 / lat('blocking rest').p50)}`,
+      goal: 'reported',
+      met: null,
+    },
+    {
+      row: 'gRPC polls per second',
+      what: `status requests per second, ${PROTOCOL_OPS} in flight, one process, the same emulator`,
+      measured: `gRPC ${p.throughput.grpc.perSecond.toFixed(0)}/s (${p.throughput.grpc.cpuUsPerRequest.toFixed(0)} µs CPU each); REST ${p.throughput.rest.perSecond.toFixed(0)}/s (${p.throughput.rest.cpuUsPerRequest.toFixed(0)} µs)`,
+      ratio: x(p.throughput.grpc.perSecond / p.throughput.rest.perSecond),
+      goal: 'reported',
+      met: null,
+    },
+    {
+      row: '10k waits over gRPC',
+      what: `${gw.waits} concurrent \`wait({ pollInterval: 5 })\` with \`protocol: 'grpc'\`, as the 10k waits row`,
+      measured: `${gw.completed}/${gw.waits} done in ${gw.elapsedS.toFixed(1)} s, ${gw.polls} polls; +${gw.extraRssMB.toFixed(1)} MB RSS, +${gw.extraHeapMB.toFixed(1)} MB heap; event-loop lag p50 ${ms(gw.lagP50Ms)}, p99 ${ms(gw.lagP99Ms)}, max ${ms(gw.lagMaxMs)}`,
+      ratio: `RSS ${x(gw.extraRssMB / w.extraRssMB)} of REST's`,
+      goal: 'all done, ≤ 40 MB extra, lag p99 ≤ 50 ms',
+      met: gw.completed === gw.waits && gw.extraRssMB <= 40 && gw.lagP99Ms <= 50,
+    },
+    {
+      row: 'import cost',
+      what: `\`import('yc-operation')\` in a fresh process, and what a gRPC client's first call loads (grpc-js, protobufjs, the descriptor); median of ${IMPORT_RUNS}`,
+      measured: `import('yc-operation') ${ms(f.importCost.indexMs)} (gRPC not loaded); the gRPC transport +${ms(f.importCost.grpcMs)} at its first call`,
+      ratio: x((f.importCost.indexMs + f.importCost.grpcMs) / f.importCost.indexMs),
+      goal: 'REST-only users pay none of it',
+      met: null,
     },
   ];
 }

@@ -1,28 +1,35 @@
 /**
- * One scenario table, two drivers: every rule of docs/behaviour.md, run against
- * `AsyncOperation` and the blocking `Operation` with the same emulator script and the same
- * expectations (statuses, result, error class and text).
+ * One scenario table, two drivers, two protocols: every rule of docs/behaviour.md, run
+ * against `AsyncOperation` and the blocking `Operation`, over REST and over gRPC, with the same
+ * emulator script and the same expectations (statuses, result, error class and text). The one
+ * difference, documented in the README: over gRPC an `Any` is never absent, so an operation done
+ * with neither a response nor an error succeeds with the empty result, as in the reference.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { OperationTimeoutError, RunError, WrongAsyncOperationStatusError, type OperationStatus } from 'yc-operation';
 import { startEmulator, type Emulator, type OperationScript } from 'yc-operation/testing';
-import { FLAVOURS, type FlavourClient } from './helpers/flavours';
+import { FLAVOURS_AND_PROTOCOLS, isGet, type FlavourClient } from './helpers/flavours';
 
-const RESPONSE = { '@type': 'type.googleapis.com/yandex.cloud.ai.foundation_models.v1.CompletionResponse', alternatives: [{ text: 'hi' }] };
+// Real AI Studio types (and typed metadata), so that they travel over gRPC as they are.
+const RESPONSE = {
+  '@type': 'type.googleapis.com/yandex.cloud.ai.foundation_models.v1.CompletionResponse',
+  alternatives: [{ message: { role: 'assistant', text: 'hi' }, status: 'ALTERNATIVE_STATUS_FINAL' }],
+};
+const meta = <T>(value: T) => ({ '@type': 'type.googleapis.com/google.protobuf.Struct', value });
 const FAST = { pollInterval: 0.02 };
 
 let emu: Emulator;
 beforeAll(async () => {
-  emu = await startEmulator();
+  emu = await startEmulator({ grpc: true });
 });
 afterAll(() => emu.close());
 
-const gets = async (id: string) => (await emu.requests()).filter((r) => r.operationId === id && r.method === 'GET' && !r.path.endsWith(':cancel')).length;
+const gets = async (id: string) => (await emu.requests()).filter((r) => r.operationId === id && isGet(r)).length;
 
-describe.each(FLAVOURS)('$name flavour', (flavour) => {
+describe.each(FLAVOURS_AND_PROTOCOLS)('$label', (flavour) => {
   let client: FlavourClient;
   beforeAll(() => {
-    client = flavour.client({ endpoint: emu.url, auth: null, retry: { initialBackoff: 0.01, maxBackoff: 0.02, jitter: 0 } });
+    client = flavour.client({ endpoint: flavour.endpoint(emu), auth: null, retry: { initialBackoff: 0.01, maxBackoff: 0.02, jitter: 0 } });
   });
   afterAll(() => client.close());
   beforeEach(() => emu.clearRequests());
@@ -53,12 +60,18 @@ describe.each(FLAVOURS)('$name flavour', (flavour) => {
       await expect(o.wait(FAST)).rejects.toThrow(`Operation ${o.id} failed with message: <Empty message> (code 13)`);
     });
 
-    test('done with neither result nor error throws WrongAsyncOperationStatusError', async () => {
+    test.runIf(flavour.protocol === 'rest')('done with neither result nor error throws WrongAsyncOperationStatusError', async () => {
       const o = await op({ donePolls: 1, neither: true });
       const error = await o.wait(FAST).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(WrongAsyncOperationStatusError);
       expect((error as Error).message).toBe(`${flavour.self(o.id)} is done but response have result neither error fields set`);
       expect(o.lastKnownStatus).toMatchObject({ done: true, isRunning: false, isFinished: false });
+    });
+
+    test.runIf(flavour.protocol === 'grpc')('done with neither result nor error succeeds with the empty Any, as the reference reads gRPC', async () => {
+      const o = await op({ donePolls: 1, neither: true });
+      expect(await o.wait(FAST)).toEqual({ '@type': '', value: '' });
+      expect(o.lastKnownStatus).toMatchObject({ done: true, isSucceeded: true, isFinished: true });
     });
 
     test('an error while done is still false keeps the operation running', async () => {
@@ -87,8 +100,8 @@ describe.each(FLAVOURS)('$name flavour', (flavour) => {
 
     test('the result decoder and the metadata decoder are applied', async () => {
       const o = await op(
-        { donePolls: 3, response: RESPONSE, metadata: [{ progress: 10 }, { progress: 50 }, { progress: 100 }] },
-        { resultDecoder: (r: typeof RESPONSE) => r.alternatives[0]!.text, metadataDecoder: (m: { progress: number }) => `${m.progress}%` },
+        { donePolls: 3, response: RESPONSE, metadata: [meta({ progress: 10 }), meta({ progress: 50 }), meta({ progress: 100 })] },
+        { resultDecoder: (r: typeof RESPONSE) => r.alternatives[0]!.message.text, metadataDecoder: (m: { value: { progress: number } }) => `${m.value.progress}%` },
       );
       const seen: unknown[] = [];
       expect(await o.wait({ ...FAST, onProgress: (s: OperationStatus) => seen.push(s.metadata) })).toBe('hi');
@@ -121,10 +134,10 @@ describe.each(FLAVOURS)('$name flavour', (flavour) => {
 
   describe('getStatus', () => {
     test('makes one request and stores the status as the last known one', async () => {
-      const o = await op({ donePolls: 2, metadata: [{ step: 1 }, { step: 2 }] });
+      const o = await op({ donePolls: 2, metadata: [meta({ step: 1 }), meta({ step: 2 })] });
       expect(o.lastKnownStatus).toBeNull();
       const s = await o.getStatus();
-      expect(s).toMatchObject({ done: false, metadata: { step: 1 }, isRunning: true, statusName: 'running' });
+      expect(s).toMatchObject({ done: false, metadata: meta({ step: 1 }), isRunning: true, statusName: 'running' });
       expect(o.lastKnownStatus).toBe(s);
       expect(await gets(o.id)).toBe(1);
     });

@@ -11,7 +11,7 @@
 import http from 'node:http';
 import axios from 'axios';
 import { AsyncOperationsClient, OperationsClient } from 'yc-operation';
-import { bareGet, report, summarize } from '../lib.mjs';
+import { bareGet, report, summarize, timeSequential } from '../lib.mjs';
 
 const url = process.env.BENCH_URL;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
@@ -33,18 +33,10 @@ const variants = {
   floor: () => bareGet(target, agent),
 };
 
-async function measure(fn, count, into) {
-  for (let i = 0; i < count; i++) {
-    const start = performance.now();
-    await fn();
-    into?.push(performance.now() - start);
-  }
-}
-
-for (const fn of Object.values(variants)) await measure(fn, WARMUP);
+for (const fn of Object.values(variants)) await timeSequential(fn, WARMUP);
 const samples = Object.fromEntries(Object.keys(variants).map((name) => [name, []]));
 for (let round = 0; round < ROUNDS; round++) {
-  for (const [name, fn] of Object.entries(variants)) await measure(fn, PER_ROUND, samples[name]);
+  for (const [name, fn] of Object.entries(variants)) await timeSequential(fn, PER_ROUND, samples[name]);
 }
 asyncClient.close();
 syncClient.close();

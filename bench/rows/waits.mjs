@@ -1,5 +1,5 @@
 /**
- * Row "10k waits": BENCH_WAITS concurrent `AsyncOperation.wait({ pollInterval: 5 })`, on
+ * Row "10k waits" (and "10k waits over gRPC"): BENCH_WAITS concurrent `AsyncOperation.wait({ pollInterval: 5 })`, on
  * operations of the emulator (run by the parent, in another process) that finish 5 to 20 s after
  * they were created. Measures, in this process only: the extra RSS and heap at their peak over a
  * baseline taken after start-up and a warm-up call, the event loop's delay
@@ -12,9 +12,9 @@ import { AsyncOperationsClient } from 'yc-operation';
 import { report } from '../lib.mjs';
 
 const MB = 1024 * 1024;
-const { url, ids, warmupId } = JSON.parse(readFileSync(process.env.BENCH_WAITS_FILE, 'utf8'));
+const { url, ids, warmupId, protocol } = JSON.parse(readFileSync(process.env.BENCH_WAITS_FILE, 'utf8'));
 
-const client = new AsyncOperationsClient({ endpoint: url, auth: null });
+const client = new AsyncOperationsClient({ endpoint: url, auth: null, protocol });
 for (let i = 0; i < 20; i++) await client.operation(warmupId).getStatus();
 globalThis.gc?.();
 await new Promise((resolve) => setTimeout(resolve, 100));

@@ -5,8 +5,8 @@
 import { checkOperationId } from '../core/options';
 import { kindFromOperationJson, kindFromSavedOperation, operationKind, type ApiOperationKind, type OperationOptions } from '../core/kind';
 import type { OperationStatus } from '../core/status';
+import type { OperationTransport } from '../core/transport';
 import { createTransport, resolveClientConfig, type ClientOptions } from '../transport/config';
-import type { RestTransport } from '../transport/rest';
 import { AsyncOperation } from './operation';
 import { BaseAsyncOperation, linkToClient, type ClientLink } from './base-operation';
 import { SharedPolls } from './shared-polls';
@@ -28,7 +28,7 @@ export interface AsyncStartOptions extends StartOptions {
 }
 
 export class AsyncOperationsClient {
-  readonly #transport: RestTransport;
+  readonly #transport: OperationTransport;
   readonly #polls: SharedPolls;
   readonly #allowInsecureHttp: boolean;
   readonly #folderId: string | null;

@@ -61,6 +61,7 @@ export function buildProgram(io: Io, finish: (code: ExitCode) => void): Command 
     .option('--verbose', 'log requests and polls on stderr (without credentials)')
     .option('--debug', "log the SDK's debug lines on stderr, as YC_OPERATION_LOG=debug (without credentials)")
     .option('--quiet', 'print nothing but errors: no progress, no status; the exit code tells the outcome')
+    .addOption(new Option('--protocol <protocol>', 'how the Operation API is called').choices(['rest', 'grpc']).default('rest'))
     .addHelpText('after', HELP_AFTER);
 
   /** The action of a command on one operation: a blocking client for the length of the command. */

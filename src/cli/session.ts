@@ -23,6 +23,7 @@ export interface GlobalOptions {
   verbose?: boolean;
   debug?: boolean;
   quiet?: boolean;
+  protocol?: 'rest' | 'grpc';
 }
 
 /** What a command works with. */
@@ -82,6 +83,7 @@ export function withSession<T>(options: GlobalOptions, io: Io, command: (session
     allowInsecureHttp: options.allowInsecureHttp,
     // No logger asked for: a silent one, so that the SDK does not read YC_OPERATION_LOG a second time.
     logger: logger ?? SILENT,
+    protocol: options.protocol,
   });
   log(`endpoint ${client.endpoint}; credentials: ${describeAuth(options)}; folder: ${options.folderId ?? process.env.YC_FOLDER_ID ?? 'none'}`);
   try {

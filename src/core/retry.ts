@@ -75,6 +75,8 @@ export interface AttemptFailure {
   httpStatus: number | null;
   /** The network error code when no answer came (`ECONNRESET`, `ECONNREFUSED`, ...). */
   networkCode: string | null;
+  /** The status code of a gRPC answer; absent or `null` over REST, where `httpStatus` tells. */
+  grpcCode?: number | null;
   /** The server's `Retry-After`, in milliseconds from now, when it sent one. */
   retryAfterMs: number | null;
 }
@@ -84,8 +86,12 @@ const TRANSIENT_STATUSES = new Set([429, 502, 503, 504]);
 /** Failures to reach the server or to hear its answer. */
 const TRANSIENT_NETWORK = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ECONNABORTED', 'ETIMEDOUT', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'ERR_SOCKET_CLOSED']);
 
+/** The gRPC codes the reference retries: RESOURCE_EXHAUSTED and UNAVAILABLE. */
+const TRANSIENT_GRPC_CODES = new Set([8, 14]);
+
 /** True when the reference policy retries this failure. */
 export function isTransient(failure: AttemptFailure): boolean {
+  if (failure.grpcCode !== undefined && failure.grpcCode !== null) return TRANSIENT_GRPC_CODES.has(failure.grpcCode);
   if (failure.httpStatus !== null) return TRANSIENT_STATUSES.has(failure.httpStatus);
   return failure.networkCode !== null && TRANSIENT_NETWORK.has(failure.networkCode);
 }

@@ -17,6 +17,10 @@ export interface WorkerClientOptions {
   retry?: RetryOptions | false;
   headers?: Record<string, string>;
   iamEndpoint?: string;
+  protocol?: 'rest' | 'grpc';
+  /** A Buffer arrives as a plain Uint8Array (structured clone); the config takes either. */
+  ca?: string | Buffer;
+  discoverEndpoints?: boolean;
   /** Send the transport's log lines back with the replies (the client has a logger). */
   log?: boolean;
 }

@@ -5,19 +5,18 @@
 import { runAsWorker } from 'synckit';
 import { errorToData } from './error-data';
 import { createTransport, resolveClientConfig } from '../transport/config';
-import type { RestTransport } from '../transport/rest';
-import type { CallOptions, Logger } from '../core/transport';
+import type { CallOptions, Logger, OperationTransport } from '../core/transport';
 import { IN_WORKER, type LogLine, type WorkerCall, type WorkerClientOptions, type WorkerReply, type WorkerRequest } from './protocol';
 
 (globalThis as Record<symbol, unknown>)[IN_WORKER] = true;
 
-const transports = new Map<number, RestTransport>();
+const transports = new Map<number, OperationTransport>();
 /** The log lines of each client's transport not yet sent back (for clients with a logger). */
 const logs = new Map<number, LogLine[]>();
 const pending = new Map<number, { settled: Promise<WorkerReply>; controller: AbortController; client: number }>();
 let nextTicket = 1;
 
-function transportOf(client: number, options: WorkerClientOptions): RestTransport {
+function transportOf(client: number, options: WorkerClientOptions): OperationTransport {
   let transport = transports.get(client);
   if (!transport) {
     const { log, ...rest } = options;
@@ -57,7 +56,7 @@ async function within(ticket: number, waitMs: number): Promise<WorkerReply> {
 }
 
 /** Sends one call through the client's transport. */
-function send(transport: RestTransport, call: WorkerCall, options: CallOptions): Promise<unknown> {
+function send(transport: OperationTransport, call: WorkerCall, options: CallOptions): Promise<unknown> {
   switch (call.op) {
     case 'start':
       return transport.startOperation(call.url, call.body, options);

@@ -5,19 +5,32 @@
  */
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { Command, CommandMessage, CommandResults, WorkerConfig, WorkerMessage } from './protocol';
+import { authorizationCheck } from './auth';
+import { GrpcEmulatorServer } from './grpc-server';
 import { EmulatorServer } from './server';
 
 const config = workerData as WorkerConfig;
 const parent = parentPort as MessagePort;
 const server = new EmulatorServer(config);
+/** The gRPC server, on the same operations and request log. */
+const grpc = config.grpcPort === null ? null : new GrpcEmulatorServer(server.operations, server.log, authorizationCheck(config));
+let grpcPort = config.grpcPort ?? 0;
 
 const COMMANDS: { [K in Command['kind']]: (command: Extract<Command, { kind: K }>) => CommandResults[K] | Promise<CommandResults[K]> } = {
   create: ({ script }) => server.operations.create(script, Date.now()).id,
   requests: () => server.log.entries(),
   clearRequests: () => server.log.clear(),
-  dropIdleConnections: () => server.dropIdleConnections(),
-  restart: () => server.restart(),
-  close: () => server.close(),
+  dropIdleConnections: () => {
+    server.dropIdleConnections();
+    grpc?.dropIdleConnections();
+  },
+  restart: async () => {
+    await Promise.all([server.restart(), grpc?.close()]);
+    await grpc?.listen(grpcPort);
+  },
+  close: async () => {
+    await Promise.all([server.close(), grpc?.close()]);
+  },
 };
 
 function post(message: WorkerMessage): void {
@@ -36,4 +49,7 @@ parent.on('message', ({ id, command }: CommandMessage) => {
 
 // A failure to listen (a port in use, say) is thrown in the worker, and reaches the handle as
 // the worker's 'error' event.
-void server.listen(config.port).then((port) => post({ kind: 'ready', port }));
+void Promise.all([server.listen(config.port), grpc?.listen(grpcPort)]).then(([port, listening]) => {
+  if (listening !== undefined) grpcPort = listening;
+  post({ kind: 'ready', port, grpcPort: grpc === null ? null : grpcPort });
+});

@@ -28,10 +28,18 @@ const DEFAULT_REQUEST_LOG_LIMIT = 10_000;
  * the seconds of an `x-emulator-done-after` request header), or fail with the google.rpc.Status
  * JSON of an `x-emulator-fail-with` header; and assistant runs, `POST /assistants/v1/runs` and
  * `GET /assistants/v1/runs/{id}`, scripted by the same headers and `x-emulator-run-status`.
+ * Started with `grpc: true`, it also serves `yandex.cloud.operation.OperationService` (`Get`, `Cancel`) and `yandex.cloud.endpoint.ApiEndpointService/List` over gRPC, on the same
+ * operations: an Any given without `"@type"` travels there as a `google.protobuf.Struct`, and an
+ * Any of a type with no `.proto` in this package must be given as `{ "@type", "value": "<base64>" }`.
  */
 export interface Emulator {
   /** The base URL to pass to a client as its endpoint: `http://127.0.0.1:<port>`. */
   readonly url: string;
+  /**
+   * The gRPC server's URL, to pass as the endpoint of a client with `protocol: 'grpc'`
+   * (`http://127.0.0.1:<grpcPort>`: plaintext HTTP/2), or `null` unless started with `grpc: true`.
+   */
+  readonly grpcUrl: string | null;
   /** Creates an operation that lives as `script` says; resolves with its 20-character id. */
   create(script?: OperationScript): Promise<string>;
   /**
@@ -47,7 +55,8 @@ export interface Emulator {
    */
   dropIdleConnections(): Promise<void>;
   /**
-   * Closes the listener and every socket, busy or idle, then listens again on the same port.
+   * Closes the listener and every socket, busy or idle, then listens again on the same port (both
+   * servers, with gRPC).
    * Operations (and their scripts' progress) are kept; requests in flight are cut off.
    */
   restart(): Promise<void>;
@@ -72,6 +81,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   validateOptions(options);
   const config: WorkerConfig = {
     port: options.port ?? 0,
+    grpcPort: options.grpc ? (options.grpcPort ?? 0) : null,
     apiKey: options.apiKey,
     iamToken: options.iamToken,
     requestLogLimit: options.requestLogLimit ?? DEFAULT_REQUEST_LOG_LIMIT,
@@ -83,12 +93,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const worker = new Worker(new URL('./emulator-worker.js', import.meta.url), { workerData: config, execArgv });
   // The worker's first message says it listens; `once` rejects if it fails first (a port in use, say).
   const [ready] = (await once(worker, 'message')) as [Extract<WorkerMessage, { kind: 'ready' }>];
-  return new EmulatorHandle(worker, ready.port);
+  return new EmulatorHandle(worker, ready.port, ready.grpcPort);
 }
 
 /** An {@link Emulator} that forwards each call to its worker as a command and awaits the reply. */
 class EmulatorHandle implements Emulator {
   readonly url: string;
+  readonly grpcUrl: string | null;
   private nextId = 0;
   private readonly pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
   /** Why commands are refused: the emulator was closed, or its worker died. */
@@ -98,8 +109,10 @@ class EmulatorHandle implements Emulator {
   constructor(
     private readonly worker: Worker,
     port: number,
+    grpcPort: number | null,
   ) {
     this.url = `http://127.0.0.1:${port}`;
+    this.grpcUrl = grpcPort === null ? null : `http://127.0.0.1:${grpcPort}`;
     worker.on('message', (message: WorkerMessage) => this.settle(message));
     worker.on('error', (error) => this.fail(error));
     worker.on('exit', (code) => this.fail(new Error(`The emulator's worker exited with code ${code}`)));

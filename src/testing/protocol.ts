@@ -9,6 +9,8 @@ import type { OperationScript, RecordedRequest } from './script';
 export interface WorkerConfig extends ServerSettings {
   /** The port to listen on; 0 picks a free one. */
   port: number;
+  /** The gRPC port to listen on (0 picks a free one), or `null` for no gRPC server. */
+  grpcPort: number | null;
 }
 
 /** What each command resolves with. */
@@ -39,6 +41,6 @@ export interface CommandMessage {
 
 /** What the worker sends: first `ready` once it listens, then one `reply` per command. */
 export type WorkerMessage =
-  | { kind: 'ready'; port: number }
+  | { kind: 'ready'; port: number; grpcPort: number | null }
   | { kind: 'reply'; id: number; ok: true; value: unknown }
   | { kind: 'reply'; id: number; ok: false; error: Error };

@@ -13,8 +13,11 @@ export class RequestLog {
 
   constructor(private readonly limit: number) {}
 
-  /** Records a request on arrival; the caller fills in `operationId` and `fault` as it learns them. */
-  record(req: IncomingMessage, atMs: number): RecordedRequest {
+  /**
+   * Records a request on arrival (an HTTP/1.1 request, or a gRPC call as `POST /<service>/<method>`);
+   * the caller fills in `operationId` and `fault` as it learns them.
+   */
+  record(req: Pick<IncomingMessage, 'method' | 'url' | 'rawHeaders'>, atMs: number): RecordedRequest {
     const entry: RecordedRequest = {
       method: req.method ?? '',
       path: req.url ?? '',

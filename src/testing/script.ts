@@ -106,6 +106,14 @@ export interface EmulatorOptions {
   /** The port to listen on, on 127.0.0.1; 0 picks a free one. @default 0 */
   port?: number;
   /**
+   * Also serve gRPC (plaintext HTTP/2, `emulator.grpcUrl`): `OperationService/Get` and `/Cancel` on
+   * the same operations, with the same faults and credentials check, and `ApiEndpointService/List`.
+   * @default false
+   */
+  grpc?: boolean;
+  /** The gRPC port, on 127.0.0.1; 0 picks a free one. @default 0 */
+  grpcPort?: number;
+  /**
    * An API key to require. When `apiKey` or `iamToken` is given, every request must carry
    * `Authorization: Api-Key <apiKey>` or `Authorization: Bearer <iamToken>`, or gets a 401
    * (gRPC code 16).

@@ -4,19 +4,18 @@
  * Nothing is printed: a benchmark may send it thousands of requests per second.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { authorizationCheck, type ExpectedCredentials } from './auth';
 import { actOutFault, describeFault } from './faults';
 import { GrpcCode } from '../core/grpc-codes';
 import { OperationStore, type EmulatedOperation, type OperationJson } from './operations';
+import { listenOn } from './listen';
 import { Reply } from './reply';
 import { RequestLog } from './request-log';
 import { decodePathSegment, type Exchange, type Route } from './route';
 import { RunStore, runRoutes } from './runs';
 import { startRoutes } from './start-routes';
 
-const HOST = '127.0.0.1';
 /**
  * Idle keep-alive sockets stay open this long (Node's default is 5 s): long enough that a
  * client's pooled socket is not closed under it by surprise; `dropIdleConnections()` does it on purpose.
@@ -56,15 +55,9 @@ export class EmulatorServer {
   }
 
   /** Listens on 127.0.0.1 (`port` 0: a free port) and resolves with the port. */
-  listen(port: number): Promise<number> {
-    return new Promise((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(port, HOST, () => {
-        this.server.off('error', reject);
-        this.port = (this.server.address() as AddressInfo).port;
-        resolve(this.port);
-      });
-    });
+  async listen(port: number): Promise<number> {
+    this.port = await listenOn(this.server, port);
+    return this.port;
   }
 
   /** Closes the listener and every socket, then listens again on the same port. Operations are kept. */

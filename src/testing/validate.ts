@@ -77,6 +77,8 @@ const SCRIPT_FIELDS: FieldChecks<OperationScript> = {
 
 const OPTION_FIELDS: FieldChecks<EmulatorOptions> = {
   port: { type: 'number', expected: 'a port number (0..65535)', inRange: (v: number) => isInteger(v) && v >= 0 && v <= 65535 },
+  grpc: BOOLEAN,
+  grpcPort: { type: 'number', expected: 'a port number (0..65535)', inRange: (v: number) => isInteger(v) && v >= 0 && v <= 65535 },
   apiKey: NON_EMPTY_STRING,
   iamToken: NON_EMPTY_STRING,
   requestLogLimit: { type: 'number', expected: 'an integer >= 0', inRange: (v: number) => isInteger(v) && v >= 0 },

@@ -8,7 +8,10 @@ import { RequestPacer } from '../core/pacer';
 import type { AuthProvider, Logger } from '../core/transport';
 import { resolveAuth } from './auth';
 import { envLogger } from './env-logger';
+import type { OperationTransport } from '../core/transport';
 import { RestTransport, type RestTransportOptions } from './rest';
+import { GrpcTransport, type GrpcTransportOptions } from './grpc';
+import { isLoopback } from './loopback';
 
 /** Credentials as plain data (what the blocking flavour accepts). */
 export type AuthData = string | { apiKey: string } | { iamToken: string } | { oauthToken: string } | null;
@@ -48,9 +51,26 @@ export interface ClientOptions {
    * quota for getting async results is 50 per second per cloud. @default no limit
    */
   maxRequestsPerSecond?: number;
+  /**
+   * How the Operation API is called: `'rest'` (JSON over HTTPS, axios) or `'grpc'`
+   * (`yandex.cloud.operation.OperationService` over HTTP/2, as the Python reference; the endpoint's
+   * host and port, 443 by default; `http://` to loopback is plaintext). `@grpc/grpc-js` is loaded
+   * only by a gRPC client, at its first call. @default 'rest'
+   */
+  protocol?: 'rest' | 'grpc';
+  /** An extra trusted CA certificate (PEM), beside the system roots (the reference's `verify`). */
+  ca?: string | Buffer;
+  /**
+   * Find the gRPC address as the Python SDK does: at the first call, ask `ApiEndpointService.List`
+   * on `YC_API_ENDPOINT` (default `api.cloud.yandex.net:443`; `http://<loopback>:port` is plaintext)
+   * for the endpoint `operation` (or `ai-foundation-models` with `endpoint: 'llm'`), and call the
+   * address it gives. Needs `protocol: 'grpc'` and a short-name `endpoint`. @default false: the
+   * static table (`operation.api.cloud.yandex.net:443`, `llm.api.cloud.yandex.net:443`)
+   */
+  discoverEndpoints?: boolean;
 }
 
-export const CLIENT_OPTIONS = ['auth', 'folderId', 'endpoint', 'allowInsecureHttp', 'retry', 'headers', 'logger', 'iamEndpoint', 'maxRequestsPerSecond'] as const;
+export const CLIENT_OPTIONS = ['auth', 'folderId', 'endpoint', 'allowInsecureHttp', 'retry', 'headers', 'logger', 'iamEndpoint', 'maxRequestsPerSecond', 'protocol', 'ca', 'discoverEndpoints'] as const;
 
 const SHORT_ENDPOINTS: Record<string, string> = {
   operation: 'https://operation.api.cloud.yandex.net',
@@ -58,6 +78,10 @@ const SHORT_ENDPOINTS: Record<string, string> = {
   searchapi: 'https://searchapi.api.cloud.yandex.net',
   'rest-assistant': 'https://rest-assistant.api.cloud.yandex.net',
 };
+
+/** The endpoint ids of `ApiEndpointService.List` for the short names' URLs (wire.md). */
+const DISCOVERY_IDS: Record<string, string> = { [SHORT_ENDPOINTS.operation as string]: 'operation', [SHORT_ENDPOINTS.llm as string]: 'ai-foundation-models' };
+const DEFAULT_API_ENDPOINT = 'api.cloud.yandex.net:443';
 
 const SILENT: Logger = Object.freeze({ debug() {}, info() {}, warn() {}, error() {} });
 
@@ -67,6 +91,9 @@ export interface ClientConfig extends Omit<RestTransportOptions, 'auth'> {
   iamEndpoint: string | undefined;
   /** The client's request budget (spent by the operation machine, on the caller's side). */
   budget: RequestPacer | null;
+  protocol: 'rest' | 'grpc';
+  ca: string | Buffer | null;
+  discovery: GrpcTransportOptions['discovery'];
 }
 
 /** Checks a client's options; throws a TypeError or RangeError naming the bad option. */
@@ -88,13 +115,41 @@ export function resolveClientConfig(options: ClientOptions | undefined, env: Nod
     logger: checkLogger(o.logger, env),
     iamEndpoint: o.iamEndpoint === undefined ? undefined : resolveEndpoint(o.iamEndpoint, o.allowInsecureHttp ?? false),
     budget: o.maxRequestsPerSecond === undefined ? null : new RequestPacer(o.maxRequestsPerSecond),
+    protocol: checkProtocol(o.protocol),
+    ca: checkCa(o.ca),
+    discovery: resolveDiscovery(o, env),
   };
 }
 
-/** The REST transport of a checked config, with its credentials (looked up at the first request). */
-export function createTransport(config: ClientConfig): RestTransport {
-  const { iamEndpoint, budget: _budget, ...rest } = config;
-  return new RestTransport({ ...rest, auth: resolveAuth(config.auth, { iamEndpoint }) });
+/** Where endpoint discovery asks, and for which id; `null` unless `discoverEndpoints` is set. */
+function resolveDiscovery(o: ClientOptions, env: NodeJS.ProcessEnv): GrpcTransportOptions['discovery'] {
+  if (o.discoverEndpoints === undefined || o.discoverEndpoints === false) return null;
+  if (o.discoverEndpoints !== true) throw new TypeError(`discoverEndpoints must be a boolean, got ${typeName(o.discoverEndpoints)}`);
+  if (o.protocol !== 'grpc') throw new TypeError("discoverEndpoints needs protocol: 'grpc' (the endpoint list gives gRPC addresses)");
+  const id = DISCOVERY_IDS[resolveEndpoint(o.endpoint ?? 'operation', true)];
+  if (id === undefined) throw new TypeError(`discoverEndpoints needs endpoint ${Object.keys(SHORT_ENDPOINTS).join(' or ')} (the ids it looks up), not another URL`);
+  const api = env.YC_API_ENDPOINT || DEFAULT_API_ENDPOINT;
+  return { api: resolveEndpoint(/^[a-z]+:\/\//i.test(api) ? api : `https://${api}`, o.allowInsecureHttp ?? false), id };
+}
+
+/** The transport of a checked config (REST or gRPC), with its credentials (looked up at the first request). */
+export function createTransport(config: ClientConfig): OperationTransport {
+  const { iamEndpoint, budget: _budget, protocol, ca, discovery, ...rest } = config;
+  const options = { ...rest, auth: resolveAuth(config.auth, { iamEndpoint }) };
+  return protocol === 'grpc' ? new GrpcTransport({ ...options, ca, discovery }) : new RestTransport(options);
+}
+
+function checkProtocol(protocol: unknown): 'rest' | 'grpc' {
+  if (protocol === undefined) return 'rest';
+  if (protocol !== 'rest' && protocol !== 'grpc') throw new TypeError(`protocol must be 'rest' or 'grpc', got ${typeof protocol === 'string' ? JSON.stringify(protocol.slice(0, 100)) : typeName(protocol)}`);
+  return protocol;
+}
+
+/** A PEM string or bytes (a Buffer reaches the blocking worker as a Uint8Array). */
+function checkCa(ca: unknown): string | Buffer | null {
+  if (ca === undefined) return null;
+  if ((typeof ca !== 'string' && !(ca instanceof Uint8Array)) || ca.length === 0) throw new TypeError(`ca must be a non-empty PEM string or Buffer, got ${typeName(ca)}`);
+  return typeof ca === 'string' ? ca : Buffer.from(ca);
 }
 
 /** A base URL from a short name or a URL; refuses what would leak credentials. */
@@ -115,10 +170,6 @@ export function resolveEndpoint(endpoint: unknown, allowInsecureHttp: boolean): 
     throw new TypeError(`endpoint ${url.origin} is plain http to a non-loopback host; use https, or set allowInsecureHttp: true`);
   }
   return url.href.replace(/\/+$/, '');
-}
-
-function isLoopback(hostname: string): boolean {
-  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname);
 }
 
 function checkHeaders(headers: unknown): Record<string, string> {

@@ -90,7 +90,7 @@ export function authFailure(cause: unknown, ctx: AttemptContext): ApiError {
  */
 export function deadlineError(timeoutMs: number, ctx: AttemptContext, cause?: unknown): ApiError {
   return new ApiError(
-    { ...noAnswer(ctx), grpcCode: 4, message: `no answer within the call's timeout of ${timeoutMs / 1000} s` },
+    { ...noAnswer(ctx), grpcCode: 4, message: `no answer within the call's timeout of ${timeoutText(timeoutMs)}` },
     cause === undefined ? undefined : { cause: plainCause(cause) },
   );
 }
@@ -121,8 +121,13 @@ export function lineError(wait: { waitedMs: number; inFlight: number }, ctx: Att
   return new ApiError({
     ...noAnswer(ctx),
     grpcCode: 4,
-    message: `the request was never sent: it waited ${(wait.waitedMs / 1000).toFixed(3)} s in the client's line behind ${wait.inFlight} requests in flight, until the call's timeout of ${timeoutMs / 1000} s`,
+    message: `the request was never sent: it waited ${(wait.waitedMs / 1000).toFixed(3)} s in the client's line behind ${wait.inFlight} requests in flight, until the call's timeout of ${timeoutText(timeoutMs)}`,
   });
+}
+
+/** A call's timeout as its caller set it (`CallOptions.timeoutMs`), in seconds. */
+function timeoutText(timeoutMs: number): string {
+  return `${timeoutMs / 1000} s`;
 }
 
 /** The error of a 200 answer whose body is not JSON. */
@@ -140,7 +145,8 @@ export function malformedBodyError(status: number, headers: Headers, body: strin
   );
 }
 
-function noAnswer(ctx: AttemptContext): ApiErrorFields {
+/** The fields of an error with no HTTP answer, from what is known of the call. */
+export function noAnswer(ctx: AttemptContext): ApiErrorFields {
   return {
     grpcCode: 2, httpStatus: null, message: '', details: [], requestId: null, serverTraceId: null,
     clientRequestId: ctx.clientRequestId, endpoint: ctx.endpoint, attempts: ctx.attempts, authProvider: ctx.authProvider,

@@ -9,15 +9,15 @@ import https from 'node:https';
 import { randomUUID } from 'node:crypto';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { version } from '../../package.json';
-import { AIStudioError, ApiError, asOperationNotFound } from '../core/errors';
+import { ApiError, asOperationNotFound } from '../core/errors';
 import type { RetryPolicy } from '../core/retry';
 import type { AuthProvider, CallOptions, Logger, OperationTransport } from '../core/transport';
-import { authFailure, deadlineError, failureOfNetwork, lineError, failureOfResponse, malformedBodyError, type AttemptContext, type Failure } from './http-failure';
-import { redact } from './auth/secret';
-import { retrying, type AttemptOutcome } from './retrying';
+import { authFailure, deadlineError, failureOfNetwork, lineError, failureOfResponse, malformedBodyError, type AttemptContext } from './http-failure';
+import { withoutCredentials } from './auth/secret';
+import type { AttemptOutcome } from './retrying';
+import { CallBounds } from './call-bounds';
 import type { CallTrace } from './tracing';
 import { markDeadline } from '../core/deadline';
-import { whenAborted } from '../runtime/abort';
 import { RequestSlots, type LineWait } from '../runtime/request-line';
 
 export interface RestTransportOptions {
@@ -31,8 +31,8 @@ export interface RestTransportOptions {
   logger: Logger;
 }
 
-/** The User-Agent this SDK sends. */
-const USER_AGENT = `yc-operation/${version} (node ${process.version})`;
+/** The User-Agent this SDK sends (over gRPC, before grpc-js's own). */
+export const USER_AGENT = `yc-operation/${version} (node ${process.version})`;
 
 type Agents = { httpAgent: http.Agent; httpsAgent: https.Agent };
 
@@ -56,14 +56,13 @@ export class RestTransport implements OperationTransport {
   readonly #pooled = agents(true);
   readonly #fresh = agents(false);
   readonly #slots = new RequestSlots();
-  /** The calls in flight, which `close()` aborts. */
-  readonly #calls = new Set<AbortController>();
-  /** Set by `close()`: calls in flight fail with it, later calls at once. */
-  #closedReason: AIStudioError | null = null;
+  /** The calls in flight, which `close()` fails, and later ones at once. */
+  readonly #calls: CallBounds;
 
   constructor(options: RestTransportOptions) {
     this.endpoint = options.endpoint;
     this.#options = options;
+    this.#calls = new CallBounds(options.endpoint);
     this.#axios = axios.create({
       baseURL: options.endpoint,
       adapter: 'http',
@@ -93,9 +92,7 @@ export class RestTransport implements OperationTransport {
   }
 
   close(): void {
-    this.#closedReason ??= new AIStudioError(`the client of ${this.endpoint} is closed`);
-    for (const call of this.#calls) call.abort(this.#closedReason);
-    this.#calls.clear();
+    this.#calls.close();
     for (const agents of [this.#pooled, this.#fresh]) {
       agents.httpAgent.destroy();
       agents.httpsAgent.destroy();
@@ -121,27 +118,20 @@ export class RestTransport implements OperationTransport {
     method: 'GET' | 'POST', endpoint: string, body: string | undefined, { deadlineMs, timeoutMs: boundMs, signal }: CallOptions,
     what: Pick<CallTrace, 'call' | 'operationId'>,
   ): Promise<unknown> {
-    signal?.throwIfAborted();
-    if (this.#closedReason !== null) throw this.#closedReason;
-    const startedMs = Date.now();
+    const call = this.#calls.open(deadlineMs, signal);
     // The bound as its caller set it, for messages (a blocking call reaches the worker a little later).
-    const timeoutMs = boundMs ?? deadlineMs - startedMs;
-    const controller = new AbortController();
-    const stopWatching = signal ? whenAborted(signal, (reason) => controller.abort(reason)) : null;
-    this.#calls.add(controller);
-    const timer = setTimeout(() => controller.abort(), Math.max(0, deadlineMs - startedMs));
+    const timeoutMs = boundMs ?? call.timeoutMs;
     const idempotencyKey = randomUUID();
     // One x-client-request-id per logical call, as the reference sends: its retries reuse it.
     const clientRequestId = randomUUID();
-    let lastFailure = null as Failure | null;
     let lineWait: LineWait | null = null;
     let sentCredentials: Record<string, string> = {};
     const auth = this.#options.auth;
     let ctx: AttemptContext = { endpoint, clientRequestId, attempts: 0, authProvider: auth.name };
     // Attempt n of the policy; a resend on a fresh socket repeats its attempt's number.
     const send = async (attempt: number, agents: Agents): Promise<AxiosResponse<string>> => {
-      const credentials = await auth.getHeaders(controller.signal).catch((error: unknown) => {
-        throw controller.signal.aborted || error instanceof ApiError ? error : authFailure(error, ctx);
+      const credentials = await auth.getHeaders(call.signal).catch((error: unknown) => {
+        throw call.signal.aborted || error instanceof ApiError ? error : authFailure(error, ctx);
       });
       sentCredentials = credentials;
       // The provider's name is read now: a chain names what it found only once it has looked.
@@ -157,9 +147,9 @@ export class RestTransport implements OperationTransport {
       if (attempt > 1) headers['x-retry-attempt'] = String(attempt - 1);
       if (body !== undefined) headers['content-type'] = 'application/json';
       this.#options.logger.debug(`${method} ${endpoint} (attempt ${attempt})`);
-      const slot = await this.#slots.acquire(deadlineMs, controller.signal, (wait) => (lineWait = wait));
+      const slot = await this.#slots.acquire(deadlineMs, call.signal, (wait) => (lineWait = wait));
       try {
-        const request = { method, url: endpoint, data: body, headers, signal: controller.signal };
+        const request = { method, url: endpoint, data: body, headers, signal: call.signal };
         return await this.#axios.request<string>(agents === this.#pooled ? request : { ...request, ...agents });
       } finally {
         slot.release();
@@ -170,7 +160,7 @@ export class RestTransport implements OperationTransport {
       try {
         response = await send(n, this.#pooled);
       } catch (error) {
-        if (controller.signal.aborted || method !== 'GET' || !closedWhileIdle(error)) throw error;
+        if (call.signal.aborted || method !== 'GET' || !closedWhileIdle(error)) throw error;
         this.#options.logger.debug(`${method} ${endpoint}: ${(error as { code?: string }).code} on a reused socket, sending again on a fresh one`);
         response = await send(n, this.#fresh);
       }
@@ -178,34 +168,18 @@ export class RestTransport implements OperationTransport {
     };
     const timedOut = (cause: unknown) =>
       markDeadline(lineWait ? lineError(lineWait, ctx, timeoutMs) : deadlineError(timeoutMs, ctx, cause), deadlineMs);
-    try {
-      return await retrying({
-        policy: this.#options.retry,
-        deadlineMs,
-        signal: controller.signal,
-        nowMs: Date.now,
-        random: Math.random,
-        attempt: (n) => attempt(n).catch((error: unknown) => {
-          if (controller.signal.aborted || error instanceof ApiError) throw error;
-          return { ok: false, failure: failureOfNetwork(error, ctx) } as const;
-        }),
-        deadlineError: (last) => timedOut(last.error),
-        trace: { ...what, protocol: 'rest', target: endpoint, clientRequestId },
-        onRetry: (n, delayMs, failure) => {
-          lastFailure = failure;
-          this.#options.logger.debug(`${method} ${endpoint}: attempt ${n} failed (${failure.error.rawMessage}), retrying in ${Math.round(delayMs)} ms`);
-        },
-      });
-    } catch (error) {
-      if (signal?.aborted) throw signal.reason;
-      if (this.#closedReason !== null) throw this.#closedReason;
-      if (controller.signal.aborted) throw timedOut(lastFailure?.error ?? error);
-      throw error;
-    } finally {
-      clearTimeout(timer);
-      stopWatching?.();
-      this.#calls.delete(controller);
-    }
+    return call.run({
+      policy: this.#options.retry,
+      deadlineMs,
+      attempt: (n) => attempt(n).catch((error: unknown) => {
+        if (call.signal.aborted || error instanceof ApiError) throw error;
+        return { ok: false, failure: failureOfNetwork(error, ctx) } as const;
+      }),
+      timedOut,
+      logger: this.#options.logger,
+      what: `${method} ${endpoint}`,
+      trace: { ...what, protocol: 'rest', target: endpoint, clientRequestId },
+    });
   }
 }
 
@@ -233,11 +207,4 @@ function readResponse(response: AxiosResponse<string>, ctx: AttemptContext, cred
     }
   }
   return { ok: false, failure: failureOfResponse(response.status, headers, withoutCredentials(body, credentials), ctx, Date.now()) };
-}
-
-/** `text` with each credential header's value, and its secret alone (`Api-Key <secret>`), cut out. */
-function withoutCredentials(text: string, credentials: Record<string, string>): string {
-  let out = text;
-  for (const value of Object.values(credentials)) out = redact(redact(out, value), value.replace(/^\S+\s+/, ''));
-  return out;
 }

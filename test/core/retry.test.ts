@@ -14,6 +14,9 @@ describe('the reference retry policy', () => {
   test.each([[400], [401], [403], [404], [409], [500], [501], [200]])('HTTP %i is not', (status) => expect(isTransient(http(status))).toBe(false));
   test.each([['ECONNRESET'], ['ECONNREFUSED'], ['EPIPE']])('%s is transient', (code) => expect(isTransient(net(code))).toBe(true));
   test('an unknown network failure is not', () => expect(isTransient(net('EWEIRD'))).toBe(false));
+  const grpc = (grpcCode: number) => ({ httpStatus: null, networkCode: null, grpcCode, retryAfterMs: null });
+  test.each([[14], [8]])('gRPC code %i (UNAVAILABLE, RESOURCE_EXHAUSTED) is transient', (code) => expect(isTransient(grpc(code))).toBe(true));
+  test.each([[4], [13], [2], [16], [5]])('gRPC code %i is not', (code) => expect(isTransient(grpc(code))).toBe(false));
 
   test('before attempt n+1 it sleeps min(1.0 * 1.5**n + uniform(0, 1.0), 10.0, time left)', () => {
     expect(retryDelayMs(policy, 1, http(503), 60_000, 0)).toBe(1500);

@@ -1,10 +1,11 @@
 /**
- * The two flavours behind one promise-shaped face, so that one scenario table runs against
- * `AsyncOperation` and the blocking `Operation` alike (`await` takes a value as well as a
- * promise, `for await` a plain iterable as well as an async one). The blocking calls run on the
- * test's thread while the emulator serves from its own.
+ * The two flavours, over each of the two protocols, behind one promise-shaped face, so that one
+ * scenario table runs against `AsyncOperation` and the blocking `Operation`, over REST and over
+ * gRPC, alike (`await` takes a value as well as a promise, `for await` a plain iterable as well as
+ * an async one). The blocking calls run on the test's thread while the emulator serves from its own.
  */
 import { AsyncOperationsClient, OperationsClient, type AsyncOperation, type Operation, type OperationStatus } from 'yc-operation';
+import type { Emulator, RecordedRequest } from 'yc-operation/testing';
 
 type AnyOperation = AsyncOperation | Operation;
 
@@ -26,10 +27,18 @@ export interface FlavourClient {
   close(): void;
 }
 
+export type Protocol = 'rest' | 'grpc';
+
 export interface Flavour {
   name: 'async' | 'blocking';
+  protocol: Protocol;
+  /** `async flavour over rest`, ... */
+  label: string;
   /** The operation's text form, which starts the reference's messages. */
   self(id: string): string;
+  /** The emulator's URL for this protocol (it must be started with `grpc: true`). */
+  endpoint(emu: Emulator): string;
+  /** A client of this flavour speaking this protocol. */
   client(options: Record<string, unknown>): FlavourClient;
 }
 
@@ -60,12 +69,15 @@ export function wrap(operation: AnyOperation | object): FlavourOperation {
   };
 }
 
-function flavour(name: Flavour['name'], prefix: string, Client: typeof AsyncOperationsClient | typeof OperationsClient): Flavour {
+function flavour(name: Flavour['name'], protocol: Protocol, prefix: string, Client: typeof AsyncOperationsClient | typeof OperationsClient): Flavour {
   return {
     name,
+    protocol,
+    label: `${name} flavour over ${protocol}`,
     self: (id) => `${prefix}<id="${id}">`,
+    endpoint: (emu) => (protocol === 'grpc' ? (emu.grpcUrl as string) : emu.url),
     client(options) {
-      const client = new Client(options as never);
+      const client = new Client({ ...options, protocol } as never);
       return {
         operation: (id, o) => wrap(client.operation(id, o as never)),
         fromOperation: (wire, o) => wrap(client.fromOperation(wire, o as never)),
@@ -75,7 +87,17 @@ function flavour(name: Flavour['name'], prefix: string, Client: typeof AsyncOper
   };
 }
 
-export const FLAVOURS: readonly Flavour[] = [
-  flavour('async', 'AsyncOperation', AsyncOperationsClient),
-  flavour('blocking', 'Operation', OperationsClient),
+const flavoursOver = (protocol: Protocol): Flavour[] => [
+  flavour('async', protocol, 'AsyncOperation', AsyncOperationsClient),
+  flavour('blocking', protocol, 'Operation', OperationsClient),
 ];
+
+/** Both flavours, over REST. */
+export const FLAVOURS: readonly Flavour[] = flavoursOver('rest');
+
+/** Both flavours over both protocols (for an emulator started with `grpc: true`). */
+export const FLAVOURS_AND_PROTOCOLS: readonly Flavour[] = [...FLAVOURS, ...flavoursOver('grpc')];
+
+/** A Get of the Operation API, over either protocol. */
+export const isGet = (r: RecordedRequest) =>
+  (r.method === 'GET' && !r.path.endsWith(':cancel')) || r.path === '/yandex.cloud.operation.OperationService/Get';

@@ -1,8 +1,10 @@
 /**
  * The fault matrix: every fault the emulator can inject, run against `AsyncOperation.wait` and the
- * blocking `Operation.wait` with the same script and the same expectation. Each case ends in its
- * documented outcome (docs/failure-behaviour.md) within its bound, with no unhandled rejection
- * and no timer or socket left behind.
+ * blocking `Operation.wait`, over REST and over gRPC, with the same script and the same expectation.
+ * Each case ends in its documented outcome (docs/failure-behaviour.md) within its bound, with no
+ * unhandled rejection and no timer or socket left behind. Where gRPC differs (README, "REST and
+ * gRPC"), a case says so in its `grpc` field: no HTTP status on a gRPC status, grpc-js's own text
+ * for a non-gRPC answer or a dropped connection, and JSON bodies that only REST can carry.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
@@ -14,7 +16,7 @@ import { resolveRetryPolicy } from '../../src/core/retry';
 import type { Failure } from '../../src/transport/http-failure';
 import { retrying } from '../../src/transport/retrying';
 import { runNode } from '../helpers/child';
-import { FLAVOURS } from '../helpers/flavours';
+import { FLAVOURS_AND_PROTOCOLS, isGet } from '../helpers/flavours';
 import {
   activeResources, DIST_INDEX, errorOf, expectNothingLeft, failOnUnhandledRejections, HTML_PAGE, outcomeOf, QUICK_RETRY,
   RESPONSE, until, valueOf, type Outcome,
@@ -22,13 +24,13 @@ import {
 
 let emu: Emulator;
 beforeAll(async () => {
-  emu = await startEmulator();
+  emu = await startEmulator({ grpc: true });
 });
 afterAll(() => emu.close());
 failOnUnhandledRejections();
 
 /** The GETs the emulator received for one operation, oldest first. */
-const getsOf = async (id: string) => (await emu.requests()).filter((r) => r.operationId === id && r.method === 'GET');
+const getsOf = async (id: string) => (await emu.requests()).filter((r) => r.operationId === id && isGet(r));
 
 /** The wait options every case starts from: quick polls, a 5 s request timeout, a 30 s poll timeout. */
 const WAIT = { pollInterval: 0.02, timeout: 5, pollTimeout: 30 };
@@ -56,7 +58,12 @@ interface Case {
   atLeastS?: number;
   /** Extra checks on the outcome and the GETs the emulator received. */
   check?: (outcome: Outcome, gets: Awaited<ReturnType<typeof getsOf>>) => void;
+  /** Over gRPC: what differs from the above, or `'rest only'` for a fault only REST can carry. */
+  grpc?: Partial<Pick<Case, 'expected' | 'gets'>> | 'rest only';
 }
+
+/** The empty `Any`: what a done operation without a result has as its response over gRPC. */
+const EMPTY_ANY = { '@type': '', value: '' };
 
 const cases: Case[] = [
   // ---- transient answers: retried within the call, the wait goes on ----
@@ -101,6 +108,7 @@ const cases: Case[] = [
     expected: { error: ApiError, fields: { grpcCode: 8, httpStatus: 429, attempts: 1 } },
     gets: 1,
     boundS: 10 / 2, // well under the 10 s timeout: it did not sleep towards the 120 s
+    grpc: { expected: { error: ApiError, fields: { grpcCode: 8, httpStatus: null, attempts: 1 } } },
   },
   {
     name: 'HTTP 502 with an HTML body twice, then the answer: wait retries it as UNAVAILABLE and returns the result',
@@ -149,6 +157,7 @@ const cases: Case[] = [
     expected: { error: ApiError, fields: { grpcCode: 14, httpStatus: 503, attempts: 3, rawMessage: 'overloaded' } },
     gets: 3,
     boundS: 10,
+    grpc: { expected: { error: ApiError, fields: { grpcCode: 14, httpStatus: null, attempts: 3, rawMessage: 'overloaded' } } },
   },
   {
     name: 'HTTP 502 with an HTML body on every attempt: wait fails with ApiError UNAVAILABLE quoting the page after maxAttempts',
@@ -157,6 +166,7 @@ const cases: Case[] = [
     expected: { error: ApiError, fields: { grpcCode: 14, httpStatus: 502, attempts: 3 }, message: /^HTTP 502 \(text\/html\): 502 Bad Gateway 502 Bad Gateway nginx \(/ },
     gets: 3,
     boundS: 10,
+    grpc: { expected: { error: ApiError, fields: { grpcCode: 14, httpStatus: null, attempts: 3 }, message: /HTTP status code 502/ } },
   },
   {
     name: 'a connection reset on every attempt: wait fails with ApiError UNAVAILABLE (a network error) after maxAttempts',
@@ -165,6 +175,7 @@ const cases: Case[] = [
     expected: { error: ApiError, fields: { grpcCode: 14, httpStatus: null }, message: /^network error: ECONNRESET/ },
     gets: [3, 6], // 3 attempts; a reset on a pooled socket is sent again at once on a fresh one
     boundS: 10,
+    grpc: { expected: { error: ApiError, fields: { grpcCode: 14, httpStatus: null, attempts: 3 } }, gets: 3 },
   },
 
   // ---- errors that are not retried ----
@@ -178,6 +189,8 @@ const cases: Case[] = [
     },
     gets: 1,
     boundS: 5,
+    // grpc-js maps an HTTP status outside gRPC's own table to UNKNOWN, and keeps no body
+    grpc: { expected: { error: ApiError, fields: { grpcCode: 2, httpStatus: null, attempts: 1 }, message: /HTTP status code 500/ } },
   },
   ...([
     [401, 16, 'Token is invalid or has expired.'],
@@ -190,6 +203,7 @@ const cases: Case[] = [
     expected: { error: ApiError, fields: { grpcCode, httpStatus: status, attempts: 1, rawMessage: message } },
     gets: 1,
     boundS: 5,
+    grpc: { expected: { error: ApiError, fields: { grpcCode, httpStatus: null, attempts: 1, rawMessage: message } } },
     check: (outcome) => {
       const error = errorOf(outcome) as unknown as ApiError;
       expect(error.details).toEqual([{ '@type': 'type.googleapis.com/google.rpc.RequestInfo', requestId: error.requestId }]);
@@ -205,6 +219,7 @@ const cases: Case[] = [
     expected: { error: ApiError, fields: { grpcCode: 2, httpStatus: 200, attempts: 1 }, message: /^the response body is not JSON: \{"id":/ },
     gets: 1,
     boundS: 5,
+    grpc: { expected: { error: ApiError, fields: { grpcCode: 2, httpStatus: null, attempts: 1 }, message: /^the answer is not an Operation message: / } },
   },
   ...([
     ['done is a string', '{"id":"x","done":"yes"}', /operation\.done must be a boolean, got a string/],
@@ -218,6 +233,7 @@ const cases: Case[] = [
     expected: { error: WireDecodeError, message },
     gets: 1,
     boundS: 5,
+    grpc: 'rest only', // a protobuf message cannot hold a JSON of the wrong shape
   })),
 
   // ---- no answer in time ----
@@ -290,6 +306,7 @@ const cases: Case[] = [
     expected: { error: WrongAsyncOperationStatusError, message: /is done but response have result neither error fields set$/ },
     gets: 2,
     boundS: 5,
+    grpc: { expected: { result: EMPTY_ANY } }, // an Any is never absent over gRPC: the reference's empty result
   },
   {
     name: 'an operation that fails: wait throws RunError with its code after the last poll',
@@ -300,26 +317,30 @@ const cases: Case[] = [
   },
 ];
 
-describe.each(FLAVOURS)('$name flavour', (flavour) => {
+describe.each(FLAVOURS_AND_PROTOCOLS)('$label', (flavour) => {
   // Keeps the blocking flavour's worker thread up between cases (each case's client frees its
   // own sockets on close; the last client to close would also end the worker).
   let keeper: ReturnType<typeof flavour.client>;
   beforeAll(() => {
-    keeper = flavour.client({ endpoint: emu.url, auth: null });
+    keeper = flavour.client({ endpoint: flavour.endpoint(emu), auth: null });
   });
   afterAll(() => keeper.close());
 
   /** Runs `wait` on a new operation of `script` with a client of its own, closed after. */
   async function run(c: Pick<Case, 'script' | 'client' | 'wait'>, onProgress?: (s: OperationStatus) => void) {
     const id = await emu.create(typeof c.script === 'function' ? c.script() : c.script);
-    const client = flavour.client({ endpoint: emu.url, auth: null, retry: QUICK_RETRY, ...c.client });
+    const client = flavour.client({ endpoint: flavour.endpoint(emu), auth: null, retry: QUICK_RETRY, ...c.client });
     const op = client.operation(id);
     const outcome = await outcomeOf(() => op.wait({ ...WAIT, ...c.wait, onProgress }));
     client.close();
     return { id, outcome, op };
   }
 
-  test.each(cases)('$name', async (c) => {
+  const ours = flavour.protocol === 'rest'
+    ? cases
+    : cases.filter((c) => c.grpc !== 'rest only').map((c) => ({ ...c, ...(c.grpc as object | undefined) }));
+
+  test.each(ours)('$name', async (c) => {
     const before = activeResources();
     const { id, outcome } = await run(c);
     const gets = await getsOf(id);
@@ -346,7 +367,7 @@ describe.each(FLAVOURS)('$name flavour', (flavour) => {
   test('a pooled keep-alive socket the server closed while idle: the next request does not fail, even with retries off', async () => {
     const before = activeResources();
     const id = await emu.create({ never: true });
-    const client = flavour.client({ endpoint: emu.url, auth: null, retry: false });
+    const client = flavour.client({ endpoint: flavour.endpoint(emu), auth: null, retry: false });
     const op = client.operation(id);
     await op.getStatus();
     // Each round: the server drops the idle socket, and the next request goes out right after,
@@ -388,7 +409,7 @@ describe.each(FLAVOURS)('$name flavour', (flavour) => {
   test('a metadataDecoder that throws: wait fails with that very error and polls no more', async () => {
     const before = activeResources();
     const id = await emu.create({ donePolls: 5, metadata: [{ step: 1 }] });
-    const client = flavour.client({ endpoint: emu.url, auth: null, retry: QUICK_RETRY });
+    const client = flavour.client({ endpoint: flavour.endpoint(emu), auth: null, retry: QUICK_RETRY });
     const boom = new Error('cannot decode metadata');
     const op = client.operation(id, { metadataDecoder: () => { throw boom; } });
     const outcome = await outcomeOf(() => op.wait(WAIT));
@@ -401,7 +422,7 @@ describe.each(FLAVOURS)('$name flavour', (flavour) => {
   test('a resultDecoder that throws: wait fails with that very error', async () => {
     const before = activeResources();
     const id = await emu.create({ response: RESPONSE });
-    const client = flavour.client({ endpoint: emu.url, auth: null, retry: QUICK_RETRY });
+    const client = flavour.client({ endpoint: flavour.endpoint(emu), auth: null, retry: QUICK_RETRY });
     const boom = new Error('cannot decode the result');
     const outcome = await outcomeOf(() => client.operation(id, { resultDecoder: () => { throw boom; } }).wait(WAIT));
     client.close();

@@ -21,3 +21,10 @@ export function readEnvSecret(env: NodeJS.ProcessEnv, variable: string): string 
 export function redact(text: string, secret: string | undefined): string {
   return secret ? text.replaceAll(secret, '<redacted>') : text;
 }
+
+/** `text` with each credential header's value, and its secret alone (`Api-Key <secret>`), cut out. */
+export function withoutCredentials(text: string, credentials: Record<string, string>): string {
+  let out = text;
+  for (const value of Object.values(credentials)) out = redact(redact(out, value), value.replace(/^\S+\s+/, ''));
+  return out;
+}

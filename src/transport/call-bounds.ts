@@ -1,0 +1,115 @@
+/**
+ * The bounds of the logical calls of one transport (REST or gRPC alike): each call's controller is
+ * aborted by the caller's signal, by the call's deadline, and by `close()`; and a call that ended
+ * so rejects with the caller's `signal.reason`, the close's error, or the deadline's error.
+ */
+import { AIStudioError } from '../core/errors';
+import type { RetryPolicy } from '../core/retry';
+import type { Logger } from '../core/transport';
+import { whenAborted } from '../runtime/abort';
+import type { Failure } from './http-failure';
+import { retrying, type AttemptOutcome } from './retrying';
+import type { CallTrace } from './tracing';
+
+/** How a call's attempts run. */
+export interface CallAttempts<T> {
+  policy: RetryPolicy;
+  deadlineMs: number;
+  /** Attempt number `n` (1-based). */
+  attempt: (n: number) => Promise<AttemptOutcome<T>>;
+  /** The (marked) error of the call's deadline; `cause` is the last failure, when there was one. */
+  timedOut: (cause: unknown) => Error;
+  logger: Logger;
+  /** What the call is, for the debug log (`GET https://...`). */
+  what: string;
+  /** What the call says of itself in its attempts' tracing events. */
+  trace: CallTrace;
+}
+
+/** One logical call in flight. */
+export interface BoundedCall {
+  /** Aborted when the call must stop (caller's abort, deadline, close). */
+  readonly signal: AbortSignal;
+  /** The call's timeout as it started, in milliseconds. */
+  readonly timeoutMs: number;
+  /** The error the call rejects with after `error`: `timedOut()` when the deadline stopped it. */
+  failure(error: unknown, timedOut: () => Error): unknown;
+  /** The call is over: its timer and watchers go. */
+  end(): void;
+  /**
+   * Runs the attempts under the retry policy within the deadline, then ends the call. Rejects with
+   * the caller's `signal.reason`, the close's error, `timedOut(...)`, or the last failure's error.
+   */
+  run<T>(attempts: CallAttempts<T>): Promise<T>;
+}
+
+export class CallBounds {
+  readonly #calls = new Set<AbortController>();
+  #closedReason: AIStudioError | null = null;
+
+  constructor(private readonly endpoint: string) {}
+
+  /** Set by `close()`. */
+  get closedReason(): AIStudioError | null {
+    return this.#closedReason;
+  }
+
+  /** Starts a call; throws at once when `signal` has aborted or the transport is closed. */
+  open(deadlineMs: number, signal: AbortSignal | undefined): BoundedCall {
+    signal?.throwIfAborted();
+    if (this.#closedReason !== null) throw this.#closedReason;
+    const timeoutMs = deadlineMs - Date.now();
+    const controller = new AbortController();
+    const stopWatching = signal ? whenAborted(signal, (reason) => controller.abort(reason)) : null;
+    this.#calls.add(controller);
+    const timer = setTimeout(() => controller.abort(), Math.max(0, timeoutMs));
+    const call: BoundedCall = {
+      signal: controller.signal,
+      timeoutMs,
+      failure: (error, timedOut) => {
+        if (signal?.aborted) return signal.reason;
+        if (this.#closedReason !== null) return this.#closedReason;
+        return controller.signal.aborted ? timedOut() : error;
+      },
+      end: () => {
+        clearTimeout(timer);
+        stopWatching?.();
+        this.#calls.delete(controller);
+      },
+      run: (attempts) => runAttempts(call, attempts),
+    };
+    return call;
+  }
+
+  /** Fails the calls in flight, and every later one, with "closed". */
+  close(): AIStudioError {
+    this.#closedReason ??= new AIStudioError(`the client of ${this.endpoint} is closed`);
+    for (const call of this.#calls) call.abort(this.#closedReason);
+    this.#calls.clear();
+    return this.#closedReason;
+  }
+}
+
+async function runAttempts<T>(call: BoundedCall, { policy, deadlineMs, attempt, timedOut, logger, what, trace }: CallAttempts<T>): Promise<T> {
+  let lastFailure: Failure | null = null;
+  try {
+    return await retrying({
+      policy,
+      deadlineMs,
+      signal: call.signal,
+      nowMs: Date.now,
+      random: Math.random,
+      attempt,
+      deadlineError: (last) => timedOut(last.error),
+      trace,
+      onRetry: (n, delayMs, failure) => {
+        lastFailure = failure;
+        logger.debug(`${what}: attempt ${n} failed (${failure.error.rawMessage}), retrying in ${Math.round(delayMs)} ms`);
+      },
+    });
+  } catch (error) {
+    throw call.failure(error, () => timedOut((lastFailure as Failure | null)?.error ?? error));
+  } finally {
+    call.end();
+  }
+}

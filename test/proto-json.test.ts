@@ -1,0 +1,44 @@
+/**
+ * The proto3 JSON mapping of `src/proto` (unit test, on the sources): JSON -> protobuf -> JSON
+ * gives back the REST gateway's JSON, for the types the SDK decodes.
+ */
+import { describe, expect, test } from 'vitest';
+import { encode } from '../src/proto/from-json';
+import { messageType, OPERATION } from '../src/proto/root';
+import { messageJson } from '../src/proto/to-json';
+
+const operation = messageType(OPERATION);
+const roundTrip = (json: unknown) => messageJson(operation, operation.decode(encode(operation, json)) as never);
+
+describe('proto3 JSON, both ways', () => {
+  test('an Operation with timestamps, a Struct metadata and a completion (int64 beyond 2^53, an empty oneof text)', () => {
+    const json = {
+      id: 'abc', description: 'x', createdAt: '2024-05-12T18:46:54.123Z', createdBy: 'aje', modifiedAt: '2024-05-12T18:46:55Z', done: true,
+      metadata: { '@type': 'type.googleapis.com/google.protobuf.Struct', value: { a: [1, 'x', null, { b: true }] } },
+      response: {
+        '@type': 'type.googleapis.com/yandex.cloud.ai.foundation_models.v1.CompletionResponse',
+        alternatives: [{ message: { role: 'assistant', text: '' }, status: 'ALTERNATIVE_STATUS_FINAL' }],
+        usage: { inputTextTokens: '31', totalTokens: '9007199254740993' },
+        modelVersion: '18',
+      },
+    };
+    expect(roundTrip(json)).toEqual(json);
+  });
+
+  test('an error with a RetryInfo (a Duration) and a detail of an unknown type (its URL and base64 bytes)', () => {
+    const json = { id: 'x', error: { code: 3, message: 'm', details: [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '1.500s' }, { '@type': 'type.googleapis.com/x.Y', value: 'AAE=' }] } };
+    expect(roundTrip(json)).toEqual(json);
+  });
+
+  test('default scalars are left out; a JSON object without "@type" in an Any is a Struct', () => {
+    expect(roundTrip({ id: 'x', done: false, description: '', metadata: { step: 1 } })).toEqual({
+      id: 'x', metadata: { '@type': 'type.googleapis.com/google.protobuf.Struct', value: { step: 1 } },
+    });
+  });
+
+  test('what cannot be packed is refused, naming why', () => {
+    expect(() => encode(operation, { response: { '@type': 'type.googleapis.com/x.Y', text: 'hi' } })).toThrow(/no .proto for it here/);
+    expect(() => encode(operation, { idd: 'x' })).toThrow(/has no field "idd"/);
+    expect(() => encode(operation, { response: { '@type': 'type.googleapis.com/yandex.cloud.ai.foundation_models.v1.Alternative', status: 'DONE' } })).toThrow(/"DONE" is not a value of/);
+  });
+});
