@@ -1,10 +1,14 @@
 import { defineConfig } from 'tsup';
 
 /**
- * Two builds:
- * - the library entries (ESM + CJS + types), imported by users;
- * - the programs (worker threads, CLI, demo), ESM only. Workers bundle the SDK code they run;
- *   the CLI and demo import the library by its package name, like any user.
+ * Three builds:
+ * - the library entries (ESM + CJS + types), imported by users. No shims and no shared chunks:
+ *   each entry finds its own location itself (src/transport/load.ts), also inside an app bundled
+ *   to CommonJS, where a shim of `import.meta.url` would throw at import;
+ * - the blocking flavour's worker: one file, axios inlined, so that it starts from wherever it is
+ *   copied (only synckit is resolved from its location);
+ * - the programs (emulator worker, CLI, demo), ESM only. The CLI and demo import the library by
+ *   its package name, like any user.
  * synckit stays external everywhere: bundling it breaks its worker bootstrap.
  */
 export default defineConfig([
@@ -12,15 +16,27 @@ export default defineConfig([
     entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts' },
     format: ['esm', 'cjs'],
     dts: true,
-    shims: true,
+    shims: false,
+    splitting: false, // each entry finds its files relative to itself: no shared chunk elsewhere
     sourcemap: true,
     target: 'node20',
     platform: 'node',
     external: ['synckit', 'axios'],
   },
   {
+    entry: { 'sync/worker': 'src/sync/worker.ts' },
+    format: ['esm'],
+    splitting: false,
+    sourcemap: true,
+    target: 'node20',
+    platform: 'node',
+    external: ['synckit'],
+    noExternal: ['axios'],
+    // axios's CommonJS dependencies require Node's modules: give the ES module a `require`.
+    banner: { js: "import { createRequire as createRequireOfWorker } from 'node:module'; const require = createRequireOfWorker(import.meta.url);" },
+  },
+  {
     entry: {
-      'sync/worker': 'src/sync/worker.ts',
       'testing/emulator-worker': 'src/testing/emulator-worker.ts',
       'cli/main': 'src/cli/main.ts',
       'demo/main': 'src/demo/main.ts',

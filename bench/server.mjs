@@ -1,27 +1,29 @@
 /**
  * A minimal Operation API server for the latency rows, run in a child process so that the
  * emulator's own work (validation, request log, scripts) does not blur the client's cost.
- * Every `GET /operations/{id}` answers the same running Operation (about 200 bytes of JSON),
+ * Every `GET /operations/{id}` answers a running Operation of that id (about 200 bytes of JSON),
  * with keep-alive. It prints `PORT <n>` once it listens on 127.0.0.1.
  */
 import http from 'node:http';
 
 const now = new Date().toISOString();
-const body = Buffer.from(JSON.stringify({
-  id: 'bench0000000000000000',
+/** The answer for each id asked, built once. */
+const bodies = new Map();
+const bodyOf = (id) => bodies.get(id) ?? bodies.set(id, Buffer.from(JSON.stringify({
+  id,
   description: 'Emulated operation',
   createdAt: now,
   createdBy: 'bench',
   modifiedAt: now,
   done: false,
   metadata: { '@type': 'type.googleapis.com/bench.Progress', percent: 42 },
-}));
-const headers = { 'content-type': 'application/json', 'content-length': String(body.length) };
+}))).get(id);
 const notFound = Buffer.from('{"code":5,"message":"not found","details":[]}');
 
 const server = http.createServer((req, res) => {
   if (req.method === 'GET' && req.url.startsWith('/operations/')) {
-    res.writeHead(200, headers);
+    const body = bodyOf(decodeURIComponent(req.url.slice('/operations/'.length)));
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(body.length) });
     res.end(body);
   } else {
     res.writeHead(404, { 'content-type': 'application/json', 'content-length': String(notFound.length) });

@@ -5,7 +5,8 @@
 import { checkOperationId } from '../core/options';
 import { kindFromOperationJson, kindFromSavedOperation, operationKind, type ApiOperationKind, type OperationOptions } from '../core/kind';
 import type { OperationStatus } from '../core/status';
-import { createTransport, resolveClientConfig, type ClientOptions } from '../transport/config';
+import { resolveClientConfig, type ClientOptions } from '../transport/config';
+import { createTransport } from '../transport/create-transport';
 import type { RestTransport } from '../transport/rest';
 import { AsyncOperation } from './operation';
 import { linkToClient, type ClientLink } from './base-operation';

@@ -72,7 +72,7 @@ export class SharedPolls {
     const own = new AbortController();
     const timeoutMs = deadlineMs - Date.now();
     const timer = ownDeadline
-      ? setTimeout(() => own.abort(markDeadline(deadlineError(timeoutMs, { endpoint: this.#endpointOf(id), clientRequestId: null, attempts: 0, authProvider: null }), deadlineMs)), timeoutMs)
+      ? setTimeout(() => own.abort(markDeadline(deadlineError(timeoutMs, { endpoint: this.#endpointOf(id), clientRequestId: null, attempts: 0, authProvider: null, redact: String }), deadlineMs)), timeoutMs)
       : undefined;
     const stop = signal ? whenAborted(signal, (reason) => own.abort(reason)) : null;
     const answer = poll.flight.run(task, own.signal).finally(() => {

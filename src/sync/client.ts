@@ -16,8 +16,11 @@ import type { WorkerCall, WorkerClientOptions } from './protocol';
 import { checkStartAnswer, planCompletion } from '../transport/completion';
 import type { CompletionRequest, CompletionResponse } from '../core/completion';
 
+/** The client options the blocking flavour takes: all but `axios` (its requests are sent in the worker thread). */
+const SYNC_CLIENT_OPTIONS = [...CLIENT_OPTIONS.filter((name) => name !== 'axios'), 'workerPath'];
+
 /** Options of a blocking client: the async client's, as plain data, plus where the worker is. */
-export interface SyncClientOptions extends Omit<ClientOptions, 'auth'> {
+export interface SyncClientOptions extends Omit<ClientOptions, 'auth' | 'axios'> {
   auth?: WorkerClientOptions['auth'];
   /**
    * The path of the SDK's worker file (`dist/sync/worker.js` of this package), for apps that
@@ -45,9 +48,12 @@ export class OperationsClient {
   readonly #link: SyncClientLink;
   #closed = false;
 
-  /** Checks the options at once; no worker starts until the first blocking call. */
+  /**
+   * Checks the options at once, and starts the worker thread (unref'd) if none runs yet, so that
+   * it boots while the caller does other work: the first blocking call waits only for what is left.
+   */
   constructor(options?: SyncClientOptions) {
-    const { workerPath, logger, ...rest } = checkOptions('client', options, [...CLIENT_OPTIONS, 'workerPath']);
+    const { workerPath, logger, ...rest } = checkOptions('client', options, SYNC_CLIENT_OPTIONS);
     if (rest.auth !== undefined && rest.auth !== null && typeof rest.auth === 'object' && 'getHeaders' in rest.auth) {
       throw new TypeError('the blocking client takes credentials as plain data (a string or { apiKey | iamToken | oauthToken }), not an AuthProvider');
     }
@@ -56,8 +62,14 @@ export class OperationsClient {
     const config = resolveClientConfig({ ...rest, logger });
     this.endpoint = config.endpoint;
     this.#logger = config.logger;
-    const { maxRequestsPerSecond: _spentHere, ...forWorker } = rest;
-    this.#options = { ...forWorker, endpoint: config.endpoint, folderId: config.folderId ?? undefined, log: logger !== undefined };
+    const { maxRequestsPerSecond: _spentHere, ca: _sentAsText, ...forWorker } = rest;
+    this.#options = {
+      ...forWorker,
+      endpoint: config.endpoint,
+      folderId: config.folderId ?? undefined,
+      log: logger !== undefined,
+      ...(config.ca === null ? {} : { ca: config.ca.toString() }),
+    };
     this.#link = { checkOpen: () => this.#checkOpen(), budget: config.budget, endpoint: config.endpoint };
     this.#allowInsecureHttp = rest.allowInsecureHttp ?? false;
     this.#workerPath = resolveWorkerPath(workerPath);
@@ -65,6 +77,7 @@ export class OperationsClient {
     entry.clients += 1;
     bridges.set(this.#workerPath, entry);
     this.#bridgeEntry = entry;
+    entry.bridge.start();
   }
 
   /** The operation with this id; no request is made until you call one of its members. */

@@ -17,6 +17,8 @@ export interface WorkerClientOptions {
   retry?: RetryOptions | false;
   headers?: Record<string, string>;
   iamEndpoint?: string;
+  /** The `ca` option, as PEM text. */
+  ca?: string;
   /** Send the transport's log lines back with the replies (the client has a logger). */
   log?: boolean;
 }
@@ -34,7 +36,8 @@ export type WorkerRequest =
   | { type: 'close'; client: number; exit: boolean };
 
 export type WorkerReply = (
-  | { state: 'done'; wire: unknown }
+  /** The operation's JSON, as text. */
+  | { state: 'done'; json: string }
   | { state: 'failed'; error: ErrorData }
   | { state: 'pending'; ticket: number }
   | { state: 'closed' }

@@ -1,15 +1,21 @@
 /**
  * The SDK's worker thread: it runs the blocking flavour's requests with the async transport
- * (the same code as the promise flavour) and answers in plain data. Built to `dist/sync/worker.js`.
+ * (the same code as the promise flavour) and answers in plain data; an operation's JSON travels
+ * as text, so that no depth of nesting overflows the structured clone. Built to one file,
+ * `dist/sync/worker.js`, with axios inlined; synckit is resolved from the file's own location.
  */
+import axios from 'axios';
 import { runAsWorker } from 'synckit';
 import { errorToData } from './error-data';
-import { createTransport, resolveClientConfig } from '../transport/config';
+import { provideAxios } from '../transport/axios';
+import { resolveClientConfig } from '../transport/config';
+import { createTransport } from '../transport/create-transport';
 import type { RestTransport } from '../transport/rest';
 import type { Logger } from '../core/transport';
 import { IN_WORKER, type LogLine, type WorkerClientOptions, type WorkerReply, type WorkerRequest } from './protocol';
 
 (globalThis as Record<symbol, unknown>)[IN_WORKER] = true;
+provideAxios(axios);
 
 const transports = new Map<number, RestTransport>();
 /** The log lines of each client's transport not yet sent back (for clients with a logger). */
@@ -66,7 +72,7 @@ async function handle(request: WorkerRequest): Promise<WorkerReply> {
           : request.op === 'get'
             ? transport.getOperation(request.id, options)
             : transport.cancelOperation(request.id, options));
-        return { state: 'done', wire };
+        return { state: 'done', json: JSON.stringify(wire) };
       })().catch((error: unknown) => ({ state: 'failed', error: errorToData(error) }) as const);
       pending.set(ticket, { settled, controller, client: request.client });
       return within(ticket, request.waitMs);

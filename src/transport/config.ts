@@ -1,13 +1,14 @@
 /**
  * The client's options, as users give them, checked and resolved into what the REST transport
  * needs. Both flavours check their options here, so they accept and refuse the same things.
+ * Checking loads no HTTP code: the transport is made by `./create-transport`.
  */
+import type { AxiosInstance } from 'axios';
 import { checkOptions, typeName } from '../core/options';
 import { resolveRetryPolicy, type RetryOptions } from '../core/retry';
 import { RequestPacer } from '../core/pacer';
 import type { AuthProvider, Logger } from '../core/transport';
-import { resolveAuth } from './auth';
-import { RestTransport, type RestTransportOptions } from './rest';
+import type { RestTransportOptions } from './rest';
 
 /** Credentials as plain data (what the blocking flavour accepts). */
 export type AuthData = string | { apiKey: string } | { iamToken: string } | { oauthToken: string } | null;
@@ -46,9 +47,21 @@ export interface ClientOptions {
    * quota for getting async results is 50 per second per cloud. @default no limit
    */
   maxRequestsPerSecond?: number;
+  /**
+   * The CA certificates (PEM) that `https:` endpoints are checked against, instead of Node's own:
+   * for a TLS-intercepting proxy or a private endpoint (the Python SDK's `verify`). @default Node's CAs
+   */
+  ca?: string | Buffer;
+  /**
+   * The axios instance that sends the requests (promise flavour only): its interceptors,
+   * adapter, agents and proxy apply. Each request still overrides `maxRedirects` (0),
+   * `responseType` ('text'), `transformRequest`/`transformResponse` (none) and `validateStatus`
+   * (every status answers). @default the SDK's own instance, over `node:http` keep-alive agents
+   */
+  axios?: AxiosInstance;
 }
 
-export const CLIENT_OPTIONS = ['auth', 'folderId', 'endpoint', 'allowInsecureHttp', 'retry', 'headers', 'logger', 'iamEndpoint', 'maxRequestsPerSecond'] as const;
+export const CLIENT_OPTIONS = ['auth', 'folderId', 'endpoint', 'allowInsecureHttp', 'retry', 'headers', 'logger', 'iamEndpoint', 'maxRequestsPerSecond', 'ca', 'axios'] as const;
 
 const SHORT_ENDPOINTS: Record<string, string> = {
   operation: 'https://operation.api.cloud.yandex.net',
@@ -84,13 +97,9 @@ export function resolveClientConfig(options: ClientOptions | undefined, env: Nod
     logger: checkLogger(o.logger),
     iamEndpoint: o.iamEndpoint === undefined ? undefined : resolveEndpoint(o.iamEndpoint, o.allowInsecureHttp ?? false),
     budget: o.maxRequestsPerSecond === undefined ? null : new RequestPacer(o.maxRequestsPerSecond),
+    ca: checkCa(o.ca),
+    axios: checkAxios(o.axios),
   };
-}
-
-/** The REST transport of a checked config, with its credentials (looked up at the first request). */
-export function createTransport(config: ClientConfig): RestTransport {
-  const { iamEndpoint, budget: _budget, ...rest } = config;
-  return new RestTransport({ ...rest, auth: resolveAuth(config.auth, { iamEndpoint }) });
 }
 
 /** A base URL from a short name or a URL; refuses what would leak credentials. */
@@ -128,6 +137,18 @@ function checkHeaders(headers: unknown): Record<string, string> {
     out[name.toLowerCase()] = value;
   }
   return out;
+}
+
+function checkCa(ca: unknown): string | Buffer | null {
+  if (ca === undefined) return null;
+  if ((typeof ca === 'string' || Buffer.isBuffer(ca)) && ca.length > 0) return ca;
+  throw new TypeError(`ca must be a non-empty string or Buffer of PEM certificates, got ${typeName(ca)}`);
+}
+
+function checkAxios(instance: unknown): AxiosInstance | null {
+  if (instance === undefined) return null;
+  if (typeof instance === 'function' && typeof (instance as AxiosInstance).request === 'function') return instance as AxiosInstance;
+  throw new TypeError(`axios must be an axios instance (axios.create()), got ${typeName(instance)}`);
 }
 
 function checkLogger(logger: unknown): Logger {
