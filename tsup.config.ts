@@ -18,6 +18,8 @@ export default defineConfig([
     dts: true,
     shims: false,
     splitting: false, // each entry finds its files relative to itself: no shared chunk elsewhere
+    // The CJS build reads `__filename` where `import.meta.url` is empty, on purpose.
+    esbuildOptions: (options) => void (options.logOverride = { 'empty-import-meta': 'silent' }),
     sourcemap: true,
     target: 'node20',
     platform: 'node',

@@ -14,10 +14,14 @@ import { openTunnel, proxyFor } from './proxy';
 /** The TCP keep-alive delay set on each socket, in milliseconds. */
 const TCP_KEEPALIVE_MS = 60_000;
 
-/** Where a request to one origin goes: its agent and the `request` function of its protocol. */
+/** Where a request to one origin goes: its agent, the `request` function of its protocol, and its address. */
 export interface Route {
   agent: Http.Agent;
   request: typeof Http.request;
+  protocol: string;
+  /** The host name (an IPv6 address without its brackets). */
+  hostname: string;
+  port: number;
 }
 
 export interface AgentPoolOptions {
@@ -37,13 +41,12 @@ export class AgentPool {
     this.#options = options;
   }
 
-  /** The route of requests to `url`'s origin (made at its first request). */
-  route(url: URL): Route {
-    const key = `${url.protocol}//${url.host}`;
-    let route = this.#routes.get(key);
+  /** The route of requests to the origin `origin` (`https://host:port`, made at its first request). */
+  route(origin: string): Route {
+    let route = this.#routes.get(origin);
     if (!route) {
-      route = this.#make(url);
-      this.#routes.set(key, route);
+      route = this.#make(new URL(origin));
+      this.#routes.set(origin, route);
     }
     return route;
   }
@@ -74,6 +77,7 @@ export class AgentPool {
       };
       Object.assign(agent, { createConnection: tunnelled });
     }
-    return { agent, request: https ? https.request : http.request };
+    const port = Number(url.port || (secure ? 443 : 80));
+    return { agent, request: https ? https.request : http.request, protocol: url.protocol, hostname: url.hostname.replace(/^\[|\]$/g, ''), port };
   }
 }

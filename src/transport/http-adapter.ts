@@ -17,11 +17,12 @@ export function createHttpAdapter(pool: AgentPool, errors: Errors): AxiosAdapter
   return (config) => new Promise<AxiosResponse>((resolve, reject) => {
     const signal = config.signal as AbortSignal | undefined;
     if (signal?.aborted) return reject(new errors.CanceledError(undefined, config));
-    const url = new URL(config.url ?? '', config.baseURL);
-    const route = pool.route(url);
-    const agent = (url.protocol === 'https:' ? config.httpsAgent : config.httpAgent) ?? route.agent;
+    const { origin, path } = split(config.url ?? '', config.baseURL);
+    const route = pool.route(origin);
+    const agent = (route.protocol === 'https:' ? config.httpsAgent : config.httpAgent) ?? route.agent;
     const headers = config.headers.toJSON() as OutgoingHttpHeaders;
-    const req = route.request(url, { method: (config.method ?? 'get').toUpperCase(), headers, agent });
+    const method = (config.method ?? 'get').toUpperCase();
+    const req = route.request({ protocol: route.protocol, hostname: route.hostname, port: route.port, path, method, headers, agent });
     const onAbort = () => req.destroy(new errors.CanceledError(undefined, config, req));
     signal?.addEventListener('abort', onAbort, { once: true });
     const fail = (error: Error & { code?: string }) => {
@@ -47,6 +48,16 @@ export function createHttpAdapter(pool: AgentPool, errors: Errors): AxiosAdapter
     });
     req.end(config.data as string | undefined);
   });
+}
+
+/**
+ * The origin and the path of an absolute URL (or of `url` on `baseURL`), cut from the string: a
+ * request parses no URL but the first one of each origin.
+ */
+function split(url: string, baseURL: string | undefined): { origin: string; path: string } {
+  const absolute = /^https?:\/\//i.test(url) ? url : new URL(url, baseURL).href;
+  const slash = absolute.indexOf('/', absolute.indexOf('//') + 2);
+  return slash < 0 ? { origin: absolute, path: '/' } : { origin: absolute.slice(0, slash), path: absolute.slice(slash) };
 }
 
 function answer(res: IncomingMessage, chunks: Buffer[], config: InternalAxiosRequestConfig, request: ClientRequest): AxiosResponse<string> {

@@ -78,7 +78,7 @@ export class RestTransport implements OperationTransport {
   constructor(options: RestTransportOptions) {
     this.endpoint = options.endpoint;
     this.#options = options;
-    this.#baseHeaders = { ...options.headers, 'user-agent': USER_AGENT };
+    this.#baseHeaders = { accept: 'application/json', ...options.headers, 'user-agent': USER_AGENT };
     if (options.folderId !== null) this.#baseHeaders['x-folder-id'] = options.folderId;
   }
 
@@ -115,7 +115,13 @@ export class RestTransport implements OperationTransport {
     const fresh = new AgentPool({ keepAlive: false, ca, env: process.env });
     if (userAxios) return (this.#net = { axios: userAxios, pooled, fresh, overrides: USER_INSTANCE_OVERRIDES });
     const axios = useAxios();
-    const instance = axios.create({ ...USER_INSTANCE_OVERRIDES, adapter: createHttpAdapter(pooled, axios) });
+    const instance = axios.create();
+    // axios.create() fills in all of axios's defaults (XSRF names, body limits, a header bucket
+    // per method, ...), and every request merges them all: this instance keeps only what its
+    // requests use.
+    const defaults = instance.defaults as unknown as Record<string, unknown>;
+    for (const key of Object.keys(defaults)) delete defaults[key];
+    Object.assign(defaults, USER_INSTANCE_OVERRIDES, { adapter: createHttpAdapter(pooled, axios), headers: {} });
     return (this.#net = { axios: instance, pooled, fresh, overrides: null });
   }
 
@@ -161,7 +167,7 @@ export class RestTransport implements OperationTransport {
         const request: AxiosRequestConfig = { method, url: endpoint, data: body, headers, signal: controller.signal };
         if (net.overrides) Object.assign(request, net.overrides);
         if (fresh) {
-          const { agent } = net.fresh.route(new URL(endpoint));
+          const { agent } = net.fresh.route(new URL(endpoint).origin);
           Object.assign(request, { httpAgent: agent, httpsAgent: agent });
         }
         return await net.axios.request<string>(request);
