@@ -27,7 +27,7 @@ let deepUrl: string;
 beforeAll(async () => {
   emu = await startEmulator();
   const nested = `${'{"a":'.repeat(DEPTH)}1${'}'.repeat(DEPTH)}`;
-  deep = http.createServer((req, res) => {
+  deep = http.createServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(`{"id":"deep-op","done":true,"response":{"@type":"type.example/Deep","value":${nested}}}`);
   });
@@ -91,6 +91,20 @@ describe('what loading the SDK loads', () => {
     expect(child.stdout).toContain('STATUS success');
     expect(child.stdout).toContain('LOADED synckit\n');
   });
+});
+
+/** A module hook that prints `LOADS <specifier>` for every import of the SDK. */
+const SDK_IMPORTS_HOOK = 'data:text/javascript,import { register } from "node:module"; register("data:text/javascript,' +
+  'export async function resolve(s, c, n) { if (s.startsWith(\\"yc-operation\\")) process.stderr.write(\\"LOADS \\" + s + \\"\\\\n\\"); return n(s, c); }");';
+
+test.each([['--version'], ['--help']])('yc-operation %s loads none of the SDK', async (flag) => {
+  const cli = join(ROOT, 'dist/cli/main.js');
+  const child = await runNode(['--import', SDK_IMPORTS_HOOK, cli, flag]);
+  expect(child.code).toBe(0);
+  expect(child.stdout).not.toBe('');
+  expect(child.stderr).not.toContain('LOADS');
+  const command = await runNode(['--import', SDK_IMPORTS_HOOK, cli, '--endpoint', emu.url, '--no-auth', 'get', await emu.create({})]);
+  expect(command.stderr).toContain('LOADS yc-operation'); // the hook does see a command's loading
 });
 
 describe('the blocking flavour from every loading context', () => {

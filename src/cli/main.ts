@@ -6,11 +6,13 @@
  * Ctrl-C: no SIGINT handler is installed, on purpose. A blocking wait holds the main thread
  * (in `Atomics.wait`), where no handler could run; Node's default action ends the process
  * at once, by SIGINT, which shells report as exit status 130.
+ *
+ * The SDK loads only when a command runs (and the error path when one fails): `--version` and
+ * `--help` load none of it.
  */
 import { CommanderError } from 'commander';
 import { flagValues } from './arguments';
-import { ExitCode, exitCodeOf } from './exit-codes';
-import { describeError } from './format';
+import { ExitCode } from './exit-codes';
 import { Io, redactor } from './io';
 import { buildProgram, SECRET_FLAGS } from './program';
 
@@ -23,6 +25,7 @@ async function run(argv: readonly string[], io: Io): Promise<ExitCode> {
   } catch (error) {
     // Commander has printed its message already; only --help and --version end with 0.
     if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+    const [{ exitCodeOf }, { describeError }] = await Promise.all([import('./error-exit'), import('./format')]);
     const exit = exitCodeOf(error);
     io.err(`yc-operation: ${describeError(error)}`);
     if (exit === ExitCode.internal && error instanceof Error && error.stack) io.err(error.stack);
