@@ -1,4 +1,15 @@
 import { defineConfig } from 'tsup';
+import type { Plugin } from 'esbuild';
+
+/** In the worker's bundle: axios's own http adapter and form-data, which the SDK never uses there (src/sync/axios-unused.ts). */
+const withoutUnusedAxiosParts: Plugin = {
+  name: 'without-unused-axios-parts',
+  setup(build) {
+    const unused = new URL('./src/sync/axios-unused.ts', import.meta.url).pathname;
+    build.onResolve({ filter: /^(\.\/http\.js|form-data)$/ }, (args) =>
+      args.importer.includes('/node_modules/axios/') && (args.path === 'form-data' || args.importer.endsWith('/adapters/adapters.js')) ? { path: unused } : undefined);
+  },
+};
 
 /**
  * Three builds:
@@ -34,6 +45,7 @@ export default defineConfig([
     platform: 'node',
     external: ['synckit'],
     noExternal: ['axios'],
+    esbuildPlugins: [withoutUnusedAxiosParts],
     // axios's CommonJS dependencies require Node's modules: give the ES module a `require`.
     banner: { js: "import { createRequire as createRequireOfWorker } from 'node:module'; const require = createRequireOfWorker(import.meta.url);" },
   },

@@ -57,14 +57,16 @@ async function measure() {
     };
     log(`import (${IMPORT_RUNS} fresh processes each: bare, import, require)`);
     figures.import = await importTimes();
-    log(`exit (${EXIT_RUNS} processes, and as many bare ones)`);
+    log(`exit (${EXIT_RUNS} processes, and as many bare and undici ones)`);
     const exits = [];
     const bare = [];
+    const undici = [];
     for (let i = 0; i < EXIT_RUNS; i++) {
       exits.push(await exitDelay({ BENCH_URL: server.url }));
       bare.push(await exitDelay({ BENCH_BARE: '1' }));
+      undici.push(await exitDelay({ BENCH_URL: server.url, BENCH_UNDICI: '1' }));
     }
-    figures.exit = { ms: median(exits), maxMs: Math.max(...exits), bareMs: median(bare), runs: exits };
+    figures.exit = { ms: median(exits), maxMs: Math.max(...exits), bareMs: median(bare), undiciMs: median(undici), runs: exits };
     log('detection lag, ours and the peer (about 15 s)');
     figures.lag = await runRow('lag');
     log(`yc-operation get against the emulator (${CLI_RUNS} runs, and as many bare ones)`);
@@ -288,7 +290,7 @@ function table(f) {
     {
       row: 'exit',
       what: `from a script's last line to its exit, after 20 blocking calls, client not closed (median of ${EXIT_RUNS})`,
-      measured: `${ms(f.exit.ms)} (worst ${ms(f.exit.maxMs)}); a bare \`node\` script ${ms(f.exit.bareMs)}`,
+      measured: `${ms(f.exit.ms)} (worst ${ms(f.exit.maxMs)}); a bare \`node\` script ${ms(f.exit.bareMs)}; a script of 20 undici GETs ${ms(f.exit.undiciMs)}`,
       ratio: x(f.exit.ms / f.exit.bareMs),
       goal: '≤ 100 ms',
       met: f.exit.ms <= 100,
