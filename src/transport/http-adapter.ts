@@ -25,20 +25,25 @@ export function createHttpAdapter(pool: AgentPool, errors: Errors): AxiosAdapter
     const req = route.request({ protocol: route.protocol, hostname: route.hostname, port: route.port, path, method, headers, agent });
     const onAbort = () => req.destroy(new errors.CanceledError(undefined, config, req));
     signal?.addEventListener('abort', onAbort, { once: true });
-    const fail = (error: Error & { code?: string }) => {
+    // axios's `timeout` bounds the whole request (the transport bounds its calls with `signal`).
+    const timer = config.timeout
+      ? setTimeout(() => req.destroy(new errors.AxiosError(`timeout of ${config.timeout}ms exceeded`, 'ECONNABORTED', config, req)), config.timeout)
+      : undefined;
+    const settled = () => {
+      clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
-      reject(error instanceof errors.CanceledError ? error : errors.AxiosError.from(error, error.code, config, req));
     };
-    if (config.timeout) {
-      req.setTimeout(config.timeout, () => req.destroy(new errors.AxiosError(`timeout of ${config.timeout}ms exceeded`, 'ECONNABORTED', config, req)));
-    }
+    const fail = (error: Error & { code?: string }) => {
+      settled();
+      reject(error instanceof errors.AxiosError ? error : errors.AxiosError.from(error, error.code, config, req));
+    };
     req.once('error', fail);
     req.once('response', (res: IncomingMessage) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.once('error', fail);
       res.once('end', () => {
-        signal?.removeEventListener('abort', onAbort);
+        settled();
         const response = answer(res, chunks, config, req);
         const valid = config.validateStatus;
         if (!valid || valid(response.status)) return resolve(response);

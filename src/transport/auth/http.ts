@@ -5,17 +5,29 @@
  */
 import type { AxiosInstance, AxiosResponse } from 'axios';
 import { grpcCodeOf } from '../../core/grpc-codes';
+import { AgentPool } from '../agents';
 import { useAxios } from '../axios';
+import { createHttpAdapter } from '../http-adapter';
 import { credentialError } from './errors';
 import { redact } from './secret';
 import type { IssuedToken } from './token-cache';
 
-let tokenClient: AxiosInstance | null = null;
+/** The clients of token requests through the environment's proxy and direct, made at the first token request. */
+const tokenClients = new Map<boolean, AxiosInstance>();
 
-/** Status bodies are read as text and parsed here, so that a secret can be cut out first. */
-function client(): AxiosInstance {
-  tokenClient ??= useAxios().create({ maxRedirects: 0, responseType: 'text', validateStatus: () => true });
-  return tokenClient;
+/**
+ * The client of token requests, over the SDK's adapter on one-use sockets (a token request is
+ * rare). Status bodies are read as text and parsed here, so that a secret can be cut out first.
+ */
+function client(viaProxy: boolean): AxiosInstance {
+  let instance = tokenClients.get(viaProxy);
+  if (!instance) {
+    const axios = useAxios();
+    const pool = new AgentPool({ keepAlive: false, ca: null, env: viaProxy ? process.env : {} });
+    instance = axios.create({ adapter: createHttpAdapter(pool, axios), maxRedirects: 0, responseType: 'text', validateStatus: () => true });
+    tokenClients.set(viaProxy, instance);
+  }
+  return instance;
 }
 
 /**
@@ -59,14 +71,13 @@ export async function requestToken(
   signal?.throwIfAborted();
   let response: AxiosResponse<string>;
   try {
-    response = await client().request<string>({
+    response = await client(request.viaProxy).request<string>({
       method: request.method,
       url: request.url,
       headers: request.headers,
       data: request.body,
       timeout: request.timeoutMs,
       signal,
-      ...(request.viaProxy ? {} : { proxy: false as const }),
     });
   } catch (error) {
     if (signal?.aborted) throw signal.reason;
