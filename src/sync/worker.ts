@@ -2,12 +2,13 @@
  * The SDK's worker thread: it runs the blocking flavour's requests with the async transport
  * (the same code as the promise flavour) and answers in plain data; an operation's JSON travels
  * as text, so that no depth of nesting overflows the structured clone. Built to one file,
- * `dist/sync/worker.js`, with axios inlined; synckit is resolved from the file's own location.
+ * `dist/sync/worker.js`, with axios inlined; synckit is required from the file's own location.
  */
 import axios from 'axios';
-import { runAsWorker } from 'synckit';
+import type { runAsWorker } from 'synckit';
 import { errorToData } from './error-data';
 import { provideAxios } from '../transport/axios';
+import { loadAtFirstUse } from '../transport/load';
 import { resolveClientConfig } from '../transport/config';
 import { createTransport } from '../transport/create-transport';
 import type { RestTransport } from '../transport/rest';
@@ -92,4 +93,6 @@ async function handle(request: WorkerRequest): Promise<WorkerReply> {
   }
 }
 
-runAsWorker(handle);
+// synckit's CommonJS build, from this file's location: the same module instance as the
+// `register.cjs` synckit preloads into the thread, and lighter to load than its ES modules.
+loadAtFirstUse<{ runAsWorker: typeof runAsWorker }>('synckit').runAsWorker(handle);
