@@ -1,16 +1,32 @@
 import { defineConfig } from 'tsup';
+import type { Plugin } from 'esbuild';
+
+/** In the worker's bundle: axios's own http adapter and form-data, which the SDK never uses there (src/sync/axios-unused.ts). */
+const withoutUnusedAxiosParts: Plugin = {
+  name: 'without-unused-axios-parts',
+  setup(build) {
+    const unused = new URL('./src/sync/axios-unused.ts', import.meta.url).pathname;
+    build.onResolve({ filter: /^(\.\/http\.js|form-data)$/ }, (args) =>
+      args.importer.includes('/node_modules/axios/') && (args.path === 'form-data' || args.importer.endsWith('/adapters/adapters.js')) ? { path: unused } : undefined);
+  },
+};
 
 /**
- * Three builds:
- * - the library entries (ESM + CJS + types), imported by users;
- * - the BullMQ integration (ESM + CJS + types), which imports the library by its package name;
- * - the programs (worker threads, CLI, demo), ESM only. Workers bundle the SDK code they run;
- *   the CLI and demo import the library by its package name, like any user.
- * synckit stays external everywhere: bundling it breaks its worker bootstrap.
- * Source maps map stack traces (`node --enable-source-maps`) to `src/` file names and lines;
- * they carry no `sourcesContent`, which would ship every source a second time.
+ * Four builds:
+ * - the library entries (ESM + CJS + types), imported by users. No shims and no shared chunks:
+ *   each entry finds its own location itself (src/transport/load.ts), also inside an app bundled
+ *   to CommonJS, where a shim of `import.meta.url` would throw at import;
+ * - the BullMQ integration (ESM + CJS + types), which imports the library by its package name,
+ *   so that it shares the root's classes in both formats;
+ * - the blocking flavour's worker: one file, axios inlined, so that it starts from wherever it is
+ *   copied (only synckit is resolved from its location);
+ * - the programs (emulator worker, CLI, demo), ESM only. The CLI and demo import the library by
+ *   its package name, like any user.
+ * synckit stays external everywhere: bundling it breaks its worker bootstrap. Source maps map stack
+ * traces (`node --enable-source-maps`) to `src/` file names and lines; they carry no
+ * `sourcesContent`, which would ship every source a second time.
  */
-const esbuildOptions = (options: { sourcesContent?: boolean }) => {
+const withoutSourcesContent = (options: { sourcesContent?: boolean }) => {
   options.sourcesContent = false;
 };
 
@@ -19,28 +35,44 @@ export default defineConfig([
     entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts' },
     format: ['esm', 'cjs'],
     dts: true,
-    shims: true,
+    shims: false,
+    splitting: false, // each entry finds its files relative to itself: no shared chunk elsewhere
+    // The CJS build reads `__filename` where `import.meta.url` is empty, on purpose.
+    esbuildOptions: (options) => {
+      withoutSourcesContent(options);
+      options.logOverride = { 'empty-import-meta': 'silent' };
+    },
     sourcemap: true,
-    esbuildOptions,
     target: 'node20',
     platform: 'node',
     external: ['synckit', 'axios'],
   },
   {
-    // yc-operation/bullmq imports the SDK by its package name, so that it shares the root's
-    // classes in both formats: an error it rebuilds is an instanceof the class users import.
     entry: { 'bullmq/index': 'src/bullmq/index.ts' },
     format: ['esm', 'cjs'],
     dts: true,
     sourcemap: true,
-    esbuildOptions,
+    esbuildOptions: withoutSourcesContent,
     target: 'node20',
     platform: 'node',
     external: ['bullmq', 'yc-operation'],
   },
   {
+    entry: { 'sync/worker': 'src/sync/worker.ts' },
+    format: ['esm'],
+    splitting: false,
+    sourcemap: true,
+    esbuildOptions: withoutSourcesContent,
+    target: 'node20',
+    platform: 'node',
+    external: ['synckit'],
+    noExternal: ['axios'],
+    esbuildPlugins: [withoutUnusedAxiosParts],
+    // axios's CommonJS dependencies require Node's modules: give the ES module a `require`.
+    banner: { js: "import { createRequire as createRequireOfWorker } from 'node:module'; const require = createRequireOfWorker(import.meta.url);" },
+  },
+  {
     entry: {
-      'sync/worker': 'src/sync/worker.ts',
       'testing/emulator-worker': 'src/testing/emulator-worker.ts',
       'cli/main': 'src/cli/main.ts',
       'demo/main': 'src/demo/main.ts',
@@ -48,7 +80,7 @@ export default defineConfig([
     format: ['esm'],
     shims: true,
     sourcemap: true,
-    esbuildOptions,
+    esbuildOptions: withoutSourcesContent,
     target: 'node20',
     platform: 'node',
     external: ['synckit', 'axios', 'yc-operation', 'yc-operation/testing'],

@@ -122,22 +122,38 @@ describe('the blocking flavour in a child process', () => {
     expect(child.afterLastLineMs).toBeLessThan(1000);
   });
 
-  test('async-only users never start a worker', async () => {
+  test('async-only users never start a worker nor load synckit', async () => {
     const id = await emu.create({});
+    const child = await runNode(['--input-type=module', '-e', `
+      import wt from 'node:worker_threads';
+      import { createRequire, syncBuiltinESMExports } from 'node:module';
+      let started = 0;
+      wt.Worker = class extends wt.Worker { constructor(...a) { super(...a); started++; } };
+      syncBuiltinESMExports();
+      const { AsyncOperationsClient } = await import('yc-operation');
+      const client = new AsyncOperationsClient({ endpoint: process.env.EMU, auth: null });
+      await client.operation(process.env.OP).wait({ pollInterval: 0.05 });
+      client.close();
+      const synckit = createRequire(import.meta.url).resolve('synckit');
+      console.log('WORKERS ' + started + ' SYNCKIT ' + Object.keys(createRequire(import.meta.url).cache).includes(synckit));
+    `], { EMU: emu.url, OP: id });
+    expect(child.stdout.trim()).toBe('WORKERS 0 SYNCKIT false');
+  });
+
+  test('a blocking client starts its worker when it is made, and the process still exits at once', async () => {
     const child = await runNode(['--input-type=module', '-e', `
       import wt from 'node:worker_threads';
       import { syncBuiltinESMExports } from 'node:module';
       let started = 0;
       wt.Worker = class extends wt.Worker { constructor(...a) { super(...a); started++; } };
       syncBuiltinESMExports();
-      const { AsyncOperationsClient, OperationsClient } = await import('yc-operation');
+      const { OperationsClient } = await import('yc-operation');
       new OperationsClient({ endpoint: process.env.EMU, auth: null });
-      const client = new AsyncOperationsClient({ endpoint: process.env.EMU, auth: null });
-      await client.operation(process.env.OP).wait({ pollInterval: 0.05 });
-      client.close();
       console.log('WORKERS ' + started);
-    `], { EMU: emu.url, OP: id });
-    expect(child.stdout.trim()).toBe('WORKERS 0');
+      console.log('LAST');
+    `], { EMU: emu.url });
+    expect(child.stdout).toContain('WORKERS 1');
+    expect(child.code).toBe(0);
   });
 
   test('a blocking call from inside the SDK worker is refused', async () => {

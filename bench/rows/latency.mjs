@@ -6,12 +6,15 @@
  * - blocking: `Operation.getStatus()` (caller's thread -> synckit worker -> axios -> back);
  * - async:    `AsyncOperation.getStatus()` (axios, retry wrapper, headers, JSON, decoding);
  * - axios:    a bare `axios.get(url)` (default instance, keep-alive global agent, JSON parsed);
- * - floor:    a bare `node:http` GET on a keep-alive agent, body read and `JSON.parse`d.
+ * - floor:    a bare `node:http` GET on a keep-alive agent, body read and `JSON.parse`d;
+ * - undici:   a bare `undici` `Pool.request` GET, body read as JSON.
  */
 import http from 'node:http';
 import axios from 'axios';
 import { AsyncOperationsClient, OperationsClient } from 'yc-operation';
+import { Pool } from 'undici';
 import { bareGet, report, summarize, timeSequential } from '../lib.mjs';
+import { undiciGet } from '../undici-adapter.mjs';
 
 const url = process.env.BENCH_URL;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
@@ -25,12 +28,14 @@ const asyncOp = asyncClient.operation(id);
 const syncOp = syncClient.operation(id);
 const agent = new http.Agent({ keepAlive: true });
 const target = `${url}/operations/${id}`;
+const pool = new Pool(url, { connections: 1 });
 
 const variants = {
   blocking: () => syncOp.getStatus(),
   async: () => asyncOp.getStatus(),
   axios: () => axios.get(target),
   floor: () => bareGet(target, agent),
+  undici: () => undiciGet(pool, `/operations/${id}`),
 };
 
 for (const fn of Object.values(variants)) await timeSequential(fn, WARMUP);
@@ -41,4 +46,5 @@ for (let round = 0; round < ROUNDS; round++) {
 asyncClient.close();
 syncClient.close();
 agent.destroy();
+await pool.close();
 report(Object.fromEntries(Object.entries(samples).map(([name, s]) => [name, summarize(s)])));

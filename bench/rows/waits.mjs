@@ -2,8 +2,10 @@
  * Row "10k waits" (and "10k waits over gRPC"): BENCH_WAITS concurrent `AsyncOperation.wait({ pollInterval: 5 })`, on
  * operations of the emulator (run by the parent, in another process) that finish 5 to 20 s after
  * they were created. Measures, in this process only: the extra RSS and heap at their peak over a
- * baseline taken after start-up and a warm-up call, the event loop's delay
- * (`monitorEventLoopDelay`) while the waits run, and the polls made.
+ * baseline taken after start-up and a warm-up call, the live heap after a full collection at 3 s
+ * (all waits started and asleep) and at 12 s (polls in flight), the event loop's delay
+ * (`monitorEventLoopDelay`) while the waits run, the polls made, and the synchronous start of a
+ * wait (the time to call them all, divided by their number).
  * Run with `--expose-gc`, so that the baseline is taken after a full collection.
  */
 import { readFileSync } from 'node:fs';
@@ -32,13 +34,22 @@ const lag = monitorEventLoopDelay({ resolution: 10 });
 lag.enable();
 let polls = 0;
 let failed = 0;
+let liveHeap = 0;
+const collect = () => {
+  globalThis.gc?.();
+  liveHeap = Math.max(liveHeap, process.memoryUsage().heapUsed);
+};
+const collections = [setTimeout(collect, 3000), setTimeout(collect, 12_000)];
 const started = performance.now();
-const results = await Promise.all(ids.map((id) =>
+const waits = ids.map((id) =>
   client.operation(id).wait({ pollInterval: 5, onProgress: () => polls++ }).then(() => true, (error) => {
     if (failed++ === 0) console.error(`first failed wait: ${error?.message ?? error}`);
     return false;
-  })));
+  }));
+const startUsPerWait = ((performance.now() - started) * 1000) / ids.length;
+const results = await Promise.all(waits);
 const elapsedMs = performance.now() - started;
+for (const timer of collections) clearTimeout(timer);
 lag.disable();
 clearInterval(sampler);
 const end = process.memoryUsage();
@@ -54,6 +65,8 @@ report({
   elapsedS: elapsedMs / 1000,
   extraRssMB: (peakRss - base.rss) / MB,
   extraHeapMB: (peakHeap - base.heapUsed) / MB,
+  liveHeapMB: (liveHeap - base.heapUsed) / MB,
+  startUsPerWait,
   baseRssMB: base.rss / MB,
   lagP50Ms: lag.percentile(50) / 1e6,
   lagP99Ms: lag.percentile(99) / 1e6,

@@ -68,12 +68,11 @@ export class SharedPolls {
     // A caller that joins a request due to end after its own deadline leaves at its deadline; a
     // caller with neither that nor a signal needs no way out of its own.
     const ownDeadline = deadlineMs < poll.deadlineMs;
-    if (!ownDeadline && !signal) return { joined, answer: poll.flight.run(task) };
+    // Without a deadline of its own, the caller's signal is all this caller's part needs: no controller of its own.
+    if (!ownDeadline) return { joined, answer: poll.flight.run(task, signal) };
     const own = new AbortController();
     const timeoutMs = deadlineMs - Date.now();
-    const timer = ownDeadline
-      ? setTimeout(() => own.abort(markDeadline(deadlineError(timeoutMs, { endpoint: this.#endpointOf(id), clientRequestId: null, attempts: 0, authProvider: null }), deadlineMs)), timeoutMs)
-      : undefined;
+    const timer = setTimeout(() => own.abort(markDeadline(deadlineError(timeoutMs, { endpoint: this.#endpointOf(id), clientRequestId: null, attempts: 0, authProvider: null, redact: String }), deadlineMs)), timeoutMs);
     const stop = signal ? whenAborted(signal, (reason) => own.abort(reason)) : null;
     const answer = poll.flight.run(task, own.signal).finally(() => {
       clearTimeout(timer);

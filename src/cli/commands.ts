@@ -10,10 +10,7 @@ import { formatStatus, statusLabel, statusToWire } from './format';
 import { Progress } from './progress';
 import type { Session } from './session';
 import { toYaml } from './yaml';
-
-/** How a status is printed: for people (`text`), or in its wire form as JSON or YAML. */
-export type OutputFormat = 'text' | 'json' | 'yaml';
-export const OUTPUT_FORMATS: readonly OutputFormat[] = ['text', 'json', 'yaml'];
+import type { OutputFormat } from './output-formats';
 
 /** Options of `get` and `cancel`. */
 export interface CallCommandOptions {

@@ -1,8 +1,7 @@
 /**
- * The CLI's exit codes, as data: which error ends the program with which code, and the text
- * `--help` shows about them.
+ * The CLI's exit codes, as data, and the text `--help` shows about them. Which error ends the
+ * program with which code is `./error-exit` (it needs the SDK; this module does not).
  */
-import { isAIStudioError, OperationTimeoutError, RunError } from 'yc-operation';
 
 /** How the program ends. */
 export const ExitCode = Object.freeze({
@@ -31,18 +30,6 @@ export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 /** A request the CLI cannot carry out as given (exit 2); its message says what to change. */
 export class UsageError extends Error {
   override name = 'UsageError';
-}
-
-/**
- * The exit code an error ends the program with. Bad input the SDK refuses (a `TypeError` or
- * `RangeError` thrown before any request) is a usage error, like a bad flag.
- */
-export function exitCodeOf(error: unknown): ExitCode {
-  if (error instanceof RunError) return ExitCode.operationFailed;
-  if (error instanceof OperationTimeoutError) return ExitCode.timedOut;
-  if (isAIStudioError(error)) return ExitCode.apiError;
-  if (error instanceof UsageError || error instanceof TypeError || error instanceof RangeError) return ExitCode.usage;
-  return ExitCode.internal;
 }
 
 /** The exit codes section of `--help`. */

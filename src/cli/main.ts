@@ -10,11 +10,13 @@
  * A closed stdout or stderr (EPIPE: the reader of a pipe went away) ends the process quietly
  * with exit code 141, as SIGPIPE ends other programs; Node ignores SIGPIPE, so without this the
  * write's 'error' event would print a stack and exit 1, the code of a failed operation.
+ *
+ * The SDK loads only when a command runs (and the error path when one fails): `--version` and
+ * `--help` load none of it.
  */
 import { CommanderError } from 'commander';
 import { flagValues } from './arguments';
-import { ExitCode, exitCodeOf } from './exit-codes';
-import { describeError, inCliTerms } from './format';
+import { ExitCode } from './exit-codes';
 import { Io, redactor } from './io';
 import { buildProgram, SECRET_FLAGS } from './program';
 
@@ -27,6 +29,7 @@ async function run(argv: readonly string[], io: Io): Promise<ExitCode> {
   } catch (error) {
     // Commander has printed its message already; only --help and --version end with 0.
     if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+    const [{ exitCodeOf }, { describeError, inCliTerms }] = await Promise.all([import('./error-exit'), import('./format')]);
     const exit = exitCodeOf(error);
     io.err(`yc-operation: ${exit === ExitCode.usage ? inCliTerms(describeError(error)) : describeError(error)}`);
     if (exit === ExitCode.internal && error instanceof Error && error.stack) io.err(error.stack);

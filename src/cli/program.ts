@@ -6,11 +6,11 @@
 import { Command, Option } from 'commander';
 import { version } from '../../package.json';
 import { parsePort, parseSeconds } from './arguments';
-import { cancel, get, OUTPUT_FORMATS, wait } from './commands';
-import { runEmulator } from './emulator';
+import type { CallCommandOptions, WaitCommandOptions } from './commands';
+import { OUTPUT_FORMATS } from './output-formats';
 import { EXIT_CODES_HELP, type ExitCode } from './exit-codes';
 import type { Io } from './io';
-import { withSession, type GlobalOptions, type Session } from './session';
+import type { GlobalOptions } from './session';
 
 /** The flags whose values are secrets. */
 export const SECRET_FLAGS = ['--api-key', '--iam-token'] as const;
@@ -64,11 +64,15 @@ export function buildProgram(io: Io, finish: (code: ExitCode) => void): Command 
     .addOption(new Option('--protocol <protocol>', 'how the Operation API is called').choices(['rest', 'grpc']).default('rest'))
     .addHelpText('after', HELP_AFTER);
 
-  /** The action of a command on one operation: a blocking client for the length of the command. */
+  /**
+   * The action of a command on one operation: a blocking client for the length of the command.
+   * The commands and the SDK load when one runs, so that `--help` and `--version` load neither.
+   */
   const onOperation =
-    <O>(command: (id: string, options: O, session: Session) => ExitCode) =>
-    (id: string, options: O, self: Command) => {
-      finish(withSession(self.optsWithGlobals<GlobalOptions>(), io, (session) => command(id, options, session)));
+    (name: 'get' | 'wait' | 'cancel') =>
+    async (id: string, options: CallCommandOptions & WaitCommandOptions, self: Command) => {
+      const [commands, { withSession }] = await Promise.all([import('./commands'), import('./session')]);
+      finish(withSession(self.optsWithGlobals<GlobalOptions>(), io, (session) => commands[name](id, options, session)));
     };
 
   program
@@ -78,7 +82,7 @@ export function buildProgram(io: Io, finish: (code: ExitCode) => void): Command 
     .addOption(outputOption())
     .addOption(jsonOption())
     .addOption(timeoutOption())
-    .action(onOperation(get));
+    .action(onOperation('get'));
 
   program
     .command('wait')
@@ -89,7 +93,7 @@ export function buildProgram(io: Io, finish: (code: ExitCode) => void): Command 
     .addOption(timeoutOption())
     .addOption(outputOption())
     .addOption(jsonOption())
-    .action(onOperation(wait));
+    .action(onOperation('wait'));
 
   program
     .command('cancel')
@@ -98,13 +102,13 @@ export function buildProgram(io: Io, finish: (code: ExitCode) => void): Command 
     .addOption(outputOption())
     .addOption(jsonOption())
     .addOption(timeoutOption())
-    .action(onOperation(cancel));
+    .action(onOperation('cancel'));
 
   program
     .command('emulator')
     .description('run an emulator of the Operation API on 127.0.0.1, with sample operations, until Ctrl-C')
     .option('--port <n>', 'the port to listen on (0: any free port)', parsePort, 0)
-    .action((options: { port: number }, self: Command) => runEmulator(options.port, self.optsWithGlobals<GlobalOptions>(), io));
+    .action(async (options: { port: number }, self: Command) => (await import('./emulator')).runEmulator(options.port, self.optsWithGlobals<GlobalOptions>(), io));
 
   return program;
 }

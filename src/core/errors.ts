@@ -1,16 +1,42 @@
 /**
  * The errors this package throws on purpose: one root ({@link AIStudioError}) and typed
  * subclasses. Their plain-data form, for the blocking flavour's worker, is `src/sync/error-data.ts`.
+ * `instanceof` holds across copies of the package (its ESM and its CJS build in one app): each
+ * class carries a brand under a registry symbol, and an error is an instance of a class when a
+ * class of its prototype chain carries the same brand.
  */
 import type { BaseOperationStatus, OperationErrorInfo } from './status';
 
+/** The key of each class's brand, the same in every copy of the package. */
+const BRAND: unique symbol = Symbol.for('yc-operation.error-class');
+
+type Branded = { readonly [BRAND]?: string };
+
+/** True when a class of `value`'s prototype chain has `brand` as its own brand. */
+function carriesBrand(value: unknown, brand: string): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  for (let proto = Object.getPrototypeOf(value); proto !== null; proto = Object.getPrototypeOf(proto)) {
+    const ctor = Object.hasOwn(proto, 'constructor') ? (proto.constructor as Branded) : undefined;
+    if (ctor && Object.hasOwn(ctor, BRAND) && ctor[BRAND] === brand) return true;
+  }
+  return false;
+}
+
 /** Base of every error this package throws on purpose. */
 export class AIStudioError extends Error {
+  static readonly [BRAND]: string = 'AIStudioError';
   override name = 'AIStudioError';
+
+  /** `instanceof` by prototype, or by brand for an error of another copy of this package. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
+    return Object.hasOwn(this, BRAND) && carriesBrand(value, (this as Branded)[BRAND]!);
+  }
 }
 
 /** An operation finished with an error (`error.code > 0`). */
 export class RunError extends AIStudioError {
+  static override readonly [BRAND]: string = 'RunError';
   override name = 'RunError';
   /** The operation's gRPC status code (1 = CANCELLED, ...). */
   readonly code: number;
@@ -38,16 +64,19 @@ export class RunError extends AIStudioError {
 
 /** Base of the errors about an operation's state or waiting on it. */
 export class AsyncOperationError extends AIStudioError {
+  static override readonly [BRAND]: string = 'AsyncOperationError';
   override name = 'AsyncOperationError';
 }
 
 /** `getResult` was asked for a result the last known status cannot give. */
 export class WrongAsyncOperationStatusError extends AsyncOperationError {
+  static override readonly [BRAND]: string = 'WrongAsyncOperationStatusError';
   override name = 'WrongAsyncOperationStatusError';
 }
 
 /** `wait` ran out of `pollTimeout` before the operation finished. */
 export class OperationTimeoutError extends AsyncOperationError {
+  static override readonly [BRAND]: string = 'OperationTimeoutError';
   override name = 'OperationTimeoutError';
   readonly operationId: string;
   /** The poll timeout that ran out, in seconds. */
@@ -89,6 +118,7 @@ export interface ApiErrorFields {
 
 /** A call to the Operation API failed: the server answered with an error, or no answer came. */
 export class ApiError extends AIStudioError implements ApiErrorFields {
+  static override readonly [BRAND]: string = 'ApiError';
   override name = 'ApiError';
   readonly grpcCode: number;
   readonly httpStatus: number | null;
@@ -168,6 +198,7 @@ export class CancelNotSupportedError extends AsyncOperationError {
 
 /** The server sent an operation that is not of the Operation message's shape. */
 export class WireDecodeError extends AIStudioError {
+  static override readonly [BRAND]: string = 'WireDecodeError';
   override name = 'WireDecodeError';
 }
 
@@ -178,7 +209,7 @@ const NAMES = new Set([
   'OperationTimeoutError', 'ApiError', 'WireDecodeError', 'OperationNotFoundError', 'CancelNotSupportedError',
 ]);
 
-/** True for any error of this package, also one from another copy of the package. */
+/** True for any error of this package, also one from another copy of the package (of any version). */
 export function isAIStudioError(value: unknown): value is AIStudioError {
   return value instanceof AIStudioError || (value instanceof Error && NAMES.has(value.name));
 }

@@ -1,12 +1,15 @@
 /**
- * The caller's side of the worker: blocking round trips through synckit. The worker starts on
- * the first blocking call (async-only users never start one). A worker that times out or dies
- * fails that call with an {@link AIStudioError} and is replaced on the next call.
+ * The caller's side of the worker: blocking round trips through synckit, whose CommonJS build is
+ * loaded when the first worker starts (async-only users never load it). The worker starts when
+ * {@link WorkerBridge.start} is called (a blocking client does at its construction, so that the
+ * thread boots while the caller does other work) or at the first call. A worker that times out
+ * or dies fails that call with an {@link AIStudioError} and is replaced on the next call.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { startWorkerThread } from 'synckit';
+import type { startWorkerThread } from 'synckit';
 import { AIStudioError } from '../core/errors';
+import { buildUrl, loadAtFirstUse } from '../transport/load';
 import { errorFromData } from './error-data';
 import { IN_WORKER, type WorkerCall, type WorkerClientOptions, type WorkerReply, type WorkerRequest } from './protocol';
 
@@ -19,7 +22,7 @@ type SyncFn = (request: WorkerRequest) => WorkerReply;
 
 /** Where the worker's prebuilt JavaScript is: the option, else `YC_OPERATION_WORKER`, else next to this build. */
 export function resolveWorkerPath(option: string | undefined): string {
-  const path = option ?? process.env.YC_OPERATION_WORKER ?? fileURLToPath(new URL('./sync/worker.js', import.meta.url));
+  const path = option ?? process.env.YC_OPERATION_WORKER ?? fileURLToPath(new URL('./sync/worker.js', buildUrl()));
   if (!existsSync(path)) {
     throw new AIStudioError(
       `the blocking flavour's worker is not at ${path}; if you bundle this SDK, ship dist/sync/worker.js and pass its path as the workerPath option or YC_OPERATION_WORKER`,
@@ -35,6 +38,19 @@ export class WorkerBridge {
 
   constructor(path: string) {
     this.#path = path;
+  }
+
+  /**
+   * Starts the worker thread now, if none runs (unref'd: it never holds the process open).
+   * Never throws; from inside the SDK's own worker, starts nothing.
+   */
+  start(): void {
+    if (this.#syncFn !== null || (globalThis as Record<symbol, unknown>)[IN_WORKER]) return;
+    try {
+      this.#syncFn = this.#startWorker();
+    } catch {
+      // the first call starts it again and reports what failed
+    }
   }
 
   /**
@@ -75,19 +91,24 @@ export class WorkerBridge {
     if ((globalThis as Record<symbol, unknown>)[IN_WORKER]) {
       throw new AIStudioError('the blocking API cannot be called from inside the SDK\'s own worker thread');
     }
-    this.#syncFn ??= startWorkerThread(this.#path, { timeout: SLICE_MS + SLACK_MS }) as SyncFn;
     try {
+      this.#syncFn ??= this.#startWorker();
       return this.#syncFn(request);
     } catch (cause) {
       this.#syncFn = null; // timed out or died: the next call starts a fresh worker
       throw new AIStudioError(`the blocking flavour's worker failed: ${(cause as Error)?.message ?? String(cause)}`, { cause });
     }
   }
+
+  #startWorker(): SyncFn {
+    const synckit = loadAtFirstUse<{ startWorkerThread: typeof startWorkerThread }>('synckit');
+    return synckit.startWorkerThread(this.#path, { timeout: SLICE_MS + SLACK_MS }) as SyncFn;
+  }
 }
 
-/** The answer of a `call`, or its error rebuilt as the class it was thrown as. */
+/** The answer of a `call` (its JSON parsed here), or its error rebuilt as the class it was thrown as. */
 export function unwrap(reply: WorkerReply): unknown {
-  if (reply.state === 'done') return reply.wire;
+  if (reply.state === 'done') return JSON.parse(reply.json);
   if (reply.state === 'failed') throw errorFromData(reply.error);
   throw new AIStudioError(`unexpected answer from the blocking flavour's worker: ${reply.state}`);
 }

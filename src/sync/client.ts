@@ -23,8 +23,11 @@ import type { SearchIndex, SearchIndexFile, SearchIndexFilesRequest, SearchIndex
 import { decodeRun, refuseCancel, type AssistantRunResult, type AssistantRunStatus } from '../core/assistant-run';
 import { planRun, type RunOptions } from '../transport/assistant-run';
 
+/** The client options the blocking flavour takes: all but `axios` (its requests are sent in the worker thread). */
+const SYNC_CLIENT_OPTIONS = [...CLIENT_OPTIONS.filter((name) => name !== 'axios'), 'workerPath'];
+
 /** Options of a blocking client: the async client's, as plain data, plus where the worker is. */
-export interface SyncClientOptions extends Omit<ClientOptions, 'auth'> {
+export interface SyncClientOptions extends Omit<ClientOptions, 'auth' | 'axios'> {
   auth?: WorkerClientOptions['auth'];
   /**
    * The path of the SDK's worker file (`dist/sync/worker.js` of this package), for apps that
@@ -52,9 +55,12 @@ export class OperationsClient {
   readonly #link: SyncClientLink;
   #closed = false;
 
-  /** Checks the options at once; no worker starts until the first blocking call. */
+  /**
+   * Checks the options at once, and starts the worker thread (unref'd) if none runs yet, so that
+   * it boots while the caller does other work: the first blocking call waits only for what is left.
+   */
   constructor(options?: SyncClientOptions) {
-    const { workerPath, logger, ...rest } = checkOptions('client', options, [...CLIENT_OPTIONS, 'workerPath']);
+    const { workerPath, logger, ...rest } = checkOptions('client', options, SYNC_CLIENT_OPTIONS);
     if (rest.auth !== undefined && rest.auth !== null && typeof rest.auth === 'object' && 'getHeaders' in rest.auth) {
       throw new TypeError('the blocking client takes credentials as plain data (a string or { apiKey | iamToken | oauthToken }), not an AuthProvider');
     }
@@ -63,8 +69,14 @@ export class OperationsClient {
     const config = resolveClientConfig({ ...rest, logger });
     this.endpoint = config.endpoint;
     this.#logger = config.logger;
-    const { maxRequestsPerSecond: _spentHere, ...forWorker } = rest;
-    this.#options = { ...forWorker, endpoint: config.endpoint, folderId: config.folderId ?? undefined, log: logger !== undefined || envLogger() !== null };
+    const { maxRequestsPerSecond: _spentHere, ca: _sentAsText, ...forWorker } = rest;
+    this.#options = {
+      ...forWorker,
+      endpoint: config.endpoint,
+      folderId: config.folderId ?? undefined,
+      log: logger !== undefined || envLogger() !== null,
+      ...(config.ca === null ? {} : { ca: config.ca.toString() }),
+    };
     this.#link = { checkOpen: () => this.#checkOpen(), budget: config.budget, endpoint: config.endpoint };
     this.#allowInsecureHttp = rest.allowInsecureHttp ?? false;
     this.#workerPath = resolveWorkerPath(workerPath);
@@ -72,6 +84,7 @@ export class OperationsClient {
     entry.clients += 1;
     bridges.set(this.#workerPath, entry);
     this.#bridgeEntry = entry;
+    entry.bridge.start();
   }
 
   /** The operation with this id; no request is made until you call one of its members. */

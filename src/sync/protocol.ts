@@ -18,8 +18,8 @@ export interface WorkerClientOptions {
   headers?: Record<string, string>;
   iamEndpoint?: string;
   protocol?: 'rest' | 'grpc';
-  /** A Buffer arrives as a plain Uint8Array (structured clone); the config takes either. */
-  ca?: string | Buffer;
+  /** The `ca` option, as PEM text. */
+  ca?: string;
   discoverEndpoints?: boolean;
   /** Send the transport's log lines back with the replies (the client has a logger). */
   log?: boolean;
@@ -41,7 +41,8 @@ export type WorkerRequest =
   | { type: 'close'; client: number; exit: boolean };
 
 export type WorkerReply = (
-  | { state: 'done'; wire: unknown }
+  /** The operation's JSON, as text. */
+  | { state: 'done'; json: string }
   | { state: 'failed'; error: ErrorData }
   | { state: 'pending'; ticket: number }
   | { state: 'closed' }

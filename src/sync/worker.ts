@@ -1,14 +1,21 @@
 /**
  * The SDK's worker thread: it runs the blocking flavour's requests with the async transport
- * (the same code as the promise flavour) and answers in plain data. Built to `dist/sync/worker.js`.
+ * (the same code as the promise flavour) and answers in plain data; an operation's JSON travels
+ * as text, so that no depth of nesting overflows the structured clone. Built to one file,
+ * `dist/sync/worker.js`, with axios inlined; synckit is required from the file's own location.
  */
-import { runAsWorker } from 'synckit';
+import axios from 'axios';
+import type { runAsWorker } from 'synckit';
 import { errorToData } from './error-data';
-import { createTransport, resolveClientConfig } from '../transport/config';
+import { provideAxios } from '../transport/axios';
+import { loadAtFirstUse } from '../transport/load';
+import { resolveClientConfig } from '../transport/config';
+import { createTransport } from '../transport/create-transport';
 import type { CallOptions, Logger, OperationTransport } from '../core/transport';
 import { IN_WORKER, type LogLine, type WorkerCall, type WorkerClientOptions, type WorkerReply, type WorkerRequest } from './protocol';
 
 (globalThis as Record<symbol, unknown>)[IN_WORKER] = true;
+provideAxios(axios);
 
 const transports = new Map<number, OperationTransport>();
 /** The log lines of each client's transport not yet sent back (for clients with a logger). */
@@ -78,7 +85,7 @@ async function handle(request: WorkerRequest): Promise<WorkerReply> {
         const transport = transportOf(request.client, request.options);
         const options = { deadlineMs: request.deadlineMs, timeoutMs: request.timeoutMs, signal: controller.signal };
         const wire = await send(transport, request, options);
-        return { state: 'done', wire };
+        return { state: 'done', json: JSON.stringify(wire) };
       })().catch((error: unknown) => ({ state: 'failed', error: errorToData(error) }) as const);
       pending.set(ticket, { settled, controller, client: request.client });
       return within(ticket, request.waitMs);
@@ -98,4 +105,6 @@ async function handle(request: WorkerRequest): Promise<WorkerReply> {
   }
 }
 
-runAsWorker(handle);
+// synckit's CommonJS build, from this file's location: the same module instance as the
+// `register.cjs` synckit preloads into the thread, and lighter to load than its ES modules.
+loadAtFirstUse<{ runAsWorker: typeof runAsWorker }>('synckit').runAsWorker(handle);

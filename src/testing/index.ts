@@ -8,6 +8,7 @@ import { Worker } from 'node:worker_threads';
 import type { Command, CommandKind, CommandMessage, CommandResults, WorkerConfig, WorkerMessage } from './protocol';
 import type { EmulatorOptions, OperationScript, RecordedRequest } from './script';
 import { validateOptions, validateScript } from './validate';
+import { buildUrl } from '../transport/load';
 
 export { DONE_AFTER_HEADER, FAIL_WITH_HEADER } from './scripting';
 export { RUN_STATUS_HEADER } from './runs';
@@ -90,7 +91,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   // Flags are given only when one is dropped: Node checks given flags, and refuses process-only ones.
   const kept = process.execArgv.filter((flag) => !flag.startsWith('--input-type'));
   const execArgv = kept.length < process.execArgv.length ? kept : undefined;
-  const worker = new Worker(new URL('./emulator-worker.js', import.meta.url), { workerData: config, execArgv });
+  const worker = new Worker(new URL('./emulator-worker.js', buildUrl()), { workerData: config, execArgv });
   // The worker's first message says it listens; `once` rejects if it fails first (a port in use, say).
   const [ready] = (await once(worker, 'message')) as [Extract<WorkerMessage, { kind: 'ready' }>];
   return new EmulatorHandle(worker, ready.port, ready.grpcPort);

@@ -1,17 +1,17 @@
 /**
  * The client's options, as users give them, checked and resolved into what the REST transport
  * needs. Both flavours check their options here, so they accept and refuse the same things.
+ * Checking loads no HTTP code: the transport is made by `./create-transport`.
  */
+import type { AxiosInstance } from 'axios';
 import { checkOptions, typeName } from '../core/options';
 import { resolveRetryPolicy, type RetryOptions } from '../core/retry';
 import { RequestPacer } from '../core/pacer';
 import type { AuthProvider, Logger } from '../core/transport';
-import { resolveAuth } from './auth';
 import { envLogger } from './env-logger';
-import type { OperationTransport } from '../core/transport';
-import { RestTransport, type RestTransportOptions } from './rest';
-import { GrpcTransport, type GrpcTransportOptions } from './grpc';
+import type { GrpcTransportOptions } from './grpc';
 import { isLoopback } from './loopback';
+import type { RestTransportOptions } from './rest';
 
 /** Credentials as plain data (what the blocking flavour accepts). */
 export type AuthData = string | { apiKey: string } | { iamToken: string } | { oauthToken: string } | null;
@@ -58,8 +58,18 @@ export interface ClientOptions {
    * only by a gRPC client, at its first call. @default 'rest'
    */
   protocol?: 'rest' | 'grpc';
-  /** An extra trusted CA certificate (PEM), beside the system roots (the reference's `verify`). */
+  /**
+   * Extra CA certificates (PEM) that `https:` endpoints and gRPC's TLS are checked against: for a
+   * TLS-intercepting proxy or a private endpoint (the Python SDK's `verify`). @default Node's CAs
+   */
   ca?: string | Buffer;
+  /**
+   * The axios instance that sends the requests (promise flavour, REST only): its interceptors,
+   * adapter, agents and proxy apply. Each request still overrides `maxRedirects` (0),
+   * `responseType` ('text'), `transformRequest`/`transformResponse` (none) and `validateStatus`
+   * (every status answers). @default the SDK's own instance, over `node:http` keep-alive agents
+   */
+  axios?: AxiosInstance;
   /**
    * Find the gRPC address as the Python SDK does: at the first call, ask `ApiEndpointService.List`
    * on `YC_API_ENDPOINT` (default `api.cloud.yandex.net:443`; `http://<loopback>:port` is plaintext)
@@ -70,7 +80,7 @@ export interface ClientOptions {
   discoverEndpoints?: boolean;
 }
 
-export const CLIENT_OPTIONS = ['auth', 'folderId', 'endpoint', 'allowInsecureHttp', 'retry', 'headers', 'logger', 'iamEndpoint', 'maxRequestsPerSecond', 'protocol', 'ca', 'discoverEndpoints'] as const;
+export const CLIENT_OPTIONS = ['auth', 'folderId', 'endpoint', 'allowInsecureHttp', 'retry', 'headers', 'logger', 'iamEndpoint', 'maxRequestsPerSecond', 'protocol', 'ca', 'discoverEndpoints', 'axios'] as const;
 
 const SHORT_ENDPOINTS: Record<string, string> = {
   operation: 'https://operation.api.cloud.yandex.net',
@@ -117,6 +127,7 @@ export function resolveClientConfig(options: ClientOptions | undefined, env: Nod
     budget: o.maxRequestsPerSecond === undefined ? null : new RequestPacer(o.maxRequestsPerSecond),
     protocol: checkProtocol(o.protocol),
     ca: checkCa(o.ca),
+    axios: checkAxios(o.axios, o.protocol),
     discovery: resolveDiscovery(o, env),
   };
 }
@@ -130,13 +141,6 @@ function resolveDiscovery(o: ClientOptions, env: NodeJS.ProcessEnv): GrpcTranspo
   if (id === undefined) throw new TypeError(`discoverEndpoints needs endpoint ${Object.keys(SHORT_ENDPOINTS).join(' or ')} (the ids it looks up), not another URL`);
   const api = env.YC_API_ENDPOINT || DEFAULT_API_ENDPOINT;
   return { api: resolveEndpoint(/^[a-z]+:\/\//i.test(api) ? api : `https://${api}`, o.allowInsecureHttp ?? false), id };
-}
-
-/** The transport of a checked config (REST or gRPC), with its credentials (looked up at the first request). */
-export function createTransport(config: ClientConfig): OperationTransport {
-  const { iamEndpoint, budget: _budget, protocol, ca, discovery, ...rest } = config;
-  const options = { ...rest, auth: resolveAuth(config.auth, { iamEndpoint }) };
-  return protocol === 'grpc' ? new GrpcTransport({ ...options, ca, discovery }) : new RestTransport(options);
 }
 
 function checkProtocol(protocol: unknown): 'rest' | 'grpc' {
@@ -183,6 +187,13 @@ function checkHeaders(headers: unknown): Record<string, string> {
     out[name.toLowerCase()] = value;
   }
   return out;
+}
+
+function checkAxios(instance: unknown, protocol: unknown): AxiosInstance | null {
+  if (instance === undefined) return null;
+  if (protocol === 'grpc') throw new TypeError("the axios option sends REST requests: it does not go with protocol: 'grpc'");
+  if (typeof instance === 'function' && typeof (instance as AxiosInstance).request === 'function') return instance as AxiosInstance;
+  throw new TypeError(`axios must be an axios instance (axios.create()), got ${typeName(instance)}`);
 }
 
 function checkLogger(logger: unknown, env: NodeJS.ProcessEnv): Logger {

@@ -24,7 +24,7 @@ type ChannelModule = typeof import('./grpc-channel');
  * The REST transport's options (the same metadata travel; `endpoint` is `https://host[:port]`, TLS,
  * or `http://<loopback>:port`, plaintext), and:
  */
-export interface GrpcTransportOptions extends RestTransportOptions {
+export interface GrpcTransportOptions extends Omit<RestTransportOptions, 'axios'> {
   /** An extra trusted CA (PEM) beside the system roots. */
   ca: string | Buffer | null;
   /**
@@ -143,13 +143,16 @@ export class GrpcTransport implements OperationTransport {
     const idempotencyKey = randomUUID();
     const clientRequestId = randomUUID(); // one per logical call: its retries reuse it
     const auth = this.#options.auth;
-    let ctx: AttemptContext = { endpoint: `${this.endpoint}${path}`, clientRequestId, attempts: 0, authProvider: auth.name };
+    let sent: Record<string, string> = {};
+    // Whatever the server sends back is cut free of the credentials sent before it enters an error.
+    let ctx: AttemptContext = { endpoint: `${this.endpoint}${path}`, clientRequestId, attempts: 0, authProvider: auth.name, redact: (text) => withoutCredentials(text, sent) };
     let lineWait: LineWait | null = null;
 
     const attempt = async (n: number): Promise<AttemptOutcome<unknown>> => {
       const credentials = await auth.getHeaders(call.signal).catch((error: unknown) => {
         throw call.signal.aborted || error instanceof ApiError ? error : authFailure(error, ctx);
       });
+      sent = credentials;
       ctx = { ...ctx, attempts: n, authProvider: auth.name };
       let loaded: Loaded;
       try {

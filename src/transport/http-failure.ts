@@ -1,7 +1,8 @@
 /**
  * Reads one failed attempt: an HTTP answer with an error status, an unreadable body, or no
  * answer at all. Gives the retry decision's view of it ({@link AttemptFailure}) and the
- * {@link ApiError} to raise if it is not retried.
+ * {@link ApiError} to raise if it is not retried. Every text from the other side (body, header
+ * values, the HTTP client's messages) passes the context's `redact` before it enters an error.
  */
 import { ApiError, type ApiErrorFields } from '../core/errors';
 import { parseRetryAfterMs, type AttemptFailure } from '../core/retry';
@@ -13,6 +14,8 @@ export interface AttemptContext {
   clientRequestId: string | null;
   attempts: number;
   authProvider: string | null;
+  /** Cuts the credentials sent out of a text the server (or a proxy) sent back. */
+  redact: (text: string) => string;
 }
 
 /** A failed attempt: how to retry it and what to raise. */
@@ -22,22 +25,24 @@ export interface Failure extends AttemptFailure {
 
 type Headers = Record<string, unknown>;
 
-function header(headers: Headers, name: string): string | null {
+/** A header's value, redacted; `null` when absent or empty. */
+function header(headers: Headers, name: string, ctx: AttemptContext): string | null {
   const value = headers[name];
-  return typeof value === 'string' && value !== '' ? value : null;
+  return typeof value === 'string' && value !== '' ? ctx.redact(value) : null;
 }
 
 /** A failure from an HTTP answer with status >= 300. */
-export function failureOfResponse(status: number, headers: Headers, body: string, ctx: AttemptContext, nowMs: number): Failure {
+export function failureOfResponse(status: number, headers: Headers, rawBody: string, ctx: AttemptContext, nowMs: number): Failure {
+  const body = ctx.redact(rawBody);
   const rpc = parseRpcStatus(body);
   const requestInfo = rpc?.details.find(isRequestInfo);
   const fields: ApiErrorFields = {
     grpcCode: rpc?.code || grpcCodeOf(status),
     httpStatus: status,
-    message: rpc?.message || describeBody(status, headers, body),
+    message: rpc?.message || describeBody(status, header(headers, 'content-type', ctx), body),
     details: rpc?.details ?? [],
-    requestId: header(headers, 'x-request-id') ?? (requestInfo ? String(requestInfo.requestId) : null),
-    serverTraceId: header(headers, 'x-server-trace-id'),
+    requestId: header(headers, 'x-request-id', ctx) ?? (requestInfo ? String(requestInfo.requestId) : null),
+    serverTraceId: header(headers, 'x-server-trace-id', ctx),
     clientRequestId: ctx.clientRequestId,
     endpoint: ctx.endpoint,
     attempts: ctx.attempts,
@@ -46,7 +51,7 @@ export function failureOfResponse(status: number, headers: Headers, body: string
   return {
     httpStatus: status,
     networkCode: null,
-    retryAfterMs: parseRetryAfterMs(header(headers, 'retry-after'), nowMs),
+    retryAfterMs: parseRetryAfterMs(header(headers, 'retry-after', ctx), nowMs),
     error: new ApiError(fields),
   };
 }
@@ -55,14 +60,15 @@ export function failureOfResponse(status: number, headers: Headers, body: string
 export function failureOfNetwork(cause: unknown, ctx: AttemptContext): Failure {
   const networkCode = networkCodeOf(cause);
   const code = (cause as { code?: unknown })?.code;
-  const detail = networkCode !== null && networkCode !== code ? ` (${String((cause as Error)?.message ?? code)})` : '';
+  const text = ctx.redact(String((cause as Error)?.message ?? code));
+  const detail = networkCode !== null && networkCode !== code ? ` (${text})` : '';
   return {
     httpStatus: null,
     networkCode,
     retryAfterMs: null,
     error: new ApiError(
-      { ...noAnswer(ctx), grpcCode: 14, message: `network error: ${networkCode ?? (cause as Error)?.message ?? 'unknown'}${detail}` },
-      { cause: plainCause(cause) },
+      { ...noAnswer(ctx), grpcCode: 14, message: `network error: ${networkCode ?? ((cause as Error)?.message === undefined ? 'unknown' : text)}${detail}` },
+      { cause: plainCause(cause, ctx) },
     ),
   };
 }
@@ -80,8 +86,8 @@ function networkCodeOf(cause: unknown): string | null {
 
 /** The error of a credentials provider that failed with an error of its own (not an ApiError). */
 export function authFailure(cause: unknown, ctx: AttemptContext): ApiError {
-  const reason = cause instanceof Error ? cause.message : String(cause);
-  return new ApiError({ ...noAnswer(ctx), grpcCode: 16, message: `the credentials provider ${ctx.authProvider} failed: ${reason}` }, { cause: plainCause(cause) });
+  const reason = ctx.redact(cause instanceof Error ? cause.message : String(cause));
+  return new ApiError({ ...noAnswer(ctx), grpcCode: 16, message: `the credentials provider ${ctx.authProvider} failed: ${reason}` }, { cause: plainCause(cause, ctx) });
 }
 
 /**
@@ -90,26 +96,26 @@ export function authFailure(cause: unknown, ctx: AttemptContext): ApiError {
  */
 export function deadlineError(timeoutMs: number, ctx: AttemptContext, cause?: unknown): ApiError {
   return new ApiError(
-    { ...noAnswer(ctx), grpcCode: 4, message: `no answer within the call's timeout of ${timeoutText(timeoutMs)}` },
-    cause === undefined ? undefined : { cause: plainCause(cause) },
+    { ...noAnswer(ctx), grpcCode: 4, message: `no answer within the call's timeout of ${timeoutMs / 1000} s` },
+    cause === undefined ? undefined : { cause: plainCause(cause, ctx) },
   );
 }
 
 /**
  * A cause fit to hang on an error users see: our own errors as they are; any other error (the HTTP
  * client's, which carries the request's config with its `Authorization` header, and the socket) as
- * a plain `Error` with only its name, message, code and stack, so that neither `util.inspect`, a
- * logger nor a test reporter walking the cause can show a credential.
+ * a plain `Error` with only its name, message, code and stack, redacted, so that neither
+ * `util.inspect`, a logger nor a test reporter walking the cause can show a credential.
  */
-function plainCause(cause: unknown): unknown {
+function plainCause(cause: unknown, ctx: AttemptContext): unknown {
   if (cause instanceof ApiError || !(cause instanceof Error)) return cause;
-  const plain = new Error(cause.message, cause.cause === undefined ? undefined : { cause: plainCause(cause.cause) });
+  const plain = new Error(ctx.redact(cause.message), cause.cause === undefined ? undefined : { cause: plainCause(cause.cause, ctx) });
   plain.name = cause.name;
   const { code, errno, syscall } = cause as { code?: unknown; errno?: unknown; syscall?: unknown };
   if (typeof code === 'string' || typeof code === 'number') Object.assign(plain, { code });
   if (typeof errno === 'number') Object.assign(plain, { errno });
   if (typeof syscall === 'string') Object.assign(plain, { syscall });
-  plain.stack = cause.stack;
+  plain.stack = cause.stack === undefined ? undefined : ctx.redact(cause.stack);
   return plain;
 }
 
@@ -121,28 +127,23 @@ export function lineError(wait: { waitedMs: number; inFlight: number }, ctx: Att
   return new ApiError({
     ...noAnswer(ctx),
     grpcCode: 4,
-    message: `the request was never sent: it waited ${(wait.waitedMs / 1000).toFixed(3)} s in the client's line behind ${wait.inFlight} requests in flight, until the call's timeout of ${timeoutText(timeoutMs)}`,
+    message: `the request was never sent: it waited ${(wait.waitedMs / 1000).toFixed(3)} s in the client's line behind ${wait.inFlight} requests in flight, until the call's timeout of ${timeoutMs / 1000} s`,
   });
 }
 
-/** A call's timeout as its caller set it (`CallOptions.timeoutMs`), in seconds. */
-function timeoutText(timeoutMs: number): string {
-  return `${timeoutMs / 1000} s`;
-}
-
-/** The error of a 200 answer whose body is not JSON. */
-export function malformedBodyError(status: number, headers: Headers, body: string, ctx: AttemptContext, cause: unknown): ApiError {
-  return new ApiError(
-    {
-      ...noAnswer(ctx),
-      grpcCode: 2,
-      httpStatus: status,
-      message: `the response body is not JSON: ${snippet(body)}`,
-      requestId: header(headers, 'x-request-id'),
-      serverTraceId: header(headers, 'x-server-trace-id'),
-    },
-    { cause: plainCause(cause) },
-  );
+/**
+ * The error of a 2xx answer whose body is not JSON. It has no cause: `JSON.parse`'s own error
+ * quotes the body unredacted.
+ */
+export function malformedBodyError(status: number, headers: Headers, body: string, ctx: AttemptContext): ApiError {
+  return new ApiError({
+    ...noAnswer(ctx),
+    grpcCode: 2,
+    httpStatus: status,
+    message: `the response body is not JSON: ${snippet(ctx.redact(body))}`,
+    requestId: header(headers, 'x-request-id', ctx),
+    serverTraceId: header(headers, 'x-server-trace-id', ctx),
+  });
 }
 
 /** The fields of an error with no HTTP answer, from what is known of the call. */
@@ -181,8 +182,8 @@ function isRequestInfo(detail: unknown): detail is { requestId: unknown } {
 }
 
 /** A short message for an error body that is not a google.rpc.Status (an HTML gateway page, say). */
-function describeBody(status: number, headers: Headers, body: string): string {
-  const type = header(headers, 'content-type') ?? 'no content type';
+function describeBody(status: number, contentType: string | null, body: string): string {
+  const type = contentType ?? 'no content type';
   const text = snippet(body);
   return `HTTP ${status} (${type})${text ? `: ${text}` : ''}`;
 }

@@ -1,13 +1,13 @@
 /**
- * The Operation API over REST, with axios: `GET /operations/{id}`, `GET /operations/{id}:cancel`,
- * and the POST of a call that starts an operation. One logical call = attempts under the retry policy within one
+ * The Operation API over REST: `GET /operations/{id}`, `GET /operations/{id}:cancel`, and the POST
+ * of a call that starts an operation, each through an axios instance: the user's, or the SDK's own
+ * over {@link createHttpAdapter}. One logical call = attempts under the retry policy within one
  * deadline; each attempt carries the headers of docs/wire.md. A reset on a reused keep-alive socket is
  * sent again at once on a fresh socket (the server closed it while it sat idle in the pool).
+ * axios and the HTTP stack are loaded at the first request.
  */
-import http from 'node:http';
-import https from 'node:https';
-import { randomUUID } from 'node:crypto';
-import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import type * as Crypto from 'node:crypto';
+import type { AxiosInstance, AxiosRequestConfig, AxiosResponse } from 'axios';
 import { version } from '../../package.json';
 import { ApiError, asOperationNotFound } from '../core/errors';
 import type { RetryPolicy } from '../core/retry';
@@ -19,6 +19,10 @@ import { CallBounds } from './call-bounds';
 import type { CallTrace } from './tracing';
 import { markDeadline } from '../core/deadline';
 import { RequestSlots, type LineWait } from '../runtime/request-line';
+import { AgentPool } from './agents';
+import { useAxios } from './axios';
+import { createHttpAdapter } from './http-adapter';
+import { loadAtFirstUse } from './load';
 
 export interface RestTransportOptions {
   /** The base URL, checked (no trailing slash). */
@@ -29,32 +33,49 @@ export interface RestTransportOptions {
   headers: Record<string, string>;
   retry: RetryPolicy;
   logger: Logger;
+  /** Trusted CA certificates (PEM) for `https:` endpoints, instead of Node's; `null` for Node's. */
+  ca: string | Buffer | null;
+  /** The user's axios instance, or `null` for the SDK's own. */
+  axios: AxiosInstance | null;
 }
 
 /** The User-Agent this SDK sends (over gRPC, before grpc-js's own). */
 export const USER_AGENT = `yc-operation/${version} (node ${process.version})`;
 
-type Agents = { httpAgent: http.Agent; httpsAgent: https.Agent };
+/** What every request through a user's axios instance overrides: no redirects, the body as text, every status answered. */
+const USER_INSTANCE_OVERRIDES: AxiosRequestConfig = {
+  maxRedirects: 0, // never carry the Authorization header to another host
+  responseType: 'text',
+  transformRequest: [],
+  transformResponse: [],
+  validateStatus: null,
+};
 
-/** The TCP keep-alive delay axios sets on each socket: the agents use the same, so no socket is set twice. */
-const TCP_KEEPALIVE_MS = 60_000;
-
-function agents(keepAlive: boolean): Agents {
-  // No maxSockets: the request line (src/core/request-line.ts) decides when a request goes; a cap here
-  // would queue the requests it lets go behind hung ones, which the line's rules exist to avoid.
-  const options = { keepAlive, keepAliveMsecs: TCP_KEEPALIVE_MS };
-  return { httpAgent: new http.Agent(options), httpsAgent: new https.Agent(options) };
+/** A random UUID (node:crypto loads at the first request, not at import). */
+function randomUUID(): string {
+  return loadAtFirstUse<typeof Crypto>('node:crypto').randomUUID();
 }
 
 /** Network errors that mean "the pooled socket was already closed": send again on a fresh one. */
 const STALE_SOCKET = new Set(['ECONNRESET', 'EPIPE']);
 
+/** The HTTP side of a transport, made at its first request. */
+interface Net {
+  axios: AxiosInstance;
+  /** Keep-alive sockets, for every request. */
+  pooled: AgentPool;
+  /** One-use sockets, for the resend of a request whose pooled socket was stale. */
+  fresh: AgentPool;
+  /** The overrides of each request (none for the SDK's own instance, whose defaults they are). */
+  overrides: AxiosRequestConfig | null;
+}
+
 export class RestTransport implements OperationTransport {
   readonly endpoint: string;
   readonly #options: RestTransportOptions;
-  readonly #axios: AxiosInstance;
-  readonly #pooled = agents(true);
-  readonly #fresh = agents(false);
+  /** The headers of every request, but the credentials and the ids of each call. */
+  readonly #baseHeaders: Record<string, string>;
+  #net: Net | null = null;
   readonly #slots = new RequestSlots();
   /** The calls in flight, which `close()` fails, and later ones at once. */
   readonly #calls: CallBounds;
@@ -63,16 +84,8 @@ export class RestTransport implements OperationTransport {
     this.endpoint = options.endpoint;
     this.#options = options;
     this.#calls = new CallBounds(options.endpoint);
-    this.#axios = axios.create({
-      baseURL: options.endpoint,
-      adapter: 'http',
-      maxRedirects: 0, // never carry the Authorization header to another host
-      responseType: 'text',
-      transformRequest: [],
-      transformResponse: [],
-      validateStatus: null,
-      ...this.#pooled,
-    });
+    this.#baseHeaders = { accept: 'application/json', ...options.headers, 'user-agent': USER_AGENT };
+    if (options.folderId !== null) this.#baseHeaders['x-folder-id'] = options.folderId;
   }
 
   getOperation(id: string, options: CallOptions): Promise<unknown> {
@@ -93,10 +106,8 @@ export class RestTransport implements OperationTransport {
 
   close(): void {
     this.#calls.close();
-    for (const agents of [this.#pooled, this.#fresh]) {
-      agents.httpAgent.destroy();
-      agents.httpsAgent.destroy();
-    }
+    this.#net?.pooled.destroy();
+    this.#net?.fresh.destroy();
   }
 
   /** A Get or a Cancel of operation `id`; its 404 is an `OperationNotFoundError`. */
@@ -114,6 +125,24 @@ export class RestTransport implements OperationTransport {
     return `RestTransport<${this.endpoint}>`;
   }
 
+  /** The axios instance and the sockets, made at the first request. */
+  #connect(): Net {
+    if (this.#net) return this.#net;
+    const { ca, axios: userAxios } = this.#options;
+    const pooled = new AgentPool({ keepAlive: true, ca, env: process.env });
+    const fresh = new AgentPool({ keepAlive: false, ca, env: process.env });
+    if (userAxios) return (this.#net = { axios: userAxios, pooled, fresh, overrides: USER_INSTANCE_OVERRIDES });
+    const axios = useAxios();
+    const instance = axios.create();
+    // axios.create() fills in all of axios's defaults (XSRF names, body limits, a header bucket
+    // per method, ...), and every request merges them all: this instance keeps only what its
+    // requests use.
+    const defaults = instance.defaults as unknown as Record<string, unknown>;
+    for (const key of Object.keys(defaults)) delete defaults[key];
+    Object.assign(defaults, USER_INSTANCE_OVERRIDES, { adapter: createHttpAdapter(pooled, axios), headers: {} });
+    return (this.#net = { axios: instance, pooled, fresh, overrides: null });
+  }
+
   async #call(
     method: 'GET' | 'POST', endpoint: string, body: string | undefined, { deadlineMs, timeoutMs: boundMs, signal }: CallOptions,
     what: Pick<CallTrace, 'call' | 'operationId'>,
@@ -127,9 +156,11 @@ export class RestTransport implements OperationTransport {
     let lineWait: LineWait | null = null;
     let sentCredentials: Record<string, string> = {};
     const auth = this.#options.auth;
-    let ctx: AttemptContext = { endpoint, clientRequestId, attempts: 0, authProvider: auth.name };
+    // Whatever the server sends back is cut free of the credentials sent before it enters an error.
+    const cut = (text: string) => withoutCredentials(text, sentCredentials);
+    let ctx: AttemptContext = { endpoint, clientRequestId, attempts: 0, authProvider: auth.name, redact: cut };
     // Attempt n of the policy; a resend on a fresh socket repeats its attempt's number.
-    const send = async (attempt: number, agents: Agents): Promise<AxiosResponse<string>> => {
+    const send = async (attempt: number, fresh: boolean): Promise<AxiosResponse<string>> => {
       const credentials = await auth.getHeaders(call.signal).catch((error: unknown) => {
         throw call.signal.aborted || error instanceof ApiError ? error : authFailure(error, ctx);
       });
@@ -137,20 +168,24 @@ export class RestTransport implements OperationTransport {
       // The provider's name is read now: a chain names what it found only once it has looked.
       ctx = { ...ctx, attempts: attempt, authProvider: auth.name };
       const headers: Record<string, string> = {
-        ...this.#options.headers,
+        ...this.#baseHeaders,
         ...credentials,
-        'user-agent': USER_AGENT,
         'x-client-request-id': clientRequestId,
         'idempotency-key': idempotencyKey,
       };
-      if (this.#options.folderId !== null) headers['x-folder-id'] = this.#options.folderId;
       if (attempt > 1) headers['x-retry-attempt'] = String(attempt - 1);
       if (body !== undefined) headers['content-type'] = 'application/json';
       this.#options.logger.debug(`${method} ${endpoint} (attempt ${attempt})`);
       const slot = await this.#slots.acquire(deadlineMs, call.signal, (wait) => (lineWait = wait));
       try {
-        const request = { method, url: endpoint, data: body, headers, signal: call.signal };
-        return await this.#axios.request<string>(agents === this.#pooled ? request : { ...request, ...agents });
+        const net = this.#connect();
+        const request: AxiosRequestConfig = { method, url: endpoint, data: body, headers, signal: call.signal };
+        if (net.overrides) Object.assign(request, net.overrides);
+        if (fresh) {
+          const { agent } = net.fresh.route(new URL(endpoint).origin);
+          Object.assign(request, { httpAgent: agent, httpsAgent: agent });
+        }
+        return await net.axios.request<string>(request);
       } finally {
         slot.release();
       }
@@ -158,13 +193,13 @@ export class RestTransport implements OperationTransport {
     const attempt = async (n: number): Promise<AttemptOutcome<unknown>> => {
       let response: AxiosResponse<string>;
       try {
-        response = await send(n, this.#pooled);
+        response = await send(n, false);
       } catch (error) {
         if (call.signal.aborted || method !== 'GET' || !closedWhileIdle(error)) throw error;
         this.#options.logger.debug(`${method} ${endpoint}: ${(error as { code?: string }).code} on a reused socket, sending again on a fresh one`);
-        response = await send(n, this.#fresh);
+        response = await send(n, true);
       }
-      return readResponse(response, ctx, sentCredentials);
+      return readResponse(response, ctx);
     };
     const timedOut = (cause: unknown) =>
       markDeadline(lineWait ? lineError(lineWait, ctx, timeoutMs) : deadlineError(timeoutMs, ctx, cause), deadlineMs);
@@ -192,19 +227,17 @@ function closedWhileIdle(error: unknown): boolean {
   return STALE_SOCKET.has(code ?? '') && request?.reusedSocket === true;
 }
 
-/**
- * A 2xx answer's JSON, or the failure of any other answer (a 2xx that is not JSON is not retried).
- * The text of a failure never carries the credentials sent, should the server or a proxy echo them.
- */
-function readResponse(response: AxiosResponse<string>, ctx: AttemptContext, credentials: Record<string, string>): AttemptOutcome<unknown> {
+/** A 2xx answer's JSON, or the failure of any other answer (a 2xx that is not JSON is not retried). */
+function readResponse(response: AxiosResponse<string>, ctx: AttemptContext): AttemptOutcome<unknown> {
   const headers = response.headers as Record<string, unknown>;
   const body = response.data ?? '';
   if (response.status >= 200 && response.status < 300) {
     try {
       return { ok: true, value: JSON.parse(body) };
-    } catch (cause) {
-      throw malformedBodyError(response.status, headers, withoutCredentials(body, credentials), ctx, cause);
+    } catch {
+      // JSON.parse's own message quotes the body: the error says what it needs from it, redacted.
+      throw malformedBodyError(response.status, headers, body, ctx);
     }
   }
-  return { ok: false, failure: failureOfResponse(response.status, headers, withoutCredentials(body, credentials), ctx, Date.now()) };
+  return { ok: false, failure: failureOfResponse(response.status, headers, body, ctx, Date.now()) };
 }

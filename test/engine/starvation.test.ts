@@ -81,7 +81,7 @@ describe('the line\'s rule, unit by unit', () => {
     await expect(waiting).rejects.toThrow('deadline');
     expect(left!.inFlight).toBe(LINE_SLOTS);
     expect(left!.waitedMs).toBeGreaterThanOrEqual(20);
-    const error = lineError(left!, { endpoint: 'http://x/operations/a', clientRequestId: 'c', attempts: 0, authProvider: null }, 50);
+    const error = lineError(left!, { endpoint: 'http://x/operations/a', clientRequestId: 'c', attempts: 0, authProvider: null, redact: (text: string) => text }, 50);
     expect(error).toMatchObject({ grpcCode: 4, httpStatus: null });
     expect(error.message).toMatch(/never sent: it waited 0\.0\d\d s in the client's line behind 64 requests in flight, until the call's timeout of 0\.05 s/);
     for (const slot of held) slot.release();

@@ -43,6 +43,19 @@ beforeAll(async () => {
     },
     // Another host: 127.0.0.2 is a different address from the endpoint's 127.0.0.1.
     catcher: { host: '127.0.0.2', reply: '() => ({ status: 200, headers: { "content-type": "application/json" }, body: \'{"id":"caught","done":true,"response":{},"iamToken":"t1.caught"}\' })' },
+    // Echoes the credentials sent into every header an error reads, and into the body.
+    echo: {
+      host: '127.0.0.1',
+      reply: `(req) => {
+        const sent = String(req.headers.authorization);
+        const status = req.url.includes('non-json') ? 200 : 503;
+        return {
+          status,
+          headers: { 'content-type': 'text/html; charset=' + sent, 'x-request-id': sent, 'x-server-trace-id': 'trace ' + sent, 'retry-after': '0' },
+          body: status === 200 ? 'not JSON: ' + sent : '<html>' + sent + '</html>',
+        };
+      }`,
+    },
     // Redirects to the catcher, with the status named in the path (302 when none is).
     redirector: {
       host: '127.0.0.1',
@@ -183,6 +196,31 @@ describe.each(FLAVOURS)('$name flavour: an OAuth token (exchanged at a stand-in 
     expect(error).toMatchObject({ grpcCode: 16, httpStatus: 401, authProvider: 'oauth' });
     expect((error as Error).message).toContain('Exchanging the OAuth token for an IAM token failed with HTTP 401: OAuth token <redacted> is invalid');
     expectNoSecrets(textForms(error), [rejected]);
+  });
+});
+
+describe.each(FLAVOURS)('$name flavour: a server that echoes the credentials in its headers and bodies', (flavour) => {
+  test('an error answer echoing them in content-type, x-request-id and x-server-trace-id, retried: they show nowhere', async () => {
+    const { logger, lines } = recordingLogger();
+    const client = flavour.client({ endpoint: standIns.urls.echo, auth: { apiKey: API_KEY }, retry: { ...QUICK_RETRY, maxAttempts: 2 }, logger });
+    const error = await client.operation('echoing').wait({ pollInterval: 0.01 }).catch((e: unknown) => e);
+    client.close();
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ httpStatus: 503, attempts: 2, requestId: '<redacted>', serverTraceId: 'trace <redacted>' });
+    expect((error as Error).message).toContain('text/html; charset=<redacted>');
+    expect(lines.some((line) => line.includes('retrying'))).toBe(true);
+    expectNoSecrets([...textForms(error), ...lines]);
+  });
+
+  test('a 200 answer that is not JSON: an ApiError with no JSON.parse cause, the secret nowhere', async () => {
+    const client = flavour.client({ endpoint: standIns.urls.echo, auth: { apiKey: API_KEY }, retry: false });
+    const error = await client.operation('non-json').getStatus().catch((e: unknown) => e);
+    client.close();
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ httpStatus: 200, grpcCode: 2, requestId: '<redacted>' });
+    expect((error as Error).message).toMatch(/^the response body is not JSON: not JSON: \(HTTP 200/); // the secret cut out
+    expect((error as Error).cause).toBeUndefined();
+    expectNoSecrets(textForms(error));
   });
 });
 

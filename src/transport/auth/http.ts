@@ -1,15 +1,34 @@
 /**
- * One HTTP request for a token (the IAM exchange, the metadata service), over axios: bounded by a
- * timeout, stoppable by a signal, no redirects followed, every failure an `ApiError` free of secrets.
+ * One HTTP request for a token (the IAM exchange, the metadata service), over axios (loaded at
+ * the first token request): bounded by a timeout, stoppable by a signal, no redirects followed,
+ * every failure an `ApiError` free of secrets.
  */
-import axios, { isAxiosError, type AxiosResponse } from 'axios';
+import type { AxiosInstance, AxiosResponse } from 'axios';
 import { grpcCodeOf } from '../../core/grpc-codes';
+import { AgentPool } from '../agents';
+import { useAxios } from '../axios';
+import { createHttpAdapter } from '../http-adapter';
 import { credentialError } from './errors';
 import { redact } from './secret';
 import type { IssuedToken } from './token-cache';
 
-/** Status bodies are read as text and parsed here, so that a secret can be cut out first. */
-const client = axios.create({ maxRedirects: 0, responseType: 'text', validateStatus: () => true });
+/** The clients of token requests through the environment's proxy and direct, made at the first token request. */
+const tokenClients = new Map<boolean, AxiosInstance>();
+
+/**
+ * The client of token requests, over the SDK's adapter on one-use sockets (a token request is
+ * rare). Status bodies are read as text and parsed here, so that a secret can be cut out first.
+ */
+function client(viaProxy: boolean): AxiosInstance {
+  let instance = tokenClients.get(viaProxy);
+  if (!instance) {
+    const axios = useAxios();
+    const pool = new AgentPool({ keepAlive: false, ca: null, env: viaProxy ? process.env : {} });
+    instance = axios.create({ adapter: createHttpAdapter(pool, axios), maxRedirects: 0, responseType: 'text', validateStatus: () => true });
+    tokenClients.set(viaProxy, instance);
+  }
+  return instance;
+}
 
 /**
  * gRPC UNAUTHENTICATED for a token request that timed out: the token request's own timeout is an
@@ -52,21 +71,20 @@ export async function requestToken(
   signal?.throwIfAborted();
   let response: AxiosResponse<string>;
   try {
-    response = await client.request<string>({
+    response = await client(request.viaProxy).request<string>({
       method: request.method,
       url: request.url,
       headers: request.headers,
       data: request.body,
       timeout: request.timeoutMs,
       signal,
-      ...(request.viaProxy ? {} : { proxy: false as const }),
     });
   } catch (error) {
     if (signal?.aborted) throw signal.reason;
-    if (!isAxiosError(error)) throw error;
+    if (!useAxios().isAxiosError(error)) throw error;
     const timedOut = error.code === 'ECONNABORTED' || error.code === 'ETIMEDOUT';
     throw credentialError({
-      message: `${request.action} failed: ${timedOut ? `no answer within ${request.timeoutMs / 1000} s` : error.message}`,
+      message: `${request.action} failed: ${timedOut ? `no answer within ${request.timeoutMs / 1000} s` : redact(error.message, request.sentSecret)}`,
       grpcCode: timedOut ? UNAUTHENTICATED : UNAVAILABLE,
       endpoint: request.url,
       authProvider: request.authProvider,
@@ -79,8 +97,8 @@ export async function requestToken(
     httpStatus: status,
     endpoint: request.url,
     authProvider: request.authProvider,
-    requestId: headerOf(response, 'x-request-id'),
-    serverTraceId: headerOf(response, 'x-server-trace-id'),
+    requestId: headerOf(response, 'x-request-id', request.sentSecret),
+    serverTraceId: headerOf(response, 'x-server-trace-id', request.sentSecret),
   };
   if (status < 200 || status > 299) {
     const rpc = body ?? {};
@@ -112,7 +130,8 @@ function isGrpcCode(value: unknown): value is number {
   return Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 16;
 }
 
-function headerOf(response: AxiosResponse, name: string): string | null {
+/** A header's value with the secret sent cut out; `null` when absent or empty. */
+function headerOf(response: AxiosResponse, name: string, sentSecret: string | undefined): string | null {
   const value: unknown = response.headers[name];
-  return typeof value === 'string' && value ? value : null;
+  return typeof value === 'string' && value ? redact(value, sentSecret) : null;
 }

@@ -1,5 +1,7 @@
 /** The `yc` command-line tool: `yc iam create-token` with the user's own login. */
-import { execFile, type ExecFileException } from 'node:child_process';
+import type * as ChildProcess from 'node:child_process';
+import type { ExecFileException } from 'node:child_process';
+import { loadAtFirstUse } from '../load';
 import { credentialError } from './errors';
 import { authorization, CredentialProvider } from './provider';
 import { readEnvSecret } from './secret';
@@ -46,7 +48,8 @@ export class YcCliAuth extends CredentialProvider {
     const command = `${this.#path} iam create-token`;
     const options = { env: this.#env, timeout: RUN_TIMEOUT_MS, signal, windowsHide: true, encoding: 'utf8' as const };
     return new Promise((resolve, reject) => {
-      execFile(this.#path, args, options, (error, stdout, stderr) => {
+      // node:child_process (and the net and stream modules it pulls in) loads only when the CLI is asked.
+      loadAtFirstUse<typeof ChildProcess>('node:child_process').execFile(this.#path, args, options, (error, stdout, stderr) => {
         if (signal?.aborted) return reject(signal.reason);
         const token = lastLine(stdout);
         if (!error && token) return resolve({ token, expiresAtMs: null });

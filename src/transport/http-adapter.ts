@@ -1,0 +1,71 @@
+/**
+ * The axios adapter that moves the bytes by default (axios's documented `adapter` extension
+ * point): one `node:http`/`node:https` request per axios request, on the {@link AgentPool}'s
+ * agent for the URL's origin, or on the request's own `httpAgent`/`httpsAgent` when it names one.
+ * Never follows a redirect; reads the body as UTF-8 text; settles by `validateStatus` as axios
+ * does. A failure with no answer rejects with an `AxiosError` that keeps Node's `code` and the
+ * `request` (whose `reusedSocket` tells a stale keep-alive socket).
+ */
+import type { AxiosAdapter, AxiosResponse, AxiosStatic, InternalAxiosRequestConfig } from 'axios';
+import type { ClientRequest, IncomingMessage, OutgoingHttpHeaders } from 'node:http';
+import type { AgentPool } from './agents';
+
+type Errors = Pick<AxiosStatic, 'AxiosError' | 'CanceledError'>;
+
+/** The adapter over `pool`; `errors` are the classes of the axios it serves. */
+export function createHttpAdapter(pool: AgentPool, errors: Errors): AxiosAdapter {
+  return (config) => new Promise<AxiosResponse>((resolve, reject) => {
+    const signal = config.signal as AbortSignal | undefined;
+    if (signal?.aborted) return reject(new errors.CanceledError(undefined, config));
+    const { origin, path } = split(config.url ?? '', config.baseURL);
+    const route = pool.route(origin);
+    const agent = (route.protocol === 'https:' ? config.httpsAgent : config.httpAgent) ?? route.agent;
+    const headers = config.headers.toJSON() as OutgoingHttpHeaders;
+    const method = (config.method ?? 'get').toUpperCase();
+    const req = route.request({ protocol: route.protocol, hostname: route.hostname, port: route.port, path, method, headers, agent });
+    const onAbort = () => req.destroy(new errors.CanceledError(undefined, config, req));
+    signal?.addEventListener('abort', onAbort, { once: true });
+    // axios's `timeout` bounds the whole request (the transport bounds its calls with `signal`).
+    const timer = config.timeout
+      ? setTimeout(() => req.destroy(new errors.AxiosError(`timeout of ${config.timeout}ms exceeded`, 'ECONNABORTED', config, req)), config.timeout)
+      : undefined;
+    const settled = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    };
+    const fail = (error: Error & { code?: string }) => {
+      settled();
+      reject(error instanceof errors.AxiosError ? error : errors.AxiosError.from(error, error.code, config, req));
+    };
+    req.once('error', fail);
+    req.once('response', (res: IncomingMessage) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.once('error', fail);
+      res.once('end', () => {
+        settled();
+        const response = answer(res, chunks, config, req);
+        const valid = config.validateStatus;
+        if (!valid || valid(response.status)) return resolve(response);
+        const code = response.status < 500 ? 'ERR_BAD_REQUEST' : 'ERR_BAD_RESPONSE';
+        reject(new errors.AxiosError(`Request failed with status code ${response.status}`, code, config, req, response));
+      });
+    });
+    req.end(config.data as string | undefined);
+  });
+}
+
+/**
+ * The origin and the path of an absolute URL (or of `url` on `baseURL`), cut from the string: a
+ * request parses no URL but the first one of each origin.
+ */
+function split(url: string, baseURL: string | undefined): { origin: string; path: string } {
+  const absolute = /^https?:\/\//i.test(url) ? url : new URL(url, baseURL).href;
+  const slash = absolute.indexOf('/', absolute.indexOf('//') + 2);
+  return slash < 0 ? { origin: absolute, path: '/' } : { origin: absolute.slice(0, slash), path: absolute.slice(slash) };
+}
+
+function answer(res: IncomingMessage, chunks: Buffer[], config: InternalAxiosRequestConfig, request: ClientRequest): AxiosResponse<string> {
+  const data = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
+  return { data, status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', headers: res.headers, config, request };
+}
