@@ -14,7 +14,7 @@ const withoutUnusedAxiosParts: Plugin = {
 /**
  * Four builds:
  * - the library entries (ESM + CJS + types), imported by users. No shims and no shared chunks:
- *   each entry finds its own location itself (src/transport/load.ts), also inside an app bundled
+ *   each entry finds its own location itself (src/runtime/load.ts), also inside an app bundled
  *   to CommonJS, where a shim of `import.meta.url` would throw at import;
  * - the BullMQ integration (ESM + CJS + types), which imports the library by its package name,
  *   so that it shares the root's classes in both formats;

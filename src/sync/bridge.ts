@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { startWorkerThread } from 'synckit';
 import { AIStudioError } from '../core/errors';
-import { buildUrl, loadAtFirstUse } from '../transport/load';
+import { buildUrl, loadAtFirstUse } from '../runtime/load';
 import { errorFromData } from './error-data';
 import { IN_WORKER, type WorkerCall, type WorkerClientOptions, type WorkerReply, type WorkerRequest } from './protocol';
 

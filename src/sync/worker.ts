@@ -8,7 +8,7 @@ import axios from 'axios';
 import type { runAsWorker } from 'synckit';
 import { errorToData } from './error-data';
 import { provideAxios } from '../transport/axios';
-import { loadAtFirstUse } from '../transport/load';
+import { loadAtFirstUse } from '../runtime/load';
 import { resolveClientConfig } from '../transport/config';
 import { createTransport } from '../transport/create-transport';
 import type { CallOptions, Logger, OperationTransport } from '../core/transport';

@@ -8,7 +8,7 @@ import { Worker } from 'node:worker_threads';
 import type { Command, CommandKind, CommandMessage, CommandResults, WorkerConfig, WorkerMessage } from './protocol';
 import type { EmulatorOptions, OperationScript, RecordedRequest } from './script';
 import { validateOptions, validateScript } from './validate';
-import { buildUrl } from '../transport/load';
+import { buildUrl } from '../runtime/load';
 
 export { DONE_AFTER_HEADER, FAIL_WITH_HEADER } from './scripting';
 export { RUN_STATUS_HEADER } from './runs';

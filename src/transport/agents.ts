@@ -8,7 +8,7 @@ import type * as Https from 'node:https';
 import type * as Tls from 'node:tls';
 import type { Socket } from 'node:net';
 import { LINE_SLOTS } from '../core/request-line';
-import { loadAtFirstUse } from './load';
+import { loadAtFirstUse } from '../runtime/load';
 import { openTunnel, proxyFor } from './proxy';
 
 /** The TCP keep-alive delay set on each socket, in milliseconds. */

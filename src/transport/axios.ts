@@ -4,7 +4,7 @@
  * worker does, so that its file needs no `node_modules/axios`).
  */
 import type { AxiosStatic } from 'axios';
-import { loadAtFirstUse } from './load';
+import { loadAtFirstUse } from '../runtime/load';
 
 let axiosStatic: AxiosStatic | null = null;
 

@@ -22,7 +22,7 @@ import { RequestSlots, type LineWait } from '../runtime/request-line';
 import { AgentPool } from './agents';
 import { useAxios } from './axios';
 import { createHttpAdapter } from './http-adapter';
-import { loadAtFirstUse } from './load';
+import { loadAtFirstUse } from '../runtime/load';
 
 export interface RestTransportOptions {
   /** The base URL, checked (no trailing slash). */

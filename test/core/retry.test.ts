@@ -7,7 +7,7 @@ const net = (networkCode: string) => ({ httpStatus: null, networkCode, retryAfte
 
 describe('the reference retry policy', () => {
   test('defaults: 5 attempts, 1 s initial, x1.5, 10 s cap, 1 s jitter', () => {
-    expect(policy).toEqual({ maxAttempts: 5, initialBackoffMs: 1000, maxBackoffMs: 10000, backoffMultiplier: 1.5, jitterMs: 1000 });
+    expect(policy).toEqual({ maxAttempts: 5, initialBackoffMs: 1000, maxBackoffMs: 10000, backoffMultiplier: 1.5, jitterMs: 1000, hooks: null });
   });
 
   test.each([[503], [429], [502], [504]])('HTTP %i is transient', (status) => expect(isTransient(http(status))).toBe(true));

@@ -1,7 +1,7 @@
 /** The `yc` command-line tool: `yc iam create-token` with the user's own login. */
 import type * as ChildProcess from 'node:child_process';
 import type { ExecFileException } from 'node:child_process';
-import { loadAtFirstUse } from '../load';
+import { loadAtFirstUse } from '../../runtime/load';
 import { credentialError } from './errors';
 import { authorization, CredentialProvider } from './provider';
 import { readEnvSecret } from './secret';
