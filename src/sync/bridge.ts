@@ -11,7 +11,7 @@ import type { startWorkerThread } from 'synckit';
 import { AIStudioError } from '../core/errors';
 import { buildUrl, loadAtFirstUse } from '../runtime/load';
 import { errorFromData } from './error-data';
-import { IN_WORKER, type WorkerCall, type WorkerClientOptions, type WorkerReply, type WorkerRequest } from './protocol';
+import { IN_WORKER, type RetryAnswer, type RetryQuestion, type WorkerCall, type WorkerClientOptions, type WorkerReply, type WorkerRequest } from './protocol';
 
 /** How long the worker may keep one round trip before it answers `pending`, in milliseconds. */
 const SLICE_MS = 1000;
@@ -55,22 +55,33 @@ export class WorkerBridge {
 
   /**
    * Sends `request` and blocks until its answer, at most until its `deadlineMs` plus slack; a request the
-   * worker is still working on then is abandoned (its HTTP request aborted).
+   * worker is still working on then is abandoned (its HTTP request aborted). A retry hook the
+   * worker asks for runs here, on the caller's thread, through `onAsk`, and the call goes on.
    */
-  call(head: { client: number; options: WorkerClientOptions; deadlineMs: number; timeoutMs: number }, call: WorkerCall): WorkerReply {
+  call(
+    head: { client: number; options: WorkerClientOptions; deadlineMs: number; timeoutMs: number; trace: boolean },
+    call: WorkerCall,
+    onAsk: (question: RetryQuestion) => RetryAnswer,
+  ): WorkerReply {
     const request = { type: 'call' as const, ...head, ...call, waitMs: SLICE_MS };
     const deadline = request.deadlineMs + SLACK_MS;
     let reply = this.#send(request);
     const logs = [...(reply.logs ?? [])];
-    while (reply.state === 'pending') {
-      if (Date.now() > deadline) {
-        this.#send({ type: 'abandon', ticket: reply.ticket });
-        throw new AIStudioError(`the blocking call got no answer from its worker within ${SLACK_MS / 1000} s after its deadline`);
+    const traces = [...(reply.traces ?? [])];
+    while (reply.state === 'pending' || reply.state === 'ask') {
+      if (reply.state === 'ask') {
+        reply = this.#send({ type: 'answer', ticket: reply.ticket, answer: onAsk(reply.question), waitMs: SLICE_MS });
+      } else {
+        if (Date.now() > deadline) {
+          this.#send({ type: 'abandon', ticket: reply.ticket });
+          throw new AIStudioError(`the blocking call got no answer from its worker within ${SLACK_MS / 1000} s after its deadline`);
+        }
+        reply = this.#send({ type: 'poll', ticket: reply.ticket, waitMs: SLICE_MS });
       }
-      reply = this.#send({ type: 'poll', ticket: reply.ticket, waitMs: SLICE_MS });
       logs.push(...(reply.logs ?? []));
+      traces.push(...(reply.traces ?? []));
     }
-    return logs.length ? { ...reply, logs } : reply;
+    return { ...reply, ...(logs.length ? { logs } : {}), ...(traces.length ? { traces } : {}) };
   }
 
   /**

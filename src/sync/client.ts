@@ -11,9 +11,13 @@ import { resolveAuth } from '../transport/auth';
 import { envLogger } from '../transport/env-logger';
 import { CLIENT_OPTIONS, resolveClientConfig, type ClientOptions } from '../transport/config';
 import { resolveWorkerPath, unwrap, WorkerBridge } from './bridge';
+import { errorFromData, errorToData } from './error-data';
+import { republish, tracingWanted } from '../transport/tracing';
+import type { RetryOptions } from '../core/retry';
+import type { ApiError } from '../core/errors';
 import { Operation } from './operation';
 import { BaseOperation, linkToSyncClient, type SyncClientLink } from './base-operation';
-import type { WorkerCall, WorkerClientOptions } from './protocol';
+import type { RetryAnswer, RetryQuestion, WorkerCall, WorkerClientOptions } from './protocol';
 import { checkStartAnswer, planStart, type StartOptions } from '../transport/start';
 import { PRODUCERS, type Producer } from '../core/producers';
 import type { CompletionRequest, CompletionResponse } from '../core/producers/completion';
@@ -53,6 +57,7 @@ export class OperationsClient {
   readonly #allowInsecureHttp: boolean;
   readonly #bridgeEntry: { bridge: WorkerBridge; clients: number };
   readonly #link: SyncClientLink;
+  readonly #retryHooks: Pick<RetryOptions, 'shouldRetry' | 'onRetry'>;
   #closed = false;
 
   /**
@@ -69,9 +74,15 @@ export class OperationsClient {
     const config = resolveClientConfig({ ...rest, logger });
     this.endpoint = config.endpoint;
     this.#logger = config.logger;
-    const { maxRequestsPerSecond: _spentHere, ca: _sentAsText, ...forWorker } = rest;
+    const { maxRequestsPerSecond: _spentHere, ca: _sentAsText, retry, ...forWorker } = rest;
+    // The retry hooks stay here, on the caller's thread: the worker asks for them by name.
+    const { shouldRetry, onRetry, ...plainRetry } = retry === false || retry === undefined ? ({} as RetryOptions) : retry;
+    this.#retryHooks = { shouldRetry, onRetry };
+    const retryHooks = (['shouldRetry', 'onRetry'] as const).filter((hook) => this.#retryHooks[hook] !== undefined);
     this.#options = {
       ...forWorker,
+      ...(retry === undefined ? {} : { retry: retry === false ? false : plainRetry }),
+      ...(retryHooks.length ? { retryHooks } : {}),
       endpoint: config.endpoint,
       folderId: config.folderId ?? undefined,
       log: logger !== undefined || envLogger() !== null,
@@ -217,9 +228,23 @@ export class OperationsClient {
 
   /** One blocking call through the worker: its wire JSON, or its error rebuilt. */
   #call({ deadlineMs, timeoutMs }: { deadlineMs: number; timeoutMs?: number }, call: WorkerCall): unknown {
-    const reply = this.#bridge().call({ client: this.#client, options: this.#options, deadlineMs, timeoutMs: timeoutMs ?? deadlineMs - Date.now() }, call);
+    const head = { client: this.#client, options: this.#options, deadlineMs, timeoutMs: timeoutMs ?? deadlineMs - Date.now(), trace: tracingWanted() };
+    const reply = this.#bridge().call(head, call, (question) => this.#runRetryHook(question));
     for (const [level, message] of reply.logs ?? []) this.#logger[level](message);
+    if (reply.traces) republish(reply.traces);
     return unwrap(reply);
+  }
+
+  /** A retry hook the worker asked for, run here, on the caller's thread. */
+  #runRetryHook(question: RetryQuestion): RetryAnswer {
+    try {
+      const error = errorFromData(question.error) as ApiError;
+      if (question.hook === 'shouldRetry') return { value: this.#retryHooks.shouldRetry?.(error, question.attempt) === true };
+      this.#retryHooks.onRetry?.(question.attempt, error, question.delay);
+      return { value: null };
+    } catch (thrown) {
+      return { thrown: errorToData(thrown) };
+    }
   }
 
   /** The start call of a producer row, blocking, then its operation (known at once from the answer). */

@@ -23,7 +23,20 @@ export interface WorkerClientOptions {
   discoverEndpoints?: boolean;
   /** Send the transport's log lines back with the replies (the client has a logger). */
   log?: boolean;
+  /** The retry hooks the client has: the worker asks the caller's thread to run them. */
+  retryHooks?: Array<'shouldRetry' | 'onRetry'>;
 }
+
+/** A retry hook the worker asks the caller's thread to run, with the failed attempt's error. */
+export type RetryQuestion =
+  | { hook: 'shouldRetry'; error: ErrorData; attempt: number }
+  | { hook: 'onRetry'; error: ErrorData; attempt: number; delay: number };
+
+/** The caller's answer: the hook's value, or the error it threw. */
+export type RetryAnswer = { value: unknown } | { thrown: ErrorData };
+
+/** A tracing event published in the worker, sent back to be published on the caller's thread. */
+export type TraceLine = [channel: string, event: unknown];
 
 /** A log line of the worker's transport: its level and its text. */
 export type LogLine = ['debug' | 'info' | 'warn' | 'error', string];
@@ -35,8 +48,9 @@ export type WorkerCall =
   | { op: 'fetch'; url: string };
 
 export type WorkerRequest =
-  | ({ type: 'call'; client: number; options: WorkerClientOptions; deadlineMs: number; timeoutMs: number; waitMs: number } & WorkerCall)
+  | ({ type: 'call'; client: number; options: WorkerClientOptions; deadlineMs: number; timeoutMs: number; waitMs: number; trace: boolean } & WorkerCall)
   | { type: 'poll'; ticket: number; waitMs: number }
+  | { type: 'answer'; ticket: number; answer: RetryAnswer; waitMs: number }
   | { type: 'abandon'; ticket: number }
   | { type: 'close'; client: number; exit: boolean };
 
@@ -45,8 +59,9 @@ export type WorkerReply = (
   | { state: 'done'; json: string }
   | { state: 'failed'; error: ErrorData }
   | { state: 'pending'; ticket: number }
+  | { state: 'ask'; ticket: number; question: RetryQuestion }
   | { state: 'closed' }
-) & { logs?: LogLine[] };
+) & { logs?: LogLine[]; traces?: TraceLine[] };
 
 /** Set in the SDK's own worker, so that a blocking call made from inside it is refused. */
 export const IN_WORKER = Symbol.for('yc-operation.sync-worker');

@@ -4,15 +4,22 @@
  * as text, so that no depth of nesting overflows the structured clone. Built to one file,
  * `dist/sync/worker.js`, with axios inlined; synckit is required from the file's own location.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import diagnostics from 'node:diagnostics_channel';
 import axios from 'axios';
 import type { runAsWorker } from 'synckit';
-import { errorToData } from './error-data';
+import type { ApiError } from '../core/errors';
+import type { RetryOptions } from '../core/retry';
+import { errorFromData, errorToData } from './error-data';
+import { TRACE_CHANNELS } from '../transport/tracing';
 import { provideAxios } from '../transport/axios';
 import { loadAtFirstUse } from '../runtime/load';
 import { resolveClientConfig } from '../transport/config';
 import { createTransport } from '../transport/create-transport';
 import type { CallOptions, Logger, OperationTransport } from '../core/transport';
-import { IN_WORKER, type LogLine, type WorkerCall, type WorkerClientOptions, type WorkerReply, type WorkerRequest } from './protocol';
+import {
+  IN_WORKER, type LogLine, type RetryQuestion, type TraceLine, type WorkerCall, type WorkerClientOptions, type WorkerReply, type WorkerRequest,
+} from './protocol';
 
 (globalThis as Record<symbol, unknown>)[IN_WORKER] = true;
 provideAxios(axios);
@@ -20,15 +27,64 @@ provideAxios(axios);
 const transports = new Map<number, OperationTransport>();
 /** The log lines of each client's transport not yet sent back (for clients with a logger). */
 const logs = new Map<number, LogLine[]>();
-const pending = new Map<number, { settled: Promise<WorkerReply>; controller: AbortController; client: number }>();
+/** A blocking call in progress: its outcome, and what it waits for from the caller's thread. */
+interface Pending {
+  settled: Promise<WorkerReply>;
+  controller: AbortController;
+  client: number;
+  /** A retry hook the caller's thread must run before the call goes on. */
+  question: { data: RetryQuestion; resolve: (value: unknown) => void; reject: (error: unknown) => void } | null;
+  /** Wakes the reply in progress when a question comes. */
+  asked: (() => void) | null;
+  /** The tracing events of the call, when the caller listens; sent back with the replies. */
+  traces: TraceLine[] | null;
+}
+const pending = new Map<number, Pending>();
+/** The ticket of the call whose code runs (retry hooks and tracing events find their call by it). */
+const current = new AsyncLocalStorage<number>();
 let nextTicket = 1;
+
+/** Asks the caller's thread to run a retry hook for the call in progress; resolves with its value. */
+function ask(question: RetryQuestion): Promise<unknown> {
+  const entry = pending.get(current.getStore() ?? 0);
+  if (!entry) return Promise.reject(new Error('a retry hook ran outside a blocking call'));
+  return new Promise((resolve, reject) => {
+    entry.question = { data: question, resolve, reject };
+    entry.asked?.();
+  });
+}
+
+/** The retry policy of a client whose hooks run on the caller's thread. */
+function retryOf(options: WorkerClientOptions): RetryOptions | false | undefined {
+  const { retry, retryHooks = [] } = options;
+  if (retry === false || retryHooks.length === 0) return retry;
+  return {
+    ...retry,
+    ...(retryHooks.includes('shouldRetry')
+      ? { shouldRetry: (error: ApiError, attempt: number) => ask({ hook: 'shouldRetry', error: errorToData(error), attempt }) as unknown as boolean }
+      : {}),
+    ...(retryHooks.includes('onRetry')
+      ? { onRetry: (attempt: number, error: ApiError, delay: number) => ask({ hook: 'onRetry', error: errorToData(error), attempt, delay }) as unknown as void }
+      : {}),
+  };
+}
+
+let tracing = false;
+/** Collects the tracing events of the calls whose caller listens (subscribed at the first such call). */
+function traceCalls(): void {
+  if (tracing) return;
+  tracing = true;
+  for (const name of Object.values(TRACE_CHANNELS)) {
+    diagnostics.subscribe(name, (event) => pending.get(current.getStore() ?? 0)?.traces?.push([name, event]));
+  }
+}
 
 function transportOf(client: number, options: WorkerClientOptions): OperationTransport {
   let transport = transports.get(client);
   if (!transport) {
-    const { log, ...rest } = options;
+    const { log, retryHooks: _askedFor, ...rest } = options;
     // Without a logger on the caller's side, the worker logs nothing: it never reads YC_OPERATION_LOG itself.
-    transport = createTransport(resolveClientConfig({ ...rest, logger: log ? collector(client) : SILENT }));
+    transport = createTransport(resolveClientConfig({ ...rest, retry: retryOf(options), logger: log ? collector(client) : SILENT }));
     transports.set(client, transport);
   }
   return transport;
@@ -44,22 +100,32 @@ function collector(client: number): Logger {
   return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 
-/** `reply` with the client's pending log lines, if any. */
-function withLogs(client: number, reply: WorkerReply): WorkerReply {
-  const lines = logs.get(client);
-  return lines?.length ? { ...reply, logs: lines.splice(0) } : reply;
+/** `reply` with the client's pending log lines and the call's tracing events, if any. */
+function withLogs(entry: Pending, reply: WorkerReply): WorkerReply {
+  const lines = logs.get(entry.client);
+  const out: WorkerReply = lines?.length ? { ...reply, logs: lines.splice(0) } : reply;
+  return entry.traces?.length ? { ...out, traces: entry.traces.splice(0) } : out;
 }
 
-/** The reply when `settled` settles within `waitMs`, else `pending` with the ticket. */
+/**
+ * The reply when `settled` settles within `waitMs`; `ask` when a retry hook must run on the
+ * caller's thread first; else `pending` with the ticket.
+ */
 async function within(ticket: number, waitMs: number): Promise<WorkerReply> {
   const entry = pending.get(ticket);
   if (!entry) return { state: 'failed', error: errorToData(new Error(`no blocking call with ticket ${ticket}`)) };
   let timer: NodeJS.Timeout | undefined;
   const slice = new Promise<WorkerReply>((resolve) => (timer = setTimeout(resolve, waitMs, { state: 'pending', ticket })));
-  const reply = await Promise.race([entry.settled, slice]);
+  const question = (): WorkerReply => ({ state: 'ask', ticket, question: entry.question!.data });
+  const asked = new Promise<WorkerReply>((resolve) => {
+    if (entry.question) resolve(question());
+    else entry.asked = () => resolve(question());
+  });
+  const reply = await Promise.race([entry.settled, slice, asked]);
   clearTimeout(timer);
-  if (reply.state !== 'pending') pending.delete(ticket);
-  return withLogs(entry.client, reply);
+  entry.asked = null;
+  if (reply.state !== 'pending' && reply.state !== 'ask') pending.delete(ticket);
+  return withLogs(entry, reply);
 }
 
 /** Sends one call through the client's transport. */
@@ -81,17 +147,28 @@ async function handle(request: WorkerRequest): Promise<WorkerReply> {
     case 'call': {
       const ticket = nextTicket++;
       const controller = new AbortController();
-      const settled = (async (): Promise<WorkerReply> => {
+      if (request.trace) traceCalls();
+      const entry: Pending = { settled: Promise.resolve({ state: 'closed' }), controller, client: request.client, question: null, asked: null, traces: request.trace ? [] : null };
+      pending.set(ticket, entry);
+      entry.settled = current.run(ticket, async (): Promise<WorkerReply> => {
         const transport = transportOf(request.client, request.options);
         const options = { deadlineMs: request.deadlineMs, timeoutMs: request.timeoutMs, signal: controller.signal };
         const wire = await send(transport, request, options);
         return { state: 'done', json: JSON.stringify(wire) };
-      })().catch((error: unknown) => ({ state: 'failed', error: errorToData(error) }) as const);
-      pending.set(ticket, { settled, controller, client: request.client });
+      }).catch((error: unknown) => ({ state: 'failed', error: errorToData(error) }) as const);
       return within(ticket, request.waitMs);
     }
     case 'poll':
       return within(request.ticket, request.waitMs);
+    case 'answer': {
+      const question = pending.get(request.ticket)?.question;
+      if (question) {
+        pending.get(request.ticket)!.question = null;
+        if ('value' in request.answer) question.resolve(request.answer.value);
+        else question.reject(errorFromData(request.answer.thrown));
+      }
+      return within(request.ticket, request.waitMs);
+    }
     case 'abandon':
       pending.get(request.ticket)?.controller.abort();
       pending.delete(request.ticket);

@@ -49,12 +49,22 @@ const end = diagnostics.channel(TRACE_CHANNELS.end);
 const failed = diagnostics.channel(TRACE_CHANNELS.error);
 let nextAttemptId = 1;
 
+/** True while anyone listens to a tracing channel of this thread. */
+export function tracingWanted(): boolean {
+  return start.hasSubscribers || end.hasSubscribers || failed.hasSubscribers;
+}
+
+/** Publishes on this thread the events of a call made on another (the blocking flavour's worker). */
+export function republish(traces: ReadonlyArray<[channel: string, event: unknown]>): void {
+  for (const [name, event] of traces) diagnostics.channel(name).publish(event);
+}
+
 /** What a call says of itself for its traces. */
 export type CallTrace = Pick<RequestTrace, 'operationId' | 'call' | 'protocol' | 'target'> & { clientRequestId: string | null };
 
 /** Runs one attempt, publishing its start and its end or error. */
 export async function traced<T extends { ok: boolean; failure?: { error: ApiError } }>(call: CallTrace | undefined, attempt: number, run: () => Promise<T>): Promise<T> {
-  if (!call || !(start.hasSubscribers || end.hasSubscribers || failed.hasSubscribers)) return run();
+  if (!call || !tracingWanted()) return run();
   const event: RequestTrace = Object.freeze({ ...call, attemptId: nextAttemptId++, attempt, startedAtMs: Date.now() });
   start.publish(event);
   const since = performance.now();
