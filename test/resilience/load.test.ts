@@ -72,7 +72,7 @@ interface Kind {
 }
 
 const result = (i: number): Summary => ({ ok: true, value: response(i) });
-const apiError = (fields: Record<string, unknown>) => (): Summary => ({ ok: false, name: 'ApiError', fields });
+const apiError = (fields: Record<string, unknown>, name = 'ApiError') => (): Summary => ({ ok: false, name, fields });
 
 const KINDS: Kind[] = [
   { name: 'no fault', script: (i) => ({ donePolls: 1 + (i % 3), response: response(i) }), expected: result },
@@ -89,7 +89,7 @@ const KINDS: Kind[] = [
     expected: (i) => ({ ok: false, name: 'RunError', fields: { code: 3 + (i % 10) } }),
   },
   { name: 'done with neither', script: () => ({ neither: true }), expected: () => ({ ok: false, name: 'WrongAsyncOperationStatusError' }) },
-  { name: 'HTTP 404', script: () => ({ faults: [{ status: 404 }] }), expected: apiError({ grpcCode: 5, httpStatus: 404, attempts: 1 }) },
+  { name: 'HTTP 404', script: () => ({ faults: [{ status: 404 }] }), expected: apiError({ grpcCode: 5, httpStatus: 404, attempts: 1 }, 'OperationNotFoundError') },
   { name: 'HTML 500', script: () => ({ faults: [html(500)] }), expected: apiError({ grpcCode: 13, httpStatus: 500, attempts: 1 }) },
   { name: 'malformed JSON', script: () => ({ faults: [{ malformed: true }] }), expected: apiError({ grpcCode: 2, httpStatus: 200 }) },
   {
