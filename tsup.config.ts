@@ -12,12 +12,13 @@ const withoutUnusedAxiosParts: Plugin = {
 };
 
 /**
- * Four builds:
+ * Five builds:
  * - the library entries (ESM + CJS + types), imported by users. No shims and no shared chunks:
  *   each entry finds its own location itself (src/runtime/load.ts), also inside an app bundled
  *   to CommonJS, where a shim of `import.meta.url` would throw at import;
  * - the BullMQ integration (ESM + CJS + types), which imports the library by its package name,
  *   so that it shares the root's classes in both formats;
+ * - the gRPC channel (`dist/transport/grpc-channel.js`), loaded at a gRPC client's first call;
  * - the blocking flavour's worker: one file, axios inlined, so that it starts from wherever it is
  *   copied (only synckit is resolved from its location);
  * - the programs (emulator worker, CLI, demo), ESM only. The CLI and demo import the library by
@@ -42,6 +43,7 @@ export default defineConfig([
       withoutSourcesContent(options);
       options.logOverride = { 'empty-import-meta': 'silent' };
     },
+    define: { YC_OPERATION_DIST_ROOT: JSON.stringify('./') },
     sourcemap: true,
     target: 'node20',
     platform: 'node',
@@ -67,9 +69,20 @@ export default defineConfig([
     platform: 'node',
     external: ['synckit'],
     noExternal: ['axios'],
+    define: { YC_OPERATION_DIST_ROOT: JSON.stringify('../') },
     esbuildPlugins: [withoutUnusedAxiosParts],
     // axios's CommonJS dependencies require Node's modules: give the ES module a `require`.
     banner: { js: "import { createRequire as createRequireOfWorker } from 'node:module'; const require = createRequireOfWorker(import.meta.url);" },
+  },
+  {
+    // The gRPC channel (grpc-js and the protobuf code), loaded with import() at a gRPC client's
+    // first call (src/runtime/load.ts distFileUrl): a file of its own, so that no build inlines it.
+    entry: { 'transport/grpc-channel': 'src/transport/grpc-channel.ts' },
+    format: ['esm'],
+    sourcemap: true,
+    esbuildOptions: withoutSourcesContent,
+    target: 'node20',
+    platform: 'node',
   },
   {
     entry: {

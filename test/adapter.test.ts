@@ -147,7 +147,7 @@ describe('promise flavour', () => {
   });
 
   test('bad `ca` and `axios` options are refused, naming the option', () => {
-    expect(() => new AsyncOperationsClient({ auth: null, ca: '' })).toThrow(/ca must be a non-empty string or Buffer/);
+    expect(() => new AsyncOperationsClient({ auth: null, ca: '' })).toThrow(/ca must be a non-empty PEM string or Buffer/);
     expect(() => new AsyncOperationsClient({ auth: null, axios: {} as never })).toThrow(/axios must be an axios instance/);
     expect(() => new OperationsClient({ auth: null, axios: axios.create() } as never)).toThrow(TypeError);
   });

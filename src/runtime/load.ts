@@ -4,6 +4,7 @@
  * blocking call). Importing the SDK loads none of them. They are required from this build's own
  * location, as CommonJS.
  */
+import type * as Crypto from 'node:crypto';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 
@@ -22,4 +23,21 @@ let requireHere: NodeJS.Require | null = null;
 export function loadAtFirstUse<T>(id: string): T {
   requireHere ??= createRequire(buildUrl());
   return requireHere(id) as T;
+}
+
+/**
+ * Where this build's `dist/` folder is, relative to the build's file: set by the build
+ * (`tsup.config.ts`: `./` for the library entries, `../` for the blocking worker); `./` elsewhere.
+ */
+declare const YC_OPERATION_DIST_ROOT: string | undefined;
+
+/** The URL of a file of this package's `dist/` (a module loaded at first use with `import()`). */
+export function distFileUrl(path: string): string {
+  const root = typeof YC_OPERATION_DIST_ROOT === 'string' ? YC_OPERATION_DIST_ROOT : './';
+  return new URL(root + path, buildUrl()).href;
+}
+
+/** A random UUID (node:crypto loads at the first call, not at import). */
+export function randomUUID(): string {
+  return loadAtFirstUse<typeof Crypto>('node:crypto').randomUUID();
 }

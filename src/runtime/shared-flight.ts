@@ -3,6 +3,7 @@
  * calls of the credential chain share one resolution, concurrent token refreshes share one
  * request, concurrent polls of one operation share one Get.
  */
+import { whenAborted } from './abort';
 
 interface Run<T> {
   readonly promise: Promise<T>;
@@ -60,12 +61,12 @@ function join<T>(run: Run<T>, signal: AbortSignal | undefined): Promise<T> {
   run.callers += 1;
   if (!signal) return run.promise;
   return new Promise<T>((resolve, reject) => {
-    const leave = () => {
+    // One listener per signal however many flights it joins (a waitAll's signal joins them all).
+    const stop = whenAborted(signal, (reason) => {
       run.callers -= 1;
-      if (run.callers === 0) run.controller.abort(signal.reason);
-      reject(signal.reason);
-    };
-    signal.addEventListener('abort', leave, { once: true });
-    run.promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', leave));
+      if (run.callers === 0) run.controller.abort(reason);
+      reject(reason);
+    });
+    run.promise.then(resolve, reject).finally(stop);
   });
 }

@@ -3,9 +3,9 @@
  * Python reference speaks it: one deadline per logical call, `wait_for_ready`, the reference's
  * retry policy (UNAVAILABLE and RESOURCE_EXHAUSTED) with one `idempotency-key` and one
  * `x-client-request-id` per call and `x-retry-attempt` on retries, the metadata of wire.md.
- * `@grpc/grpc-js` and the protobuf code are loaded at the first call (`./grpc-channel`).
+ * `@grpc/grpc-js` and the protobuf code are loaded at the first call: `./grpc-channel`, built to a
+ * file of its own (`dist/transport/grpc-channel.js`), so that no bundle of this package inlines it.
  */
-import { randomUUID } from 'node:crypto';
 import { AIStudioError, ApiError } from '../core/errors';
 import { markDeadline } from '../core/deadline';
 import type { CallOptions, OperationTransport } from '../core/transport';
@@ -15,6 +15,7 @@ import { authFailure, deadlineError, lineError, noAnswer, type AttemptContext, t
 import type { AttemptOutcome } from './retrying';
 import { CallBounds } from './call-bounds';
 import { isLoopback } from './loopback';
+import { distFileUrl, randomUUID } from '../runtime/load';
 import type { GrpcChannel, UnaryFailure } from './grpc-channel';
 import { USER_AGENT, type RestTransportOptions } from './rest';
 
@@ -110,7 +111,7 @@ export class GrpcTransport implements OperationTransport {
   }
 
   async #open(deadlineMs: number, headers: Record<string, string>, ctx: AttemptContext): Promise<Loaded> {
-    const module = await import('./grpc-channel');
+    const module = (await import(distFileUrl('transport/grpc-channel.js'))) as ChannelModule;
     const { ca } = this.#options;
     let target = { ...grpcTarget(this.endpoint), ca, userAgent: USER_AGENT };
     const { discovery } = this.#options;

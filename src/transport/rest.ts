@@ -6,7 +6,6 @@
  * sent again at once on a fresh socket (the server closed it while it sat idle in the pool).
  * axios and the HTTP stack are loaded at the first request.
  */
-import type * as Crypto from 'node:crypto';
 import type { AxiosInstance, AxiosRequestConfig, AxiosResponse } from 'axios';
 import { version } from '../../package.json';
 import { ApiError, asOperationNotFound } from '../core/errors';
@@ -22,7 +21,7 @@ import { RequestSlots, type LineWait } from '../runtime/request-line';
 import { AgentPool } from './agents';
 import { useAxios } from './axios';
 import { createHttpAdapter } from './http-adapter';
-import { loadAtFirstUse } from '../runtime/load';
+import { randomUUID } from '../runtime/load';
 
 export interface RestTransportOptions {
   /** The base URL, checked (no trailing slash). */
@@ -50,11 +49,6 @@ const USER_INSTANCE_OVERRIDES: AxiosRequestConfig = {
   transformResponse: [],
   validateStatus: null,
 };
-
-/** A random UUID (node:crypto loads at the first request, not at import). */
-function randomUUID(): string {
-  return loadAtFirstUse<typeof Crypto>('node:crypto').randomUUID();
-}
 
 /** Network errors that mean "the pooled socket was already closed": send again on a fresh one. */
 const STALE_SOCKET = new Set(['ECONNRESET', 'EPIPE']);

@@ -95,7 +95,7 @@ const ALLOWED: Record<string, readonly string[] | '*'> = {
   runtime: ['core'],
   transport: ['core', 'runtime', 'proto'],
   async: ['core', 'runtime', 'transport'],
-  sync: ['core', 'transport'],
+  sync: ['core', 'runtime', 'transport'],
   testing: ['core', 'runtime', 'proto'],
   proto: [],
   bullmq: [],
