@@ -18,6 +18,7 @@ import { FLAVOURS_AND_PROTOCOLS, isGet } from './helpers/flavours';
 const API_KEY = 'AQVNsecret-api-key-0123456789';
 const QUICK = { initialBackoff: 0.01, maxBackoff: 0.02, jitter: 0 };
 const STRUCT = 'type.googleapis.com/google.protobuf.Struct';
+const AI = 'type.googleapis.com/yandex.cloud.ai';
 
 let emu: Emulator;
 let grpcUrl: string;
@@ -38,12 +39,72 @@ describe('one operation, two protocols', () => {
     usage: { inputTextTokens: '31', completionTokens: '10', totalTokens: '41', completionTokensDetails: { reasoningTokens: '4' } },
     modelVersion: '18.01.2024',
   };
+  const searchIndex = {
+    '@type': `${AI}.assistants.v1.searchindex.SearchIndex`,
+    id: 'fvtindex', folderId: 'b1gfolder', name: 'manuals', description: 'the manuals', createdBy: 'aje', createdAt: '2025-01-02T03:04:05.123Z',
+    updatedBy: 'aje', updatedAt: '2025-01-02T03:04:06Z', expirationConfig: { expirationPolicy: 'SINCE_LAST_ACTIVE', ttlDays: '7' },
+    expiresAt: '2025-01-09T03:04:06Z', labels: { team: 'docs' },
+    hybridSearchIndex: {
+      textSearchIndex: { chunkingStrategy: { staticStrategy: { maxChunkSizeTokens: '700', chunkOverlapTokens: '300' } }, standardTokenizer: {}, yandexLemmerAnalyzer: {} },
+      vectorSearchIndex: { docEmbedderUri: 'emb://b1gfolder/text-search-doc/latest', queryEmbedderUri: 'emb://b1gfolder/text-search-query/latest' },
+      normalizationStrategy: 'L2',
+      combinationStrategy: { meanCombination: { meanEvaluationTechnique: 'GEOMETRIC', weights: [0.25, 0.75] } },
+    },
+  };
+  const batchTask = {
+    taskId: 'fvttask', operationId: 'fvtop', folderId: 'b1gfolder', modelUri: 'gpt://b1gfolder/yandexgpt-lite', sourceDatasetId: 'fdssource',
+    completionRequest: {
+      modelUri: 'gpt://b1gfolder/yandexgpt-lite', sourceDatasetId: 'fdssource', dataLoggingEnabled: true,
+      completionOptions: { temperature: 0.3, maxTokens: '2000', reasoningOptions: { mode: 'ENABLED_HIDDEN' } },
+      jsonSchema: { schema: { type: 'object', properties: { answer: { type: 'string' } } } },
+    },
+    status: 'COMPLETED', resultDatasetId: 'fdsresult', labels: { run: 'nightly' }, createdBy: 'aje',
+    createdAt: '2025-01-02T03:04:05Z', startedAt: '2025-01-02T03:04:06Z', finishedAt: '2025-01-02T03:14:06.500Z',
+    errors: {
+      status: { code: 3, message: '1 line skipped' },
+      lineErrors: [{ lineNumber: '7', message: 'not JSON' }],
+      batchErrors: [{ batchNumber: '1', firstLine: '1', lastLine: '100', message: 'retried once' }],
+    },
+  };
   const scripts: Record<string, OperationScript> = {
     'a completion with usage (int64 as strings)': { response: completion, metadata: [{ '@type': STRUCT, value: { progress: 50 } }] },
     'an image generation (bytes as base64)': {
       response: { '@type': 'type.googleapis.com/yandex.cloud.ai.foundation_models.v1.image_generation.ImageGenerationResponse', image: 'iVBORw0KGgo=', modelVersion: 'v1' },
     },
     'a web search (raw bytes)': { response: { '@type': 'type.googleapis.com/yandex.cloud.searchapi.v2.WebSearchResponse', rawData: 'PHhtbC8+' } },
+    'a search index (hybrid: a map, enums, an empty oneof message, repeated doubles)': { response: searchIndex },
+    'the files added to a search index': {
+      response: {
+        '@type': `${AI}.assistants.v1.searchindex.BatchCreateSearchIndexFileResponse`,
+        files: [
+          { id: 'fvtfile1', searchIndexId: 'fvtindex', createdBy: 'aje', createdAt: '2025-01-02T03:04:05Z', chunkingStrategy: { staticStrategy: { maxChunkSizeTokens: '800', chunkOverlapTokens: '400' } } },
+          { id: 'fvtfile2', searchIndexId: 'fvtindex' },
+        ],
+      },
+    },
+    'a batch completion (completionBatch), its progress as metadata': {
+      metadata: [
+        { '@type': `${AI}.foundation_models.v1.BatchCompletionMetadata`, taskId: 'fvttask', taskStatus: 'PENDING', totalBatches: '10' },
+        { '@type': `${AI}.foundation_models.v1.BatchCompletionMetadata`, taskId: 'fvttask', taskStatus: 'IN_PROGRESS', completedBatches: '3', totalBatches: '10' },
+      ],
+      response: { '@type': `${AI}.foundation_models.v1.BatchCompletionResponse`, taskId: 'fvttask', taskStatus: 'COMPLETED', resultDatasetId: 'fdsresult' },
+    },
+    'a batch inference task (BatchInferenceService): wrappers, a Struct, a google.rpc.Status inside': {
+      metadata: [{ '@type': `${AI}.batch_inference.v1.BatchInferenceMetadata`, taskId: 'fvttask', taskStatus: 'IN_PROGRESS', completedBatches: '3', totalBatches: '10' }],
+      response: { '@type': `${AI}.batch_inference.v1.BatchInferenceResponse`, task: batchTask },
+    },
+    'a tuning (TuningService), its steps as metadata': {
+      metadata: [{ '@type': `${AI}.tuning.v1.TuningMetadata`, tuningTaskId: 'ftntask', status: 'IN_PROGRESS', totalSteps: '100', currentStep: '42' }],
+      response: { '@type': `${AI}.tuning.v1.TuningResponse`, tuningTaskId: 'ftntask', status: 'COMPLETED', targetModelUri: 'gpt://b1gfolder/yandexgpt-lite/latest@tamr0' },
+    },
+    'a dataset validation (DatasetService), its rows as metadata (isValid false is a default: absent)': {
+      metadata: [{ '@type': `${AI}.dataset.v1.ValidateDatasetMetadata`, datasetId: 'fdsdata', validRows: '90', processedRows: '100', totalRows: '120' }],
+      response: {
+        '@type': `${AI}.dataset.v1.ValidateDatasetResponse`,
+        datasetId: 'fdsdata',
+        errors: [{ error: 'invalid_json', errorDescription: 'a line is not JSON', rowNumbers: ['7', '9007199254740993'] }],
+      },
+    },
     'a response of a type with no .proto here (its URL and bytes)': { response: { '@type': 'type.googleapis.com/example.Unknown', value: 'CgNhYmM=' } },
     'a failure with details': {
       error: { code: 9, message: 'no rows', details: [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'EMPTY', domain: 'ai', metadata: { table: 't1' } }] },
@@ -64,6 +125,20 @@ describe('one operation, two protocols', () => {
     }
     const results = await Promise.all([overRest.getResult(), overGrpc.getResult()].map((p) => p.then((v) => ({ v }), (e: Error) => ({ e: `${e.name}: ${e.message}` }))));
     expect(results[1]).toEqual(results[0]);
+    rest.close();
+    grpc.close();
+  });
+
+  test("the emulator's own search index operations (started over REST) read the same over gRPC", async () => {
+    const rest = new AsyncOperationsClient({ endpoint: emu.url, auth: { apiKey: API_KEY }, folderId: 'b1gfolder' });
+    const grpc = grpcClient();
+    const index = await rest.createSearchIndex({ name: 'manuals', description: 'the manuals', fileIds: ['fvtfile1'], labels: { team: 'docs' } }, { endpoint: emu.url });
+    const files = await rest.addSearchIndexFiles({ searchIndexId: 'fvtindex', fileIds: ['fvtfile1', 'fvtfile2'] }, { endpoint: emu.url });
+    const [indexOverRest, filesOverRest] = [await rest.operation(index.id).wait(), await rest.operation(files.id).wait()];
+    expect(await grpc.operation(index.id).wait()).toEqual(indexOverRest);
+    expect(await grpc.operation(files.id).wait()).toEqual(filesOverRest);
+    expect(indexOverRest).toMatchObject({ name: 'manuals', labels: { team: 'docs' }, textSearchIndex: {}, expirationConfig: { ttlDays: '7' } });
+    expect(filesOverRest).toMatchObject({ files: [{ id: 'fvtfile1', searchIndexId: 'fvtindex' }, { id: 'fvtfile2' }] });
     rest.close();
     grpc.close();
   });

@@ -36,6 +36,27 @@ describe('proto3 JSON, both ways', () => {
     });
   });
 
+  test('the AI Studio task messages an operation names: a tuning task, a hybrid index ranked by RRF (an Int64Value)', () => {
+    const json = {
+      id: 'x', done: true,
+      metadata: {
+        '@type': 'type.googleapis.com/yandex.cloud.ai.tuning.v1.TuningTask',
+        taskId: 'ftn', operationId: 'op', status: 'CANCELED', folderId: 'b1g', createdBy: 'aje', createdAt: '2025-01-02T03:04:05Z',
+        startedAt: '2025-01-02T03:04:06Z', finishedAt: '2025-01-02T04:04:06Z', sourceModelUri: 'gpt://b1g/yandexgpt-lite', targetModelUri: 'gpt://b1g/yandexgpt-lite@t1',
+      },
+      response: {
+        '@type': 'type.googleapis.com/yandex.cloud.ai.assistants.v1.searchindex.SearchIndex',
+        id: 'fvt',
+        hybridSearchIndex: {
+          textSearchIndex: { ngramTokenizer: { minGram: '2', maxGram: '3' }, standardAnalyzer: {} },
+          combinationStrategy: { rrfCombination: { k: '60' } },
+          normalizationStrategy: 'MIN_MAX',
+        },
+      },
+    };
+    expect(roundTrip(json)).toEqual(json);
+  });
+
   test('what cannot be packed is refused, naming why', () => {
     expect(() => encode(operation, { response: { '@type': 'type.googleapis.com/x.Y', text: 'hi' } })).toThrow(/no .proto for it here/);
     expect(() => encode(operation, { idd: 'x' })).toThrow(/has no field "idd"/);

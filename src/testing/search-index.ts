@@ -52,6 +52,6 @@ export const ADD_SEARCH_INDEX_FILES_ROW: StartRow = {
     if (typeof searchIndexId !== 'string' || searchIndexId === '') return { invalid: 'searchIndexId is required' };
     if (!isIdList(fileIds) || fileIds.length === 0) return { invalid: 'fileIds must be a non-empty list of file ids' };
     const createdAt = new Date(nowMs).toISOString();
-    return { response: { '@type': FILES_TYPE, files: fileIds.map((fileId) => ({ fileId, searchIndexId, createdBy: CREATED_BY, createdAt })) } };
+    return { response: { '@type': FILES_TYPE, files: fileIds.map((id) => ({ id, searchIndexId, createdBy: CREATED_BY, createdAt })) } };
   },
 };

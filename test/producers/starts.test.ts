@@ -91,7 +91,7 @@ const ROWS: Row[] = [
     request: { searchIndexId: 'fvtindex', fileIds: ['file3', 'file4'] },
     check: (r) => {
       expect(r).toHaveLength(2);
-      expect(r.map((f: { fileId: string }) => f.fileId)).toEqual(['file3', 'file4']);
+      expect(r.map((f: { id: string }) => f.id)).toEqual(['file3', 'file4']);
       expect(r[0]).toMatchObject({ searchIndexId: 'fvtindex' });
     },
     bad: [{ searchIndexId: 'fvtindex', fileIds: [] }, /fileIds must be a non-empty array of non-empty strings/],

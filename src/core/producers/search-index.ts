@@ -47,9 +47,9 @@ export interface SearchIndexFilesRequest {
   fileIds: readonly string[];
 }
 
-/** A file of a search index. */
+/** A file of a search index (`id` is the file's id). */
 export interface SearchIndexFile {
-  fileId: string;
+  id: string;
   searchIndexId: string;
   createdBy?: string;
   createdAt?: string;
