@@ -2,7 +2,7 @@
  * The promise flavour of an operation, generic over the status type: an adapter that runs the
  * operation machine's members (`src/core/machine.ts`) with the promise runner. No rule lives here.
  */
-import { OperationMachine, type Run } from '../core/machine';
+import { machineOf, type OperationMachine, type Run } from '../core/machine';
 import type { OperationKind } from '../core/kind';
 import { checkFunction, checkOptions } from '../core/options';
 import type { RequestPacer } from '../core/pacer';
@@ -93,17 +93,7 @@ export class BaseAsyncOperation<S extends BaseOperationStatus, T> {
     const link = links.get(parts);
     this.id = parts.id;
     this.#scope = link?.scope ?? new CallScope(() => new AIStudioError('closed'));
-    this.#machine = new OperationMachine<S, T>({
-      id: parts.id,
-      kind: parts.kind,
-      logger: parts.logger,
-      initialStatus: parts.initialStatus ?? null,
-      describe: String(this),
-      endpoint: link?.endpoint ?? 'the operation\'s own fetcher',
-      budget: link?.budget ?? null,
-      nowMs: Date.now,
-      random: Math.random,
-    });
+    this.#machine = machineOf<S, T>(parts, String(this), link);
     this.#requester = {
       request: async (call, { deadlineMs, timeoutMs }, signal) => {
         const status = await (call === 'get' ? parts.fetch : parts.cancel)({ deadlineMs, timeoutMs, signal });

@@ -38,9 +38,9 @@ export class SharedPolls {
   }
 
   /** The operation's wire JSON, from a Get of its own or one already in flight. */
-  async get(id: string, { deadlineMs, signal }: CallOptions): Promise<PolledAnswer> {
+  async get(id: string, { deadlineMs, timeoutMs, signal }: CallOptions): Promise<PolledAnswer> {
     for (;;) {
-      const { joined, answer } = this.#poll(id, deadlineMs, signal);
+      const { joined, answer } = this.#poll(id, deadlineMs, timeoutMs, signal);
       try {
         return await answer;
       } catch (error) {
@@ -52,7 +52,7 @@ export class SharedPolls {
   }
 
   /** Joins the request in flight for `id`, or starts one bounded by `deadlineMs`. */
-  #poll(id: string, deadlineMs: number, signal: AbortSignal | undefined): { joined: boolean; answer: Promise<PolledAnswer> } {
+  #poll(id: string, deadlineMs: number, timeoutMs: number | undefined, signal: AbortSignal | undefined): { joined: boolean; answer: Promise<PolledAnswer> } {
     if (signal?.aborted) return { joined: false, answer: Promise.reject(signal.reason) };
     let poll = this.#polls.get(id);
     const joined = poll !== undefined && poll.flight.busy;
@@ -62,7 +62,7 @@ export class SharedPolls {
       this.#polls.set(id, poll);
     }
     const task = async (shared: AbortSignal): Promise<PolledAnswer> => {
-      const wire = await this.#transport.getOperation(id, { deadlineMs, signal: shared });
+      const wire = await this.#transport.getOperation(id, { deadlineMs, timeoutMs, signal: shared });
       return { wire, receivedAtMs: Date.now() };
     };
     // A caller that joins a request due to end after its own deadline leaves at its deadline; a
@@ -71,8 +71,8 @@ export class SharedPolls {
     // Without a deadline of its own, the caller's signal is all this caller's part needs: no controller of its own.
     if (!ownDeadline) return { joined, answer: poll.flight.run(task, signal) };
     const own = new AbortController();
-    const timeoutMs = deadlineMs - Date.now();
-    const timer = setTimeout(() => own.abort(markDeadline(deadlineError(timeoutMs, { endpoint: this.#endpointOf(id), clientRequestId: null, attempts: 0, authProvider: null, redact: String }), deadlineMs)), timeoutMs);
+    const leftMs = deadlineMs - Date.now();
+    const timer = setTimeout(() => own.abort(markDeadline(deadlineError(timeoutMs ?? leftMs, { endpoint: this.#endpointOf(id), clientRequestId: null, attempts: 0, authProvider: null, redact: String }), deadlineMs)), leftMs);
     const stop = signal ? whenAborted(signal, (reason) => own.abort(reason)) : null;
     const answer = poll.flight.run(task, own.signal).finally(() => {
       clearTimeout(timer);

@@ -4,7 +4,7 @@
  * thread, so `onProgress` and `watch()` run there too (a callback may itself call `getStatus()`).
  * No rule lives here.
  */
-import { OperationMachine, type Run } from '../core/machine';
+import { machineOf, type OperationMachine, type Run } from '../core/machine';
 import type { OperationKind } from '../core/kind';
 import { checkFunction, checkOptions } from '../core/options';
 import type { RequestPacer } from '../core/pacer';
@@ -80,17 +80,7 @@ export class BaseOperation<S extends BaseOperationStatus, T> {
     checkFunction('cancel', parts.cancel);
     const link = links.get(parts);
     this.id = parts.id;
-    this.#machine = new OperationMachine<S, T>({
-      id: parts.id,
-      kind: parts.kind,
-      logger: parts.logger,
-      initialStatus: parts.initialStatus ?? null,
-      describe: String(this),
-      endpoint: link?.endpoint ?? 'the operation\'s own fetcher',
-      budget: link?.budget ?? null,
-      nowMs: Date.now,
-      random: Math.random,
-    });
+    this.#machine = machineOf<S, T>(parts, String(this), link);
     this.#requester = {
       request: (call, { deadlineMs, timeoutMs }) => ({ status: (call === 'get' ? parts.fetch : parts.cancel)({ deadlineMs, timeoutMs }), receivedAtMs: Date.now() }),
       checkOpen: () => link?.checkOpen(),

@@ -22,7 +22,7 @@ export const CREATE_SEARCH_INDEX_ROW: StartRow = {
   respond(request, nowMs) {
     if (typeof request.folderId !== 'string' || request.folderId === '') return { invalid: 'folderId is required' };
     if (request.fileIds !== undefined && !isIdList(request.fileIds)) return { invalid: 'fileIds must be a list of file ids' };
-    const at = new Date(nowMs).toISOString();
+    const at = timestampText(nowMs);
     const { folderId, name = '', description = '', labels = {}, expirationConfig } = request;
     const types = Object.fromEntries(INDEX_TYPES.filter((type) => request[type] !== undefined).map((type) => [type, request[type]]));
     return {
@@ -51,7 +51,12 @@ export const ADD_SEARCH_INDEX_FILES_ROW: StartRow = {
     const { searchIndexId, fileIds } = request;
     if (typeof searchIndexId !== 'string' || searchIndexId === '') return { invalid: 'searchIndexId is required' };
     if (!isIdList(fileIds) || fileIds.length === 0) return { invalid: 'fileIds must be a non-empty list of file ids' };
-    const createdAt = new Date(nowMs).toISOString();
+    const createdAt = timestampText(nowMs);
     return { response: { '@type': FILES_TYPE, files: fileIds.map((id) => ({ id, searchIndexId, createdBy: CREATED_BY, createdAt })) } };
   },
 };
+
+/** A time as the REST gateway writes a Timestamp (proto3 JSON): no fraction when it is whole seconds. */
+function timestampText(nowMs: number): string {
+  return new Date(nowMs).toISOString().replace('.000Z', 'Z');
+}
