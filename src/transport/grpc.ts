@@ -175,8 +175,17 @@ export class GrpcTransport implements OperationTransport {
       this.#options.logger.debug(`gRPC ${path} ${id} (attempt ${n})`);
       const slot = await this.#slots.acquire(deadlineMs, call.signal, (wait) => (lineWait = wait));
       let message: Buffer;
+      const send = () => channel.unary(path, module.operationRequest(method, id), metadata, deadlineMs, call.signal);
       try {
-        ({ message } = await channel.unary(path, module.operationRequest(method, id), metadata, deadlineMs, call.signal));
+        try {
+          ({ message } = await send());
+        } catch (failure) {
+          // A stream the server refused (it was closing the connection, say) was never processed:
+          // sent again at once on a fresh stream, as the same attempt, as REST resends on a fresh socket.
+          if (call.signal.aborted || !refusedStream(failure as UnaryFailure)) throw failure;
+          this.#options.logger.debug(`gRPC ${path} ${id}: the stream was refused, sending again`);
+          ({ message } = await send());
+        }
       } catch (failure) {
         if (call.signal.aborted) throw failure;
         if ((failure as UnaryFailure).code === DEADLINE_EXCEEDED && Date.now() >= deadlineMs) throw timedOut(failure);
@@ -197,6 +206,11 @@ export class GrpcTransport implements OperationTransport {
       trace: { call: method === 'Get' ? 'get' : 'cancel', operationId: id, protocol: 'grpc', target: `${this.endpoint}/${path}`, clientRequestId },
     });
   }
+}
+
+/** grpc-js's UNAVAILABLE for an HTTP/2 stream the server refused (REFUSED_STREAM): it never reached the service. */
+function refusedStream(failure: UnaryFailure): boolean {
+  return failure.code === 14 && /stream refused/i.test(failure.details ?? '');
 }
 
 /** gRPC metadata keys are lower-case. */
