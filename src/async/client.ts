@@ -205,12 +205,12 @@ export class AsyncOperationsClient {
       logger: this.#logger,
       fetch: async (o) => {
         const { wire, receivedAtMs } = await polls.get(id, o);
-        const { status } = kind.decode(wire, id);
+        const { status } = kind.decodeAnswer(wire, id);
         arrivals.set(status, receivedAtMs);
         return status;
       },
       receivedAtMs: (status) => arrivals.get(status),
-      cancel: async (o) => kind.decode(await transport.cancelOperation(id, o), id).status,
+      cancel: async (o) => kind.decodeAnswer(await transport.cancelOperation(id, o), id).status,
     }, this.#link));
   }
 }

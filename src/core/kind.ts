@@ -43,11 +43,16 @@ const OPERATION_OPTIONS = ['resultDecoder', 'metadataDecoder', 'defaultPollTimeo
 /** The kind of an Operation API operation, plus its wire decoder. */
 export interface ApiOperationKind<T, M> extends OperationKind<OperationStatus<M>, T> {
   /**
-   * The id and status in an Operation message's JSON; runs `metadataDecoder`. The status holds a
-   * deep-frozen copy of what it was given. With `expectedId`, an answer for another operation is
-   * a {@link WireDecodeError}.
+   * The id and status in an Operation message's JSON that a caller gave (`fromOperation`,
+   * `restore`); runs `metadataDecoder`. The status holds a deep-frozen copy of it.
    */
-  decode(wire: unknown, expectedId?: string): { id: string | null; status: OperationStatus<M> };
+  decode(wire: unknown): { id: string | null; status: OperationStatus<M> };
+  /**
+   * The same, for the JSON of a server's answer to a request for operation `expectedId`: the SDK
+   * parsed it and owns it, so it is frozen in place, not copied. An answer for another operation
+   * is a {@link WireDecodeError}.
+   */
+  decodeAnswer(wire: unknown, expectedId: string): { id: string | null; status: OperationStatus<M> };
 }
 
 /** Checks an operation's options and returns its kind (one shared kind for operations without options). */
@@ -62,21 +67,27 @@ function makeKind<T, M>(o: OperationOptions<T, M>): ApiOperationKind<T, M> {
   checkFunction('resultDecoder', o.resultDecoder);
   checkFunction('metadataDecoder', o.metadataDecoder);
   const { resultDecoder, metadataDecoder } = o;
+  /** The status of frozen wire JSON, with the metadata decoder's output (frozen too). */
+  const decoded = (frozen: unknown): { id: string | null; status: OperationStatus<M> } => {
+    const { id, status } = decodeOperation(frozen);
+    if (!metadataDecoder || status.metadata === null) return { id, status: status as OperationStatus<M> };
+    const { done, error, response } = status;
+    return { id, status: new OperationStatus<M>({ done, error, response, metadata: deepFreeze(metadataDecoder(ownCopy(status.metadata))) }) };
+  };
   return {
     defaultPollTimeoutS: secondsOrFallback('defaultPollTimeout', o.defaultPollTimeout, DEFAULT_POLL_TIMEOUT_S),
     defaultPollIntervalS: secondsOrFallback('defaultPollInterval', o.defaultPollInterval, DEFAULT_POLL_INTERVAL_S, MAX_TIMER_S),
     runError: (operationId, failed) => RunError.fromErrorInfo(operationId, failed.error!),
     // The caller owns what it gets: a copy of the frozen response, given to the decoder too.
     result: (succeeded, ctx) => (resultDecoder ? resultDecoder(ownCopy(succeeded.response), ctx) : ownCopy(succeeded.response as T)),
-    decode(wire, expectedId) {
-      const { id, status } = decodeOperation(frozenCopy(wire));
-      if (expectedId !== undefined && id !== null && id !== expectedId) {
+    decode: (wire) => decoded(frozenCopy(wire)),
+    decodeAnswer(wire, expectedId) {
+      const answer = decoded(deepFreeze(wire));
+      if (answer.id !== null && answer.id !== expectedId) {
         // The other id is not quoted: it is server-supplied text, kept out of errors like any other.
         throw new WireDecodeError(`the server answered a request for operation ${JSON.stringify(expectedId)} with the status of another operation (a different id)`);
       }
-      if (!metadataDecoder || status.metadata === null) return { id, status: status as OperationStatus<M> };
-      const { done, error, response } = status;
-      return { id, status: new OperationStatus<M>({ done, error, response, metadata: deepFreeze(metadataDecoder(ownCopy(status.metadata))) }) };
+      return answer;
     },
   };
 }

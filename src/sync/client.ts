@@ -256,7 +256,7 @@ export class OperationsClient {
   }
 
   #make<T, M>(id: string, kind: ApiOperationKind<T, M>, initialStatus: OperationStatus<M> | null): Operation<T, M> {
-    const request = (op: 'get' | 'cancel', bounds: { deadlineMs: number; timeoutMs?: number }) => kind.decode(this.#call(bounds, { op, id }), id).status;
+    const request = (op: 'get' | 'cancel', bounds: { deadlineMs: number; timeoutMs?: number }) => kind.decodeAnswer(this.#call(bounds, { op, id }), id).status;
     return new Operation<T, M>(linkToSyncClient({
       id,
       kind,
