@@ -21,11 +21,6 @@ export class CallScope {
     this.#closedError = closedError;
   }
 
-  /** The error of a closed scope, or `null` while open. */
-  get closed(): Error | null {
-    return this.#closed;
-  }
-
   /** A signal for one call: aborted with `signal.reason`, or with the closed error on `close()`. */
   open(signal?: AbortSignal): ScopedCall {
     if (this.#closed) throw this.#closed;
