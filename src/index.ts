@@ -34,10 +34,17 @@ export type { ManyOptions } from './core/many';
 export type { AsyncManyOptions } from './async/many';
 export type { SavedOperation } from './core/resume';
 export type {
-  Producer, CompletionRequest, CompletionResponse, ImageGenerationRequest, ImageGenerationResponse,
+  CompletionRequest, CompletionResponse, ImageGenerationRequest, ImageGenerationResponse,
   WebSearchRequest, WebSearchResponse, ParsedWebSearchResponse, SearchIndexRequest, SearchIndex,
-  SearchIndexFilesRequest, SearchIndexFile,
+  SearchIndexFilesRequest, SearchIndexFile, ValidateDatasetRequest, BatchCompletionRequest,
 } from './core/producers';
+export { DatasetValidationError } from './core/dataset';
+export type { DatasetInfo, DatasetStatusName, DatasetValidationProblem, ValidateDatasetResponse, ValidateDatasetMetadata } from './core/dataset';
+export { TuningStatus } from './core/tuning';
+export type { TunedModel, TuningMetadata, TuningRequest, TuningResponse, TuningState, TuningTaskInfo } from './core/tuning';
+export { BatchTaskStatus } from './core/batch-task';
+export type { BatchTaskInfo, BatchTaskState } from './core/batch-task';
+export type { BatchTaskOptions, TuningOptions } from './transport/tasks';
 export type { AsyncStartOptions } from './async/client';
 export type { StartOptions } from './transport/start';
 export { AssistantRunStatus } from './core/assistant-run';

@@ -5,7 +5,7 @@
 import { checkOperationId } from '../core/options';
 import { kindFromOperationJson, kindFromSavedOperation, operationKind, type ApiOperationKind, type OperationOptions } from '../core/kind';
 import type { OperationStatus } from '../core/status';
-import type { OperationTransport } from '../core/transport';
+import type { CallOptions, ClientTransport } from '../core/transport';
 import { resolveClientConfig, type ClientOptions } from '../transport/config';
 import { createTransport } from '../transport/create-transport';
 import { AsyncOperation } from './operation';
@@ -13,14 +13,19 @@ import { BaseAsyncOperation, linkToClient, type ClientLink } from './base-operat
 import { SharedPolls } from './shared-polls';
 import { AIStudioError } from '../core/errors';
 import { CallScope } from '../runtime/call-scope';
-import { checkStartAnswer, planStart, type StartOptions } from '../transport/start';
-import { PRODUCERS, type Producer } from '../core/producers';
+import { checkStartAnswer, operationOptions, planStart, type StartOptions } from '../transport/start';
+import { batchTaskIdOf, PRODUCERS, STARTS, type BatchCompletionRequest, type Producer, type StartRoute, type ValidateDatasetRequest } from '../core/producers';
 import type { CompletionRequest, CompletionResponse } from '../core/producers/completion';
 import type { ImageGenerationRequest, ImageGenerationResponse } from '../core/producers/image-generation';
 import type { ParsedWebSearchResponse, WebSearchRequest, WebSearchResponse } from '../core/producers/web-search';
 import type { SearchIndex, SearchIndexFile, SearchIndexFilesRequest, SearchIndexRequest } from '../core/producers/search-index';
 import { decodeRun, refuseCancel, type AssistantRunResult, type AssistantRunStatus } from '../core/assistant-run';
 import { planRun, type RunOptions } from '../transport/assistant-run';
+import { drive, type Call, type CallRunner } from '../core/calls';
+import type { DatasetInfo } from '../core/dataset';
+import { cancelTuning, fetchTuning, tuningKind, tuningStatusOf, type TunedModel, type TuningRequest, type TuningStatus, type TuningTrack } from '../core/tuning';
+import { batchTaskKind, cancelBatchTask, fetchBatchTask, type BatchTaskStatus } from '../core/batch-task';
+import { planBatchTask, planTuning, serviceEndpoint, type BatchTaskOptions, type TuningOptions } from '../transport/tasks';
 
 /** Options of the promise flavour's start helpers: where the start call goes, its bound, its signal. */
 export interface AsyncStartOptions extends StartOptions {
@@ -29,7 +34,7 @@ export interface AsyncStartOptions extends StartOptions {
 }
 
 export class AsyncOperationsClient {
-  readonly #transport: OperationTransport;
+  readonly #transport: ClientTransport;
   readonly #polls: SharedPolls;
   readonly #allowInsecureHttp: boolean;
   readonly #folderId: string | null;
@@ -132,6 +137,61 @@ export class AsyncOperationsClient {
   }
 
   /**
+   * Starts validating an AI Studio dataset (`DatasetService.Validate`, gRPC only, on `llm`, over
+   * gRPC whatever this client's protocol); the result is the dataset (described again once
+   * valid), or a rejection with `DatasetValidationError` listing the errors found. Python: the
+   * validation of `sdk.datasets.draft_from_path(...).upload_deferred()`. Waits default to 6 h,
+   * polled every 60 s. The operation is polled on this client's endpoint.
+   */
+  validateDataset(request: ValidateDatasetRequest, options?: AsyncStartOptions): Promise<AsyncOperation<DatasetInfo>> {
+    return this.#start(PRODUCERS.validateDataset, request, options);
+  }
+
+  /**
+   * Starts a tuning (`TuningService.Tune`, gRPC only, on `llm`, over gRPC whatever this client's
+   * protocol). Its status is a {@link TuningStatus} (the task's state), read from the tuning's
+   * operation on this client's endpoint, and from `TuningService.Describe` of its task once the
+   * operation expired; `cancel()` cancels it; the result is the tuned model's URI. Python:
+   * `model.tune_deferred(train_datasets, ...)`. Waits default to 72 h, polled every 60 s.
+   */
+  async tune(request: TuningRequest, options?: AsyncStartOptions): Promise<BaseAsyncOperation<TuningStatus, TunedModel>> {
+    const { wire, plan } = await this.#startCall(STARTS.tune, request, options);
+    const initial = tuningStatusOf(wire, wire.id);
+    return this.#tuning(wire.id, { operationId: wire.id, taskId: initial.taskId, expired: false }, plan.endpoint, initial);
+  }
+
+  /**
+   * The tuning of this operation id (or, with `operationId` `null`, of `options.taskId` alone),
+   * waited on as {@link AsyncOperationsClient.tune}'s. Python: `sdk.tuning.get(task_id)`. No
+   * request is made until you call one of its members.
+   */
+  tuning(operationId: string | null, options?: TuningOptions): BaseAsyncOperation<TuningStatus, TunedModel> {
+    const { id, track, endpoint } = planTuning(operationId, options, this.#allowInsecureHttp);
+    return this.#tuning(id, track, endpoint, null);
+  }
+
+  /**
+   * Starts a batch completion (`POST /foundationModels/v1/completionBatch` on `llm`) and returns
+   * its batch task, tracked by `BatchInferenceService` (gRPC only; on `serviceEndpoint`, default
+   * `llm`): its status is a {@link BatchTaskStatus}, its result the result dataset, and
+   * `cancel()` cancels the task. Python: `model.batch.run_deferred(dataset)`. Waits default to
+   * 72 h, polled every 10 s.
+   */
+  async completionBatch(request: BatchCompletionRequest, options?: AsyncStartOptions & { serviceEndpoint?: string }): Promise<BaseAsyncOperation<BatchTaskStatus, DatasetInfo>> {
+    const { wire, plan } = await this.#startCall(STARTS.completionBatch, request, options);
+    return this.#batchTask(batchTaskIdOf(wire), serviceEndpoint(plan.options.serviceEndpoint, this.#allowInsecureHttp));
+  }
+
+  /**
+   * The batch task with this id, waited on as {@link AsyncOperationsClient.completionBatch}'s.
+   * Python: `sdk.batch.get(task_id)`. No request is made until you call one of its members.
+   */
+  batchTask(taskId: string, options?: BatchTaskOptions): BaseAsyncOperation<BatchTaskStatus, DatasetInfo> {
+    const { id, endpoint } = planBatchTask(taskId, options, this.#allowInsecureHttp);
+    return this.#batchTask(id, endpoint);
+  }
+
+  /**
    * The assistant run with this id (`GET /assistants/v1/runs/{id}` on `rest-assistant`, or
    * `endpoint`), waited on like an operation: its status is an {@link AssistantRunStatus}, its
    * result the run (`TOOL_CALLS` counts as succeeded). Waits default to 300 s, polled every 0.5 s;
@@ -182,15 +242,58 @@ export class AsyncOperationsClient {
 
   /** The start call of a producer row, then its operation (known at once from the answer). */
   async #start<R, T>(producer: Producer<R, T>, request: R, options: AsyncStartOptions | undefined): Promise<AsyncOperation<T>> {
-    const plan = planStart(producer, request, options, { allowInsecureHttp: this.#allowInsecureHttp, folderId: this.#folderId, flavourOptions: ['signal'] });
+    const { wire, plan } = await this.#startCall(producer, request, options);
+    const { id, kind, status } = kindFromOperationJson(wire, operationOptions(producer, plan, this.#run));
+    return this.#make(id, kind, status);
+  }
+
+  /** The start call of a row: the Operation JSON it answers, and its plan. */
+  async #startCall<R>(route: StartRoute<R>, request: R, options: AsyncStartOptions | undefined) {
+    const plan = planStart(route, request, options, { allowInsecureHttp: this.#allowInsecureHttp, folderId: this.#folderId, flavourOptions: ['signal'] });
     const call = this.#link.scope.open(options?.signal);
     try {
-      const wire = checkStartAnswer(await this.#transport.startOperation(plan.url, plan.body, { deadlineMs: Date.now() + plan.timeoutMs, timeoutMs: plan.timeoutMs, signal: call.signal }));
-      const { id, kind, status } = kindFromOperationJson(wire, plan.operation);
-      return this.#make(id, kind, status);
+      const bounds = { deadlineMs: Date.now() + plan.timeoutMs, timeoutMs: plan.timeoutMs, signal: call.signal };
+      const { target } = plan;
+      const wire = await (target.kind === 'rest'
+        ? this.#transport.startOperation(target.url, target.body, bounds)
+        : this.#transport.callService(target.endpoint, target.call, bounds));
+      return { wire: checkStartAnswer(wire) as { id: string }, plan };
     } finally {
       call.end();
     }
+  }
+
+  /** Runs a kind's calls through this client, within `bounds` and this client's scope (`close()` stops them). */
+  readonly #run: CallRunner = (calls, bounds) => {
+    const call = this.#link.scope.open(bounds.signal);
+    const options: CallOptions = { ...bounds, signal: call.signal };
+    return drive(calls, (c: Call) => this.#send(c, options)).finally(() => call.end());
+  };
+
+  #send(c: Call, options: CallOptions): Promise<unknown> {
+    if (c.to === 'service') return this.#transport.callService(c.endpoint, c.call, options);
+    return c.method === 'get' ? this.#transport.getOperation(c.operationId, options) : this.#transport.cancelOperation(c.operationId, options);
+  }
+
+  #tuning(id: string, track: TuningTrack, endpoint: string, initialStatus: TuningStatus | null): BaseAsyncOperation<TuningStatus, TunedModel> {
+    return new BaseAsyncOperation(linkToClient({
+      id,
+      kind: tuningKind(track, endpoint, this.#run),
+      initialStatus,
+      logger: this.#logger,
+      fetch: async (o) => this.#run(fetchTuning(track, endpoint), o),
+      cancel: async (o) => this.#run(cancelTuning(track, endpoint), o),
+    }, this.#link));
+  }
+
+  #batchTask(taskId: string, endpoint: string): BaseAsyncOperation<BatchTaskStatus, DatasetInfo> {
+    return new BaseAsyncOperation(linkToClient({
+      id: taskId,
+      kind: batchTaskKind(endpoint, this.#run),
+      logger: this.#logger,
+      fetch: async (o) => this.#run(fetchBatchTask(taskId, endpoint), o),
+      cancel: async (o) => this.#run(cancelBatchTask(taskId, endpoint), o),
+    }, this.#link));
   }
 
   #make<T, M>(id: string, kind: ApiOperationKind<T, M>, initialStatus: OperationStatus<M> | null): AsyncOperation<T, M> {

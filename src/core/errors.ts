@@ -177,7 +177,9 @@ export class OperationNotFoundError extends ApiError {
 
 /** `error` as an {@link OperationNotFoundError} when it is the API's 404 for operation `id`; else `error` itself. */
 export function asOperationNotFound(error: unknown, operationId: string): unknown {
-  if (!(error instanceof ApiError) || error instanceof OperationNotFoundError || error.httpStatus !== 404 || error.grpcCode !== 5) return error;
+  if (!(error instanceof ApiError) || error instanceof OperationNotFoundError) return error;
+  // REST: the 404 itself; gRPC (no HTTP status): NOT_FOUND.
+  if (error.httpStatus === null ? error.grpcCode !== 5 : error.httpStatus !== 404) return error;
   const { grpcCode, httpStatus, details, requestId, serverTraceId, clientRequestId, endpoint, attempts, authProvider } = error;
   return new OperationNotFoundError(
     { grpcCode, httpStatus, message: error.rawMessage, details, requestId, serverTraceId, clientRequestId, endpoint, attempts, authProvider, operationId },
@@ -206,7 +208,7 @@ export class WireDecodeError extends AIStudioError {
 
 const NAMES = new Set([
   'AIStudioError', 'RunError', 'AsyncOperationError', 'WrongAsyncOperationStatusError',
-  'OperationTimeoutError', 'ApiError', 'WireDecodeError', 'OperationNotFoundError', 'CancelNotSupportedError',
+  'OperationTimeoutError', 'ApiError', 'WireDecodeError', 'OperationNotFoundError', 'CancelNotSupportedError', 'DatasetValidationError',
 ]);
 
 /** True for any error of this package, also one from another copy of the package (of any version). */

@@ -34,6 +34,32 @@ export interface OperationTransport {
 }
 
 /**
+ * One unary gRPC call of a service that has no REST route (`DatasetService`, `TuningService`,
+ * `BatchInferenceService`), its messages as proto3 JSON (the REST gateway's form).
+ */
+export interface ServiceCall {
+  /** The method's path: `/yandex.cloud.ai.tuning.v1.TuningService/Describe`. */
+  readonly method: string;
+  /** The full name of the request message: `yandex.cloud.ai.tuning.v1.DescribeTuningRequest`. */
+  readonly requestType: string;
+  /** The full name of the response message (`yandex.cloud.operation.Operation` for a start call). */
+  readonly responseType: string;
+  /** The request, as proto3 JSON. */
+  readonly request: Readonly<Record<string, unknown>>;
+  /** The operation or task the call is about (for logs and traces), `null` for a start call. */
+  readonly subject: string | null;
+}
+
+/** The services with no REST route, called over gRPC whatever the client's protocol. */
+export interface ServiceTransport {
+  /** `call` on the service at `endpoint` (a checked base URL): the response's proto3 JSON. Rejects with an `ApiError`. */
+  callService(endpoint: string, call: ServiceCall, options: CallOptions): Promise<unknown>;
+}
+
+/** What a client's requests go through: the Operation API and the REST calls, and the gRPC-only services. */
+export type ClientTransport = OperationTransport & ServiceTransport;
+
+/**
  * Gives the headers that authenticate a request. A provider keeps its secret to itself: its
  * `name` says what kind of credential it is (`api-key`, `iam-token`, ...) and never the secret.
  */

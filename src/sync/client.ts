@@ -18,14 +18,19 @@ import type { ApiError } from '../core/errors';
 import { Operation } from './operation';
 import { BaseOperation, linkToSyncClient, type SyncClientLink } from './base-operation';
 import type { RetryAnswer, RetryQuestion, WorkerCall, WorkerClientOptions } from './protocol';
-import { checkStartAnswer, planStart, type StartOptions } from '../transport/start';
-import { PRODUCERS, type Producer } from '../core/producers';
+import { checkStartAnswer, operationOptions, planStart, type StartOptions } from '../transport/start';
+import { batchTaskIdOf, PRODUCERS, STARTS, type BatchCompletionRequest, type Producer, type StartRoute, type ValidateDatasetRequest } from '../core/producers';
 import type { CompletionRequest, CompletionResponse } from '../core/producers/completion';
 import type { ImageGenerationRequest, ImageGenerationResponse } from '../core/producers/image-generation';
 import type { ParsedWebSearchResponse, WebSearchRequest, WebSearchResponse } from '../core/producers/web-search';
 import type { SearchIndex, SearchIndexFile, SearchIndexFilesRequest, SearchIndexRequest } from '../core/producers/search-index';
 import { decodeRun, refuseCancel, type AssistantRunResult, type AssistantRunStatus } from '../core/assistant-run';
 import { planRun, type RunOptions } from '../transport/assistant-run';
+import { drive, type Call, type CallRunner } from '../core/calls';
+import type { DatasetInfo } from '../core/dataset';
+import { cancelTuning, fetchTuning, tuningKind, tuningStatusOf, type TunedModel, type TuningRequest, type TuningStatus, type TuningTrack } from '../core/tuning';
+import { batchTaskKind, cancelBatchTask, fetchBatchTask, type BatchTaskStatus } from '../core/batch-task';
+import { planBatchTask, planTuning, serviceEndpoint, type BatchTaskOptions, type TuningOptions } from '../transport/tasks';
 
 /** The client options the blocking flavour takes: all but `axios` (its requests are sent in the worker thread). */
 const SYNC_CLIENT_OPTIONS = [...CLIENT_OPTIONS.filter((name) => name !== 'axios'), 'workerPath'];
@@ -171,6 +176,62 @@ export class OperationsClient {
   }
 
   /**
+   * Starts validating an AI Studio dataset (`DatasetService.Validate`, gRPC only, on `llm`, over
+   * gRPC whatever this client's protocol), blocking for the start call; the result is the dataset
+   * (described again once valid), or a `DatasetValidationError` listing the errors found. Python:
+   * the validation of `sdk.datasets.draft_from_path(...).upload_deferred()`. Waits default to 6 h,
+   * polled every 60 s. The operation is polled on this client's endpoint.
+   */
+  validateDataset(request: ValidateDatasetRequest, options?: StartOptions): Operation<DatasetInfo> {
+    return this.#start(PRODUCERS.validateDataset, request, options);
+  }
+
+  /**
+   * Starts a tuning (`TuningService.Tune`, gRPC only, on `llm`, over gRPC whatever this client's
+   * protocol), blocking for the start call. Its status is a {@link TuningStatus} (the task's
+   * state), read from the tuning's operation on this client's endpoint, and from
+   * `TuningService.Describe` of its task once the operation expired; `cancel()` cancels it; the
+   * result is the tuned model's URI. Python: `model.tune_deferred(train_datasets, ...)`. Waits
+   * default to 72 h, polled every 60 s.
+   */
+  tune(request: TuningRequest, options?: StartOptions): BaseOperation<TuningStatus, TunedModel> {
+    const { wire, plan } = this.#startCall(STARTS.tune, request, options);
+    const initial = tuningStatusOf(wire, wire.id);
+    return this.#tuning(wire.id, { operationId: wire.id, taskId: initial.taskId, expired: false }, plan.endpoint, initial);
+  }
+
+  /**
+   * The tuning of this operation id (or, with `operationId` `null`, of `options.taskId` alone),
+   * waited on as {@link OperationsClient.tune}'s. Python: `sdk.tuning.get(task_id)`. No request is
+   * made until you call one of its members.
+   */
+  tuning(operationId: string | null, options?: TuningOptions): BaseOperation<TuningStatus, TunedModel> {
+    const { id, track, endpoint } = planTuning(operationId, options, this.#allowInsecureHttp);
+    return this.#tuning(id, track, endpoint, null);
+  }
+
+  /**
+   * Starts a batch completion (`POST /foundationModels/v1/completionBatch` on `llm`), blocking for
+   * the start call, and returns its batch task, tracked by `BatchInferenceService` (gRPC only; on
+   * `serviceEndpoint`, default `llm`): its status is a {@link BatchTaskStatus}, its result the
+   * result dataset, and `cancel()` cancels the task. Python: `model.batch.run_deferred(dataset)`.
+   * Waits default to 72 h, polled every 10 s.
+   */
+  completionBatch(request: BatchCompletionRequest, options?: StartOptions & { serviceEndpoint?: string }): BaseOperation<BatchTaskStatus, DatasetInfo> {
+    const { wire, plan } = this.#startCall(STARTS.completionBatch, request, options);
+    return this.#batchTask(batchTaskIdOf(wire), serviceEndpoint(plan.options.serviceEndpoint, this.#allowInsecureHttp));
+  }
+
+  /**
+   * The batch task with this id, waited on as {@link OperationsClient.completionBatch}'s. Python:
+   * `sdk.batch.get(task_id)`. No request is made until you call one of its members.
+   */
+  batchTask(taskId: string, options?: BatchTaskOptions): BaseOperation<BatchTaskStatus, DatasetInfo> {
+    const { id, endpoint } = planBatchTask(taskId, options, this.#allowInsecureHttp);
+    return this.#batchTask(id, endpoint);
+  }
+
+  /**
    * The assistant run with this id (`GET /assistants/v1/runs/{id}` on `rest-assistant`, or
    * `endpoint`), waited on like an operation, blocking: its status is an {@link AssistantRunStatus},
    * its result the run (`TOOL_CALLS` counts as succeeded). Waits default to 300 s, polled every
@@ -249,10 +310,43 @@ export class OperationsClient {
 
   /** The start call of a producer row, blocking, then its operation (known at once from the answer). */
   #start<R, T>(producer: Producer<R, T>, request: R, options: StartOptions | undefined): Operation<T> {
-    const plan = planStart(producer, request, options, { allowInsecureHttp: this.#allowInsecureHttp, folderId: this.#options.folderId ?? null, flavourOptions: [] });
-    const wire = checkStartAnswer(this.#call({ deadlineMs: Date.now() + plan.timeoutMs, timeoutMs: plan.timeoutMs }, { op: 'start', url: plan.url, body: plan.body }));
-    const { id, kind, status } = kindFromOperationJson(wire, plan.operation);
+    const { wire, plan } = this.#startCall(producer, request, options);
+    const { id, kind, status } = kindFromOperationJson(wire, operationOptions(producer, plan, this.#run));
     return this.#make(id, kind, status);
+  }
+
+  /** The start call of a row, blocking: the Operation JSON it answers, and its plan. */
+  #startCall<R>(route: StartRoute<R>, request: R, options: StartOptions | undefined) {
+    const plan = planStart(route, request, options, { allowInsecureHttp: this.#allowInsecureHttp, folderId: this.#options.folderId ?? null, flavourOptions: [] });
+    const { target } = plan;
+    const call: WorkerCall = target.kind === 'rest' ? { op: 'start', url: target.url, body: target.body } : { op: 'service', endpoint: target.endpoint, call: target.call };
+    const wire = checkStartAnswer(this.#call({ deadlineMs: Date.now() + plan.timeoutMs, timeoutMs: plan.timeoutMs }, call)) as { id: string };
+    return { wire, plan };
+  }
+
+  /** Runs a kind's calls through the worker, blocking, within `bounds`. */
+  readonly #run: CallRunner = (calls, bounds) =>
+    drive(calls, (c: Call) => this.#call(bounds, c.to === 'service' ? { op: 'service', endpoint: c.endpoint, call: c.call } : { op: c.method, id: c.operationId }));
+
+  #tuning(id: string, track: TuningTrack, endpoint: string, initialStatus: TuningStatus | null): BaseOperation<TuningStatus, TunedModel> {
+    return new BaseOperation(linkToSyncClient({
+      id,
+      kind: tuningKind(track, endpoint, this.#run),
+      initialStatus,
+      logger: this.#logger,
+      fetch: (bounds) => this.#run(fetchTuning(track, endpoint), bounds) as TuningStatus,
+      cancel: (bounds) => this.#run(cancelTuning(track, endpoint), bounds) as TuningStatus,
+    }, this.#link));
+  }
+
+  #batchTask(taskId: string, endpoint: string): BaseOperation<BatchTaskStatus, DatasetInfo> {
+    return new BaseOperation(linkToSyncClient({
+      id: taskId,
+      kind: batchTaskKind(endpoint, this.#run),
+      logger: this.#logger,
+      fetch: (bounds) => this.#run(fetchBatchTask(taskId, endpoint), bounds) as BatchTaskStatus,
+      cancel: (bounds) => this.#run(cancelBatchTask(taskId, endpoint), bounds) as BatchTaskStatus,
+    }, this.#link));
   }
 
   #make<T, M>(id: string, kind: ApiOperationKind<T, M>, initialStatus: OperationStatus<M> | null): Operation<T, M> {

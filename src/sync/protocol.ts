@@ -7,6 +7,7 @@
 import type { ErrorData } from './error-data';
 import type { RetryOptions } from '../core/retry';
 import type { AuthData } from '../transport/config';
+import type { ServiceCall } from '../core/transport';
 
 /** A blocking client's options as they travel to the worker. */
 export interface WorkerClientOptions {
@@ -41,11 +42,12 @@ export type TraceLine = [channel: string, event: unknown];
 /** A log line of the worker's transport: its level and its text. */
 export type LogLine = ['debug' | 'info' | 'warn' | 'error', string];
 
-/** What a call does: a Get or a Cancel of an operation, the POST that starts one, or a plain GET of a URL. */
+/** What a call does: a Get or a Cancel of an operation, the POST that starts one, a plain GET of a URL, or a call of a gRPC-only service. */
 export type WorkerCall =
   | { op: 'get' | 'cancel'; id: string }
   | { op: 'start'; url: string; body: unknown }
-  | { op: 'fetch'; url: string };
+  | { op: 'fetch'; url: string }
+  | { op: 'service'; endpoint: string; call: ServiceCall };
 
 export type WorkerRequest =
   | ({ type: 'call'; client: number; options: WorkerClientOptions; deadlineMs: number; timeoutMs: number; waitMs: number; trace: boolean } & WorkerCall)

@@ -16,7 +16,7 @@ import { provideAxios } from '../transport/axios';
 import { loadAtFirstUse } from '../runtime/load';
 import { resolveClientConfig } from '../transport/config';
 import { createTransport } from '../transport/create-transport';
-import type { CallOptions, Logger, OperationTransport } from '../core/transport';
+import type { CallOptions, ClientTransport, Logger } from '../core/transport';
 import {
   IN_WORKER, type LogLine, type RetryQuestion, type TraceLine, type WorkerCall, type WorkerClientOptions, type WorkerReply, type WorkerRequest,
 } from './protocol';
@@ -24,7 +24,7 @@ import {
 (globalThis as Record<symbol, unknown>)[IN_WORKER] = true;
 provideAxios(axios);
 
-const transports = new Map<number, OperationTransport>();
+const transports = new Map<number, ClientTransport>();
 /** The log lines of each client's transport not yet sent back (for clients with a logger). */
 const logs = new Map<number, LogLine[]>();
 /** A blocking call in progress: its outcome, and what it waits for from the caller's thread. */
@@ -79,7 +79,7 @@ function traceCalls(): void {
   }
 }
 
-function transportOf(client: number, options: WorkerClientOptions): OperationTransport {
+function transportOf(client: number, options: WorkerClientOptions): ClientTransport {
   let transport = transports.get(client);
   if (!transport) {
     const { log, retryHooks: _askedFor, ...rest } = options;
@@ -129,7 +129,7 @@ async function within(ticket: number, waitMs: number): Promise<WorkerReply> {
 }
 
 /** Sends one call through the client's transport. */
-function send(transport: OperationTransport, call: WorkerCall, options: CallOptions): Promise<unknown> {
+function send(transport: ClientTransport, call: WorkerCall, options: CallOptions): Promise<unknown> {
   switch (call.op) {
     case 'start':
       return transport.startOperation(call.url, call.body, options);
@@ -139,6 +139,8 @@ function send(transport: OperationTransport, call: WorkerCall, options: CallOpti
       return transport.getOperation(call.id, options);
     case 'cancel':
       return transport.cancelOperation(call.id, options);
+    case 'service':
+      return transport.callService(call.endpoint, call.call, options);
   }
 }
 

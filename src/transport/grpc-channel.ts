@@ -94,9 +94,19 @@ function plain(metadata: grpc.Metadata | null | undefined): Record<string, strin
 
 const operationType = messageType(OPERATION);
 
-/** The request message of Get and Cancel (`operation_id = 1`). */
-export function operationRequest(method: 'Get' | 'Cancel', id: string): Uint8Array {
-  return encode(messageType(`yandex.cloud.operation.${method}OperationRequest`), { operationId: id });
+/** The bytes of a request message of type `typeName` (a full name) from its proto3 JSON. */
+export function requestBytes(typeName: string, json: unknown): Uint8Array {
+  return encode(messageType(typeName), json);
+}
+
+/**
+ * The proto3 JSON of a response message of type `typeName`, as the REST gateway would send it (an
+ * Operation as {@link operationJson} reads it). Throws when the bytes are not one.
+ */
+export function responseJson(typeName: string, bytes: Uint8Array): unknown {
+  if (typeName === OPERATION) return operationJson(bytes);
+  const type = messageType(typeName);
+  return messageJson(type, type.decode(bytes) as unknown as Record<string, unknown>);
 }
 
 const LIST_ENDPOINTS = '/yandex.cloud.endpoint.ApiEndpointService/List';
@@ -130,7 +140,7 @@ const EMPTY_ANY = Object.freeze({ '@type': '', value: '' });
  * empty result). An unset `metadata` stays `null`, as over REST, so a metadata decoder sees only
  * metadata the server set.
  */
-export function operationJson(bytes: Uint8Array): unknown {
+function operationJson(bytes: Uint8Array): unknown {
   const json = messageJson(operationType, operationType.decode(bytes) as unknown as Record<string, unknown>) as Record<string, unknown>;
   const failed = Boolean((json.error as { code?: number } | undefined)?.code);
   if (json.done === true && json.response === undefined && !failed) json.response = EMPTY_ANY;

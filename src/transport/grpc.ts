@@ -1,18 +1,20 @@
 /**
- * The Operation API over gRPC (`yandex.cloud.operation.OperationService/Get` and `/Cancel`), as the
- * Python reference speaks it: one deadline per logical call, `wait_for_ready`, the reference's
+ * The Operation API over gRPC (`yandex.cloud.operation.OperationService/Get` and `/Cancel`), and
+ * any unary call of the services with no REST route ({@link ServiceCall}), as the Python reference
+ * speaks them: one deadline per logical call, `wait_for_ready`, the reference's
  * retry policy (UNAVAILABLE and RESOURCE_EXHAUSTED) with one `idempotency-key` and one
  * `x-client-request-id` per call and `x-retry-attempt` on retries, the metadata of wire.md.
  * `@grpc/grpc-js` and the protobuf code are loaded at the first call: `./grpc-channel`, built to a
  * file of its own (`dist/transport/grpc-channel.js`), so that no bundle of this package inlines it.
  */
-import { AIStudioError, ApiError } from '../core/errors';
+import { AIStudioError, ApiError, asOperationNotFound } from '../core/errors';
 import { markDeadline } from '../core/deadline';
-import type { CallOptions, OperationTransport } from '../core/transport';
+import type { CallOptions, OperationTransport, ServiceCall } from '../core/transport';
 import { RequestSlots, type LineWait } from '../runtime/request-line';
 import { withoutCredentials } from './auth/secret';
 import { authFailure, deadlineError, lineError, noAnswer, type AttemptContext, type Failure } from './http-failure';
 import type { AttemptOutcome } from './retrying';
+import type { CallTrace } from './tracing';
 import { CallBounds } from './call-bounds';
 import { isLoopback } from './loopback';
 import { distFileUrl, randomUUID } from '../runtime/load';
@@ -44,6 +46,7 @@ class DiscoveryFailed {
 type Loaded = { module: ChannelModule; channel: GrpcChannel; address: string };
 
 const SERVICE = '/yandex.cloud.operation.OperationService';
+const OPERATION_TYPE = 'yandex.cloud.operation.Operation';
 const DEADLINE_EXCEEDED = 4;
 
 /** `host:port` and whether to go without TLS, of a checked base URL. */
@@ -71,11 +74,16 @@ export class GrpcTransport implements OperationTransport {
   }
 
   getOperation(id: string, options: CallOptions): Promise<unknown> {
-    return this.#call('Get', id, options);
+    return this.#operationCall('Get', id, options);
   }
 
   cancelOperation(id: string, options: CallOptions): Promise<unknown> {
-    return this.#call('Cancel', id, options);
+    return this.#operationCall('Cancel', id, options);
+  }
+
+  /** One unary call of `call.method` on this transport's endpoint: the response's proto3 JSON. */
+  callService(call: ServiceCall, options: CallOptions): Promise<unknown> {
+    return this.#call(call, { call: call.responseType === OPERATION_TYPE ? 'start' : 'service', operationId: call.subject }, options);
   }
 
   /** A start call is a REST route (`POST url`): over gRPC it is refused before any request. */
@@ -137,10 +145,23 @@ export class GrpcTransport implements OperationTransport {
     return { module, channel, address: target.address };
   }
 
-  async #call(method: 'Get' | 'Cancel', id: string, { deadlineMs, timeoutMs: boundMs, signal }: CallOptions): Promise<unknown> {
+  /** A Get or a Cancel of operation `id`; its NOT_FOUND is an `OperationNotFoundError`. */
+  async #operationCall(method: 'Get' | 'Cancel', id: string, options: CallOptions): Promise<unknown> {
+    const call: ServiceCall = {
+      method: `${SERVICE}/${method}`, requestType: `yandex.cloud.operation.${method}OperationRequest`, responseType: OPERATION_TYPE, request: { operationId: id }, subject: id,
+    };
+    try {
+      return await this.#call(call, { call: method === 'Get' ? 'get' : 'cancel', operationId: id }, options);
+    } catch (error) {
+      throw asOperationNotFound(error, id);
+    }
+  }
+
+  async #call(service: ServiceCall, what: Pick<CallTrace, 'call' | 'operationId'>, { deadlineMs, timeoutMs: boundMs, signal }: CallOptions): Promise<unknown> {
     const call = this.#calls.open(deadlineMs, signal);
     const timeoutMs = boundMs ?? call.timeoutMs;
-    const path = `${SERVICE}/${method}`;
+    const path = service.method;
+    const subject = service.subject ?? '';
     const idempotencyKey = randomUUID();
     const clientRequestId = randomUUID(); // one per logical call: its retries reuse it
     const auth = this.#options.auth;
@@ -172,10 +193,10 @@ export class GrpcTransport implements OperationTransport {
       };
       if (this.#options.folderId !== null) metadata['x-folder-id'] = this.#options.folderId;
       if (n > 1) metadata['x-retry-attempt'] = String(n - 1);
-      this.#options.logger.debug(`gRPC ${path} ${id} (attempt ${n})`);
+      this.#options.logger.debug(`gRPC ${path} ${subject} (attempt ${n})`);
       const slot = await this.#slots.acquire(deadlineMs, call.signal, (wait) => (lineWait = wait));
       let message: Buffer;
-      const send = () => channel.unary(path, module.operationRequest(method, id), metadata, deadlineMs, call.signal);
+      const send = () => channel.unary(path, module.requestBytes(service.requestType, service.request), metadata, deadlineMs, call.signal);
       try {
         try {
           ({ message } = await send());
@@ -183,7 +204,7 @@ export class GrpcTransport implements OperationTransport {
           // A stream the server refused (it was closing the connection, say) was never processed:
           // sent again at once on a fresh stream, as the same attempt, as REST resends on a fresh socket.
           if (call.signal.aborted || !refusedStream(failure as UnaryFailure)) throw failure;
-          this.#options.logger.debug(`gRPC ${path} ${id}: the stream was refused, sending again`);
+          this.#options.logger.debug(`gRPC ${path} ${subject}: the stream was refused, sending again`);
           ({ message } = await send());
         }
       } catch (failure) {
@@ -194,16 +215,16 @@ export class GrpcTransport implements OperationTransport {
         slot.release();
       }
       try {
-        return { ok: true, value: module.operationJson(message) };
+        return { ok: true, value: module.responseJson(service.responseType, message) };
       } catch (cause) {
-        throw new ApiError({ ...noAnswer(ctx), grpcCode: 2, message: `the answer is not an Operation message: ${(cause as Error).message}` });
+        throw new ApiError({ ...noAnswer(ctx), grpcCode: 2, message: `the answer is not a ${service.responseType.slice(service.responseType.lastIndexOf('.') + 1)} message: ${(cause as Error).message}` });
       }
     };
     const timedOut = (cause: unknown) =>
       markDeadline(lineWait ? lineError(lineWait, ctx, timeoutMs) : deadlineError(timeoutMs, ctx, cause instanceof Error ? cause : undefined), deadlineMs);
     return call.run({
-      policy: this.#options.retry, deadlineMs, attempt, timedOut, logger: this.#options.logger, what: `gRPC ${path} ${id}`,
-      trace: { call: method === 'Get' ? 'get' : 'cancel', operationId: id, protocol: 'grpc', target: `${this.endpoint}/${path}`, clientRequestId },
+      policy: this.#options.retry, deadlineMs, attempt, timedOut, logger: this.#options.logger, what: `gRPC ${path} ${subject}`.trimEnd(),
+      trace: { ...what, protocol: 'grpc', target: `${this.endpoint}/${path}`, clientRequestId },
     });
   }
 }

@@ -20,7 +20,7 @@ export interface RequestTrace {
   readonly attemptId: number;
   /** The operation the request is about, or `null` for a call that starts one. */
   readonly operationId: string | null;
-  /** What the call does: `get`, `cancel`, `start` or `fetch`. */
+  /** What the call does: `get`, `cancel`, `start`, `fetch`, or `service` (a call of a gRPC-only service). */
   readonly call: string;
   readonly protocol: 'rest' | 'grpc';
   /** The URL or gRPC method called, without credentials. */

@@ -1,13 +1,16 @@
 /**
  * The table of producers: every call that starts an operation, one row each. The clients' start
- * helpers are one line per row over one shared plan (`src/transport/start.ts`). The gRPC-only
- * rows of the Python SDK (dataset validation, tuning, batch inference) join this table as rows
- * whose start call goes through the gRPC transport.
+ * helpers are one line per row over one shared plan (`src/transport/start.ts`). The rows of the
+ * services with no REST route (dataset validation, tuning) start over gRPC, whatever the client's
+ * protocol.
  */
 import { COMPLETION } from './completion';
 import { IMAGE_GENERATION } from './image-generation';
 import { ADD_SEARCH_INDEX_FILES, CREATE_SEARCH_INDEX } from './search-index';
 import { WEB_SEARCH } from './web-search';
+import { VALIDATE_DATASET } from './dataset-validation';
+import { TUNE } from './tuning';
+import { COMPLETION_BATCH } from './batch-completion';
 
 export const PRODUCERS = {
   completion: COMPLETION,
@@ -15,9 +18,17 @@ export const PRODUCERS = {
   webSearch: WEB_SEARCH,
   createSearchIndex: CREATE_SEARCH_INDEX,
   addSearchIndexFiles: ADD_SEARCH_INDEX_FILES,
+  validateDataset: VALIDATE_DATASET,
 } as const;
 
-export type { Producer } from './producer';
+/** The start calls whose operation is a kind of its own (a tuning, a batch task), not an Operation API one. */
+export const STARTS = { tune: TUNE, completionBatch: COMPLETION_BATCH } as const;
+
+export { batchTaskIdOf } from './batch-completion';
+
+export type { Producer, StartRoute } from './producer';
+export type { ValidateDatasetRequest } from './dataset-validation';
+export type { BatchCompletionRequest } from './batch-completion';
 export type { CompletionRequest, CompletionResponse } from './completion';
 export type { ImageGenerationRequest, ImageGenerationResponse } from './image-generation';
 export type { ParsedWebSearchResponse, WebSearchRequest, WebSearchResponse } from './web-search';

@@ -1,33 +1,57 @@
 /**
  * A producer: one call that starts a long-running operation, as a row of data. Its start route
- * and endpoint, how its request is checked, how its operation's response becomes the result, and
- * the reference's wait defaults for its kind. Both clients start every row through one plan
- * (`src/transport/start.ts`), so a new row is a new table entry, not new client code.
+ * (REST, or gRPC for a service with no REST route) and endpoint, how its request is checked, how
+ * its operation's response becomes the result, and the reference's wait defaults for its kind.
+ * Both clients start every row through one plan (`src/transport/start.ts`), so a new row is a new
+ * table entry, not new client code.
  */
+import type { CallRunner } from '../calls';
 import { WireDecodeError } from '../errors';
 import { DEFAULT_POLL_INTERVAL_S, DEFAULT_POLL_TIMEOUT_S, typeName } from '../options';
 
-/** One start call and the kind of the operation it returns. Times are in seconds. */
-export interface Producer<R, T> {
+/** A start call that goes over gRPC (a service with no REST route): the method, answering an Operation. */
+export interface GrpcStart {
+  /** `/yandex.cloud.ai.tuning.v1.TuningService/Tune`. */
+  readonly method: string;
+  /** The full name of its request message. */
+  readonly requestType: string;
+}
+
+/** One call that starts an operation: where it goes and how its request is checked. */
+export type StartRoute<R> = (
+  /** The REST route of the start call (a `POST`). */
+  | { readonly path: string; readonly grpc?: undefined }
+  /** The gRPC method of the start call, for a service with no REST route. */
+  | { readonly grpc: GrpcStart; readonly path?: undefined }
+) & {
   /** The client method that starts it, named in messages. */
   readonly method: string;
   /** The short name of the endpoint the start call goes to unless told otherwise (`llm`, `searchapi`, ...). */
   readonly endpoint: string;
-  /** The REST route of the start call (a `POST`). */
-  readonly path: string;
   /** The body field that names the folder; filled with the client's `folderId` when the request has none. */
   readonly folderField?: string;
-  /** Options of the start helper beyond `endpoint`, `timeout` (and `signal`), read by {@link Producer.decoder}. */
+  /** Options of the start helper beyond `endpoint`, `timeout` (and `signal`), read by the row's decoder. */
   readonly options?: readonly string[];
   /** Returns the request when it has the shape the API takes; throws a TypeError naming the field. */
   check(request: unknown): R;
+};
+
+/** What a decoder may use beyond the response: the start call's endpoint, and how its own calls are run. */
+export interface DecoderContext {
+  /** The base URL the start call went to (a gRPC-only row's later calls go there too). */
+  readonly endpoint: string;
+  readonly run: CallRunner;
+}
+
+/** A start call whose operation is an Operation API one, and the kind of that operation. Times are in seconds. */
+export type Producer<R, T> = StartRoute<R> & {
   /** The decoder of a succeeded operation's response (a copy the caller owns), for the start helper's options. */
-  decoder(options: Readonly<Record<string, unknown>>): (response: unknown) => T;
+  decoder(options: Readonly<Record<string, unknown>>, ctx: DecoderContext): (response: unknown, call: { timeout: number }) => T | Promise<T>;
   /** The poll timeout `wait()` uses when given none, in seconds. */
   readonly defaultPollTimeout: number;
   /** The poll interval `wait()` uses when given none, in seconds. */
   readonly defaultPollInterval: number;
-}
+};
 
 /** The reference's wait defaults of an OperationService-tracked kind: 3600 s, polled every 10 s. */
 export const OPERATION_WAIT_DEFAULTS = { defaultPollTimeout: DEFAULT_POLL_TIMEOUT_S, defaultPollInterval: DEFAULT_POLL_INTERVAL_S } as const;

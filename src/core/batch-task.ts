@@ -1,0 +1,129 @@
+/**
+ * Batch inference tasks (`yandex.cloud.ai.batch_inference.v1.BatchInferenceService`, gRPC only),
+ * which are not Operations: an operation kind of its own on the {@link OperationKind} extension
+ * point, as the Python SDK tracks them. The status is the task's enum state from `Describe`
+ * (CREATED, PENDING and IN_PROGRESS run, COMPLETED succeeds, FAILED and CANCELED fail); a cancel
+ * is the task's `Cancel`, then its `Describe`; the result is the result dataset, described. Waits
+ * default to 72 h, polled every 10 s.
+ */
+import type { Call, CallRunner, Calls } from './calls';
+import { describeDataset, type DatasetInfo } from './dataset';
+import { RunError, WireDecodeError, WrongAsyncOperationStatusError } from './errors';
+import { deepFreeze } from './immutable';
+import type { OperationKind } from './kind';
+import { typeName } from './options';
+import { isFinished, statusNameOf, type BaseOperationStatus, type StatusName } from './status';
+
+const PACKAGE = 'yandex.cloud.ai.batch_inference.v1';
+const SERVICE = `/${PACKAGE}.BatchInferenceService`;
+
+/** A batch task's state, as the API spells it. */
+export type BatchTaskState = 'STATUS_UNSPECIFIED' | 'CREATED' | 'PENDING' | 'IN_PROGRESS' | 'COMPLETED' | 'FAILED' | 'CANCELED';
+
+/** A batch inference task, as `BatchInferenceService.Describe` gives it (proto3 JSON). */
+export interface BatchTaskInfo {
+  taskId: string;
+  operationId?: string;
+  folderId?: string;
+  modelUri?: string;
+  sourceDatasetId?: string;
+  status: BatchTaskState;
+  /** The dataset of the answers, once COMPLETED. */
+  resultDatasetId?: string;
+  labels?: Record<string, string>;
+  createdBy?: string;
+  createdAt?: string;
+  startedAt?: string;
+  finishedAt?: string;
+  /** Why a FAILED task failed: its status, and the lines and batches in error. */
+  errors?: {
+    status?: { code?: number; message?: string; details?: unknown[] };
+    lineErrors?: Array<{ lineNumber?: string; message?: string }>;
+    batchErrors?: Array<{ batchNumber?: string; firstLine?: string; lastLine?: string; message?: string }>;
+  };
+  completionRequest?: Record<string, unknown>;
+}
+
+const RUNNING = new Set<string>(['CREATED', 'PENDING', 'IN_PROGRESS']);
+
+/** The status of a batch task at one moment: its state, and the task as it was then. Immutable. */
+export class BatchTaskStatus implements BaseOperationStatus {
+  readonly state: BatchTaskState;
+  /** The task as the service sent it (deep-frozen). */
+  readonly task: Readonly<BatchTaskInfo>;
+
+  constructor(task: BatchTaskInfo) {
+    this.task = deepFreeze(task);
+    this.state = task.status;
+    Object.freeze(this);
+  }
+
+  get isRunning(): boolean {
+    return RUNNING.has(this.state);
+  }
+  get isSucceeded(): boolean {
+    return this.state === 'COMPLETED';
+  }
+  get isFailed(): boolean {
+    return this.state === 'FAILED' || this.state === 'CANCELED';
+  }
+  get isFinished(): boolean {
+    return isFinished(this);
+  }
+  get statusName(): StatusName {
+    return statusNameOf(this);
+  }
+
+  /** `BatchTaskStatus<IN_PROGRESS>`. */
+  toString(): string {
+    return `BatchTaskStatus<${this.state}>`;
+  }
+}
+
+function taskCall(endpoint: string, method: 'Describe' | 'Cancel', taskId: string): Call {
+  return {
+    to: 'service',
+    endpoint,
+    call: { method: `${SERVICE}/${method}`, requestType: `${PACKAGE}.${method}BatchInferenceRequest`, responseType: `${PACKAGE}.${method}BatchInferenceResponse`, request: { taskId }, subject: taskId },
+  };
+}
+
+/** The task's status: its Describe. */
+export function* fetchBatchTask(taskId: string, endpoint: string): Calls<BatchTaskStatus> {
+  const answer = (yield taskCall(endpoint, 'Describe', taskId)) as { task?: Partial<BatchTaskInfo> } | null;
+  const task = answer?.task;
+  if (typeof task?.taskId !== 'string' || task.taskId !== taskId) {
+    throw new WireDecodeError(`the server did not answer a DescribeBatchInference for batch task ${JSON.stringify(taskId)} with that task (got ${typeName(task)})`);
+  }
+  return new BatchTaskStatus({ ...task, status: task.status ?? 'STATUS_UNSPECIFIED' } as BatchTaskInfo);
+}
+
+/** Cancels the task (its Cancel), then answers its status (its Describe). */
+export function* cancelBatchTask(taskId: string, endpoint: string): Calls<BatchTaskStatus> {
+  yield taskCall(endpoint, 'Cancel', taskId);
+  return yield* fetchBatchTask(taskId, endpoint);
+}
+
+function* resultDataset(endpoint: string, succeeded: BatchTaskStatus): Calls<DatasetInfo> {
+  const { resultDatasetId, taskId } = succeeded.task;
+  if (!resultDatasetId) throw new WrongAsyncOperationStatusError(`batch task ${taskId} is COMPLETED but has no result_dataset_id`);
+  return yield* describeDataset(endpoint, resultDatasetId);
+}
+
+/** The kind of batch tasks: 72 h / 10 s, the result dataset as the result; its calls run with `run`. */
+export function batchTaskKind(endpoint: string, run: CallRunner): OperationKind<BatchTaskStatus, DatasetInfo> {
+  return {
+    defaultPollTimeoutS: 72 * 3600,
+    defaultPollIntervalS: 10,
+    runError: (taskId, failed) => {
+      const status = failed.task.errors?.status;
+      return new RunError({
+        code: failed.state === 'CANCELED' ? 1 : (status?.code || 13),
+        message: status?.message ?? `the batch task is ${failed.state}`,
+        details: null,
+        operationId: taskId,
+      });
+    },
+    result: (succeeded, { timeout }) => run(resultDataset(endpoint, succeeded), { deadlineMs: Date.now() + timeout * 1000, timeoutMs: timeout * 1000 }),
+  };
+}
