@@ -3,7 +3,7 @@
  * cloud account. Four operations (progress then success, failure, cancellation, timeout) are
  * waited on twice: all at once with the promise API, then one by one with the blocking API; then
  * one operation of each kind the start helpers make (completion, image, web search, search index,
- * assistant run).
+ * assistant run, dataset validation, tuning, batch completion).
  * Exits with 0 when every outcome is the expected one, else 1.
  */
 import { AsyncOperationsClient, OperationsClient } from 'yc-operation';
@@ -19,7 +19,7 @@ const DEMO_API_KEY = 'demo-api-key';
 
 const startMs = Date.now();
 const report = new Report((line) => console.log(line));
-const emulator = await startEmulator({ apiKey: DEMO_API_KEY });
+const emulator = await startEmulator({ apiKey: DEMO_API_KEY, grpc: true });
 const options = { endpoint: emulator.url, auth: { apiKey: DEMO_API_KEY }, folderId: 'b1gdemo' };
 const asyncClient = new AsyncOperationsClient(options);
 const blockingClient = new OperationsClient(options);

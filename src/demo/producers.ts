@@ -1,7 +1,8 @@
 /**
  * The demo's third part: the start helpers, one line per operation kind. Each starts its call on
  * the emulator, waits, and tells what the typed result holds (an image as bytes, a search page as
- * bytes and text, a search index, an assistant run that is not an Operation).
+ * bytes and text, a search index, an assistant run that is not an Operation, a validated dataset,
+ * a tuned model, a batch task's result dataset: the last three over the emulator's gRPC side).
  */
 import type { AsyncOperationsClient } from 'yc-operation';
 import type { Emulator } from 'yc-operation/testing';
@@ -43,4 +44,19 @@ export async function showProducers(client: AsyncOperationsClient, emulator: Emu
   await run.wait({ pollInterval: POLL_INTERVAL, onProgress: (status) => states.push(status.state) });
   const refused = await run.cancel().then(() => 'nothing', (error: Error) => error.name);
   print('run (assistant)', `not an Operation, its own status kind: ${[...new Set(states)].join(' → ')}; cancel() threw ${refused}`);
+
+  // The gRPC-only services, called over gRPC by this REST client; their operations polled over REST.
+  const grpc = emulator.grpcUrl as string;
+  const validation = await client.validateDataset({ datasetId: 'fdsdemodataset' }, { endpoint: grpc });
+  const dataset = await validation.wait(wait);
+  print('validateDataset', `DatasetService over gRPC; wait() returned dataset ${dataset.datasetId}, now ${dataset.status}`);
+
+  const tuning = await client.tune({ baseModelUri: `gpt://${FOLDER}/yandexgpt-lite/latest`, trainDatasets: [{ datasetId: dataset.datasetId, weight: 1 }] }, { endpoint: grpc });
+  const tuned = await tuning.wait(wait);
+  print('tune', `TuningService over gRPC, a status kind of its own (${tuning.lastKnownStatus?.state}); wait() returned model ${tuned.uri}`);
+
+  const batch = await client.completionBatch({ modelUri: `gpt://${FOLDER}/yandexgpt-lite/latest`, sourceDatasetId: dataset.datasetId }, { endpoint, serviceEndpoint: grpc });
+  const batchStates: string[] = [];
+  const answers = await batch.wait({ ...wait, onProgress: (status) => batchStates.push(status.state) });
+  print('completionBatch', `a batch task on BatchInferenceService: ${[...new Set(batchStates)].join(' → ')}; wait() returned result dataset ${answers.datasetId}`);
 }
