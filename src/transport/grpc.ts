@@ -217,7 +217,8 @@ export class GrpcTransport implements OperationTransport {
       try {
         return { ok: true, value: module.responseJson(service.responseType, message) };
       } catch (cause) {
-        throw new ApiError({ ...noAnswer(ctx), grpcCode: 2, message: `the answer is not a ${service.responseType.slice(service.responseType.lastIndexOf('.') + 1)} message: ${(cause as Error).message}` });
+        const type = service.responseType.slice(service.responseType.lastIndexOf('.') + 1);
+        throw new ApiError({ ...noAnswer(ctx), grpcCode: 2, message: `the answer is not ${/^[AEIOU]/.test(type) ? 'an' : 'a'} ${type} message: ${(cause as Error).message}` });
       }
     };
     const timedOut = (cause: unknown) =>
