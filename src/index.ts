@@ -47,6 +47,8 @@ export type { BatchTaskInfo, BatchTaskState } from './core/batch-task';
 export type { BatchTaskOptions, TuningOptions } from './transport/tasks';
 export type { AsyncStartOptions } from './async/client';
 export type { StartOptions } from './transport/start';
+export { StateStatus } from './core/state-status';
+export type { StateTable } from './core/state-status';
 export { AssistantRunStatus } from './core/assistant-run';
 export type { AssistantRunResult, AssistantRunState } from './core/assistant-run';
 export type { RunOptions } from './transport/assistant-run';

@@ -9,7 +9,7 @@
 import { CancelNotSupportedError, RunError, WireDecodeError } from './errors';
 import { deepFreeze, frozenCopy, ownCopy } from './immutable';
 import type { OperationKind } from './kind';
-import { isFinished, statusNameOf, type BaseOperationStatus, type StatusName } from './status';
+import { StateStatus, type StateTable } from './state-status';
 import { typeName } from './options';
 
 /** The REST route of a run, below the assistants endpoint. */
@@ -39,42 +39,22 @@ export interface AssistantRunResult {
   [field: string]: unknown;
 }
 
-const RUNNING = new Set<string>(['PENDING', 'IN_PROGRESS']);
-const SUCCEEDED = new Set<string>(['COMPLETED', 'TOOL_CALLS']);
-const FAILED = new Set<string>(['FAILED', 'CANCELLED']);
+const RUN_STATES: StateTable = {
+  running: new Set(['PENDING', 'IN_PROGRESS']),
+  succeeded: new Set(['COMPLETED', 'TOOL_CALLS']),
+  failed: new Set(['FAILED', 'CANCELLED']),
+};
 
 /** The status of an assistant run at one moment: its state, and the run as it was then. Immutable. */
-export class AssistantRunStatus implements BaseOperationStatus {
-  /** The run's state (`PENDING`, `IN_PROGRESS`, `COMPLETED`, `TOOL_CALLS`, `FAILED`, `CANCELLED`). */
-  readonly state: AssistantRunState;
+export class AssistantRunStatus extends StateStatus<AssistantRunState> {
   /** The run as the service sent it (deep-frozen). */
   readonly run: Readonly<AssistantRunResult>;
 
+  /** Its `state` is one of `PENDING`, `IN_PROGRESS`, `COMPLETED`, `TOOL_CALLS`, `FAILED`, `CANCELLED`. */
   constructor(run: AssistantRunResult) {
+    super('AssistantRunStatus', run.state.status, RUN_STATES);
     this.run = deepFreeze(run);
-    this.state = run.state.status;
     Object.freeze(this);
-  }
-
-  get isRunning(): boolean {
-    return RUNNING.has(this.state);
-  }
-  get isSucceeded(): boolean {
-    return SUCCEEDED.has(this.state);
-  }
-  get isFailed(): boolean {
-    return FAILED.has(this.state);
-  }
-  get isFinished(): boolean {
-    return isFinished(this);
-  }
-  get statusName(): StatusName {
-    return statusNameOf(this);
-  }
-
-  /** `AssistantRunStatus<IN_PROGRESS>`. */
-  toString(): string {
-    return `AssistantRunStatus<${this.state}>`;
   }
 }
 

@@ -12,7 +12,7 @@ import { RunError, WireDecodeError, WrongAsyncOperationStatusError } from './err
 import { deepFreeze } from './immutable';
 import type { OperationKind } from './kind';
 import { typeName } from './options';
-import { isFinished, statusNameOf, type BaseOperationStatus, type StatusName } from './status';
+import { StateStatus, TASK_STATES } from './state-status';
 
 const PACKAGE = 'yandex.cloud.ai.batch_inference.v1';
 const SERVICE = `/${PACKAGE}.BatchInferenceService`;
@@ -44,39 +44,15 @@ export interface BatchTaskInfo {
   completionRequest?: Record<string, unknown>;
 }
 
-const RUNNING = new Set<string>(['CREATED', 'PENDING', 'IN_PROGRESS']);
-
 /** The status of a batch task at one moment: its state, and the task as it was then. Immutable. */
-export class BatchTaskStatus implements BaseOperationStatus {
-  readonly state: BatchTaskState;
+export class BatchTaskStatus extends StateStatus<BatchTaskState> {
   /** The task as the service sent it (deep-frozen). */
   readonly task: Readonly<BatchTaskInfo>;
 
   constructor(task: BatchTaskInfo) {
+    super('BatchTaskStatus', task.status, TASK_STATES);
     this.task = deepFreeze(task);
-    this.state = task.status;
     Object.freeze(this);
-  }
-
-  get isRunning(): boolean {
-    return RUNNING.has(this.state);
-  }
-  get isSucceeded(): boolean {
-    return this.state === 'COMPLETED';
-  }
-  get isFailed(): boolean {
-    return this.state === 'FAILED' || this.state === 'CANCELED';
-  }
-  get isFinished(): boolean {
-    return isFinished(this);
-  }
-  get statusName(): StatusName {
-    return statusNameOf(this);
-  }
-
-  /** `BatchTaskStatus<IN_PROGRESS>`. */
-  toString(): string {
-    return `BatchTaskStatus<${this.state}>`;
   }
 }
 

@@ -12,7 +12,8 @@ import { OperationNotFoundError, RunError, WireDecodeError, WrongAsyncOperationS
 import { deepFreeze } from './immutable';
 import { operationKind, type OperationKind } from './kind';
 import { typeName } from './options';
-import { isFinished, statusNameOf, type BaseOperationStatus, type OperationErrorInfo, type OperationStatus, type StatusName } from './status';
+import { StateStatus, TASK_STATES } from './state-status';
+import type { OperationErrorInfo, OperationStatus } from './status';
 
 const PACKAGE = 'yandex.cloud.ai.tuning.v1';
 const SERVICE = `/${PACKAGE}.TuningService`;
@@ -72,15 +73,11 @@ export interface TuningRequest {
   labels?: Record<string, string>;
 }
 
-const RUNNING = new Set<string>(['CREATED', 'PENDING', 'IN_PROGRESS']);
-
 /**
  * The status of a tuning at one moment: the task's state, and where it was read (the Operation,
  * or the task once the operation expired). Immutable.
  */
-export class TuningStatus implements BaseOperationStatus {
-  /** The task's state. From an operation: `IN_PROGRESS` (or the metadata's running state) while it runs, `COMPLETED`, `FAILED` or `CANCELED` (error code 1) once done. */
-  readonly state: TuningState;
+export class TuningStatus extends StateStatus<TuningState> {
   /** The tuning task's id, once known. */
   readonly taskId: string | null;
   /** The tuning's operation status, when this status came from a Get or a Cancel of it. */
@@ -88,52 +85,29 @@ export class TuningStatus implements BaseOperationStatus {
   /** The task as `Describe` gave it, when this status came from there (deep-frozen). */
   readonly task: Readonly<TuningTaskInfo> | null;
 
+  /**
+   * From an operation, the state is `IN_PROGRESS` (or the metadata's running state) while it
+   * runs, and `COMPLETED`, `FAILED` or `CANCELED` (error code 1) once done; from a task, its own.
+   */
   constructor(from: { operation: OperationStatus } | { task: TuningTaskInfo }) {
-    if ('operation' in from) {
-      const { operation } = from;
-      this.operation = operation;
-      this.task = null;
-      this.state = stateOfOperation(operation);
-      this.taskId = taskIdOf(operation.metadata) ?? taskIdOf(operation.response);
-    } else {
-      this.operation = null;
-      this.task = deepFreeze(from.task);
-      this.state = from.task.status;
-      this.taskId = from.task.taskId;
-    }
+    const operation = 'operation' in from ? from.operation : null;
+    super('TuningStatus', operation ? stateOfOperation(operation) : (from as { task: TuningTaskInfo }).task.status, TASK_STATES);
+    this.operation = operation;
+    this.task = 'task' in from ? deepFreeze(from.task) : null;
+    this.taskId = operation ? (taskIdOf(operation.metadata) ?? taskIdOf(operation.response)) : (this.task as TuningTaskInfo).taskId;
     Object.freeze(this);
   }
 
-  get isRunning(): boolean {
-    return RUNNING.has(this.state);
-  }
-  get isSucceeded(): boolean {
-    return this.state === 'COMPLETED';
-  }
-  get isFailed(): boolean {
-    return this.state === 'FAILED' || this.state === 'CANCELED';
-  }
-  get isFinished(): boolean {
-    return isFinished(this);
-  }
-  get statusName(): StatusName {
-    return statusNameOf(this);
-  }
   /** The operation's error, when it failed with one. */
   get error(): OperationErrorInfo | null {
     return this.operation?.error ?? null;
-  }
-
-  /** `TuningStatus<IN_PROGRESS>`. */
-  toString(): string {
-    return `TuningStatus<${this.state}>`;
   }
 }
 
 function stateOfOperation(operation: OperationStatus): TuningState {
   if (operation.isRunning) {
     const reported = (operation.metadata as { status?: unknown } | null)?.status;
-    return typeof reported === 'string' && RUNNING.has(reported) ? (reported as TuningState) : 'IN_PROGRESS';
+    return typeof reported === 'string' && TASK_STATES.running.has(reported) ? (reported as TuningState) : 'IN_PROGRESS';
   }
   if (operation.isFailed) return operation.error?.code === 1 ? 'CANCELED' : 'FAILED';
   return operation.isSucceeded ? 'COMPLETED' : 'STATUS_UNSPECIFIED';
