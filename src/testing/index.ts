@@ -12,6 +12,7 @@ import { buildUrl } from '../runtime/load';
 
 export { DONE_AFTER_HEADER, FAIL_WITH_HEADER } from './scripting';
 export { RUN_STATUS_HEADER } from './runs';
+export { DATASET_ERRORS_HEADER } from './datasets';
 export { GrpcCode, grpcCodeOf, httpStatusOf } from '../core/grpc-codes';
 export type { EmulatorOptions, Fault, OperationScript, RecordedRequest, RpcStatus } from './script';
 
@@ -43,6 +44,13 @@ export interface Emulator {
   readonly grpcUrl: string | null;
   /** Creates an operation that lives as `script` says; resolves with its 20-character id. */
   create(script?: OperationScript): Promise<string>;
+  /**
+   * Forgets an operation, as Yandex Cloud does some two weeks after it finished: from then on its
+   * Get and Cancel answer NOT_FOUND over both protocols (REST 404 with a google.rpc.Status of code
+   * 5, gRPC code 5), while its tuning or batch task, if any, stays describable.
+   * @throws Error naming the id when the emulator has no such operation (or it has already expired)
+   */
+  expire(operationId: string): Promise<void>;
   /**
    * Every request received, oldest first, including rejected and faulted ones. Only the latest
    * `requestLogLimit` (default 10 000) are kept.
@@ -122,6 +130,10 @@ class EmulatorHandle implements Emulator {
   async create(script: OperationScript = {}): Promise<string> {
     validateScript(script);
     return this.call({ kind: 'create', script });
+  }
+
+  expire(operationId: string): Promise<void> {
+    return this.call({ kind: 'expire', operationId });
   }
 
   requests(): Promise<RecordedRequest[]> {
