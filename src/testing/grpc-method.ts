@@ -50,16 +50,13 @@ export function unaryMethod(request: string, response: string, answer: (call: Gr
 export function startMethod(request: string, call: StartCall, operations: OperationStore): GrpcMethod {
   return unaryMethod(request, OPERATION, ({ request: json, headers, entry }) => {
     const started = start(call, operations, json, headers, Date.now());
-    if ('invalid' in started) return invalidArgument(started.invalid);
+    if ('invalid' in started) return { code: GrpcCode.INVALID_ARGUMENT, message: started.invalid };
     entry.operationId = started.id;
     return { response: started };
   });
 }
 
-export function invalidArgument(message: string): GrpcAnswer {
-  return { code: GrpcCode.INVALID_ARGUMENT, message };
-}
-
+/** A NOT_FOUND answer (code 5), for an id that names nothing. */
 export function notFound(message: string): GrpcAnswer {
   return { code: GrpcCode.NOT_FOUND, message };
 }

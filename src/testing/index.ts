@@ -25,14 +25,22 @@ const DEFAULT_REQUEST_LOG_LIMIT = 10_000;
  * Routes (docs/wire.md): `GET /operations/{id}`, `GET|POST /operations/{id}:cancel`; the start calls
  * `POST /foundationModels/v1/completionAsync` (a completion that echoes the last user message),
  * `POST /foundationModels/v1/imageGenerationAsync` (a PNG-signed image of the prompt),
+ * `POST /foundationModels/v1/completionBatch` (a batch inference task, whose id its metadata carries
+ * from the first answer on, and a result dataset),
  * `POST /v2/web/searchAsync` (an XML or HTML page naming the query), `POST /assistants/v1/searchIndex`
  * and `POST /assistants/v1/searchIndexFile:batchCreate`, whose operations finish after 1 s (or
  * the seconds of an `x-emulator-done-after` request header), or fail with the google.rpc.Status
  * JSON of an `x-emulator-fail-with` header; and assistant runs, `POST /assistants/v1/runs` and
  * `GET /assistants/v1/runs/{id}`, scripted by the same headers and `x-emulator-run-status`.
- * Started with `grpc: true`, it also serves `yandex.cloud.operation.OperationService` (`Get`, `Cancel`) and `yandex.cloud.endpoint.ApiEndpointService/List` over gRPC, on the same
- * operations: an Any given without `"@type"` travels there as a `google.protobuf.Struct`, and an
- * Any of a type with no `.proto` in this package must be given as `{ "@type", "value": "<base64>" }`.
+ * Started with `grpc: true`, it also serves over gRPC, on the same state:
+ * `yandex.cloud.operation.OperationService` (`Get`, `Cancel`), `yandex.cloud.endpoint.ApiEndpointService/List`,
+ * `yandex.cloud.ai.dataset.v1.DatasetService` (`Validate`, scripted by the same headers and
+ * `x-emulator-dataset-errors`; `Describe`), `yandex.cloud.ai.tuning.v1.TuningService` (`Tune`,
+ * `Describe`, `Cancel`) and `yandex.cloud.ai.batch_inference.v1.BatchInferenceService` (`Describe`,
+ * `Cancel` of the batch completions' tasks). A task lives as its operation does: a Cancel of
+ * either cancels both, and {@link Emulator.expire} forgets the operation but not the task. An Any
+ * given without `"@type"` travels over gRPC as a `google.protobuf.Struct`, and an Any of a type with
+ * no `.proto` in this package must be given as `{ "@type", "value": "<base64>" }`.
  */
 export interface Emulator {
   /** The base URL to pass to a client as its endpoint: `http://127.0.0.1:<port>`. */
@@ -83,7 +91,8 @@ export interface Emulator {
 const asyncDispose: typeof Symbol.asyncDispose = (Symbol.asyncDispose ?? Symbol.for('nodejs.asyncDispose')) as typeof Symbol.asyncDispose;
 
 /**
- * Starts an emulator in a worker thread and resolves once it listens.
+ * Starts an emulator in a worker thread and resolves once it listens. It serves the routes that
+ * {@link Emulator} lists, and with `grpc: true` its gRPC services too.
  * @throws TypeError or RangeError when an option is invalid, naming it
  */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {

@@ -9,6 +9,7 @@ import { RunStore } from './runs';
 import { TaskStore } from './tasks';
 import type { TuningTask } from './tuning';
 
+/** Every store of one emulator. */
 export class EmulatorStores {
   readonly operations = new OperationStore();
   readonly runs = new RunStore();
