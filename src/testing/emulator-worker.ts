@@ -8,16 +8,19 @@ import type { Command, CommandMessage, CommandResults, WorkerConfig, WorkerMessa
 import { authorizationCheck } from './auth';
 import { GrpcEmulatorServer } from './grpc-server';
 import { EmulatorServer } from './server';
+import { EmulatorStores } from './stores';
 
 const config = workerData as WorkerConfig;
 const parent = parentPort as MessagePort;
-const server = new EmulatorServer(config);
-/** The gRPC server, on the same operations and request log. */
-const grpc = config.grpcPort === null ? null : new GrpcEmulatorServer(server.operations, server.log, authorizationCheck(config));
+const stores = new EmulatorStores();
+const server = new EmulatorServer(config, stores);
+/** The gRPC server, on the same state and request log. */
+const grpc = config.grpcPort === null ? null : new GrpcEmulatorServer(stores, server.log, authorizationCheck(config));
 let grpcPort = config.grpcPort ?? 0;
 
 const COMMANDS: { [K in Command['kind']]: (command: Extract<Command, { kind: K }>) => CommandResults[K] | Promise<CommandResults[K]> } = {
-  create: ({ script }) => server.operations.create(script, Date.now()).id,
+  create: ({ script }) => stores.operations.create(script, Date.now()).id,
+  expire: ({ operationId }) => stores.operations.expire(operationId),
   requests: () => server.log.entries(),
   clearRequests: () => server.log.clear(),
   dropIdleConnections: () => {

@@ -1,39 +1,41 @@
 /**
- * The emulator's gRPC server (plaintext HTTP/2 on 127.0.0.1): `OperationService/Get` and `/Cancel`
- * on the same operations as the REST routes (one state, two protocols), the same credentials check
- * and fault injection, and `ApiEndpointService/List`, whose endpoints all point at this server.
+ * The emulator's gRPC server (plaintext HTTP/2 on 127.0.0.1): the methods of its routing table
+ * (`grpc-routes.ts`) on the same state as the REST routes (one state, two protocols), the same
+ * credentials check, and `ApiEndpointService/List`, whose endpoints all point at this server.
  */
 import { createServer, type Http2Server, type Http2Session, type IncomingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { GrpcCode } from '../core/grpc-codes';
 import { encode } from '../proto/from-json';
-import { messageType, OPERATION } from '../proto/root';
-import { actOutGrpcFault } from './grpc-faults';
-import { describeFault } from './faults';
+import { messageType } from '../proto/root';
+import { messageJson } from '../proto/to-json';
+import type { GrpcMethod, GrpcRoutes } from './grpc-method';
 import { GrpcReply, unframe } from './grpc-reply';
+import { grpcRoutes } from './grpc-routes';
 import { HOST, listenOn } from './listen';
-import type { EmulatedOperation, OperationJson, OperationStore } from './operations';
 import type { RequestLog } from './request-log';
 import type { RecordedRequest } from './script';
+import type { EmulatorStores } from './stores';
 
-const OPERATION_SERVICE = '/yandex.cloud.operation.OperationService/';
 const LIST_ENDPOINTS = '/yandex.cloud.endpoint.ApiEndpointService/List';
 /** The endpoint ids `ApiEndpointService/List` answers (wire.md), all at this server. */
 const ENDPOINT_IDS = ['operation', 'ai-foundation-models', 'ai-assistants', 'searchapi'];
-
-const operationType = messageType(OPERATION);
 
 export class GrpcEmulatorServer {
   private readonly server: Http2Server;
   /** Each open session with its count of open streams (for `dropIdleConnections`). */
   private readonly sessions = new Map<Http2Session, number>();
   private port = 0;
+  private readonly routes: GrpcRoutes;
 
   constructor(
-    private readonly operations: OperationStore,
+    stores: EmulatorStores,
     private readonly log: RequestLog,
     private readonly authFailure: (header: string | undefined) => string | null,
   ) {
+    this.routes = {
+      ...grpcRoutes(stores),
+      [LIST_ENDPOINTS]: { request: 'yandex.cloud.endpoint.ListApiEndpointsRequest', handle: ({ reply }) => this.listEndpoints(reply) },
+    };
     this.server = createServer();
     this.server.on('session', (session) => {
       this.sessions.set(session, 0);
@@ -77,39 +79,30 @@ export class GrpcEmulatorServer {
     });
   }
 
-  private async answer(path: string, headers: IncomingHttpHeaders, request: Buffer | null, reply: GrpcReply, entry: RecordedRequest): Promise<void> {
+  private async answer(path: string, headers: IncomingHttpHeaders, body: Buffer | null, reply: GrpcReply, entry: RecordedRequest): Promise<void> {
     const failure = this.authFailure(headers.authorization as string | undefined);
     if (failure !== null) return reply.status(GrpcCode.UNAUTHENTICATED, failure);
-    if (request === null) return reply.status(GrpcCode.INTERNAL, 'The request is not one uncompressed gRPC message');
-    if (path === LIST_ENDPOINTS) return this.listEndpoints(reply);
-    const method = path.startsWith(OPERATION_SERVICE) ? path.slice(OPERATION_SERVICE.length) : '';
-    if (method !== 'Get' && method !== 'Cancel') return reply.status(GrpcCode.UNIMPLEMENTED, `Method not found: ${path}`);
-    const { operationId } = messageType(`yandex.cloud.operation.${method}OperationRequest`).decode(request) as unknown as { operationId: string };
-    entry.operationId = operationId;
-    const operation = this.operations.get(operationId);
-    if (operation === undefined) return reply.status(GrpcCode.NOT_FOUND, `Operation ${operationId} not found`);
-    const act = (nowMs: number) => (method === 'Get' ? operation.poll(nowMs) : operation.cancel(nowMs));
-    await this.answerOperation(operation, reply, entry, act);
-  }
-
-  /** The operation's next fault, if any, and `act` (which advances it) only for a correct answer. */
-  private async answerOperation(operation: EmulatedOperation, reply: GrpcReply, entry: RecordedRequest, act: (nowMs: number) => OperationJson): Promise<void> {
-    const fault = operation.faults.take();
-    if (fault === undefined) return reply.message(encode(operationType, act(Date.now())));
-    entry.fault = describeFault(fault);
-    if (fault.latency) {
-      await sleep(fault.latency * 1000);
-      if (reply.isGone) return;
-    }
-    const nowMs = Date.now();
-    if (!actOutGrpcFault(reply, fault, () => encode(operationType, operation.json(nowMs)))) {
-      reply.message(encode(operationType, act(nowMs)));
-    }
+    if (body === null) return reply.status(GrpcCode.INTERNAL, 'The request is not one uncompressed gRPC message');
+    const method: GrpcMethod | undefined = Object.hasOwn(this.routes, path) ? this.routes[path] : undefined;
+    if (method === undefined) return reply.status(GrpcCode.UNIMPLEMENTED, `Method not found: ${path}`);
+    const request = decodeRequest(method.request, body);
+    if (request === null) return reply.status(GrpcCode.INVALID_ARGUMENT, `The request is not a ${method.request}`);
+    await method.handle({ request, headers, reply, entry });
   }
 
   private listEndpoints(reply: GrpcReply): void {
     const address = `${HOST}:${this.port}`;
     const endpoints = ENDPOINT_IDS.map((id) => ({ id, address }));
     reply.message(encode(messageType('yandex.cloud.endpoint.ListApiEndpointsResponse'), { endpoints }));
+  }
+}
+
+/** The proto3 JSON of a request message of the type named `typeName`, or `null` when it does not decode. */
+function decodeRequest(typeName: string, body: Buffer): Record<string, unknown> | null {
+  const type = messageType(typeName);
+  try {
+    return messageJson(type, type.decode(body) as never) as Record<string, unknown>;
+  } catch {
+    return null;
   }
 }

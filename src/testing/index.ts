@@ -12,6 +12,7 @@ import { buildUrl } from '../runtime/load';
 
 export { DONE_AFTER_HEADER, FAIL_WITH_HEADER } from './scripting';
 export { RUN_STATUS_HEADER } from './runs';
+export { DATASET_ERRORS_HEADER } from './datasets';
 export { GrpcCode, grpcCodeOf, httpStatusOf } from '../core/grpc-codes';
 export type { EmulatorOptions, Fault, OperationScript, RecordedRequest, RpcStatus } from './script';
 
@@ -24,14 +25,22 @@ const DEFAULT_REQUEST_LOG_LIMIT = 10_000;
  * Routes (docs/wire.md): `GET /operations/{id}`, `GET|POST /operations/{id}:cancel`; the start calls
  * `POST /foundationModels/v1/completionAsync` (a completion that echoes the last user message),
  * `POST /foundationModels/v1/imageGenerationAsync` (a PNG-signed image of the prompt),
+ * `POST /foundationModels/v1/completionBatch` (a batch inference task, whose id its metadata carries
+ * from the first answer on, and a result dataset),
  * `POST /v2/web/searchAsync` (an XML or HTML page naming the query), `POST /assistants/v1/searchIndex`
  * and `POST /assistants/v1/searchIndexFile:batchCreate`, whose operations finish after 1 s (or
  * the seconds of an `x-emulator-done-after` request header), or fail with the google.rpc.Status
  * JSON of an `x-emulator-fail-with` header; and assistant runs, `POST /assistants/v1/runs` and
  * `GET /assistants/v1/runs/{id}`, scripted by the same headers and `x-emulator-run-status`.
- * Started with `grpc: true`, it also serves `yandex.cloud.operation.OperationService` (`Get`, `Cancel`) and `yandex.cloud.endpoint.ApiEndpointService/List` over gRPC, on the same
- * operations: an Any given without `"@type"` travels there as a `google.protobuf.Struct`, and an
- * Any of a type with no `.proto` in this package must be given as `{ "@type", "value": "<base64>" }`.
+ * Started with `grpc: true`, it also serves over gRPC, on the same state:
+ * `yandex.cloud.operation.OperationService` (`Get`, `Cancel`), `yandex.cloud.endpoint.ApiEndpointService/List`,
+ * `yandex.cloud.ai.dataset.v1.DatasetService` (`Validate`, scripted by the same headers and
+ * `x-emulator-dataset-errors`; `Describe`), `yandex.cloud.ai.tuning.v1.TuningService` (`Tune`,
+ * `Describe`, `Cancel`) and `yandex.cloud.ai.batch_inference.v1.BatchInferenceService` (`Describe`,
+ * `Cancel` of the batch completions' tasks). A task lives as its operation does: a Cancel of
+ * either cancels both, and {@link Emulator.expire} forgets the operation but not the task. An Any
+ * given without `"@type"` travels over gRPC as a `google.protobuf.Struct`, and an Any of a type with
+ * no `.proto` in this package must be given as `{ "@type", "value": "<base64>" }`.
  */
 export interface Emulator {
   /** The base URL to pass to a client as its endpoint: `http://127.0.0.1:<port>`. */
@@ -43,6 +52,13 @@ export interface Emulator {
   readonly grpcUrl: string | null;
   /** Creates an operation that lives as `script` says; resolves with its 20-character id. */
   create(script?: OperationScript): Promise<string>;
+  /**
+   * Forgets an operation, as Yandex Cloud does some two weeks after it finished: from then on its
+   * Get and Cancel answer NOT_FOUND over both protocols (REST 404 with a google.rpc.Status of code
+   * 5, gRPC code 5), while its tuning or batch task, if any, stays describable.
+   * @throws Error naming the id when the emulator has no such operation (or it has already expired)
+   */
+  expire(operationId: string): Promise<void>;
   /**
    * Every request received, oldest first, including rejected and faulted ones. Only the latest
    * `requestLogLimit` (default 10 000) are kept.
@@ -75,7 +91,8 @@ export interface Emulator {
 const asyncDispose: typeof Symbol.asyncDispose = (Symbol.asyncDispose ?? Symbol.for('nodejs.asyncDispose')) as typeof Symbol.asyncDispose;
 
 /**
- * Starts an emulator in a worker thread and resolves once it listens.
+ * Starts an emulator in a worker thread and resolves once it listens. It serves the routes that
+ * {@link Emulator} lists, and with `grpc: true` its gRPC services too.
  * @throws TypeError or RangeError when an option is invalid, naming it
  */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
@@ -122,6 +139,10 @@ class EmulatorHandle implements Emulator {
   async create(script: OperationScript = {}): Promise<string> {
     validateScript(script);
     return this.call({ kind: 'create', script });
+  }
+
+  expire(operationId: string): Promise<void> {
+    return this.call({ kind: 'expire', operationId });
   }
 
   requests(): Promise<RecordedRequest[]> {

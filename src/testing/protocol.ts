@@ -16,6 +16,7 @@ export interface WorkerConfig extends ServerSettings {
 /** What each command resolves with. */
 export interface CommandResults {
   create: string;
+  expire: void;
   requests: RecordedRequest[];
   clearRequests: void;
   dropIdleConnections: void;
@@ -26,11 +27,12 @@ export interface CommandResults {
 export type CommandKind = keyof CommandResults;
 
 /** The commands that take no argument. */
-type PlainCommandKind = Exclude<CommandKind, 'create'>;
+type PlainCommandKind = Exclude<CommandKind, 'create' | 'expire'>;
 
 /** A command to the worker. */
 export type Command =
   | { kind: 'create'; script: OperationScript }
+  | { kind: 'expire'; operationId: string }
   | { [K in PlainCommandKind]: { kind: K } }[PlainCommandKind];
 
 /** A command as sent, with the id its reply will carry. */

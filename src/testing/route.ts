@@ -1,10 +1,11 @@
 /**
  * What the emulator's route modules share: the shape of a route and of one exchange, and reading a
- * request's body and headers. The server (`server.ts`) matches routes; each module plays its calls.
+ * request's body. The server (`server.ts`) matches routes; each module plays its calls.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Reply } from './reply';
 import type { RecordedRequest } from './script';
+import type { StartCall } from './start';
 
 /** What a route's handler gets: the request, its reply, its log entry and the path's captures. */
 export interface Exchange {
@@ -21,24 +22,14 @@ export interface Route {
   methods: Readonly<Record<string, Handler>>;
 }
 
-/** One start call: its path (a POST), and the response of the operation a valid request starts. */
-export interface StartRow {
+/** One REST start call: its path (a POST), and what a valid request body starts. */
+export interface StartRow extends StartCall {
   path: string;
-  /** The started operation's `description`. */
-  description: string;
-  /** The response (with its `@type`) for a request body, or why the request is invalid. */
-  respond(request: Record<string, unknown>, nowMs: number): { response: unknown } | { invalid: string };
 }
 
 /** The pattern of exactly this path (no captures). */
 export function exactPath(path: string): RegExp {
   return new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
-}
-
-/** A request header's value, repeats joined by ", ". */
-export function headerValue(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value.join(', ') : value;
 }
 
 /** The whole request body, as UTF-8 text. */

@@ -7,16 +7,15 @@
  * makes it FAILED with that message. Runs have no cancel.
  */
 import { GrpcCode } from '../core/grpc-codes';
-import { newOperationId } from './operations';
-import { decodePathSegment, headerValue, parseObject, readBody, type Exchange, type Route } from './route';
-import { DONE_AFTER_HEADER, FAIL_WITH_HEADER, readScripting } from './scripting';
+import { CREATED_BY, newOperationId, unusedId } from './operations';
+import { decodePathSegment, parseObject, readBody, type Exchange, type Route } from './route';
+import { headerValue, readScripting } from './scripting';
 
 /** The request header that scripts the state a run ends in (default `COMPLETED`). */
 export const RUN_STATUS_HEADER = 'x-emulator-run-status';
 
 const FINAL_STATES = ['COMPLETED', 'TOOL_CALLS', 'FAILED', 'CANCELLED'] as const;
 type FinalState = (typeof FINAL_STATES)[number];
-const CREATED_BY = 'ajeemulator000000000';
 
 interface EmulatedRun {
   id: string;
@@ -33,10 +32,8 @@ export class RunStore {
   private readonly runs = new Map<string, EmulatedRun>();
 
   create(run: Omit<EmulatedRun, 'id'>): EmulatedRun {
-    let id = newOperationId();
-    while (this.runs.has(id)) id = newOperationId();
-    const created = { id, ...run };
-    this.runs.set(id, created);
+    const created = { id: unusedId(this.runs), ...run };
+    this.runs.set(created.id, created);
     return created;
   }
 
@@ -54,9 +51,9 @@ export function runRoutes(runs: RunStore): Route[] {
 }
 
 async function create(runs: RunStore, { req, reply, entry }: Exchange): Promise<void> {
-  const scripting = readScripting(headerValue(req, DONE_AFTER_HEADER), headerValue(req, FAIL_WITH_HEADER));
+  const scripting = readScripting(req.headers);
   if ('invalid' in scripting) return reply.rpcError(400, GrpcCode.INVALID_ARGUMENT, scripting.invalid);
-  const scripted = headerValue(req, RUN_STATUS_HEADER);
+  const scripted = headerValue(req.headers, RUN_STATUS_HEADER);
   if (scripted !== undefined && !(FINAL_STATES as readonly string[]).includes(scripted)) {
     return reply.rpcError(400, GrpcCode.INVALID_ARGUMENT, `${RUN_STATUS_HEADER} must be one of ${FINAL_STATES.join(', ')}`);
   }

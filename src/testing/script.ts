@@ -107,7 +107,9 @@ export interface EmulatorOptions {
   port?: number;
   /**
    * Also serve gRPC (plaintext HTTP/2, `emulator.grpcUrl`): `OperationService/Get` and `/Cancel` on
-   * the same operations, with the same faults and credentials check, and `ApiEndpointService/List`.
+   * the same operations, with the same faults and credentials check, `ApiEndpointService/List`,
+   * and the AI Studio task services `DatasetService` (`Validate`, `Describe`), `TuningService`
+   * (`Tune`, `Describe`, `Cancel`) and `BatchInferenceService` (`Describe`, `Cancel`).
    * @default false
    */
   grpc?: boolean;

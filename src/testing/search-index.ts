@@ -4,11 +4,11 @@
  * `POST /assistants/v1/searchIndexFile:batchCreate` one whose response lists the files added.
  */
 import { randomBytes } from 'node:crypto';
+import { CREATED_BY } from './operations';
 import type { StartRow } from './route';
 
 const INDEX_TYPE = 'type.googleapis.com/yandex.cloud.ai.assistants.v1.searchindex.SearchIndex';
 const FILES_TYPE = 'type.googleapis.com/yandex.cloud.ai.assistants.v1.searchindex.BatchCreateSearchIndexFileResponse';
-const CREATED_BY = 'ajeemulator000000000';
 /** The index type fields of a request; an index of none is a text index. */
 const INDEX_TYPES = ['textSearchIndex', 'vectorSearchIndex', 'hybridSearchIndex'] as const;
 
@@ -19,7 +19,7 @@ function isIdList(value: unknown): value is string[] {
 export const CREATE_SEARCH_INDEX_ROW: StartRow = {
   path: '/assistants/v1/searchIndex',
   description: 'Create search index',
-  respond(request, nowMs) {
+  respond(request, { nowMs }) {
     if (typeof request.folderId !== 'string' || request.folderId === '') return { invalid: 'folderId is required' };
     if (request.fileIds !== undefined && !isIdList(request.fileIds)) return { invalid: 'fileIds must be a list of file ids' };
     const at = timestampText(nowMs);
@@ -47,7 +47,7 @@ export const CREATE_SEARCH_INDEX_ROW: StartRow = {
 export const ADD_SEARCH_INDEX_FILES_ROW: StartRow = {
   path: '/assistants/v1/searchIndexFile:batchCreate',
   description: 'Add files to search index',
-  respond(request, nowMs) {
+  respond(request, { nowMs }) {
     const { searchIndexId, fileIds } = request;
     if (typeof searchIndexId !== 'string' || searchIndexId === '') return { invalid: 'searchIndexId is required' };
     if (!isIdList(fileIds) || fileIds.length === 0) return { invalid: 'fileIds must be a non-empty list of file ids' };

@@ -8,13 +8,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { authorizationCheck, type ExpectedCredentials } from './auth';
 import { actOutFault, describeFault } from './faults';
 import { GrpcCode } from '../core/grpc-codes';
-import { OperationStore, type EmulatedOperation, type OperationJson } from './operations';
+import type { EmulatedOperation, OperationJson } from './operations';
 import { listenOn } from './listen';
 import { Reply } from './reply';
 import { RequestLog } from './request-log';
 import { decodePathSegment, type Exchange, type Route } from './route';
-import { RunStore, runRoutes } from './runs';
+import { runRoutes } from './runs';
 import { startRoutes } from './start-routes';
+import type { EmulatorStores } from './stores';
 
 /**
  * Idle keep-alive sockets stay open this long (Node's default is 5 s): long enough that a
@@ -30,8 +31,6 @@ export interface ServerSettings extends ExpectedCredentials {
 
 /** An HTTP server that plays Yandex Cloud's Operation API. */
 export class EmulatorServer {
-  readonly operations = new OperationStore();
-  readonly runs = new RunStore();
   readonly log: RequestLog;
   private readonly server: Server;
   private readonly authFailure: (header: string | undefined) => string | null;
@@ -41,14 +40,18 @@ export class EmulatorServer {
    * docs/wire.md's routes (Cancel answers GET, the proto's annotation, and POST, the design guide's),
    * the start calls (`start-routes.ts`) and the assistant runs (`runs.ts`).
    */
-  private readonly routes: readonly Route[] = [
-    { pattern: /^\/operations\/([^/]+):cancel$/, methods: { GET: (x) => this.cancel(x), POST: (x) => this.cancel(x) } },
-    { pattern: /^\/operations\/([^/]+)$/, methods: { GET: (x) => this.get(x) } },
-    ...startRoutes(this.operations),
-    ...runRoutes(this.runs),
-  ];
+  private readonly routes: readonly Route[];
 
-  constructor(settings: ServerSettings) {
+  constructor(
+    settings: ServerSettings,
+    private readonly stores: EmulatorStores,
+  ) {
+    this.routes = [
+      { pattern: /^\/operations\/([^/]+):cancel$/, methods: { GET: (x) => this.cancel(x), POST: (x) => this.cancel(x) } },
+      { pattern: /^\/operations\/([^/]+)$/, methods: { GET: (x) => this.get(x) } },
+      ...startRoutes(stores),
+      ...runRoutes(stores.runs),
+    ];
     this.log = new RequestLog(settings.requestLogLimit);
     this.authFailure = authorizationCheck(settings);
     this.server = createServer({ keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS }, (req, res) => this.handle(req, res));
@@ -126,7 +129,7 @@ export class EmulatorServer {
     const id = decodePathSegment(params[0] as string);
     if (id === null) return reply.rpcError(400, GrpcCode.INVALID_ARGUMENT, 'Malformed percent-encoding in the operation id');
     entry.operationId = id;
-    const operation = this.operations.get(id);
+    const operation = this.stores.operations.get(id);
     if (operation === undefined) return reply.rpcError(404, GrpcCode.NOT_FOUND, `Operation ${id} not found`);
 
     const fault = operation.faults.take();
