@@ -264,10 +264,15 @@ export class AsyncOperationsClient {
   }
 
   /** Runs a kind's calls through this client, within `bounds` and this client's scope (`close()` stops them). */
-  readonly #run: CallRunner = (calls, bounds) => {
+  readonly #run: CallRunner = async (calls, bounds) => {
     const call = this.#link.scope.open(bounds.signal);
     const options: CallOptions = { ...bounds, signal: call.signal };
-    return drive(calls, (c: Call) => this.#send(c, options)).finally(() => call.end());
+    try {
+      // A sequence may end without a call (a result already known): drive then answers a value.
+      return await drive(calls, (c: Call) => this.#send(c, options));
+    } finally {
+      call.end();
+    }
   };
 
   #send(c: Call, options: CallOptions): Promise<unknown> {

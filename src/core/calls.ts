@@ -17,10 +17,11 @@ export type Calls<T> = Generator<Call, T, unknown>;
 
 /**
  * Runs `calls`, sending each with `send`: synchronously when `send` answers values (the blocking
- * flavour), as a promise when it answers promises (the promise flavour). An error `send` throws or
- * rejects with is thrown into the generator, which may catch it.
+ * flavour), as a promise once `send` answers a promise (the promise flavour; a sequence that ends
+ * before its first call answers its value at once). An error `send` throws or rejects with is
+ * thrown into the generator, which may catch it.
  */
-export function drive<T>(calls: Calls<T>, send: (call: Call) => Promise<unknown>): Promise<T>;
+export function drive<T>(calls: Calls<T>, send: (call: Call) => Promise<unknown>): T | Promise<T>;
 export function drive<T>(calls: Calls<T>, send: (call: Call) => unknown): T;
 export function drive<T>(calls: Calls<T>, send: (call: Call) => unknown): T | Promise<T> {
   return step(calls, send, () => calls.next());
