@@ -4,6 +4,7 @@
  * request, concurrent polls of one operation share one Get.
  */
 import { whenAborted } from './abort';
+import { lend } from './lend';
 
 interface Run<T> {
   readonly promise: Promise<T>;
@@ -16,7 +17,8 @@ interface Run<T> {
  * Runs `task` at most once at a time. A caller that asks while a run is in flight joins it.
  * Each caller may leave early through its own `signal` (it then rejects with that signal's
  * reason); the run itself is aborted only when every caller has left. A settled run, fulfilled
- * or rejected, is forgotten: the next caller starts a new one, so a failure is not cached.
+ * or rejected, is forgotten: the next caller starts a new one, so a failure is not cached. The
+ * task's signal is lent with its controller (`./lend.ts`).
  */
 export class SharedFlight<T> {
   #run: Run<T> | null = null;
@@ -44,7 +46,8 @@ export class SharedFlight<T> {
 
   #start(task: (signal: AbortSignal) => Promise<T>): Run<T> {
     const controller = new AbortController();
-    const promise = task(controller.signal).finally(() => {
+    // Lent: the one call the task makes with it aborts it at its own deadline, with no controller of its own.
+    const promise = task(lend(controller)).finally(() => {
       if (this.#run !== run) return;
       this.#run = null;
       this.#onIdle?.();

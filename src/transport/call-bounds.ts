@@ -7,6 +7,7 @@ import { AIStudioError } from '../core/errors';
 import type { RetryPolicy } from '../core/retry';
 import type { Logger } from '../core/transport';
 import { whenAborted } from '../runtime/abort';
+import { borrow } from '../runtime/lend';
 import type { Failure } from './http-failure';
 import { retrying, type AttemptOutcome } from './retrying';
 import type { CallTrace } from './tracing';
@@ -54,20 +55,30 @@ export class CallBounds {
     return this.#closedReason;
   }
 
-  /** Starts a call; throws at once when `signal` has aborted or the transport is closed. */
+  /**
+   * Starts a call; throws at once when `signal` has aborted or the transport is closed. A signal
+   * lent with its controller (`src/runtime/lend.ts`) is the call's own: its controller is aborted
+   * here, and no other is made.
+   */
   open(deadlineMs: number, signal: AbortSignal | undefined): BoundedCall {
     signal?.throwIfAborted();
     if (this.#closedReason !== null) throw this.#closedReason;
     const timeoutMs = deadlineMs - Date.now();
-    const controller = new AbortController();
-    const stopWatching = signal ? whenAborted(signal, (reason) => controller.abort(reason)) : null;
+    const lent = signal ? borrow(signal) : null;
+    const controller = lent ?? new AbortController();
+    const stopWatching = signal && !lent ? whenAborted(signal, (reason) => controller.abort(reason)) : null;
     this.#calls.add(controller);
-    const timer = setTimeout(() => controller.abort(), Math.max(0, timeoutMs));
+    // Set only when the deadline aborted the controller first (a lent signal's abort is then not its caller's).
+    let expired = false;
+    const timer = setTimeout(() => {
+      expired = !controller.signal.aborted;
+      controller.abort();
+    }, Math.max(0, timeoutMs));
     const call: BoundedCall = {
       signal: controller.signal,
       timeoutMs,
       failure: (error, timedOut) => {
-        if (signal?.aborted) return signal.reason;
+        if (signal?.aborted && !(lent && expired)) return signal.reason;
         if (this.#closedReason !== null) return this.#closedReason;
         return controller.signal.aborted ? timedOut() : error;
       },

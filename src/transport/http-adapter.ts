@@ -4,13 +4,35 @@
  * agent for the URL's origin, or on the request's own `httpAgent`/`httpsAgent` when it names one.
  * Never follows a redirect; reads the body as UTF-8 text; settles by `validateStatus` as axios
  * does. A failure with no answer rejects with an `AxiosError` that keeps Node's `code` and the
- * `request` (whose `reusedSocket` tells a stale keep-alive socket).
+ * `request` (whose `reusedSocket` tells a stale keep-alive socket). A request may name headers that
+ * skip axios's own header handling ({@link WIRE_HEADERS}).
  */
 import type { AxiosAdapter, AxiosResponse, AxiosStatic, InternalAxiosRequestConfig } from 'axios';
 import type { ClientRequest, IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import type { AgentPool } from './agents';
 
 type Errors = Pick<AxiosStatic, 'AxiosError' | 'CanceledError'>;
+
+/**
+ * The config key of a request's wire headers: sent after its axios `headers` (a name sent in both
+ * goes with the wire value, as node:http sets names case-insensitively), without passing axios's
+ * header handling, which merges, normalizes and copies every header several times a request. Make
+ * them with {@link asAxiosSends}.
+ */
+export const WIRE_HEADERS = Symbol('wire headers');
+
+/** What a request names under {@link WIRE_HEADERS}: no plain object, so axios's config merge passes it along uncopied. */
+export class WireHeaders {
+  constructor(readonly headers: Readonly<Record<string, string>>) {}
+}
+
+/** `headers` as `axios` sends a request's `headers` (names trimmed and merged case-insensitively, values cleaned). */
+export function asAxiosSends(axios: Pick<AxiosStatic, 'AxiosHeaders' | 'mergeConfig'>, headers: Record<string, string>): Record<string, string> {
+  const merged = axios.mergeConfig({ headers: {} }, { headers }).headers;
+  return { ...axios.AxiosHeaders.concat({}, merged as Record<string, string>).normalize(false).toJSON() } as Record<string, string>;
+}
+
+const ONCE = { once: true } as const;
 
 /** The adapter over `pool`; `errors` are the classes of the axios it serves. */
 export function createHttpAdapter(pool: AgentPool, errors: Errors): AxiosAdapter {
@@ -20,11 +42,12 @@ export function createHttpAdapter(pool: AgentPool, errors: Errors): AxiosAdapter
     const { origin, path } = split(config.url ?? '', config.baseURL);
     const route = pool.route(origin);
     const agent = (route.protocol === 'https:' ? config.httpsAgent : config.httpAgent) ?? route.agent;
-    const headers = config.headers.toJSON() as OutgoingHttpHeaders;
+    const wire = (config as { [WIRE_HEADERS]?: WireHeaders })[WIRE_HEADERS];
+    const headers = (wire ? { ...config.headers.toJSON(), ...wire.headers } : config.headers.toJSON()) as OutgoingHttpHeaders;
     const method = (config.method ?? 'get').toUpperCase();
     const req = route.request({ protocol: route.protocol, hostname: route.hostname, port: route.port, path, method, headers, agent });
     const onAbort = () => req.destroy(new errors.CanceledError(undefined, config, req));
-    signal?.addEventListener('abort', onAbort, { once: true });
+    signal?.addEventListener('abort', onAbort, ONCE);
     // axios's `timeout` bounds the whole request (the transport bounds its calls with `signal`).
     const timer = config.timeout
       ? setTimeout(() => req.destroy(new errors.AxiosError(`timeout of ${config.timeout}ms exceeded`, 'ECONNABORTED', config, req)), config.timeout)
