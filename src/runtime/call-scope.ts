@@ -7,6 +7,17 @@
  */
 import { whenAborted } from './abort';
 
+/** The scopes' own signals. */
+const scopeSignals = new WeakSet<AbortSignal>();
+
+/**
+ * True for a scope's own signal: it aborts only when its scope closes, and the signal of every
+ * call of that scope follows it.
+ */
+export function isScopeSignal(signal: AbortSignal | undefined): boolean {
+  return signal !== undefined && scopeSignals.has(signal);
+}
+
 /** One call's signal; `end()` once the call is over. */
 export interface ScopedCall {
   readonly signal: AbortSignal;
@@ -53,6 +64,7 @@ export class CallScope {
   #sharedCall(): ScopedCall {
     if (this.#shared) return this.#shared.call;
     const controller = new AbortController();
+    scopeSignals.add(controller.signal);
     this.#shared = { controller, call: { signal: controller.signal, end: () => {} } };
     return this.#shared.call;
   }

@@ -1,12 +1,14 @@
 /**
- * The bounds of the logical calls of one transport (REST or gRPC alike): each call's controller is
- * aborted by the caller's signal, by the call's deadline, and by `close()`; and a call that ended
- * so rejects with the caller's `signal.reason`, the close's error, or the deadline's error.
+ * The bounds of the logical calls of one transport (REST or gRPC alike): each call's abort (a
+ * `LazyAbort`, whose signal is made only if asked for) is aborted by the caller's signal, by the
+ * call's deadline, and by `close()`; and a call that ended so rejects with the caller's
+ * `signal.reason`, the close's error, or the deadline's error.
  */
 import { AIStudioError } from '../core/errors';
 import type { RetryPolicy } from '../core/retry';
 import type { Logger } from '../core/transport';
 import { whenAborted } from '../runtime/abort';
+import { LazyAbort } from '../runtime/lazy-abort';
 import { borrow } from '../runtime/lend';
 import type { Failure } from './http-failure';
 import { retrying, type AttemptOutcome } from './retrying';
@@ -29,7 +31,9 @@ export interface CallAttempts<T> {
 
 /** One logical call in flight. */
 export interface BoundedCall {
-  /** Aborted when the call must stop (caller's abort, deadline, close). */
+  /** Aborted when the call must stop (caller's abort, deadline, close): what the SDK's own code watches. */
+  readonly abort: LazyAbort;
+  /** `abort`'s signal, made at the first ask: for code of others (a credential provider, a user's axios, a gRPC channel). */
   readonly signal: AbortSignal;
   /** The call's timeout as it started, in milliseconds. */
   readonly timeoutMs: number;
@@ -45,7 +49,7 @@ export interface BoundedCall {
 }
 
 export class CallBounds {
-  readonly #calls = new Set<AbortController>();
+  readonly #calls = new Set<LazyAbort>();
   #closedReason: AIStudioError | null = null;
 
   constructor(private readonly endpoint: string) {}
@@ -57,35 +61,38 @@ export class CallBounds {
 
   /**
    * Starts a call; throws at once when `signal` has aborted or the transport is closed. A signal
-   * lent with its controller (`src/runtime/lend.ts`) is the call's own: its controller is aborted
-   * here, and no other is made.
+   * lent with its abort (`src/runtime/lend.ts`) is the call's own: its abort is aborted here, and no
+   * other is made.
    */
   open(deadlineMs: number, signal: AbortSignal | undefined): BoundedCall {
     signal?.throwIfAborted();
     if (this.#closedReason !== null) throw this.#closedReason;
     const timeoutMs = deadlineMs - Date.now();
     const lent = signal ? borrow(signal) : null;
-    const controller = lent ?? new AbortController();
-    const stopWatching = signal && !lent ? whenAborted(signal, (reason) => controller.abort(reason)) : null;
-    this.#calls.add(controller);
-    // Set only when the deadline aborted the controller first (a lent signal's abort is then not its caller's).
+    const abort = lent ?? new LazyAbort();
+    const stopWatching = signal && !lent ? whenAborted(signal, (reason) => abort.abort(reason)) : null;
+    this.#calls.add(abort);
+    // Set only when the deadline aborted the call first (a lent signal's abort is then not its caller's).
     let expired = false;
     const timer = setTimeout(() => {
-      expired = !controller.signal.aborted;
-      controller.abort();
+      expired = !abort.aborted;
+      abort.abort();
     }, Math.max(0, timeoutMs));
     const call: BoundedCall = {
-      signal: controller.signal,
+      abort,
+      get signal() {
+        return abort.signal;
+      },
       timeoutMs,
       failure: (error, timedOut) => {
         if (signal?.aborted && !(lent && expired)) return signal.reason;
         if (this.#closedReason !== null) return this.#closedReason;
-        return controller.signal.aborted ? timedOut() : error;
+        return abort.aborted ? timedOut() : error;
       },
       end: () => {
         clearTimeout(timer);
         stopWatching?.();
-        this.#calls.delete(controller);
+        this.#calls.delete(abort);
       },
       run: (attempts) => runAttempts(call, attempts),
     };
@@ -107,7 +114,7 @@ async function runAttempts<T>(call: BoundedCall, { policy, deadlineMs, attempt, 
     return await retrying({
       policy,
       deadlineMs,
-      signal: call.signal,
+      signal: call.abort,
       nowMs: Date.now,
       random: Math.random,
       attempt,

@@ -13,6 +13,7 @@ import type { RetryPolicy } from '../core/retry';
 import type { AuthProvider, CallOptions, Logger, OperationTransport } from '../core/transport';
 import { authFailure, deadlineError, failureOfNetwork, lineError, failureOfResponse, malformedBodyError, type AttemptContext } from './http-failure';
 import { withoutCredentials } from './auth/secret';
+import { StaticAuth } from './auth/static';
 import type { AttemptOutcome } from './retrying';
 import { CallBounds } from './call-bounds';
 import type { CallTrace } from './tracing';
@@ -184,15 +185,17 @@ export class RestTransport implements OperationTransport {
     const send = async (attempt: number, fresh: boolean): Promise<AxiosResponse<string>> => {
       let credentials: Record<string, string>;
       try {
-        credentials = await auth.getHeaders(call.signal);
+        // A static provider reads its signal only to reject once it has aborted (./auth/static.ts):
+        // that is checked here, and no signal is made for it.
+        credentials = await (auth instanceof StaticAuth ? (call.abort.throwIfAborted(), auth.getHeaders()) : auth.getHeaders(call.signal));
       } catch (error) {
-        throw call.signal.aborted || error instanceof ApiError ? error : authFailure(error, ctx);
+        throw call.abort.aborted || error instanceof ApiError ? error : authFailure(error, ctx);
       }
       sentCredentials = credentials;
       // The provider's name is read now: a chain names what it found only once it has looked.
       ctx = { ...ctx, attempts: attempt, authProvider: auth.name };
       this.#options.logger.debug(`${method} ${endpoint} (attempt ${attempt})`);
-      const slot = await this.#slots.acquire(deadlineMs, call.signal, (wait) => (lineWait = wait));
+      const slot = await this.#slots.acquire(deadlineMs, call.abort, (wait) => (lineWait = wait));
       try {
         const net = this.#connect();
         const wire = net.own ? this.#wireBase(net.own, credentials) : null;
@@ -203,7 +206,8 @@ export class RestTransport implements OperationTransport {
         };
         if (attempt > 1) headers['x-retry-attempt'] = String(attempt - 1);
         if (body !== undefined) headers['content-type'] = 'application/json';
-        const request: AxiosRequestConfig & { [WIRE_HEADERS]?: WireHeaders } = { method, url: endpoint, signal: call.signal };
+        // The SDK's own adapter watches the call's abort itself; a user's instance gets a signal.
+        const request: AxiosRequestConfig & { [WIRE_HEADERS]?: WireHeaders } = { method, url: endpoint, signal: net.own ? call.abort : call.signal };
         if (body !== undefined) request.data = body;
         if (wire) request[WIRE_HEADERS] = new WireHeaders(headers);
         else request.headers = headers;
@@ -218,25 +222,27 @@ export class RestTransport implements OperationTransport {
       }
     };
     const attempt = async (n: number): Promise<AttemptOutcome<unknown>> => {
-      let response: AxiosResponse<string>;
       try {
-        response = await send(n, false);
+        let response: AxiosResponse<string>;
+        try {
+          response = await send(n, false);
+        } catch (error) {
+          if (call.abort.aborted || method !== 'GET' || !closedWhileIdle(error)) throw error;
+          this.#options.logger.debug(`${method} ${endpoint}: ${(error as { code?: string }).code} on a reused socket, sending again on a fresh one`);
+          response = await send(n, true);
+        }
+        return readResponse(response, ctx);
       } catch (error) {
-        if (call.signal.aborted || method !== 'GET' || !closedWhileIdle(error)) throw error;
-        this.#options.logger.debug(`${method} ${endpoint}: ${(error as { code?: string }).code} on a reused socket, sending again on a fresh one`);
-        response = await send(n, true);
+        if (call.abort.aborted || error instanceof ApiError) throw error;
+        return { ok: false, failure: failureOfNetwork(error, ctx) };
       }
-      return readResponse(response, ctx);
     };
     const timedOut = (cause: unknown) =>
       markDeadline(lineWait ? lineError(lineWait, ctx, timeoutMs) : deadlineError(timeoutMs, ctx, cause), deadlineMs);
     return call.run({
       policy: this.#options.retry,
       deadlineMs,
-      attempt: (n) => attempt(n).catch((error: unknown) => {
-        if (call.signal.aborted || error instanceof ApiError) throw error;
-        return { ok: false, failure: failureOfNetwork(error, ctx) } as const;
-      }),
+      attempt,
       timedOut,
       logger: this.#options.logger,
       what: `${method} ${endpoint}`,
