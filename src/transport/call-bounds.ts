@@ -67,36 +67,7 @@ export class CallBounds {
   open(deadlineMs: number, signal: AbortSignal | undefined): BoundedCall {
     signal?.throwIfAborted();
     if (this.#closedReason !== null) throw this.#closedReason;
-    const timeoutMs = deadlineMs - Date.now();
-    const lent = signal ? borrow(signal) : null;
-    const abort = lent ?? new LazyAbort();
-    const stopWatching = signal && !lent ? whenAborted(signal, (reason) => abort.abort(reason)) : null;
-    this.#calls.add(abort);
-    // Set only when the deadline aborted the call first (a lent signal's abort is then not its caller's).
-    let expired = false;
-    const timer = setTimeout(() => {
-      expired = !abort.aborted;
-      abort.abort();
-    }, Math.max(0, timeoutMs));
-    const call: BoundedCall = {
-      abort,
-      get signal() {
-        return abort.signal;
-      },
-      timeoutMs,
-      failure: (error, timedOut) => {
-        if (signal?.aborted && !(lent && expired)) return signal.reason;
-        if (this.#closedReason !== null) return this.#closedReason;
-        return abort.aborted ? timedOut() : error;
-      },
-      end: () => {
-        clearTimeout(timer);
-        stopWatching?.();
-        this.#calls.delete(abort);
-      },
-      run: (attempts) => runAttempts(call, attempts),
-    };
-    return call;
+    return new Call(this, this.#calls, deadlineMs, signal);
   }
 
   /** Fails the calls in flight, and every later one, with "closed". */
@@ -105,6 +76,59 @@ export class CallBounds {
     for (const call of this.#calls) call.abort(this.#closedReason);
     this.#calls.clear();
     return this.#closedReason;
+  }
+}
+
+/** A call of {@link CallBounds.open}. */
+class Call implements BoundedCall {
+  readonly abort: LazyAbort;
+  readonly timeoutMs: number;
+  readonly #bounds: CallBounds;
+  readonly #calls: Set<LazyAbort>;
+  readonly #signal: AbortSignal | undefined;
+  /** True when `abort` was lent with the caller's signal. */
+  readonly #lent: boolean;
+  readonly #stopWatching: (() => void) | null;
+  readonly #timer: NodeJS.Timeout;
+  /** Set only when the deadline aborted the call first (a lent signal's abort is then not its caller's). */
+  #expired = false;
+
+  constructor(bounds: CallBounds, calls: Set<LazyAbort>, deadlineMs: number, signal: AbortSignal | undefined) {
+    this.#bounds = bounds;
+    this.#calls = calls;
+    this.#signal = signal;
+    this.timeoutMs = deadlineMs - Date.now();
+    const lent = signal ? borrow(signal) : null;
+    const abort = lent ?? new LazyAbort();
+    this.abort = abort;
+    this.#lent = lent !== null;
+    this.#stopWatching = signal && !lent ? whenAborted(signal, (reason) => abort.abort(reason)) : null;
+    calls.add(abort);
+    this.#timer = setTimeout(() => {
+      this.#expired = !abort.aborted;
+      abort.abort();
+    }, Math.max(0, this.timeoutMs));
+  }
+
+  get signal(): AbortSignal {
+    return this.abort.signal;
+  }
+
+  failure(error: unknown, timedOut: () => Error): unknown {
+    const signal = this.#signal;
+    if (signal?.aborted && !(this.#lent && this.#expired)) return signal.reason;
+    if (this.#bounds.closedReason !== null) return this.#bounds.closedReason;
+    return this.abort.aborted ? timedOut() : error;
+  }
+
+  end(): void {
+    clearTimeout(this.#timer);
+    this.#stopWatching?.();
+    this.#calls.delete(this.abort);
+  }
+
+  run<T>(attempts: CallAttempts<T>): Promise<T> {
+    return runAttempts(this, attempts);
   }
 }
 

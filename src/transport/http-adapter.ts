@@ -43,7 +43,7 @@ export function createHttpAdapter(pool: AgentPool, axios: AxiosParts): AxiosAdap
     const route = pool.route(origin);
     const agent = (route.protocol === 'https:' ? config.httpsAgent : config.httpAgent) ?? route.agent;
     const wire = (config as { [WIRE_HEADERS]?: WireHeaders })[WIRE_HEADERS];
-    const headers = (wire ? { ...config.headers.toJSON(), ...wire.headers } : config.headers.toJSON()) as OutgoingHttpHeaders;
+    const headers = (wire ? Object.assign(config.headers.toJSON(), wire.headers) : config.headers.toJSON()) as OutgoingHttpHeaders;
     const method = (config.method ?? 'get').toUpperCase();
     const req = route.request({ protocol: route.protocol, hostname: route.hostname, port: route.port, path, method, headers, agent });
     const onAbort = () => req.destroy(new axios.CanceledError(undefined, config, req));
@@ -83,7 +83,7 @@ export function createHttpAdapter(pool: AgentPool, axios: AxiosParts): AxiosAdap
  * request parses no URL but the first one of each origin.
  */
 function split(url: string, baseURL: string | undefined): { origin: string; path: string } {
-  const absolute = /^https?:\/\//i.test(url) ? url : new URL(url, baseURL).href;
+  const absolute = url.startsWith('http://') || url.startsWith('https://') || /^https?:\/\//i.test(url) ? url : new URL(url, baseURL).href;
   const slash = absolute.indexOf('/', absolute.indexOf('//') + 2);
   return slash < 0 ? { origin: absolute, path: '/' } : { origin: absolute.slice(0, slash), path: absolute.slice(slash) };
 }

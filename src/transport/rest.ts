@@ -193,17 +193,16 @@ export class RestTransport implements OperationTransport {
       }
       sentCredentials = credentials;
       // The provider's name is read now: a chain names what it found only once it has looked.
-      ctx = { ...ctx, attempts: attempt, authProvider: auth.name };
+      ctx = { endpoint, clientRequestId, attempts: attempt, authProvider: auth.name, redact: cut };
       this.#options.logger.debug(`${method} ${endpoint} (attempt ${attempt})`);
       const slot = await this.#slots.acquire(deadlineMs, call.abort, (wait) => (lineWait = wait));
       try {
         const net = this.#connect();
         const wire = net.own ? this.#wireBase(net.own, credentials) : null;
-        const headers: Record<string, string> = {
-          ...(wire ?? { ...this.#baseHeaders, ...credentials }),
-          'x-client-request-id': clientRequestId,
-          'idempotency-key': idempotencyKey,
-        };
+        // Object.assign, not a spread: V8 copies these many times faster so.
+        const headers: Record<string, string> = wire ? Object.assign({}, wire) : Object.assign({}, this.#baseHeaders, credentials);
+        headers['x-client-request-id'] = clientRequestId;
+        headers['idempotency-key'] = idempotencyKey;
         if (attempt > 1) headers['x-retry-attempt'] = String(attempt - 1);
         if (body !== undefined) headers['content-type'] = 'application/json';
         // The SDK's own adapter watches the call's abort itself; a user's instance gets a signal.
@@ -246,7 +245,7 @@ export class RestTransport implements OperationTransport {
       timedOut,
       logger: this.#options.logger,
       what: `${method} ${endpoint}`,
-      trace: { ...what, protocol: 'rest', target: endpoint, clientRequestId },
+      trace: { call: what.call, operationId: what.operationId, protocol: 'rest', target: endpoint, clientRequestId },
     });
   }
 }
