@@ -20,37 +20,55 @@ export async function performAsync<S>(effect: Exclude<Effect<S>, { type: 'progre
   return value;
 }
 
+/** Where a run stands: at a status it hands out, or at its end with what it returns. */
+type Step<S, R> = { done: false; status: S } | { done: true; value: R };
+
+/**
+ * Runs `run` on from `next` (its last step) to the next status it hands out (`progress`) or to its
+ * end, performing every other effect on the way: an effect's error is thrown into the run, an error
+ * of the run itself propagates.
+ */
+async function stepAsync<S, R>(run: Run<S, R>, next: IteratorResult<Effect<S>, R>, requester: AsyncRequester<S>, signal: AbortSignal): Promise<Step<S, R>> {
+  while (!next.done) {
+    const effect = next.value;
+    if (effect.type === 'progress') return { done: false, status: effect.status };
+    let value: unknown;
+    try {
+      value = await performAsync(effect, requester, signal);
+    } catch (error) {
+      next = run.throw(error);
+      continue;
+    }
+    next = run.next(value);
+  }
+  return { done: true, value: next.value };
+}
+
 /** Runs `run`, yielding each `progress` status; returns what the run returns. */
 export async function* driveAsync<S, R>(run: Run<S, R>, requester: AsyncRequester<S>, signal: AbortSignal): AsyncGenerator<S, R, undefined> {
   try {
-    let next = run.next();
-    while (!next.done) {
-      const effect = next.value;
-      if (effect.type === 'progress') {
-        yield effect.status;
-        next = run.next();
-        continue;
-      }
-      let outcome: { value: unknown } | { error: unknown };
-      try {
-        outcome = { value: await performAsync(effect, requester, signal) };
-      } catch (error) {
-        outcome = { error };
-      }
-      next = 'error' in outcome ? run.throw(outcome.error) : run.next(outcome.value);
+    for (let step = await stepAsync(run, run.next(), requester, signal); ; step = await stepAsync(run, run.next(), requester, signal)) {
+      if (step.done) return step.value;
+      yield step.status;
     }
-    return next.value;
   } finally {
     run.return(undefined as R);
   }
 }
 
-/** Runs `run` to its end, calling `onProgress` with each status; resolves with what the run returns. */
+/**
+ * Runs `run` to its end, calling `onProgress` with each status; resolves with what the run returns.
+ * No async generator in between: a call pays none of its turns.
+ */
 export async function runAsync<S, R>(run: Run<S, R>, requester: AsyncRequester<S>, signal: AbortSignal, onProgress?: (status: S) => void): Promise<R> {
-  const drive = driveAsync(run, requester, signal);
-  for (;;) {
-    const next = await drive.next();
-    if (next.done) return next.value;
-    onProgress?.(next.value);
+  try {
+    let step = await stepAsync(run, run.next(), requester, signal);
+    while (!step.done) {
+      onProgress?.(step.status);
+      step = await stepAsync(run, run.next(), requester, signal);
+    }
+    return step.value;
+  } finally {
+    run.return(undefined as R);
   }
 }

@@ -8,6 +8,7 @@
 import { deadlineOf, markDeadline } from '../core/deadline';
 import type { CallOptions, OperationTransport } from '../core/transport';
 import { whenAborted } from '../runtime/abort';
+import { isScopeSignal } from '../runtime/call-scope';
 import { SharedFlight } from '../runtime/shared-flight';
 import { deadlineError } from '../transport/http-failure';
 
@@ -68,8 +69,9 @@ export class SharedPolls {
     // A caller that joins a request due to end after its own deadline leaves at its deadline; a
     // caller with neither that nor a signal needs no way out of its own.
     const ownDeadline = deadlineMs < poll.deadlineMs;
-    // Without a deadline of its own, the caller's signal is all this caller's part needs: no controller of its own.
-    if (!ownDeadline) return { joined, answer: poll.flight.run(task, signal) };
+    // Without a deadline of its own, the caller's signal is all this caller's part needs: no controller
+    // of its own. Every caller comes from this client's scope: a request its signal starts runs under it.
+    if (!ownDeadline) return { joined, answer: poll.flight.run(task, signal, isScopeSignal(signal)) };
     const own = new AbortController();
     const leftMs = deadlineMs - Date.now();
     const timer = setTimeout(() => own.abort(markDeadline(deadlineError(timeoutMs ?? leftMs, { endpoint: this.#endpointOf(id), clientRequestId: null, attempts: 0, authProvider: null, redact: String }), deadlineMs)), leftMs);

@@ -1,9 +1,22 @@
 /**
  * The calls of one client, so that `close()` settles them all at once: every call, wait and watch
- * runs under a signal of its own that the scope aborts when the client closes (and that follows
- * the caller's signal, with one listener per caller signal, however many calls share it).
+ * runs under a signal that the scope aborts when the client closes. A call without a signal of
+ * its caller's runs under the scope's own signal, shared by all such calls (no controller of its
+ * own); a call with one gets a signal of its own that follows it as well (with one listener per
+ * caller signal, however many calls share it).
  */
 import { whenAborted } from './abort';
+
+/** The scopes' own signals. */
+const scopeSignals = new WeakSet<AbortSignal>();
+
+/**
+ * True for a scope's own signal: it aborts only when its scope closes, and the signal of every
+ * call of that scope follows it.
+ */
+export function isScopeSignal(signal: AbortSignal | undefined): boolean {
+  return signal !== undefined && scopeSignals.has(signal);
+}
 
 /** One call's signal; `end()` once the call is over. */
 export interface ScopedCall {
@@ -15,6 +28,8 @@ export class CallScope {
   readonly #calls = new Set<AbortController>();
   readonly #closedError: () => Error;
   #closed: Error | null = null;
+  /** The signal of every call that has no signal of its caller's, and the call that lends it (made at the first such call). */
+  #shared: { controller: AbortController; call: ScopedCall } | null = null;
 
   /** @param closedError The error calls fail with once the scope is closed. */
   constructor(closedError: () => Error) {
@@ -24,14 +39,15 @@ export class CallScope {
   /** A signal for one call: aborted with `signal.reason`, or with the closed error on `close()`. */
   open(signal?: AbortSignal): ScopedCall {
     if (this.#closed) throw this.#closed;
-    signal?.throwIfAborted();
+    if (!signal) return this.#sharedCall();
+    signal.throwIfAborted();
     const controller = new AbortController();
-    const stop = signal ? whenAborted(signal, (reason) => controller.abort(reason)) : null;
+    const stop = whenAborted(signal, (reason) => controller.abort(reason));
     this.#calls.add(controller);
     return {
       signal: controller.signal,
       end: () => {
-        stop?.();
+        stop();
         this.#calls.delete(controller);
       },
     };
@@ -40,7 +56,16 @@ export class CallScope {
   /** Aborts every call in flight with the closed error; later calls fail with it at once. Never throws. */
   close(): void {
     this.#closed ??= this.#closedError();
+    this.#shared?.controller.abort(this.#closed);
     for (const call of this.#calls) call.abort(this.#closed);
     this.#calls.clear();
+  }
+
+  #sharedCall(): ScopedCall {
+    if (this.#shared) return this.#shared.call;
+    const controller = new AbortController();
+    scopeSignals.add(controller.signal);
+    this.#shared = { controller, call: { signal: controller.signal, end: () => {} } };
+    return this.#shared.call;
   }
 }

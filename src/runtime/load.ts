@@ -37,7 +37,10 @@ export function distFileUrl(path: string): string {
   return new URL(root + path, buildUrl()).href;
 }
 
+let uuid: (() => string) | null = null;
+
 /** A random UUID (node:crypto loads at the first call, not at import). */
 export function randomUUID(): string {
-  return loadAtFirstUse<typeof Crypto>('node:crypto').randomUUID();
+  uuid ??= loadAtFirstUse<typeof Crypto>('node:crypto').randomUUID;
+  return uuid();
 }

@@ -4,7 +4,7 @@
  * by `src/core/request-line.ts`; this module only wakes the requests it lets go.
  */
 import { lineEntry, RequestLine, type Flight, type LineEntry } from '../core/request-line';
-import { whenAborted } from './abort';
+import { whenAborted, type Stopper } from './abort';
 
 interface Waiter extends LineEntry {
   go: () => void;
@@ -35,7 +35,7 @@ export class RequestSlots {
    * Resolves with a slot when the request may go (at once when the line is free). Rejects with
    * `signal.reason` when the signal aborts first; `onLeave` is then told how long it waited.
    */
-  acquire(deadlineMs: number, signal: AbortSignal, onLeave?: (wait: LineWait) => void): Promise<Slot> {
+  acquire(deadlineMs: number, signal: Stopper, onLeave?: (wait: LineWait) => void): Promise<Slot> {
     if (signal.aborted) return Promise.reject(signal.reason);
     const nowMs = Date.now();
     if (this.#line.mayGoNow(nowMs)) return Promise.resolve(this.#slot(this.#line.start(nowMs)));

@@ -4,11 +4,16 @@
  * request, concurrent polls of one operation share one Get.
  */
 import { whenAborted } from './abort';
+import { LazyAbort } from './lazy-abort';
+import { lend } from './lend';
 
 interface Run<T> {
   readonly promise: Promise<T>;
-  readonly controller: AbortController;
-  /** Callers still waiting; when the last one leaves through its signal, the run is aborted. */
+  /** The run's signal: its own abort's (lent), or the signal of the scope its callers all follow. */
+  readonly signal: AbortSignal;
+  /** Aborted when the last caller leaves through its signal; `null` under a scope's signal. */
+  readonly abort: LazyAbort | null;
+  /** Callers still waiting. */
   callers: number;
 }
 
@@ -16,7 +21,8 @@ interface Run<T> {
  * Runs `task` at most once at a time. A caller that asks while a run is in flight joins it.
  * Each caller may leave early through its own `signal` (it then rejects with that signal's
  * reason); the run itself is aborted only when every caller has left. A settled run, fulfilled
- * or rejected, is forgotten: the next caller starts a new one, so a failure is not cached.
+ * or rejected, is forgotten: the next caller starts a new one, so a failure is not cached. The
+ * task's signal is lent with its abort (`./lend.ts`).
  */
 export class SharedFlight<T> {
   #run: Run<T> | null = null;
@@ -34,24 +40,32 @@ export class SharedFlight<T> {
 
   /**
    * Joins the run in flight, or starts `task` as a new one. Rejects with `signal.reason` when
-   * `signal` aborts.
+   * `signal` aborts. `scoped`: `signal` is the signal of a scope (`./call-scope.ts`) that every
+   * caller's signal follows; a run this call starts then runs under it, with no abort of its own
+   * (its callers can all leave only when it aborts).
    */
-  async run(task: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T> {
-    signal?.throwIfAborted();
-    const live = this.#run && !this.#run.controller.signal.aborted ? this.#run : this.#start(task);
-    return join(live, signal);
+  run(task: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal, scoped = false): Promise<T> {
+    try {
+      signal?.throwIfAborted();
+      const live = this.#run && !this.#run.signal.aborted ? this.#run : this.#start(task, scoped ? signal ?? null : null);
+      return join(live, signal);
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
-  #start(task: (signal: AbortSignal) => Promise<T>): Run<T> {
-    const controller = new AbortController();
-    const promise = task(controller.signal).finally(() => {
+  #start(task: (signal: AbortSignal) => Promise<T>, scope: AbortSignal | null): Run<T> {
+    const abort = scope ? null : new LazyAbort();
+    // Lent: the one call the task makes with it aborts it at its own deadline, with no abort of its own.
+    const signal = scope ?? lend(abort!);
+    const promise = task(signal).finally(() => {
       if (this.#run !== run) return;
       this.#run = null;
       this.#onIdle?.();
     });
     // A run that every caller left rejects with nobody listening: not an unhandled rejection.
     promise.catch(() => undefined);
-    const run: Run<T> = { promise, controller, callers: 0 };
+    const run: Run<T> = { promise, signal, abort, callers: 0 };
     this.#run = run;
     return run;
   }
@@ -64,9 +78,18 @@ function join<T>(run: Run<T>, signal: AbortSignal | undefined): Promise<T> {
     // One listener per signal however many flights it joins (a waitAll's signal joins them all).
     const stop = whenAborted(signal, (reason) => {
       run.callers -= 1;
-      if (run.callers === 0) run.controller.abort(reason);
+      if (run.callers === 0) run.abort?.abort(reason);
       reject(reason);
     });
-    run.promise.then(resolve, reject).finally(stop);
+    run.promise.then(
+      (value) => {
+        stop();
+        resolve(value);
+      },
+      (error: unknown) => {
+        stop();
+        reject(error);
+      },
+    );
   });
 }

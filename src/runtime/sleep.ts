@@ -3,10 +3,10 @@
  * `signal.reason` at once, so an aborted wait leaves no timer behind. Times are `Date.now()` values
  * or milliseconds, as decided by `src/core`; nothing here chooses a duration.
  */
-import { whenAborted } from './abort';
+import { whenAborted, type Stopper } from './abort';
 
 /** Sleeps `ms` milliseconds, or rejects with `signal.reason` when it aborts first. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+export function sleep(ms: number, signal?: Stopper): Promise<void> {
   return sleepUntil(Date.now() + Math.max(0, ms), signal, false);
 }
 
@@ -24,7 +24,7 @@ const wakeups = new Map<number, Wakeup>();
  * they make). A sleeper whose signal aborts leaves with `signal.reason`; the timer is cleared when
  * the last one leaves.
  */
-export function sleepUntil(untilMs: number, signal?: AbortSignal, shared = true): Promise<void> {
+export function sleepUntil(untilMs: number, signal?: Stopper, shared = true): Promise<void> {
   if (signal?.aborted) return Promise.reject(signal.reason);
   let wakeup = shared ? wakeups.get(untilMs) : undefined;
   if (!wakeup) {

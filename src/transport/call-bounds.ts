@@ -1,12 +1,15 @@
 /**
- * The bounds of the logical calls of one transport (REST or gRPC alike): each call's controller is
- * aborted by the caller's signal, by the call's deadline, and by `close()`; and a call that ended
- * so rejects with the caller's `signal.reason`, the close's error, or the deadline's error.
+ * The bounds of the logical calls of one transport (REST or gRPC alike): each call's abort (a
+ * `LazyAbort`, whose signal is made only if asked for) is aborted by the caller's signal, by the
+ * call's deadline, and by `close()`; and a call that ended so rejects with the caller's
+ * `signal.reason`, the close's error, or the deadline's error.
  */
 import { AIStudioError } from '../core/errors';
 import type { RetryPolicy } from '../core/retry';
 import type { Logger } from '../core/transport';
 import { whenAborted } from '../runtime/abort';
+import { LazyAbort } from '../runtime/lazy-abort';
+import { borrow } from '../runtime/lend';
 import type { Failure } from './http-failure';
 import { retrying, type AttemptOutcome } from './retrying';
 import type { CallTrace } from './tracing';
@@ -28,7 +31,9 @@ export interface CallAttempts<T> {
 
 /** One logical call in flight. */
 export interface BoundedCall {
-  /** Aborted when the call must stop (caller's abort, deadline, close). */
+  /** Aborted when the call must stop (caller's abort, deadline, close): what the SDK's own code watches. */
+  readonly abort: LazyAbort;
+  /** `abort`'s signal, made at the first ask: for code of others (a credential provider, a user's axios, a gRPC channel). */
   readonly signal: AbortSignal;
   /** The call's timeout as it started, in milliseconds. */
   readonly timeoutMs: number;
@@ -44,7 +49,7 @@ export interface BoundedCall {
 }
 
 export class CallBounds {
-  readonly #calls = new Set<AbortController>();
+  readonly #calls = new Set<LazyAbort>();
   #closedReason: AIStudioError | null = null;
 
   constructor(private readonly endpoint: string) {}
@@ -54,31 +59,15 @@ export class CallBounds {
     return this.#closedReason;
   }
 
-  /** Starts a call; throws at once when `signal` has aborted or the transport is closed. */
+  /**
+   * Starts a call; throws at once when `signal` has aborted or the transport is closed. A signal
+   * lent with its abort (`src/runtime/lend.ts`) is the call's own: its abort is aborted here, and no
+   * other is made.
+   */
   open(deadlineMs: number, signal: AbortSignal | undefined): BoundedCall {
     signal?.throwIfAborted();
     if (this.#closedReason !== null) throw this.#closedReason;
-    const timeoutMs = deadlineMs - Date.now();
-    const controller = new AbortController();
-    const stopWatching = signal ? whenAborted(signal, (reason) => controller.abort(reason)) : null;
-    this.#calls.add(controller);
-    const timer = setTimeout(() => controller.abort(), Math.max(0, timeoutMs));
-    const call: BoundedCall = {
-      signal: controller.signal,
-      timeoutMs,
-      failure: (error, timedOut) => {
-        if (signal?.aborted) return signal.reason;
-        if (this.#closedReason !== null) return this.#closedReason;
-        return controller.signal.aborted ? timedOut() : error;
-      },
-      end: () => {
-        clearTimeout(timer);
-        stopWatching?.();
-        this.#calls.delete(controller);
-      },
-      run: (attempts) => runAttempts(call, attempts),
-    };
-    return call;
+    return new Call(this, this.#calls, deadlineMs, signal);
   }
 
   /** Fails the calls in flight, and every later one, with "closed". */
@@ -90,13 +79,66 @@ export class CallBounds {
   }
 }
 
+/** A call of {@link CallBounds.open}. */
+class Call implements BoundedCall {
+  readonly abort: LazyAbort;
+  readonly timeoutMs: number;
+  readonly #bounds: CallBounds;
+  readonly #calls: Set<LazyAbort>;
+  readonly #signal: AbortSignal | undefined;
+  /** True when `abort` was lent with the caller's signal. */
+  readonly #lent: boolean;
+  readonly #stopWatching: (() => void) | null;
+  readonly #timer: NodeJS.Timeout;
+  /** Set only when the deadline aborted the call first (a lent signal's abort is then not its caller's). */
+  #expired = false;
+
+  constructor(bounds: CallBounds, calls: Set<LazyAbort>, deadlineMs: number, signal: AbortSignal | undefined) {
+    this.#bounds = bounds;
+    this.#calls = calls;
+    this.#signal = signal;
+    this.timeoutMs = deadlineMs - Date.now();
+    const lent = signal ? borrow(signal) : null;
+    const abort = lent ?? new LazyAbort();
+    this.abort = abort;
+    this.#lent = lent !== null;
+    this.#stopWatching = signal && !lent ? whenAborted(signal, (reason) => abort.abort(reason)) : null;
+    calls.add(abort);
+    this.#timer = setTimeout(() => {
+      this.#expired = !abort.aborted;
+      abort.abort();
+    }, Math.max(0, this.timeoutMs));
+  }
+
+  get signal(): AbortSignal {
+    return this.abort.signal;
+  }
+
+  failure(error: unknown, timedOut: () => Error): unknown {
+    const signal = this.#signal;
+    if (signal?.aborted && !(this.#lent && this.#expired)) return signal.reason;
+    if (this.#bounds.closedReason !== null) return this.#bounds.closedReason;
+    return this.abort.aborted ? timedOut() : error;
+  }
+
+  end(): void {
+    clearTimeout(this.#timer);
+    this.#stopWatching?.();
+    this.#calls.delete(this.abort);
+  }
+
+  run<T>(attempts: CallAttempts<T>): Promise<T> {
+    return runAttempts(this, attempts);
+  }
+}
+
 async function runAttempts<T>(call: BoundedCall, { policy, deadlineMs, attempt, timedOut, logger, what, trace }: CallAttempts<T>): Promise<T> {
   let lastFailure: Failure | null = null;
   try {
     return await retrying({
       policy,
       deadlineMs,
-      signal: call.signal,
+      signal: call.abort,
       nowMs: Date.now,
       random: Math.random,
       attempt,

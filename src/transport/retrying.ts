@@ -3,6 +3,7 @@
  * or the call's deadline passes. It sleeps; `src/core/retry.ts` decides.
  */
 import { isTransient, retryDelayMs, type RetryPolicy } from '../core/retry';
+import type { Stopper } from '../runtime/abort';
 import { sleep } from '../runtime/sleep';
 import type { Failure } from './http-failure';
 import { traced, type CallTrace } from './tracing';
@@ -15,7 +16,7 @@ export interface RetryRun<T> {
   /** The call's deadline, as a `nowMs()` value. */
   deadlineMs: number;
   /** Aborted when the caller aborts or the deadline passes; stops the sleeps. */
-  signal: AbortSignal;
+  signal: Stopper;
   nowMs: () => number;
   random: () => number;
   /** Attempt number `attempt` (1-based). */
