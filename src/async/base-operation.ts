@@ -2,7 +2,7 @@
  * The promise flavour of an operation, generic over the status type: an adapter that runs the
  * operation machine's members (`src/core/machine.ts`) with the promise runner. No rule lives here.
  */
-import { machineOf, type OperationMachine, type Run } from '../core/machine';
+import { machineOf, type OperationMachine, type RequestAnswer, type Run } from '../core/machine';
 import type { OperationKind } from '../core/kind';
 import { checkFunction, checkOptions } from '../core/options';
 import type { RequestPacer } from '../core/pacer';
@@ -73,11 +73,24 @@ export interface AsyncInternals<S extends BaseOperationStatus, T> {
   scope: CallScope;
 }
 
-const internals = new WeakMap<object, AsyncInternals<BaseOperationStatus, unknown>>();
+/** Set by {@link BaseAsyncOperation}'s static block: reads an operation's private fields, so that no operation keeps a record of them. */
+let internalsOf: (op: object) => AsyncInternals<BaseOperationStatus, unknown> | undefined;
 
 /** The internals of an operation of this flavour, or `undefined` for anything else. */
 export function asyncInternals(op: unknown): AsyncInternals<BaseOperationStatus, unknown> | undefined {
-  return typeof op === 'object' && op !== null ? internals.get(op) : undefined;
+  return typeof op === 'object' && op !== null ? internalsOf(op) : undefined;
+}
+
+/** How the requests of an operation made of `parts` go: one object, no closure, per operation. */
+class PartsRequester<S extends BaseOperationStatus> implements AsyncRequester<S> {
+  constructor(private readonly parts: Pick<AsyncOperationParts<S, unknown>, 'fetch' | 'cancel' | 'receivedAtMs'>) {}
+
+  async request(call: 'get' | 'cancel', { deadlineMs, timeoutMs }: { deadlineMs: number; timeoutMs: number }, signal: AbortSignal): Promise<RequestAnswer<S>> {
+    const { parts } = this;
+    const options = { deadlineMs, timeoutMs, signal };
+    const status = await (call === 'get' ? parts.fetch(options) : parts.cancel(options));
+    return { status, receivedAtMs: parts.receivedAtMs?.(status) ?? Date.now() };
+  }
 }
 
 /** An operation whose members return promises. Extend it for an operation kind of your own. */
@@ -94,13 +107,11 @@ export class BaseAsyncOperation<S extends BaseOperationStatus, T> {
     this.id = parts.id;
     this.#scope = link?.scope ?? new CallScope(() => new AIStudioError('closed'));
     this.#machine = machineOf<S, T>(parts, String(this), link);
-    this.#requester = {
-      request: async (call, { deadlineMs, timeoutMs }, signal) => {
-        const status = await (call === 'get' ? parts.fetch : parts.cancel)({ deadlineMs, timeoutMs, signal });
-        return { status, receivedAtMs: parts.receivedAtMs?.(status) ?? Date.now() };
-      },
-    };
-    internals.set(this, { machine: this.#machine, requester: this.#requester, scope: this.#scope } as unknown as AsyncInternals<BaseOperationStatus, unknown>);
+    this.#requester = new PartsRequester(parts);
+  }
+
+  static {
+    internalsOf = (op) => (#machine in op ? { machine: op.#machine, requester: op.#requester, scope: op.#scope } : undefined);
   }
 
   /** The status of the last `getStatus`, `cancel` or poll, or the initial one; `null` before any. */
@@ -130,10 +141,15 @@ export class BaseAsyncOperation<S extends BaseOperationStatus, T> {
    * request and is cut to the time left. Rejects with `OperationTimeoutError` when `pollTimeout`
    * runs out, `RunError` when the operation failed.
    */
-  async wait(options?: AsyncWaitOptions<S>): Promise<T> {
-    const { onProgress, signal, ...rest } = checkOptions('wait', options, [...WATCH_OPTIONS, 'onProgress']);
-    checkFunction('onProgress', onProgress);
-    return this.#run(this.#machine.wait(planWait(rest, this.#machine.defaultPollTimeoutS, this.#machine.defaultPollIntervalS)), signal, onProgress);
+  wait(options?: AsyncWaitOptions<S>): Promise<T> {
+    // Not an async method: a sleeping wait then holds no suspended frame of its own.
+    try {
+      const { onProgress, signal, ...rest } = checkOptions('wait', options, [...WATCH_OPTIONS, 'onProgress']);
+      checkFunction('onProgress', onProgress);
+      return this.#run(this.#machine.wait(planWait(rest, this.#machine.defaultPollTimeoutS, this.#machine.defaultPollIntervalS)), signal, onProgress);
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /**
@@ -169,12 +185,8 @@ export class BaseAsyncOperation<S extends BaseOperationStatus, T> {
     return `AsyncOperation<id=${JSON.stringify(this.id)}>`;
   }
 
-  async #run<R>(run: Run<S, R>, signal: AbortSignal | undefined, onProgress?: (status: S) => void): Promise<R> {
-    const call = this.#scope.open(signal);
-    try {
-      return await runAsync(run, this.#requester, call.signal, onProgress);
-    } finally {
-      call.end();
-    }
+  /** Runs `run` under a call of this operation's scope (`open` throws once the client is closed). */
+  #run<R>(run: Run<S, R>, signal: AbortSignal | undefined, onProgress?: (status: S) => void): Promise<R> {
+    return runAsync(run, this.#requester, this.#scope.open(signal), onProgress);
   }
 }

@@ -11,6 +11,7 @@ import { createTransport } from '../transport/create-transport';
 import { AsyncOperation } from './operation';
 import { BaseAsyncOperation, linkToClient, type ClientLink } from './base-operation';
 import { SharedPolls } from './shared-polls';
+import { ApiOperationParts, type ApiClientParts } from './api-parts';
 import { AIStudioError } from '../core/errors';
 import { CallScope } from '../runtime/call-scope';
 import { checkStartAnswer, operationOptions, planStart, type StartOptions } from '../transport/start';
@@ -35,7 +36,8 @@ export interface AsyncStartOptions extends StartOptions {
 
 export class AsyncOperationsClient {
   readonly #transport: ClientTransport;
-  readonly #polls: SharedPolls;
+  /** What this client's Operation API operations share. */
+  readonly #api: ApiClientParts;
   readonly #allowInsecureHttp: boolean;
   readonly #folderId: string | null;
   readonly #logger;
@@ -48,7 +50,7 @@ export class AsyncOperationsClient {
     this.#transport = createTransport(config);
     this.#allowInsecureHttp = options?.allowInsecureHttp ?? false;
     this.#folderId = config.folderId;
-    this.#polls = new SharedPolls(this.#transport);
+    this.#api = { transport: this.#transport, polls: new SharedPolls(this.#transport), logger: this.#logger, arrivals: new WeakMap() };
     this.#link = {
       scope: new CallScope(() => new AIStudioError(`this AsyncOperationsClient of ${this.#transport.endpoint} is closed`)),
       budget: config.budget,
@@ -302,23 +304,6 @@ export class AsyncOperationsClient {
   }
 
   #make<T, M>(id: string, kind: ApiOperationKind<T, M>, initialStatus: OperationStatus<M> | null): AsyncOperation<T, M> {
-    const transport = this.#transport;
-    const polls = this.#polls;
-    const arrivals = new WeakMap<OperationStatus<M>, number>();
-    return new AsyncOperation<T, M>(linkToClient({
-      id,
-      kind,
-      initialStatus,
-      endpoint: transport.endpoint,
-      logger: this.#logger,
-      fetch: async (o) => {
-        const { wire, receivedAtMs } = await polls.get(id, o);
-        const { status } = kind.decodeAnswer(wire, id);
-        arrivals.set(status, receivedAtMs);
-        return status;
-      },
-      receivedAtMs: (status) => arrivals.get(status),
-      cancel: async (o) => kind.decodeAnswer(await transport.cancelOperation(id, o), id).status,
-    }, this.#link));
+    return new AsyncOperation<T, M>(linkToClient(new ApiOperationParts(id, kind, initialStatus, this.#api), this.#link));
   }
 }

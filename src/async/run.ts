@@ -4,7 +4,8 @@
  * and hands each status out as it comes. It decides nothing.
  */
 import type { Effect, RequestAnswer, Run } from '../core/machine';
-import { sleepUntil } from '../runtime/sleep';
+import type { ScopedCall } from '../runtime/call-scope';
+import { sleepFor, sleepUntil, type Sleeper } from '../runtime/sleep';
 
 /** How an operation's requests are sent, with promises. */
 export interface AsyncRequester<S> {
@@ -15,6 +16,11 @@ export interface AsyncRequester<S> {
 export async function performAsync<S>(effect: Exclude<Effect<S>, { type: 'progress' }>, requester: AsyncRequester<S>, signal: AbortSignal): Promise<unknown> {
   signal.throwIfAborted();
   if (effect.type === 'sleep') return sleepUntil(effect.untilMs, signal);
+  return settled(effect, requester, signal);
+}
+
+/** A request's answer or a `settle` effect's value; rejects with `signal.reason` if it aborted meanwhile. */
+async function settled<S>(effect: Exclude<Effect<S>, { type: 'progress' | 'sleep' }>, requester: AsyncRequester<S>, signal: AbortSignal): Promise<unknown> {
   const value = effect.type === 'request' ? await requester.request(effect.call, effect, signal) : await effect.value;
   signal.throwIfAborted();
   return value;
@@ -24,30 +30,114 @@ export async function performAsync<S>(effect: Exclude<Effect<S>, { type: 'progre
 type Step<S, R> = { done: false; status: S } | { done: true; value: R };
 
 /**
- * Runs `run` on from `next` (its last step) to the next status it hands out (`progress`) or to its
- * end, performing every other effect on the way: an effect's error is thrown into the run, an error
- * of the run itself propagates.
+ * Steps a run through its effects with callbacks, as one object: a sleeping run holds this object,
+ * its generators and its sleep (`sleepFor`), and no chain of suspended async functions. An
+ * effect's error (the signal's reason once it aborted) is thrown into the run; an error of the run
+ * itself ends the stepping with {@link Stepper.fail}.
  */
-async function stepAsync<S, R>(run: Run<S, R>, next: IteratorResult<Effect<S>, R>, requester: AsyncRequester<S>, signal: AbortSignal): Promise<Step<S, R>> {
-  while (!next.done) {
-    const effect = next.value;
-    if (effect.type === 'progress') return { done: false, status: effect.status };
-    let value: unknown;
-    try {
-      value = await performAsync(effect, requester, signal);
-    } catch (error) {
-      next = run.throw(error);
-      continue;
-    }
-    next = run.next(value);
+abstract class Stepper<S, R> implements Sleeper {
+  constructor(protected readonly run: Run<S, R>, private readonly requester: AsyncRequester<S>, private readonly signal: AbortSignal) {}
+
+  /** A status the run hands out: true to go on at once, false to stop stepping there. */
+  protected abstract progress(status: S): boolean;
+  /** The run returned `value`. */
+  protected abstract end(value: R): void;
+  /** The run (or `progress`) threw `error`. */
+  protected abstract fail(error: unknown): void;
+
+  /** Steps from the run's start, or on from the status it stopped at. */
+  start(): void {
+    this.#resume(false, undefined);
   }
-  return { done: true, value: next.value };
+
+  /** The sleep is over: the run goes on. */
+  wake(): void {
+    this.#resume(false, undefined);
+  }
+
+  /** The signal aborted during the sleep: its reason is thrown into the run. */
+  onAbort(reason: unknown): void {
+    this.#resume(true, reason);
+  }
+
+  #resume(thrown: boolean, value: unknown): void {
+    const { run, signal } = this;
+    try {
+      for (let next = thrown ? run.throw(value) : run.next(value); ; ) {
+        if (next.done) return this.end(next.value);
+        const effect = next.value;
+        if (effect.type === 'progress') {
+          if (!this.progress(effect.status)) return;
+          next = run.next(undefined);
+        } else if (signal.aborted) {
+          next = run.throw(signal.reason);
+        } else if (effect.type === 'sleep') {
+          return sleepFor(effect.untilMs, this, signal);
+        } else {
+          settled(effect, this.requester, signal).then((answer) => this.#resume(false, answer), (error: unknown) => this.#resume(true, error));
+          return;
+        }
+      }
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+}
+
+/** Steps a run to its end, handing each status to `onProgress`; ends its call before it settles. */
+class RunToEnd<S, R> extends Stepper<S, R> {
+  constructor(
+    run: Run<S, R>, requester: AsyncRequester<S>, private readonly call: ScopedCall, private readonly onProgress: ((status: S) => void) | undefined,
+    private readonly resolve: (value: R) => void, private readonly reject: (error: unknown) => void,
+  ) {
+    super(run, requester, call.signal);
+  }
+
+  protected progress(status: S): boolean {
+    this.onProgress?.(status);
+    return true;
+  }
+
+  protected end(value: R): void {
+    this.call.end();
+    this.resolve(value);
+  }
+
+  protected fail(error: unknown): void {
+    try {
+      this.run.return(undefined as R);
+    } finally {
+      this.call.end();
+      this.reject(error);
+    }
+  }
+}
+
+/** Steps a run to the next status it hands out, or to its end. */
+class StepToStatus<S, R> extends Stepper<S, R> {
+  constructor(run: Run<S, R>, requester: AsyncRequester<S>, signal: AbortSignal, private readonly resolve: (step: Step<S, R>) => void, private readonly reject: (error: unknown) => void) {
+    super(run, requester, signal);
+  }
+
+  protected progress(status: S): boolean {
+    this.resolve({ done: false, status });
+    return false;
+  }
+
+  protected end(value: R): void {
+    this.resolve({ done: true, value });
+  }
+
+  protected fail(error: unknown): void {
+    this.reject(error);
+  }
 }
 
 /** Runs `run`, yielding each `progress` status; returns what the run returns. */
 export async function* driveAsync<S, R>(run: Run<S, R>, requester: AsyncRequester<S>, signal: AbortSignal): AsyncGenerator<S, R, undefined> {
   try {
-    for (let step = await stepAsync(run, run.next(), requester, signal); ; step = await stepAsync(run, run.next(), requester, signal)) {
+    for (;;) {
+      const step = await new Promise<Step<S, R>>((resolve, reject) => new StepToStatus(run, requester, signal, resolve, reject).start());
       if (step.done) return step.value;
       yield step.status;
     }
@@ -57,18 +147,9 @@ export async function* driveAsync<S, R>(run: Run<S, R>, requester: AsyncRequeste
 }
 
 /**
- * Runs `run` to its end, calling `onProgress` with each status; resolves with what the run returns.
- * No async generator in between: a call pays none of its turns.
+ * Runs `run` under `call` to its end, calling `onProgress` with each status; resolves with what
+ * the run returns, once `call` has ended.
  */
-export async function runAsync<S, R>(run: Run<S, R>, requester: AsyncRequester<S>, signal: AbortSignal, onProgress?: (status: S) => void): Promise<R> {
-  try {
-    let step = await stepAsync(run, run.next(), requester, signal);
-    while (!step.done) {
-      onProgress?.(step.status);
-      step = await stepAsync(run, run.next(), requester, signal);
-    }
-    return step.value;
-  } finally {
-    run.return(undefined as R);
-  }
+export function runAsync<S, R>(run: Run<S, R>, requester: AsyncRequester<S>, call: ScopedCall, onProgress?: (status: S) => void): Promise<R> {
+  return new Promise<R>((resolve, reject) => new RunToEnd(run, requester, call, onProgress, resolve, reject).start());
 }

@@ -5,13 +5,18 @@
  * `reason`, `./abort.ts`'s `whenAborted`), and only code of others (a credential provider, a user's
  * axios instance, the gRPC channel) gets its `signal`.
  */
+/** What watches an abort: told once, with the reason, when it aborts. */
+export interface AbortWatcher {
+  onAbort(reason: unknown): void;
+}
+
 export class LazyAbort {
   /** Made with the signal, at its first ask. */
   #controller: AbortController | null = null;
   #aborted = false;
   #reason: unknown = undefined;
   /** Made at the first watch. */
-  #watchers: Set<(reason: unknown) => void> | null = null;
+  #watchers: Set<AbortWatcher> | null = null;
 
   /** True once aborted. */
   get aborted(): boolean {
@@ -43,19 +48,19 @@ export class LazyAbort {
     this.#aborted = true;
     this.#reason = reason === undefined ? new DOMException('This operation was aborted', 'AbortError') : reason;
     this.#controller?.abort(this.#reason);
-    const watchers = this.#watchers;
+    // A watcher taken off by another one's onAbort is not told.
+    for (const watcher of this.#watchers ?? []) watcher.onAbort(this.#reason);
     this.#watchers = null;
-    for (const watcher of watchers ?? []) watcher(this.#reason);
   }
 
-  /** Calls `onAbort(reason)` once when this aborts (at once if it has); returns the function that stops watching. */
-  watch(onAbort: (reason: unknown) => void): () => void {
-    if (this.#aborted) {
-      onAbort(this.#reason);
-      return () => {};
-    }
-    const watchers = (this.#watchers ??= new Set());
-    watchers.add(onAbort);
-    return () => void watchers.delete(onAbort);
+  /** Tells `watcher` once when this aborts (at once if it has), unless {@link LazyAbort.unwatch} took it off first. */
+  watch(watcher: AbortWatcher): void {
+    if (this.#aborted) return watcher.onAbort(this.#reason);
+    (this.#watchers ??= new Set()).add(watcher);
+  }
+
+  /** Stops telling `watcher`. */
+  unwatch(watcher: AbortWatcher): void {
+    this.#watchers?.delete(watcher);
   }
 }
