@@ -4,7 +4,7 @@
  */
 import { checkOperationId } from '../core/options';
 import { kindFromOperationJson, kindFromSavedOperation, operationKind, type ApiOperationKind, type OperationOptions } from '../core/kind';
-import type { OperationStatus } from '../core/status';
+import type { BaseOperationStatus, OperationStatus } from '../core/status';
 import type { CallOptions, ClientTransport } from '../core/transport';
 import { resolveClientConfig, type ClientOptions } from '../transport/config';
 import { createTransport } from '../transport/create-transport';
@@ -22,10 +22,10 @@ import type { ParsedWebSearchResponse, WebSearchRequest, WebSearchResponse } fro
 import type { SearchIndex, SearchIndexFile, SearchIndexFilesRequest, SearchIndexRequest } from '../core/producers/search-index';
 import { decodeRun, refuseCancel, type AssistantRunResult, type AssistantRunStatus } from '../core/assistant-run';
 import { planRun, type RunOptions } from '../transport/assistant-run';
-import { drive, type Call, type CallRunner } from '../core/calls';
+import { drive, type Call, type CallRunner, type TrackedKind } from '../core/calls';
 import type { DatasetInfo } from '../core/dataset';
-import { cancelTuning, fetchTuning, tuningKind, tuningStatusOf, type TunedModel, type TuningRequest, type TuningStatus, type TuningTrack } from '../core/tuning';
-import { batchTaskKind, cancelBatchTask, fetchBatchTask, type BatchTaskStatus } from '../core/batch-task';
+import { trackTuning, tuningStatusOf, type TunedModel, type TuningRequest, type TuningStatus } from '../core/tuning';
+import { trackBatchTask, type BatchTaskStatus } from '../core/batch-task';
 import { planBatchTask, planTuning, serviceEndpoint, type BatchTaskOptions, type TuningOptions } from '../transport/tasks';
 
 /** Options of the promise flavour's start helpers: where the start call goes, its bound, its signal. */
@@ -159,7 +159,7 @@ export class AsyncOperationsClient {
   async tune(request: TuningRequest, options?: AsyncStartOptions): Promise<BaseAsyncOperation<TuningStatus, TunedModel>> {
     const { wire, plan } = await this.#startCall(STARTS.tune, request, options);
     const initial = tuningStatusOf(wire, wire.id);
-    return this.#tuning(wire.id, { operationId: wire.id, taskId: initial.taskId, expired: false }, plan.endpoint, initial);
+    return this.#tracked(wire.id, trackTuning({ operationId: wire.id, taskId: initial.taskId, expired: false }, plan.endpoint, this.#run), initial);
   }
 
   /**
@@ -169,7 +169,7 @@ export class AsyncOperationsClient {
    */
   tuning(operationId: string | null, options?: TuningOptions): BaseAsyncOperation<TuningStatus, TunedModel> {
     const { id, track, endpoint } = planTuning(operationId, options, this.#allowInsecureHttp);
-    return this.#tuning(id, track, endpoint, null);
+    return this.#tracked(id, trackTuning(track, endpoint, this.#run));
   }
 
   /**
@@ -181,7 +181,8 @@ export class AsyncOperationsClient {
    */
   async completionBatch(request: BatchCompletionRequest, options?: AsyncStartOptions & { serviceEndpoint?: string }): Promise<BaseAsyncOperation<BatchTaskStatus, DatasetInfo>> {
     const { wire, plan } = await this.#startCall(STARTS.completionBatch, request, options);
-    return this.#batchTask(batchTaskIdOf(wire), serviceEndpoint(plan.options.serviceEndpoint, this.#allowInsecureHttp));
+    const taskId = batchTaskIdOf(wire);
+    return this.#tracked(taskId, trackBatchTask(taskId, serviceEndpoint(plan.options.serviceEndpoint, this.#allowInsecureHttp), this.#run));
   }
 
   /**
@@ -190,7 +191,7 @@ export class AsyncOperationsClient {
    */
   batchTask(taskId: string, options?: BatchTaskOptions): BaseAsyncOperation<BatchTaskStatus, DatasetInfo> {
     const { id, endpoint } = planBatchTask(taskId, options, this.#allowInsecureHttp);
-    return this.#batchTask(id, endpoint);
+    return this.#tracked(id, trackBatchTask(id, endpoint, this.#run));
   }
 
   /**
@@ -282,24 +283,15 @@ export class AsyncOperationsClient {
     return c.method === 'get' ? this.#transport.getOperation(c.operationId, options) : this.#transport.cancelOperation(c.operationId, options);
   }
 
-  #tuning(id: string, track: TuningTrack, endpoint: string, initialStatus: TuningStatus | null): BaseAsyncOperation<TuningStatus, TunedModel> {
+  /** An operation of a kind tracked by calls of its own (a tuning, a batch task). */
+  #tracked<S extends BaseOperationStatus, T>(id: string, tracked: TrackedKind<S, T>, initialStatus: S | null = null): BaseAsyncOperation<S, T> {
     return new BaseAsyncOperation(linkToClient({
       id,
-      kind: tuningKind(track, endpoint, this.#run),
+      kind: tracked.kind,
       initialStatus,
       logger: this.#logger,
-      fetch: async (o) => this.#run(fetchTuning(track, endpoint), o),
-      cancel: async (o) => this.#run(cancelTuning(track, endpoint), o),
-    }, this.#link));
-  }
-
-  #batchTask(taskId: string, endpoint: string): BaseAsyncOperation<BatchTaskStatus, DatasetInfo> {
-    return new BaseAsyncOperation(linkToClient({
-      id: taskId,
-      kind: batchTaskKind(endpoint, this.#run),
-      logger: this.#logger,
-      fetch: async (o) => this.#run(fetchBatchTask(taskId, endpoint), o),
-      cancel: async (o) => this.#run(cancelBatchTask(taskId, endpoint), o),
+      fetch: async (o) => this.#run(tracked.fetch(), o),
+      cancel: async (o) => this.#run(tracked.cancel(), o),
     }, this.#link));
   }
 

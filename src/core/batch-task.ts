@@ -6,11 +6,10 @@
  * is the task's `Cancel`, then its `Describe`; the result is the result dataset, described. Waits
  * default to 72 h, polled every 10 s.
  */
-import type { Call, CallRunner, Calls } from './calls';
+import type { Call, CallRunner, Calls, TrackedKind } from './calls';
 import { describeDataset, type DatasetInfo } from './dataset';
 import { RunError, WireDecodeError, WrongAsyncOperationStatusError } from './errors';
 import { deepFreeze } from './immutable';
-import type { OperationKind } from './kind';
 import { typeName } from './options';
 import { StateStatus, TASK_STATES } from './state-status';
 
@@ -86,20 +85,24 @@ function* resultDataset(endpoint: string, succeeded: BatchTaskStatus): Calls<Dat
   return yield* describeDataset(endpoint, resultDatasetId);
 }
 
-/** The kind of batch tasks: 72 h / 10 s, the result dataset as the result; its calls run with `run`. */
-export function batchTaskKind(endpoint: string, run: CallRunner): OperationKind<BatchTaskStatus, DatasetInfo> {
+/** The batch task `taskId`: 72 h / 10 s, the result dataset as the result; its calls run with `run`. */
+export function trackBatchTask(taskId: string, endpoint: string, run: CallRunner): TrackedKind<BatchTaskStatus, DatasetInfo> {
   return {
-    defaultPollTimeoutS: 72 * 3600,
-    defaultPollIntervalS: 10,
-    runError: (taskId, failed) => {
-      const status = failed.task.errors?.status;
-      return new RunError({
-        code: failed.state === 'CANCELED' ? 1 : (status?.code || 13),
-        message: status?.message ?? `the batch task is ${failed.state}`,
-        details: null,
-        operationId: taskId,
-      });
+    kind: {
+      defaultPollTimeoutS: 72 * 3600,
+      defaultPollIntervalS: 10,
+      runError: (id, failed) => {
+        const status = failed.task.errors?.status;
+        return new RunError({
+          code: failed.state === 'CANCELED' ? 1 : (status?.code || 13),
+          message: status?.message ?? `the batch task is ${failed.state}`,
+          details: null,
+          operationId: id,
+        });
+      },
+      result: (succeeded, { timeout }) => run(resultDataset(endpoint, succeeded), { deadlineMs: Date.now() + timeout * 1000, timeoutMs: timeout * 1000 }),
     },
-    result: (succeeded, { timeout }) => run(resultDataset(endpoint, succeeded), { deadlineMs: Date.now() + timeout * 1000, timeoutMs: timeout * 1000 }),
+    fetch: () => fetchBatchTask(taskId, endpoint),
+    cancel: () => cancelBatchTask(taskId, endpoint),
   };
 }

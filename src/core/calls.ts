@@ -5,6 +5,8 @@
  * answer back (or has its error thrown into it) and returns the value. The rules stay in the
  * generators; each client only says how one call is sent ({@link drive}).
  */
+import type { OperationKind } from './kind';
+import type { BaseOperationStatus } from './status';
 import type { ServiceCall } from './transport';
 
 /** One call: a Get or a Cancel of the Operation API (the client's transport), or a gRPC-only service's. */
@@ -50,3 +52,10 @@ function step<T>(calls: Calls<T>, send: (call: Call) => unknown, resume: () => I
 
 /** How a kind's calls are run by a client, within one call's bounds (a `Date.now()` deadline). */
 export type CallRunner = <T>(calls: Calls<T>, bounds: { deadlineMs: number; timeoutMs?: number; signal?: AbortSignal }) => T | Promise<T>;
+
+/** A kind tracked by calls of its own: the kind, and its status and its cancel as call sequences. */
+export interface TrackedKind<S extends BaseOperationStatus, T> {
+  readonly kind: OperationKind<S, T>;
+  fetch(): Calls<S>;
+  cancel(): Calls<S>;
+}

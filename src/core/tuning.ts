@@ -7,10 +7,10 @@
  * task's enum state. A cancel goes through the Operation API (the task's own Cancel once the
  * operation expired); the result is the tuned model's URI. Waits default to 72 h, polled every 60 s.
  */
-import type { Call, CallRunner, Calls } from './calls';
+import type { Call, CallRunner, Calls, TrackedKind } from './calls';
 import { OperationNotFoundError, RunError, WireDecodeError, WrongAsyncOperationStatusError } from './errors';
 import { deepFreeze } from './immutable';
-import { operationKind, type OperationKind } from './kind';
+import { operationKind } from './kind';
 import { typeName } from './options';
 import { StateStatus, TASK_STATES } from './state-status';
 import type { OperationErrorInfo, OperationStatus } from './status';
@@ -198,16 +198,20 @@ function* tunedModel(track: TuningTrack, endpoint: string, succeeded: TuningStat
   throw new WrongAsyncOperationStatusError(`tuning ${track.operationId ?? taskId} is COMPLETED but has no target_model_uri`);
 }
 
-/** The kind of tunings: 72 h / 60 s, the tuned model as the result; its calls run with `run`. */
-export function tuningKind(track: TuningTrack, endpoint: string, run: CallRunner): OperationKind<TuningStatus, TunedModel> {
+/** A tuning, tracked as `track` says: 72 h / 60 s, the tuned model as the result; its calls run with `run`. */
+export function trackTuning(track: TuningTrack, endpoint: string, run: CallRunner): TrackedKind<TuningStatus, TunedModel> {
   return {
-    defaultPollTimeoutS: 72 * 3600,
-    defaultPollIntervalS: 60,
-    runError: (id, failed) =>
-      failed.error
-        ? RunError.fromErrorInfo(id, failed.error)
-        : new RunError({ code: failed.state === 'CANCELED' ? 1 : 2, message: `the tuning task is ${failed.state}`, details: null, operationId: id }),
-    result: (succeeded, { timeout }) => run(tunedModel(track, endpoint, succeeded), { deadlineMs: Date.now() + timeout * 1000, timeoutMs: timeout * 1000 }),
+    kind: {
+      defaultPollTimeoutS: 72 * 3600,
+      defaultPollIntervalS: 60,
+      runError: (id, failed) =>
+        failed.error
+          ? RunError.fromErrorInfo(id, failed.error)
+          : new RunError({ code: failed.state === 'CANCELED' ? 1 : 2, message: `the tuning task is ${failed.state}`, details: null, operationId: id }),
+      result: (succeeded, { timeout }) => run(tunedModel(track, endpoint, succeeded), { deadlineMs: Date.now() + timeout * 1000, timeoutMs: timeout * 1000 }),
+    },
+    fetch: () => fetchTuning(track, endpoint),
+    cancel: () => cancelTuning(track, endpoint),
   };
 }
 

@@ -5,7 +5,7 @@
 import { AIStudioError } from '../core/errors';
 import { kindFromOperationJson, kindFromSavedOperation, operationKind, type ApiOperationKind, type OperationOptions } from '../core/kind';
 import { checkOperationId, checkOptions, typeName } from '../core/options';
-import type { OperationStatus } from '../core/status';
+import type { BaseOperationStatus, OperationStatus } from '../core/status';
 import type { Logger } from '../core/transport';
 import { resolveAuth } from '../transport/auth';
 import { envLogger } from '../transport/env-logger';
@@ -26,10 +26,10 @@ import type { ParsedWebSearchResponse, WebSearchRequest, WebSearchResponse } fro
 import type { SearchIndex, SearchIndexFile, SearchIndexFilesRequest, SearchIndexRequest } from '../core/producers/search-index';
 import { decodeRun, refuseCancel, type AssistantRunResult, type AssistantRunStatus } from '../core/assistant-run';
 import { planRun, type RunOptions } from '../transport/assistant-run';
-import { drive, type Call, type CallRunner } from '../core/calls';
+import { drive, type Call, type CallRunner, type TrackedKind } from '../core/calls';
 import type { DatasetInfo } from '../core/dataset';
-import { cancelTuning, fetchTuning, tuningKind, tuningStatusOf, type TunedModel, type TuningRequest, type TuningStatus, type TuningTrack } from '../core/tuning';
-import { batchTaskKind, cancelBatchTask, fetchBatchTask, type BatchTaskStatus } from '../core/batch-task';
+import { trackTuning, tuningStatusOf, type TunedModel, type TuningRequest, type TuningStatus } from '../core/tuning';
+import { trackBatchTask, type BatchTaskStatus } from '../core/batch-task';
 import { planBatchTask, planTuning, serviceEndpoint, type BatchTaskOptions, type TuningOptions } from '../transport/tasks';
 
 /** The client options the blocking flavour takes: all but `axios` (its requests are sent in the worker thread). */
@@ -197,7 +197,7 @@ export class OperationsClient {
   tune(request: TuningRequest, options?: StartOptions): BaseOperation<TuningStatus, TunedModel> {
     const { wire, plan } = this.#startCall(STARTS.tune, request, options);
     const initial = tuningStatusOf(wire, wire.id);
-    return this.#tuning(wire.id, { operationId: wire.id, taskId: initial.taskId, expired: false }, plan.endpoint, initial);
+    return this.#tracked(wire.id, trackTuning({ operationId: wire.id, taskId: initial.taskId, expired: false }, plan.endpoint, this.#run), initial);
   }
 
   /**
@@ -207,7 +207,7 @@ export class OperationsClient {
    */
   tuning(operationId: string | null, options?: TuningOptions): BaseOperation<TuningStatus, TunedModel> {
     const { id, track, endpoint } = planTuning(operationId, options, this.#allowInsecureHttp);
-    return this.#tuning(id, track, endpoint, null);
+    return this.#tracked(id, trackTuning(track, endpoint, this.#run));
   }
 
   /**
@@ -219,7 +219,8 @@ export class OperationsClient {
    */
   completionBatch(request: BatchCompletionRequest, options?: StartOptions & { serviceEndpoint?: string }): BaseOperation<BatchTaskStatus, DatasetInfo> {
     const { wire, plan } = this.#startCall(STARTS.completionBatch, request, options);
-    return this.#batchTask(batchTaskIdOf(wire), serviceEndpoint(plan.options.serviceEndpoint, this.#allowInsecureHttp));
+    const taskId = batchTaskIdOf(wire);
+    return this.#tracked(taskId, trackBatchTask(taskId, serviceEndpoint(plan.options.serviceEndpoint, this.#allowInsecureHttp), this.#run));
   }
 
   /**
@@ -228,7 +229,7 @@ export class OperationsClient {
    */
   batchTask(taskId: string, options?: BatchTaskOptions): BaseOperation<BatchTaskStatus, DatasetInfo> {
     const { id, endpoint } = planBatchTask(taskId, options, this.#allowInsecureHttp);
-    return this.#batchTask(id, endpoint);
+    return this.#tracked(id, trackBatchTask(id, endpoint, this.#run));
   }
 
   /**
@@ -328,24 +329,15 @@ export class OperationsClient {
   readonly #run: CallRunner = (calls, bounds) =>
     drive(calls, (c: Call) => this.#call(bounds, c.to === 'service' ? { op: 'service', endpoint: c.endpoint, call: c.call } : { op: c.method, id: c.operationId }));
 
-  #tuning(id: string, track: TuningTrack, endpoint: string, initialStatus: TuningStatus | null): BaseOperation<TuningStatus, TunedModel> {
+  /** An operation of a kind tracked by calls of its own (a tuning, a batch task). */
+  #tracked<S extends BaseOperationStatus, T>(id: string, tracked: TrackedKind<S, T>, initialStatus: S | null = null): BaseOperation<S, T> {
     return new BaseOperation(linkToSyncClient({
       id,
-      kind: tuningKind(track, endpoint, this.#run),
+      kind: tracked.kind,
       initialStatus,
       logger: this.#logger,
-      fetch: (bounds) => this.#run(fetchTuning(track, endpoint), bounds) as TuningStatus,
-      cancel: (bounds) => this.#run(cancelTuning(track, endpoint), bounds) as TuningStatus,
-    }, this.#link));
-  }
-
-  #batchTask(taskId: string, endpoint: string): BaseOperation<BatchTaskStatus, DatasetInfo> {
-    return new BaseOperation(linkToSyncClient({
-      id: taskId,
-      kind: batchTaskKind(endpoint, this.#run),
-      logger: this.#logger,
-      fetch: (bounds) => this.#run(fetchBatchTask(taskId, endpoint), bounds) as BatchTaskStatus,
-      cancel: (bounds) => this.#run(cancelBatchTask(taskId, endpoint), bounds) as BatchTaskStatus,
+      fetch: (bounds) => this.#run(tracked.fetch(), bounds) as S,
+      cancel: (bounds) => this.#run(tracked.cancel(), bounds) as S,
     }, this.#link));
   }
 
