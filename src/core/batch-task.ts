@@ -6,7 +6,7 @@
  * is the task's `Cancel`, then its `Describe`; the result is the result dataset, described. Waits
  * default to 72 h, polled every 10 s.
  */
-import type { Call, CallRunner, Calls, TrackedKind } from './calls';
+import { boundsOf, type Call, type CallRunner, type Calls, type TrackedKind } from './calls';
 import { describeDataset, type DatasetInfo } from './dataset';
 import { RunError, WireDecodeError, WrongAsyncOperationStatusError } from './errors';
 import { deepFreeze } from './immutable';
@@ -100,7 +100,7 @@ export function trackBatchTask(taskId: string, endpoint: string, run: CallRunner
           operationId: id,
         });
       },
-      result: (succeeded, { timeout }) => run(resultDataset(endpoint, succeeded), { deadlineMs: Date.now() + timeout * 1000, timeoutMs: timeout * 1000 }),
+      result: (succeeded, { timeout }) => run(resultDataset(endpoint, succeeded), boundsOf(timeout)),
     },
     fetch: () => fetchBatchTask(taskId, endpoint),
     cancel: () => cancelBatchTask(taskId, endpoint),

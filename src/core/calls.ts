@@ -50,6 +50,11 @@ function step<T>(calls: Calls<T>, send: (call: Call) => unknown, resume: () => I
   return next.value;
 }
 
+/** The bounds of a call of `timeoutS` seconds from now (a result's calls, within its caller's timeout). */
+export function boundsOf(timeoutS: number): { deadlineMs: number; timeoutMs: number } {
+  return { deadlineMs: Date.now() + timeoutS * 1000, timeoutMs: timeoutS * 1000 };
+}
+
 /** How a kind's calls are run by a client, within one call's bounds (a `Date.now()` deadline). */
 export type CallRunner = <T>(calls: Calls<T>, bounds: { deadlineMs: number; timeoutMs?: number; signal?: AbortSignal }) => T | Promise<T>;
 

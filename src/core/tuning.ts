@@ -7,7 +7,7 @@
  * task's enum state. A cancel goes through the Operation API (the task's own Cancel once the
  * operation expired); the result is the tuned model's URI. Waits default to 72 h, polled every 60 s.
  */
-import type { Call, CallRunner, Calls, TrackedKind } from './calls';
+import { boundsOf, type Call, type CallRunner, type Calls, type TrackedKind } from './calls';
 import { OperationNotFoundError, RunError, WireDecodeError, WrongAsyncOperationStatusError } from './errors';
 import { deepFreeze } from './immutable';
 import { operationKind } from './kind';
@@ -163,8 +163,7 @@ function* viaOperation(track: TuningTrack, method: 'get' | 'cancel'): Generator<
   }
 }
 
-function* describeTask(track: TuningTrack, endpoint: string): Calls<TuningStatus> {
-  const taskId = track.taskId as string;
+function* describeTask(taskId: string, endpoint: string): Calls<TuningStatus> {
   const answer = (yield taskCall(endpoint, 'Describe', taskId)) as { tuningTask?: Partial<TuningTaskInfo> } | null;
   const task = answer?.tuningTask;
   if (typeof task?.taskId !== 'string' || task.taskId !== taskId) {
@@ -175,15 +174,16 @@ function* describeTask(track: TuningTrack, endpoint: string): Calls<TuningStatus
 
 /** The tuning's status: a Get of its operation, or the Describe of its task. */
 export function* fetchTuning(track: TuningTrack, endpoint: string): Calls<TuningStatus> {
-  return (yield* viaOperation(track, 'get')) ?? (yield* describeTask(track, endpoint));
+  return (yield* viaOperation(track, 'get')) ?? (yield* describeTask(track.taskId as string, endpoint));
 }
 
 /** Cancels the tuning: a Cancel of its operation, or the Cancel of its task and then its Describe. */
 export function* cancelTuning(track: TuningTrack, endpoint: string): Calls<TuningStatus> {
   const viaOp = yield* viaOperation(track, 'cancel');
   if (viaOp !== null) return viaOp;
-  yield taskCall(endpoint, 'Cancel', track.taskId as string);
-  return yield* describeTask(track, endpoint);
+  const taskId = track.taskId as string; // viaOperation answers null only with a task id known
+  yield taskCall(endpoint, 'Cancel', taskId);
+  return yield* describeTask(taskId, endpoint);
 }
 
 /** The tuned model of a COMPLETED tuning: its URI from the response or the task, else from a Describe of the task. */
@@ -192,7 +192,7 @@ function* tunedModel(track: TuningTrack, endpoint: string, succeeded: TuningStat
   const taskId = succeeded.taskId ?? track.taskId;
   if (known && taskId) return { uri: known, taskId };
   if (taskId !== null) {
-    const uri = (yield* describeTask({ ...track, taskId }, endpoint)).task?.targetModelUri;
+    const uri = (yield* describeTask(taskId, endpoint)).task?.targetModelUri;
     if (uri) return { uri, taskId };
   }
   throw new WrongAsyncOperationStatusError(`tuning ${track.operationId ?? taskId} is COMPLETED but has no target_model_uri`);
@@ -208,7 +208,7 @@ export function trackTuning(track: TuningTrack, endpoint: string, run: CallRunne
         failed.error
           ? RunError.fromErrorInfo(id, failed.error)
           : new RunError({ code: failed.state === 'CANCELED' ? 1 : 2, message: `the tuning task is ${failed.state}`, details: null, operationId: id }),
-      result: (succeeded, { timeout }) => run(tunedModel(track, endpoint, succeeded), { deadlineMs: Date.now() + timeout * 1000, timeoutMs: timeout * 1000 }),
+      result: (succeeded, { timeout }) => run(tunedModel(track, endpoint, succeeded), boundsOf(timeout)),
     },
     fetch: () => fetchTuning(track, endpoint),
     cancel: () => cancelTuning(track, endpoint),

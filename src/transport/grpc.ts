@@ -196,7 +196,8 @@ export class GrpcTransport implements OperationTransport {
       this.#options.logger.debug(`gRPC ${path} ${subject} (attempt ${n})`);
       const slot = await this.#slots.acquire(deadlineMs, call.signal, (wait) => (lineWait = wait));
       let message: Buffer;
-      const send = () => channel.unary(path, module.requestBytes(service.requestType, service.request), metadata, deadlineMs, call.signal);
+      const request = module.requestBytes(service.requestType, service.request);
+      const send = () => channel.unary(path, request, metadata, deadlineMs, call.signal);
       try {
         try {
           ({ message } = await send());

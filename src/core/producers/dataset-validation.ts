@@ -3,6 +3,7 @@
  * request, checked, and the result: the dataset once valid (described again), or a
  * `DatasetValidationError` with the errors found. Waits default to 6 h, polled every 60 s.
  */
+import { boundsOf } from '../calls';
 import { validatedDataset, VALIDATE_METHOD, type DatasetInfo } from '../dataset';
 import { nonEmptyString, requestObject, type Producer } from './producer';
 
@@ -23,8 +24,7 @@ export const VALIDATE_DATASET: Producer<ValidateDatasetRequest, DatasetInfo> = {
   endpoint: 'llm',
   grpc: VALIDATE_METHOD,
   check: checkValidateDatasetRequest,
-  decoder: (_options, { endpoint, run }) => (response, { timeout }) =>
-    run(validatedDataset(endpoint, response), { deadlineMs: Date.now() + timeout * 1000, timeoutMs: timeout * 1000 }),
+  decoder: (_options, { endpoint, run }) => (response, { timeout }) => run(validatedDataset(endpoint, response), boundsOf(timeout)),
   defaultPollTimeout: 6 * 3600,
   defaultPollInterval: 60,
 };
