@@ -11,13 +11,13 @@ import { describeDataset, type DatasetInfo } from './dataset';
 import { RunError, WireDecodeError, WrongAsyncOperationStatusError } from './errors';
 import { deepFreeze } from './immutable';
 import { typeName } from './options';
-import { StateStatus, TASK_STATES } from './state-status';
+import { StateStatus, TASK_STATES, type TaskState } from './state-status';
 
 const PACKAGE = 'yandex.cloud.ai.batch_inference.v1';
 const SERVICE = `/${PACKAGE}.BatchInferenceService`;
 
 /** A batch task's state, as the API spells it. */
-export type BatchTaskState = 'STATUS_UNSPECIFIED' | 'CREATED' | 'PENDING' | 'IN_PROGRESS' | 'COMPLETED' | 'FAILED' | 'CANCELED';
+export type BatchTaskState = TaskState;
 
 /** A batch inference task, as `BatchInferenceService.Describe` gives it (proto3 JSON). */
 export interface BatchTaskInfo {

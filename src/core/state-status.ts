@@ -13,6 +13,9 @@ export interface StateTable {
   readonly failed: ReadonlySet<string>;
 }
 
+/** The states of AI Studio's tasks (batch inference and tuning name the same values), as the API spells them. */
+export type TaskState = 'STATUS_UNSPECIFIED' | 'CREATED' | 'PENDING' | 'IN_PROGRESS' | 'COMPLETED' | 'FAILED' | 'CANCELED';
+
 /** The states of AI Studio's tasks (batch inference, tuning): CREATED, PENDING, IN_PROGRESS run; COMPLETED succeeds; FAILED, CANCELED fail. */
 export const TASK_STATES: StateTable = {
   running: new Set(['CREATED', 'PENDING', 'IN_PROGRESS']),

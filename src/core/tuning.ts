@@ -12,14 +12,14 @@ import { OperationNotFoundError, RunError, WireDecodeError, WrongAsyncOperationS
 import { deepFreeze } from './immutable';
 import { operationKind } from './kind';
 import { typeName } from './options';
-import { StateStatus, TASK_STATES } from './state-status';
+import { StateStatus, TASK_STATES, type TaskState } from './state-status';
 import type { OperationErrorInfo, OperationStatus } from './status';
 
 const PACKAGE = 'yandex.cloud.ai.tuning.v1';
 const SERVICE = `/${PACKAGE}.TuningService`;
 
 /** A tuning task's state, as the API spells it. */
-export type TuningState = 'STATUS_UNSPECIFIED' | 'CREATED' | 'PENDING' | 'IN_PROGRESS' | 'COMPLETED' | 'FAILED' | 'CANCELED';
+export type TuningState = TaskState;
 
 /** A tuning task, as `TuningService.Describe` gives it. */
 export interface TuningTaskInfo {
