@@ -1,0 +1,70 @@
+/**
+ * The four client paths: `AsyncOperationsClient` and the blocking `OperationsClient`, each over
+ * REST or gRPC (`test/helpers/flavours.ts` puts both behind one promise-shaped face). One emulator
+ * and one client per path; each row gets an operation of its own.
+ */
+import { startEmulator, type Emulator } from 'yc-operation/testing';
+import { FLAVOURS_AND_PROTOCOLS, isGet, type FlavourOperation } from '../../helpers/flavours';
+import { outcomeOf, statusData, type Outcome } from '../outcome';
+import type { PathName, Row } from '../table';
+
+/** A path, open: runs one row at a time (or several at once where the path allows it). */
+export interface OpenPath {
+  run(row: Row): Promise<Outcome>;
+  close(): Promise<void>;
+}
+
+/** Quick retries: a retried row costs milliseconds (the default backoff sleeps 1.5 s and more). */
+const QUICK_RETRY = { initialBackoff: 0.01, maxBackoff: 0.05, jitter: 0 };
+
+/** The operation of a row: one the emulator makes from the row's script, or the row's id as it is. */
+export async function operationIdOf(emu: Emulator, row: Row): Promise<unknown> {
+  return 'id' in row.operation ? row.operation.id : emu.create(row.operation);
+}
+
+/** The Gets of the Operation API the emulator received for `id`, over either protocol. */
+export async function getsOf(emu: Emulator, id: unknown): Promise<number> {
+  return (await emu.requests()).filter((r) => r.operationId === id && isGet(r)).length;
+}
+
+async function call(op: () => FlavourOperation, row: Row): Promise<unknown> {
+  const { call } = row;
+  const options = 'options' in call ? call.options : undefined;
+  switch (call.kind) {
+    case 'wait':
+      return op().wait(options as Record<string, unknown>);
+    case 'cancel, then wait': {
+      const o = op();
+      await o.cancel();
+      return o.wait(options as Record<string, unknown>);
+    }
+    case 'getStatus':
+      return statusData(await op().getStatus(options as never));
+    case 'getResult':
+      return op().getResult(options as never);
+    case 'cancel': {
+      const o = op();
+      await o.cancel(options as never);
+      return statusData(o.lastKnownStatus);
+    }
+    case 'stored job':
+      throw new Error('a client path has no stored job: the row should exclude it');
+  }
+}
+
+/** Opens the client path `name` (`async-rest`, ..., `blocking-grpc`). */
+export async function openClientPath(name: Exclude<PathName, 'queue'>): Promise<OpenPath> {
+  const flavour = FLAVOURS_AND_PROTOCOLS.find((f) => `${f.name}-${f.protocol}` === name)!;
+  const emu = await startEmulator({ grpc: flavour.protocol === 'grpc' });
+  const client = flavour.client({ endpoint: flavour.endpoint(emu), auth: null, retry: QUICK_RETRY });
+  return {
+    async run(row) {
+      const id = await operationIdOf(emu, row);
+      return outcomeOf(() => call(() => client.operation(id as string), row), () => getsOf(emu, id));
+    },
+    async close() {
+      client.close();
+      await emu.close();
+    },
+  };
+}
