@@ -1,8 +1,10 @@
 /**
  * Runs the conformance table on one path: every row that applies to it, each asserting that the
- * path's outcome equals the row's. One open path (one emulator, one client or queue) per file.
+ * path's outcome equals the row's, and that no promise rejection went unhandled meanwhile. One open
+ * path (one emulator, one client or queue) per file.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { failOnUnhandledRejections } from '../resilience/harness';
 import type { OpenPath } from './paths/client';
 import { rowsFor, type PathName } from './table';
 
@@ -18,6 +20,7 @@ export function runTable(path: PathName, open: () => Promise<OpenPath>, { concur
       opened = await open();
     });
     afterAll(() => opened?.close());
+    failOnUnhandledRejections();
 
     const define = concurrent ? test.concurrent : test;
     for (const row of rowsFor(path)) {
