@@ -9,7 +9,7 @@
  * speaks REST, the SDK's default). A row names the paths it does not apply to, each with the reason.
  */
 import { expect } from 'vitest';
-import type { Fault, OperationScript } from 'yc-operation/testing';
+import { DONE_AFTER_HEADER, FAIL_WITH_HEADER, type Fault, type OperationScript } from 'yc-operation/testing';
 import type { Outcome, StatusData } from './outcome';
 
 export type PathName = 'async-rest' | 'async-grpc' | 'blocking-rest' | 'blocking-grpc' | 'queue';
@@ -34,8 +34,12 @@ export interface Row {
   /** The test name: what happens, then what the outcome is. */
   name: string;
   group: 'fault' | 'reference' | 'input';
-  /** The operation: a script of the emulator's, or an id given as is (one it never made, or a bad one). */
-  operation: OperationScript | { id: unknown };
+  /**
+   * The operation: a script of the emulator's; an id given as is (one it never made, or a bad
+   * one); or a completion started with the emulator's scripting headers (`x-emulator-done-after`,
+   * `x-emulator-fail-with`), by a client that sends them (on the queue, a client of the producer's).
+   */
+  operation: OperationScript | { id: unknown } | { startedWith: Record<string, string> };
   call: Call;
   /** The outcome on every path the row applies to (matchers where a count depends on timing). */
   expected: Outcome;
@@ -166,6 +170,13 @@ const REFERENCE: Row[] = [
       'blocking-rest': 'over REST an absent response is absent (the row above)',
       queue: "the queue's worker speaks REST (the row above)",
     },
+  },
+  {
+    name: 'a completion started to fail (x-emulator-fail-with): wait raises RunError with its code and message',
+    group: 'reference',
+    operation: { startedWith: { [DONE_AFTER_HEADER]: '0', [FAIL_WITH_HEADER]: '{"code":9,"message":"no such model"}' } },
+    call: wait(),
+    expected: { error: 'RunError', code: 9, message: 'no such model', details: [], gets: 1 },
   },
   {
     name: 'cancelled, then waited on: wait raises RunError CANCELLED (code 1) with details []',

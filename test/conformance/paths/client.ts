@@ -3,6 +3,7 @@
  * REST or gRPC (`test/helpers/flavours.ts` puts both behind one promise-shaped face). One emulator
  * and one client per path; each row gets an operation of its own.
  */
+import { AsyncOperationsClient, OperationsClient, type CompletionRequest } from 'yc-operation';
 import { startEmulator, type Emulator } from 'yc-operation/testing';
 import { FLAVOURS_AND_PROTOCOLS, isGet, type FlavourOperation } from '../../helpers/flavours';
 import { outcomeOf, statusData, type Outcome } from '../outcome';
@@ -17,9 +18,17 @@ export interface OpenPath {
 /** Quick retries: a retried row costs milliseconds (the default backoff sleeps 1.5 s and more). */
 const QUICK_RETRY = { initialBackoff: 0.01, maxBackoff: 0.05, jitter: 0 };
 
-/** The operation of a row: one the emulator makes from the row's script, or the row's id as it is. */
-export async function operationIdOf(emu: Emulator, row: Row): Promise<unknown> {
-  return 'id' in row.operation ? row.operation.id : emu.create(row.operation);
+/** A completion request, for the rows whose operation is a started completion. */
+export const COMPLETION: CompletionRequest = { modelUri: 'gpt://b1gemulator/yandexgpt-lite/latest', messages: [{ role: 'user', text: 'hello' }] };
+
+/**
+ * The operation of a row: one the emulator makes from the row's script, or the row's id as it is;
+ * for a started one, `start` starts it with the row's headers and gives its id.
+ */
+export async function operationIdOf(emu: Emulator, row: Row, start: (headers: Record<string, string>) => Promise<string>): Promise<unknown> {
+  const { operation } = row;
+  if ('startedWith' in operation) return start(operation.startedWith);
+  return 'id' in operation ? operation.id : emu.create(operation);
 }
 
 /** The Gets of the Operation API the emulator received for `id`, over either protocol. */
@@ -56,10 +65,24 @@ async function call(op: () => FlavourOperation, row: Row): Promise<unknown> {
 export async function openClientPath(name: Exclude<PathName, 'queue'>): Promise<OpenPath> {
   const flavour = FLAVOURS_AND_PROTOCOLS.find((f) => `${f.name}-${f.protocol}` === name)!;
   const emu = await startEmulator({ grpc: flavour.protocol === 'grpc' });
-  const client = flavour.client({ endpoint: flavour.endpoint(emu), auth: null, retry: QUICK_RETRY });
+  const options = { endpoint: flavour.endpoint(emu), auth: null, retry: QUICK_RETRY };
+  const client = flavour.client(options);
+  /**
+   * Starts a completion with a client of this flavour that sends `headers`. A start call goes over
+   * REST only, so that client speaks REST; the path's client then polls the operation by its id.
+   */
+  async function start(headers: Record<string, string>): Promise<string> {
+    const Client = flavour.name === 'async' ? AsyncOperationsClient : OperationsClient;
+    const starter = new Client({ endpoint: emu.url, auth: null, headers });
+    try {
+      return (await starter.completionAsync(COMPLETION, { endpoint: emu.url })).id;
+    } finally {
+      starter.close();
+    }
+  }
   return {
     async run(row) {
-      const id = await operationIdOf(emu, row);
+      const id = await operationIdOf(emu, row, start);
       return outcomeOf(() => call(() => client.operation(id as string), row), () => getsOf(emu, id));
     },
     async close() {
