@@ -172,6 +172,21 @@ const REFERENCE: Row[] = [
     },
   },
   {
+    name: 'a completion started to finish at once (x-emulator-done-after: 0): wait returns the completion, the same JSON over both protocols',
+    group: 'reference',
+    operation: { startedWith: { [DONE_AFTER_HEADER]: '0' } },
+    call: wait(),
+    expected: {
+      ok: {
+        '@type': 'type.googleapis.com/yandex.cloud.ai.foundation_models.v1.CompletionResponse',
+        alternatives: [{ message: { role: 'assistant', text: 'hello' }, status: 'ALTERNATIVE_STATUS_FINAL' }],
+        usage: { inputTextTokens: '1', completionTokens: '1', totalTokens: '2' },
+        modelVersion: expect.any(String),
+      },
+      gets: 1,
+    },
+  },
+  {
     name: 'a completion started to fail (x-emulator-fail-with): wait raises RunError with its code and message',
     group: 'reference',
     operation: { startedWith: { [DONE_AFTER_HEADER]: '0', [FAIL_WITH_HEADER]: '{"code":9,"message":"no such model"}' } },
