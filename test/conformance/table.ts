@@ -332,7 +332,10 @@ const FAULTS: Row[] = [
   {
     name: 'an answer for another operation id: WireDecodeError, not this operation\'s status',
     group: 'fault',
-    operation: { response: RESPONSE, faults: [{ status: 200, contentType: 'application/json', body: JSON.stringify({ id: 'other', done: true, response: {} }) }] },
+    operation: {
+      response: RESPONSE,
+      faults: [{ status: 200, contentType: 'application/json', body: JSON.stringify({ id: 'other', done: true, response: {} }) }],
+    },
     call: wait(),
     expected: { error: 'WireDecodeError', message: text(/with the status of another operation/), gets: 1 },
     excluded: NOT_GRPC("the emulator cannot script it over gRPC: a Fault's `body` is a non-gRPC answer there (a missing test hook)"),
@@ -357,6 +360,16 @@ const refused = (name: string, options: object, error: 'RangeError' | 'TypeError
   expected: { error, message: text(message), gets: 0 },
 });
 
+/** A wait option that is a number but not a positive, finite one: the core's RangeError. */
+const notPositive = (option: string, value: number): Row =>
+  refused(`${option}: ${value} is refused with a RangeError`, { [option]: value }, 'RangeError',
+    new RegExp(`^${option} must be a positive, finite number of seconds, got ${value}$`));
+
+/** A wait option that is a string: the core's TypeError. */
+const notANumber = (option: string, value: string): Row =>
+  refused(`${option}: '${value}' is refused with a TypeError`, { [option]: value }, 'TypeError',
+    new RegExp(`^${option} must be a number of seconds, got a string$`));
+
 const storedJob = (name: string, data: Record<string, unknown>, message: RegExp): Row => ({
   name,
   group: 'input',
@@ -367,14 +380,14 @@ const storedJob = (name: string, data: Record<string, unknown>, message: RegExp)
 });
 
 const INPUT: Row[] = [
-  refused('pollInterval: -1 is refused with a RangeError', { pollInterval: -1 }, 'RangeError', /^pollInterval must be a positive, finite number of seconds, got -1$/),
-  refused('pollInterval: Infinity is refused with a RangeError', { pollInterval: Number.POSITIVE_INFINITY }, 'RangeError', /^pollInterval must be a positive, finite number of seconds, got Infinity$/),
-  refused("pollInterval: '1' is refused with a TypeError", { pollInterval: '1' }, 'TypeError', /^pollInterval must be a number of seconds, got a string$/),
-  refused('pollTimeout: -1 is refused with a RangeError', { pollTimeout: -1 }, 'RangeError', /^pollTimeout must be a positive, finite number of seconds, got -1$/),
-  refused('pollTimeout: NaN is refused with a RangeError', { pollTimeout: Number.NaN }, 'RangeError', /^pollTimeout must be a positive, finite number of seconds, got NaN$/),
-  refused("pollTimeout: '60' is refused with a TypeError", { pollTimeout: '60' }, 'TypeError', /^pollTimeout must be a number of seconds, got a string$/),
-  refused('timeout: 0 is refused with a RangeError', { timeout: 0 }, 'RangeError', /^timeout must be a positive, finite number of seconds, got 0$/),
-  refused("timeout: '1' is refused with a TypeError", { timeout: '1' }, 'TypeError', /^timeout must be a number of seconds, got a string$/),
+  notPositive('pollInterval', -1),
+  notPositive('pollInterval', Number.POSITIVE_INFINITY),
+  notANumber('pollInterval', '1'),
+  notPositive('pollTimeout', -1),
+  notPositive('pollTimeout', Number.NaN),
+  notANumber('pollTimeout', '60'),
+  notPositive('timeout', 0),
+  notANumber('timeout', '1'),
   refused('an unknown option (poll_timeout) is refused with a TypeError naming it', { poll_timeout: 5 }, 'TypeError', /has no option "poll_timeout"/),
   {
     name: 'options that are null are refused with a TypeError',

@@ -19,7 +19,7 @@ export interface OpenPath {
 const QUICK_RETRY = { initialBackoff: 0.01, maxBackoff: 0.05, jitter: 0 };
 
 /** A completion request, for the rows whose operation is a started completion. */
-export const COMPLETION: CompletionRequest = { modelUri: 'gpt://b1gemulator/yandexgpt-lite/latest', messages: [{ role: 'user', text: 'hello' }] };
+const COMPLETION: CompletionRequest = { modelUri: 'gpt://b1gemulator/yandexgpt-lite/latest', messages: [{ role: 'user', text: 'hello' }] };
 
 /**
  * The operation of a row: one the emulator makes from the row's script, or the row's id as it is;
@@ -29,6 +29,22 @@ export async function operationIdOf(emu: Emulator, row: Row, start: (headers: Re
   const { operation } = row;
   if ('startedWith' in operation) return start(operation.startedWith);
   return 'id' in operation ? operation.id : emu.create(operation);
+}
+
+/**
+ * Starts a completion with a client of class `Client` that sends `headers`, and gives its
+ * operation's id. A start call goes over REST only, so that client speaks REST; the path's client
+ * (or the queue's worker) then polls the operation by its id.
+ */
+export async function startCompletion(
+  Client: typeof AsyncOperationsClient | typeof OperationsClient, emu: Emulator, headers: Record<string, string>,
+): Promise<string> {
+  const starter = new Client({ endpoint: emu.url, auth: null, headers });
+  try {
+    return (await starter.completionAsync(COMPLETION, { endpoint: emu.url })).id;
+  } finally {
+    starter.close();
+  }
 }
 
 /** The Gets of the Operation API the emulator received for `id`, over either protocol. */
@@ -65,24 +81,10 @@ async function call(op: () => FlavourOperation, row: Row): Promise<unknown> {
 export async function openClientPath(name: Exclude<PathName, 'queue'>): Promise<OpenPath> {
   const flavour = FLAVOURS_AND_PROTOCOLS.find((f) => `${f.name}-${f.protocol}` === name)!;
   const emu = await startEmulator({ grpc: flavour.protocol === 'grpc' });
-  const options = { endpoint: flavour.endpoint(emu), auth: null, retry: QUICK_RETRY };
-  const client = flavour.client(options);
-  /**
-   * Starts a completion with a client of this flavour that sends `headers`. A start call goes over
-   * REST only, so that client speaks REST; the path's client then polls the operation by its id.
-   */
-  async function start(headers: Record<string, string>): Promise<string> {
-    const Client = flavour.name === 'async' ? AsyncOperationsClient : OperationsClient;
-    const starter = new Client({ endpoint: emu.url, auth: null, headers });
-    try {
-      return (await starter.completionAsync(COMPLETION, { endpoint: emu.url })).id;
-    } finally {
-      starter.close();
-    }
-  }
+  const client = flavour.client({ endpoint: flavour.endpoint(emu), auth: null, retry: QUICK_RETRY });
   return {
     async run(row) {
-      const id = await operationIdOf(emu, row, start);
+      const id = await operationIdOf(emu, row, (headers) => startCompletion(flavour.name === 'async' ? AsyncOperationsClient : OperationsClient, emu, headers));
       return outcomeOf(() => call(() => client.operation(id as string), row), () => getsOf(emu, id));
     },
     async close() {

@@ -9,7 +9,7 @@ import { startEmulator } from 'yc-operation/testing';
 import { startRedis } from '../../bullmq/redis';
 import { outcomeOf } from '../outcome';
 import type { Row } from '../table';
-import { COMPLETION, getsOf, operationIdOf, type OpenPath } from './client';
+import { getsOf, operationIdOf, startCompletion, type OpenPath } from './client';
 
 /** A valid job's data for `operationId`, with the row's fields written over it. */
 function storedData(operationId: string, fields: Record<string, unknown>): WaitJobData {
@@ -30,15 +30,6 @@ export async function openQueuePath(): Promise<OpenPath> {
   await worker.ready();
   // Another process's client, for the cancel of a row that cancels, then waits.
   const other = new AsyncOperationsClient({ endpoint: emu.url, auth: null });
-  /** A producer's client starts a completion with `headers`; the wait is enqueued by its id. */
-  async function start(headers: Record<string, string>): Promise<string> {
-    const producer = new AsyncOperationsClient({ endpoint: emu.url, auth: null, headers });
-    try {
-      return (await producer.completionAsync(COMPLETION, { endpoint: emu.url })).id;
-    } finally {
-      producer.close();
-    }
-  }
 
   async function call(id: string, row: Row): Promise<unknown> {
     const { call } = row;
@@ -60,7 +51,7 @@ export async function openQueuePath(): Promise<OpenPath> {
 
   return {
     async run(row) {
-      const id = await operationIdOf(emu, row, start);
+      const id = await operationIdOf(emu, row, (headers) => startCompletion(AsyncOperationsClient, emu, headers));
       return outcomeOf(() => call(id as string, row), () => getsOf(emu, id));
     },
     async close() {
