@@ -38,7 +38,7 @@ export function asAxiosSends(axios: Pick<AxiosStatic, 'AxiosHeaders' | 'mergeCon
   return { ...axios.AxiosHeaders.concat({}, merged as Record<string, string>).normalize(false).toJSON() } as Record<string, string>;
 }
 
-/** What the SDK's requests accept, as axios's own adapter asks: the encodings {@link decode} reads. */
+/** What the SDK's requests accept, as axios's own adapter asks: the encodings {@link CODECS} decode. */
 export const ACCEPT_ENCODING = 'gzip, deflate, br';
 
 /**
@@ -101,7 +101,7 @@ export function createHttpAdapter(pool: AgentPool, axios: AxiosParts, maxRespons
         if (settled) return;
         const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, length);
         const encoding = res.headers['content-encoding']?.trim().toLowerCase() ?? '';
-        if (body.length === 0 || !DECODERS.has(encoding)) return finish(res, body);
+        if (body.length === 0 || !CODECS.has(encoding)) return finish(res, body);
         decode(encoding, body, maxResponseBytes, (error, decoded) => {
           if (error?.code === 'ERR_BUFFER_TOO_LARGE') return tooLarge(res);
           // zlib's error (its code, and a message that never quotes the bytes), with the answer.
@@ -129,23 +129,45 @@ export function createHttpAdapter(pool: AgentPool, axios: AxiosParts, maxRespons
 }
 
 type Decoded = (error: (Error & { code?: string }) | null, body?: Buffer) => void;
+type Options = Zlib.ZlibOptions & Zlib.BrotliOptions;
+
+/** One zlib decoder, in its two forms: on the caller's thread, and on libuv's pool. */
+interface Codec {
+  sync: (body: Buffer, options: Options) => Buffer;
+  async: (body: Buffer, options: Options, done: Decoded) => void;
+}
 
 /** The decoder of each `content-encoding` the SDK accepts; any other encoding is left as it came. */
-const DECODERS = new Map<string, (zlib: typeof Zlib, body: Buffer, options: Zlib.ZlibOptions, done: Decoded) => void>([
-  ['gzip', (zlib, body, options, done) => zlib.gunzip(body, options, done)],
-  ['x-gzip', (zlib, body, options, done) => zlib.gunzip(body, options, done)],
+const CODECS = new Map<string, (zlib: typeof Zlib, body: Buffer) => Codec>([
+  ['gzip', (zlib) => ({ sync: zlib.gunzipSync, async: zlib.gunzip })],
+  ['x-gzip', (zlib) => ({ sync: zlib.gunzipSync, async: zlib.gunzip })],
   // `deflate` is zlib-wrapped by the standard; some servers send it raw, which axios reads too.
-  ['deflate', (zlib, body, options, done) => (zlibWrapped(body) ? zlib.inflate(body, options, done) : zlib.inflateRaw(body, options, done))],
-  ['br', (zlib, body, options, done) => zlib.brotliDecompress(body, options, done)],
+  ['deflate', (zlib, body) => (zlibWrapped(body) ? { sync: zlib.inflateSync, async: zlib.inflate } : { sync: zlib.inflateRawSync, async: zlib.inflateRaw })],
+  ['br', (zlib) => ({ sync: zlib.brotliDecompressSync, async: zlib.brotliDecompress })],
 ]);
 
 /**
- * Decodes `body` off the event loop's thread (node:zlib, loaded at the first encoded answer),
- * stopping as soon as the output passes `maxBytes` (`ERR_BUFFER_TOO_LARGE`): a small bomb never
- * grows past the limit.
+ * Up to this many bytes (4 KiB), a body is decoded on the caller's thread: a poll's answer takes
+ * microseconds so, a third of a trip to libuv's pool. Larger ones go to the pool.
+ */
+const DECODE_HERE_MAX_BYTES = 4096;
+
+/**
+ * Decodes `body` (node:zlib, loaded at the first encoded answer), stopping as soon as the output
+ * passes `maxBytes` (`ERR_BUFFER_TOO_LARGE`): a small bomb never grows past the limit. `done` is
+ * called once, never inside a throw.
  */
 function decode(encoding: string, body: Buffer, maxBytes: number, done: Decoded): void {
-  DECODERS.get(encoding)!(loadAtFirstUse<typeof Zlib>('node:zlib'), body, { maxOutputLength: maxBytes }, done);
+  const codec = CODECS.get(encoding)!(loadAtFirstUse<typeof Zlib>('node:zlib'), body);
+  const options = { maxOutputLength: maxBytes };
+  if (body.length > DECODE_HERE_MAX_BYTES) return codec.async(body, options, done);
+  let decoded: Buffer;
+  try {
+    decoded = codec.sync(body, options);
+  } catch (error) {
+    return done(error as Error);
+  }
+  done(null, decoded);
 }
 
 /** True when `body` starts with a zlib header (RFC 1950: deflate, and a check that divides by 31). */

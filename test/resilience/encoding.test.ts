@@ -49,6 +49,14 @@ describe.each(FLAVOURS)('$name flavour', (flavour) => {
     expect(process.resourceUsage().maxRSS * 1024).toBeLessThan(GIB);
   });
 
+  test('a small bomb (3 MiB of zeros in 3 KB, decoded on the calling thread) stops at the limit too', async () => {
+    const client = flavour.client({ endpoint: server.rest, auth: null, maxResponseBytes: MIB });
+    const error = errorOf(await outcomeOf(() => client.operation('small-bomb').getStatus({ timeout: 60 })));
+    client.close();
+    expect(error).toMatchObject({ grpcCode: 8, httpStatus: 200, attempts: 1 });
+    expect(error.message).toContain(`limit of ${MIB} bytes`);
+  });
+
   test('a corrupt gzip body is ApiError 2 saying it could not be decoded, without its bytes, not retried', async () => {
     const client = flavour.client({ endpoint: server.rest, auth: null, retry: { initialBackoff: 0.01, jitter: 0 } });
     const error = errorOf(await outcomeOf(() => client.operation('corrupt-gzip').getStatus({ timeout: 20 })));
