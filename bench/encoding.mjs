@@ -7,8 +7,8 @@
  * runs beside this one in the same process and the same interleaved slots, so that one run gives
  * before/after ratios on one machine state. Prints a table.
  *
- *   npm run build && node --expose-gc bench/encoding.mjs
- *   BEFORE_DIST=/tmp/before/dist/index.js node --expose-gc bench/encoding.mjs
+ *   npm run build && node bench/encoding.mjs
+ *   BEFORE_DIST=/tmp/before/dist/index.js node bench/encoding.mjs
  */
 import { spawn } from 'node:child_process';
 import http from 'node:http';
@@ -17,8 +17,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import zlib from 'node:zlib';
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
-const SLOT_MS = Number(process.env.BENCH_SLOT_MS ?? 1000);
-const SLOTS = Number(process.env.BENCH_SLOTS ?? 5);
+const SLOT_MS = Number(process.env.BENCH_SLOT_MS ?? 500);
+const SLOTS = Number(process.env.BENCH_SLOTS ?? 12);
 const LARGE_BYTES = 100_000;
 
 if (process.argv[2] === '--serve') serve();
@@ -90,18 +90,18 @@ async function compare() {
   };
   for (const fn of Object.values(variants)) await slot(fn, 300);
   const results = Object.fromEntries(Object.keys(variants).map((name) => [name, []]));
-  // Each slot starts after a full GC (node --expose-gc), so that no variant pays for another's
-  // garbage; the order turns by one every round, so that none always follows the same one.
-  const names = Object.keys(variants);
-  for (let s = 0; s < SLOTS; s++) {
-    for (const name of [...names.slice(s % names.length), ...names.slice(0, s % names.length)]) {
-      globalThis.gc?.();
-      results[name].push(await slot(variants[name], SLOT_MS));
+  // The small answers' variants take their slots in turn, then the large ones' (whose garbage
+  // would otherwise be collected in a small one's slot); the order turns by one every round, so
+  // that no variant always follows the same one.
+  for (const size of ['small', 'large']) {
+    const names = Object.keys(variants).filter((name) => name.includes(` ${size} `));
+    for (let s = 0; s < SLOTS; s++) {
+      for (const name of [...names.slice(s % names.length), ...names.slice(0, s % names.length)]) results[name].push(await slot(variants[name], SLOT_MS));
     }
   }
   for (const client of clients) client.close();
   child.stdin.end();
-  // Each variant's median slot by CPU per request.
+  // Each variant's median slot by CPU per request: the machine's other load moves single slots.
   const best = Object.fromEntries(Object.entries(results).map(([name, slots]) => [name, [...slots].sort((a, b) => a.cpuUs - b.cpuUs)[Math.floor(slots.length / 2)]]));
   const ratio = (r, b) => (b && b !== r ? `${(r.cpuUs / b.cpuUs).toFixed(2)}x` : '');
   console.log('variant (build answer server) | polls/s | CPU µs/poll | CPU vs before | CPU vs plain');
