@@ -97,7 +97,7 @@ export const CLIENT_OPTIONS = [
 ] as const;
 
 /** The default of {@link ClientOptions.maxResponseBytes}: 64 MiB, in bytes. */
-export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 /** The largest {@link ClientOptions.maxResponseBytes}: 256 MiB, in bytes. */
 const MAX_RESPONSE_BYTES_CAP = 256 * 1024 * 1024;
 

@@ -39,7 +39,7 @@ export function asAxiosSends(axios: Pick<AxiosStatic, 'AxiosHeaders' | 'mergeCon
 }
 
 /** What the SDK's requests accept, as axios's own adapter asks: the encodings {@link CODECS} decode. */
-export const ACCEPT_ENCODING = 'gzip, deflate, br';
+const ACCEPT_ENCODING = 'gzip, deflate, br';
 
 /**
  * The adapter over `pool`; `axios` is the axios it serves (for its error and header classes).
