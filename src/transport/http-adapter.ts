@@ -65,6 +65,8 @@ export function createHttpAdapter(pool: AgentPool, axios: AxiosParts, maxRespons
       ? setTimeout(() => stop(new axios.AxiosError(`timeout of ${config.timeout}ms exceeded`, 'ECONNABORTED', config, req)), config.timeout)
       : undefined;
     let settled = false;
+    /** The whole answer came: its socket may be back in the agent's pool, and is not destroyed. */
+    let received = false;
     const settle = () => {
       settled = true;
       clearTimeout(timer);
@@ -75,15 +77,14 @@ export function createHttpAdapter(pool: AgentPool, axios: AxiosParts, maxRespons
       settle();
       reject(error instanceof axios.AxiosError ? error : axios.AxiosError.from(error, error.code, config, req));
     };
-    // Destroyed and failed at once: an answer being decoded no longer has a request to fail.
+    // Failed at once (an answer being decoded has no request left to fail), and the request destroyed if still under way.
     const stop = (error: Error) => {
-      req.destroy(error);
       fail(error);
+      if (!received) req.destroy(error);
     };
     /** Fails with axios's own error for a body over the limit, and stops the answer coming. */
     const tooLarge = (res: IncomingMessage) => {
-      fail(new axios.AxiosError(`maxContentLength size of ${maxResponseBytes} exceeded`, 'ERR_BAD_RESPONSE', config, req, partial(res, config, req, axios)));
-      req.destroy();
+      stop(new axios.AxiosError(`maxContentLength size of ${maxResponseBytes} exceeded`, 'ERR_BAD_RESPONSE', config, req, partial(res, config, req, axios)));
     };
     // `on`, not `once`: a socket may report more than one error, and none may go unheard.
     req.on('error', fail);
@@ -98,6 +99,7 @@ export function createHttpAdapter(pool: AgentPool, axios: AxiosParts, maxRespons
         chunks.push(chunk);
       });
       res.once('end', () => {
+        received = true;
         if (settled) return;
         const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, length);
         const encoding = res.headers['content-encoding']?.trim().toLowerCase() ?? '';
