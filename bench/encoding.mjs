@@ -91,12 +91,15 @@ async function compare() {
   for (const fn of Object.values(variants)) await slot(fn, 300);
   const results = Object.fromEntries(Object.keys(variants).map((name) => [name, []]));
   // The small answers' variants take their slots in turn, then the large ones' (whose garbage
-  // would otherwise be collected in a small one's slot); the order turns by one every round, so
-  // that no variant always follows the same one.
+  // would otherwise be collected in a small one's slot), each round in another order (a fixed
+  // shuffle), so that no variant always follows the same one and pays for its garbage.
+  let seed = 7;
+  const random = () => ((seed = (seed * 48271) % 2147483647) / 2147483647);
   for (const size of ['small', 'large']) {
     const names = Object.keys(variants).filter((name) => name.includes(` ${size} `));
     for (let s = 0; s < SLOTS; s++) {
-      for (const name of [...names.slice(s % names.length), ...names.slice(0, s % names.length)]) results[name].push(await slot(variants[name], SLOT_MS));
+      const order = names.map((name) => [random(), name]).sort((a, b) => a[0] - b[0]).map(([, name]) => name);
+      for (const name of order) results[name].push(await slot(variants[name], SLOT_MS));
     }
   }
   for (const client of clients) client.close();
