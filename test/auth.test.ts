@@ -334,10 +334,10 @@ describe('an OAuth token', () => {
     expect(iam.seen).toHaveLength(2);
   });
 
-  it('a status body that is not a google.rpc.Status gives the gRPC code of the HTTP status', async () => {
+  it('a status body that is not a google.rpc.Status is an authentication failure (gRPC 16) with the HTTP status', async () => {
     const iam = await standIn((_, res) => res.writeHead(503).end('<html>down</html>'));
     const error = await rejectionOf(resolveAuth('y0_x', { iamEndpoint: iam.url }).getHeaders());
-    expect(error).toMatchObject({ grpcCode: 14, httpStatus: 503, details: [] });
+    expect(error).toMatchObject({ grpcCode: 16, httpStatus: 503, details: [] });
   });
 
   it('a redirect from the IAM endpoint is not followed', async () => {
@@ -430,12 +430,12 @@ describe('the metadata service', () => {
     expect(metadata.seen).toHaveLength(2);
   });
 
-  it('an error answer is an ApiError naming the service, with the gRPC code of the HTTP status', async () => {
+  it('an error answer is an authentication failure (gRPC 16) naming the service, with the HTTP status', async () => {
     const metadata = await standIn((_, res) => json(res, 404, { message: 'no service account' }));
     const error = await rejectionOf(new MetadataServiceAuth({ addr: metadata.addr, now: Date.now }).getHeaders());
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({
-      grpcCode: 5,
+      grpcCode: 16,
       httpStatus: 404,
       endpoint: `${metadata.url}/computeMetadata/v1/instance/service-accounts/default/token`,
       authProvider: 'metadata-service',

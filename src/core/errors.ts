@@ -175,9 +175,13 @@ export class OperationNotFoundError extends ApiError {
   }
 }
 
-/** `error` as an {@link OperationNotFoundError} when it is the API's 404 for operation `id`; else `error` itself. */
+/**
+ * `error` as an {@link OperationNotFoundError} when it is the API's 404 for operation `id`; else
+ * `error` itself. An authentication failure (gRPC 16) is never one: a token service's 404 (a
+ * wrong `iamEndpoint`) says nothing of the operation.
+ */
 export function asOperationNotFound(error: unknown, operationId: string): unknown {
-  if (!(error instanceof ApiError) || error instanceof OperationNotFoundError) return error;
+  if (!(error instanceof ApiError) || error instanceof OperationNotFoundError || error.grpcCode === 16) return error;
   // REST: the 404 itself; gRPC (no HTTP status): NOT_FOUND.
   if (error.httpStatus === null ? error.grpcCode !== 5 : error.httpStatus !== 404) return error;
   const { grpcCode, httpStatus, details, requestId, serverTraceId, clientRequestId, endpoint, attempts, authProvider } = error;

@@ -22,6 +22,7 @@ export interface WorkerClientOptions {
   /** The `ca` option, as PEM text. */
   ca?: string;
   discoverEndpoints?: boolean;
+  maxResponseBytes?: number;
   /** Send the transport's log lines back with the replies (the client has a logger). */
   log?: boolean;
   /** The retry hooks the client has: the worker asks the caller's thread to run them. */

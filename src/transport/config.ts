@@ -4,7 +4,7 @@
  * Checking loads no HTTP code: the transport is made by `./create-transport`.
  */
 import type { AxiosInstance } from 'axios';
-import { checkOptions, typeName } from '../core/options';
+import { checkOptions, integerInRange, typeName } from '../core/options';
 import { resolveRetryPolicy, type RetryOptions } from '../core/retry';
 import { RequestPacer } from '../core/pacer';
 import type { AuthProvider, Logger } from '../core/transport';
@@ -78,9 +78,28 @@ export interface ClientOptions {
    * static table (`operation.api.cloud.yandex.net:443`, `llm.api.cloud.yandex.net:443`)
    */
   discoverEndpoints?: boolean;
+  /**
+   * The largest answer this client reads, in bytes: a REST body (after `content-encoding` is
+   * decoded, and before) or a gRPC message. A larger one is not read further and fails the call
+   * with an `ApiError` (gRPC 8 RESOURCE_EXHAUSTED, not retried) that names this limit. The default
+   * fits the largest answers AI Studio gives: an image generation result carries the image as
+   * base64 (a few MB), and web search raw data can be several MB; gRPC's usual 4 MiB would refuse
+   * some of them, while 64 MiB still bounds what a broken server or proxy can make the process
+   * hold. From 1 to 268435456 (256 MiB: an answer becomes one string, which V8 caps near 512 MiB).
+   * @default 67108864 (64 MiB)
+   */
+  maxResponseBytes?: number;
 }
 
-export const CLIENT_OPTIONS = ['auth', 'folderId', 'endpoint', 'allowInsecureHttp', 'retry', 'headers', 'logger', 'iamEndpoint', 'maxRequestsPerSecond', 'protocol', 'ca', 'discoverEndpoints', 'axios'] as const;
+export const CLIENT_OPTIONS = [
+  'auth', 'folderId', 'endpoint', 'allowInsecureHttp', 'retry', 'headers', 'logger', 'iamEndpoint', 'maxRequestsPerSecond', 'protocol', 'ca',
+  'discoverEndpoints', 'axios', 'maxResponseBytes',
+] as const;
+
+/** The default of {@link ClientOptions.maxResponseBytes}: 64 MiB, in bytes. */
+const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+/** The largest {@link ClientOptions.maxResponseBytes}: 256 MiB, in bytes. */
+const MAX_RESPONSE_BYTES_CAP = 256 * 1024 * 1024;
 
 const SHORT_ENDPOINTS: Record<string, string> = {
   operation: 'https://operation.api.cloud.yandex.net',
@@ -129,6 +148,7 @@ export function resolveClientConfig(options: ClientOptions | undefined, env: Nod
     ca: checkCa(o.ca),
     axios: checkAxios(o.axios, o.protocol),
     discovery: resolveDiscovery(o, env),
+    maxResponseBytes: o.maxResponseBytes === undefined ? DEFAULT_MAX_RESPONSE_BYTES : integerInRange('maxResponseBytes', o.maxResponseBytes, 1, MAX_RESPONSE_BYTES_CAP),
   };
 }
 

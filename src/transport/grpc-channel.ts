@@ -9,6 +9,7 @@ import * as grpc from '@grpc/grpc-js';
 import { messageType, OPERATION } from '../proto/root';
 import { encode } from '../proto/from-json';
 import { messageJson } from '../proto/to-json';
+import { answerTooLarge } from './answer-size';
 
 export { statusOfDetails } from './grpc-status';
 
@@ -21,6 +22,8 @@ export interface ChannelTarget {
   /** An extra trusted CA (PEM). */
   ca: string | Buffer | null;
   userAgent: string;
+  /** The largest message received, in bytes (grpc-js's `grpc.max_receive_message_length`). */
+  maxResponseBytes: number;
 }
 
 /** An answered call: the message bytes and the headers and trailers that came with them. */
@@ -34,13 +37,23 @@ export interface UnaryFailure {
   details: string;
   /** The server's headers and trailers together (`x-request-id`, `grpc-status-details-bin`, ...). */
   metadata: Record<string, string | Buffer>;
+  /** Another attempt would fail the same way (an answer over the size limit): not retried. */
+  final?: true;
 }
+
+/**
+ * grpc-js's own failure (RESOURCE_EXHAUSTED) for a message over the channel's limit, as sent or
+ * once decompressed; the limit it names tells it from a server's answer of the same words.
+ */
+const OVER_LIMIT = /^Received message (?:larger than max \(\d+ vs (\d+)\)|that decompresses to a size larger than (\d+))$/;
 
 
 export class GrpcChannel {
   readonly #client: grpc.Client;
+  readonly #maxResponseBytes: number;
 
   constructor(target: ChannelTarget) {
+    this.#maxResponseBytes = target.maxResponseBytes;
     const credentials = target.plaintext
       ? grpc.credentials.createInsecure()
       : grpc.credentials.createSsl(target.ca === null ? null : Buffer.from(`${rootCertificates.join('\n')}\n${String(target.ca)}`));
@@ -48,6 +61,7 @@ export class GrpcChannel {
       'grpc.primary_user_agent': target.userAgent,
       'grpc.enable_retries': 0, // retries are ours (src/transport/retrying.ts)
       'grpc.use_local_subchannel_pool': 1,
+      'grpc.max_receive_message_length': target.maxResponseBytes,
     });
   }
 
@@ -70,7 +84,7 @@ export class GrpcChannel {
         { deadline: deadlineMs },
         (error, message) => {
           signal.removeEventListener('abort', cancel);
-          if (error) reject({ code: error.code, details: error.details, metadata: { ...plain(initial), ...plain(error.metadata) } } satisfies UnaryFailure);
+          if (error) reject(this.#failure(error, initial));
           else resolve({ message: message as Buffer });
         },
       );
@@ -83,6 +97,16 @@ export class GrpcChannel {
 
   close(): void {
     this.#client.close();
+  }
+
+  /** A failed call as a {@link UnaryFailure}; a message over this channel's limit is one that names the limit. */
+  #failure(error: grpc.ServiceError, initial: grpc.Metadata | null): UnaryFailure {
+    const metadata = { ...plain(initial), ...plain(error.metadata) };
+    const limit = error.code === grpc.status.RESOURCE_EXHAUSTED ? OVER_LIMIT.exec(error.details ?? '') : null;
+    if (limit && Number(limit[1] ?? limit[2]) === this.#maxResponseBytes) {
+      return { code: error.code, details: answerTooLarge(this.#maxResponseBytes), metadata, final: true };
+    }
+    return { code: error.code, details: error.details, metadata };
   }
 }
 

@@ -121,11 +121,11 @@ export class GrpcTransport implements OperationTransport {
   async #open(deadlineMs: number, headers: Record<string, string>, ctx: AttemptContext): Promise<Loaded> {
     const module = (await import(distFileUrl('transport/grpc-channel.js'))) as ChannelModule;
     const { ca } = this.#options;
-    let target = { ...grpcTarget(this.endpoint), ca, userAgent: USER_AGENT };
+    let target = { ...grpcTarget(this.endpoint), ca, userAgent: USER_AGENT, maxResponseBytes: this.#options.maxResponseBytes };
     const { discovery } = this.#options;
     if (discovery !== null) {
       const apiTarget = grpcTarget(discovery.api);
-      const api = new module.GrpcChannel({ ...apiTarget, ca, userAgent: USER_AGENT });
+      const api = new module.GrpcChannel({ ...apiTarget, ca, userAgent: USER_AGENT, maxResponseBytes: this.#options.maxResponseBytes });
       const listCtx = { ...ctx, endpoint: `${discovery.api}/yandex.cloud.endpoint.ApiEndpointService/List` };
       let address: string | null;
       try {
@@ -260,5 +260,5 @@ function failureOf(failure: UnaryFailure, module: ChannelModule, ctx: AttemptCon
     requestId: text(failure.metadata, 'x-request-id') ?? requestInfo?.requestId ?? null,
     serverTraceId: text(failure.metadata, 'x-server-trace-id'),
   });
-  return { httpStatus: null, networkCode: null, grpcCode: failure.code, retryAfterMs: status.retryAfterMs, error };
+  return { httpStatus: null, networkCode: null, grpcCode: failure.final ? null : failure.code, retryAfterMs: status.retryAfterMs, error };
 }

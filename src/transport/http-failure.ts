@@ -7,6 +7,7 @@
 import { ApiError, type ApiErrorFields } from '../core/errors';
 import { parseRetryAfterMs, type AttemptFailure } from '../core/retry';
 import { grpcCodeOf } from '../core/grpc-codes';
+import { answerTooLarge } from './answer-size';
 
 /** What is known of the call when an attempt fails. */
 export interface AttemptContext {
@@ -56,8 +57,10 @@ export function failureOfResponse(status: number, headers: Headers, rawBody: str
   };
 }
 
-/** A failure with no HTTP answer: the connection failed or broke. */
+/** A failure with no HTTP answer (the connection failed or broke), or with one that was not read ({@link failureOfUnreadAnswer}). */
 export function failureOfNetwork(cause: unknown, ctx: AttemptContext): Failure {
+  const unread = failureOfUnreadAnswer(cause, ctx);
+  if (unread) return unread;
   const networkCode = networkCodeOf(cause);
   const code = (cause as { code?: unknown })?.code;
   const text = ctx.redact(String((cause as Error)?.message ?? code));
@@ -71,6 +74,37 @@ export function failureOfNetwork(cause: unknown, ctx: AttemptContext): Failure {
       { cause: plainCause(cause, ctx) },
     ),
   };
+}
+
+/** axios's message for a body longer than its `maxContentLength` (the SDK's own adapter rejects with it too). */
+const TOO_LARGE = /^maxContentLength size of (\d+) exceeded$/;
+/** The codes of node:zlib's errors: `Z_DATA_ERROR`, `Z_BUF_ERROR`, ..., and brotli's `ERR__ERROR_...`. */
+const UNDECODABLE = /^(Z_|ERR__ERROR)/;
+
+/**
+ * The failure of an answer that came but was not read: a body longer than the client's
+ * `maxResponseBytes`, as sent or once decoded (gRPC 8 RESOURCE_EXHAUSTED, naming the limit), or a
+ * compressed body that does not decode (gRPC 2, with zlib's reason, never the bytes). Neither is
+ * retried: the same answer would come again. `null` for any other failure.
+ */
+function failureOfUnreadAnswer(cause: unknown, ctx: AttemptContext): Failure | null {
+  const { code, message, response } = (cause ?? {}) as { code?: unknown; message?: unknown; response?: { status?: number; headers?: Headers } };
+  const limit = code === 'ERR_BAD_RESPONSE' && typeof message === 'string' ? TOO_LARGE.exec(message)?.[1] : undefined;
+  const undecodable = typeof code === 'string' && UNDECODABLE.test(code);
+  if (limit === undefined && !undecodable) return null;
+  const headers = response?.headers ?? {};
+  const encoding = header(headers, 'content-encoding', ctx);
+  const reason = ctx.redact(String(message));
+  const fields: ApiErrorFields = {
+    ...noAnswer(ctx),
+    httpStatus: response?.status ?? null,
+    requestId: header(headers, 'x-request-id', ctx),
+    serverTraceId: header(headers, 'x-server-trace-id', ctx),
+    ...(limit === undefined
+      ? { grpcCode: 2, message: `the answer's body could not be decoded${encoding ? ` (content-encoding: ${encoding})` : ''}: ${reason}` }
+      : { grpcCode: 8, message: answerTooLarge(limit) }),
+  };
+  return { httpStatus: null, networkCode: null, retryAfterMs: null, error: new ApiError(fields, undecodable ? { cause: plainCause(cause, ctx) } : undefined) };
 }
 
 /**

@@ -37,6 +37,8 @@ export interface RestTransportOptions {
   ca: string | Buffer | null;
   /** The user's axios instance, or `null` for the SDK's own. */
   axios: AxiosInstance | null;
+  /** The largest answer read, in bytes (the `maxResponseBytes` option). */
+  maxResponseBytes: number;
 }
 
 /** The User-Agent this SDK sends (over gRPC, before grpc-js's own). */
@@ -140,7 +142,7 @@ export class RestTransport implements OperationTransport {
     const { ca, axios: userAxios } = this.#options;
     const pooled = new AgentPool({ keepAlive: true, ca, env: process.env });
     const fresh = new AgentPool({ keepAlive: false, ca, env: process.env });
-    if (userAxios) return (this.#net = { axios: userAxios, pooled, fresh, overrides: USER_INSTANCE_OVERRIDES, own: null });
+    if (userAxios) return (this.#net = { axios: userAxios, pooled, fresh, overrides: { ...USER_INSTANCE_OVERRIDES, maxContentLength: this.#options.maxResponseBytes }, own: null });
     const axios = useAxios();
     const instance = axios.create();
     // axios.create() fills in all of axios's defaults (XSRF names, body limits, a header bucket
@@ -149,7 +151,7 @@ export class RestTransport implements OperationTransport {
     // text, every status answered), and no transforms.
     const defaults = instance.defaults as unknown as Record<string, unknown>;
     for (const key of Object.keys(defaults)) delete defaults[key];
-    defaults.adapter = createHttpAdapter(pooled, axios);
+    defaults.adapter = createHttpAdapter(pooled, axios, this.#options.maxResponseBytes);
     return (this.#net = { axios: instance, pooled, fresh, overrides: null, own: axios });
   }
 

@@ -240,7 +240,7 @@ describe.each(FLAVOURS)('$name flavour: redirects are not followed, so credentia
     const error = await client.operation(await oauthEmu.create({})).wait({ pollInterval: 0.01 }).catch((e: unknown) => e);
     client.close();
     expect(error).toBeInstanceOf(ApiError);
-    expect(error).toMatchObject({ grpcCode: 2, httpStatus: 307, authProvider: 'oauth' });
+    expect(error).toMatchObject({ grpcCode: 16, httpStatus: 307, authProvider: 'oauth' });
     expect((await standIns.seen()).filter((r) => r.server === 'catcher')).toEqual([]);
     expectNoSecrets(textForms(error));
   });

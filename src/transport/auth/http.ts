@@ -4,13 +4,15 @@
  * every failure an `ApiError` free of secrets.
  */
 import type { AxiosInstance, AxiosResponse } from 'axios';
-import { grpcCodeOf } from '../../core/grpc-codes';
 import { AgentPool } from '../agents';
 import { useAxios } from '../axios';
 import { createHttpAdapter } from '../http-adapter';
 import { credentialError } from './errors';
 import { redact } from './secret';
 import type { IssuedToken } from './token-cache';
+
+/** The largest answer a token request reads: 1 MiB, in bytes (a token answer is well under 10 KiB). */
+const TOKEN_ANSWER_MAX_BYTES = 1024 * 1024;
 
 /** The clients of token requests through the environment's proxy and direct, made at the first token request. */
 const tokenClients = new Map<boolean, AxiosInstance>();
@@ -24,16 +26,17 @@ function client(viaProxy: boolean): AxiosInstance {
   if (!instance) {
     const axios = useAxios();
     const pool = new AgentPool({ keepAlive: false, ca: null, env: viaProxy ? process.env : {} });
-    instance = axios.create({ adapter: createHttpAdapter(pool, axios), maxRedirects: 0, responseType: 'text', validateStatus: () => true });
+    const adapter = createHttpAdapter(pool, axios, TOKEN_ANSWER_MAX_BYTES);
+    instance = axios.create({ adapter, maxRedirects: 0, responseType: 'text', validateStatus: () => true });
     tokenClients.set(viaProxy, instance);
   }
   return instance;
 }
 
 /**
- * gRPC UNAUTHENTICATED for a token request that timed out: the token request's own timeout is an
- * authentication failure, never the caller's deadline (docs/architecture.md); UNAVAILABLE when
- * the token service could not be reached.
+ * gRPC UNAUTHENTICATED for a token request that timed out (its own timeout is an authentication
+ * failure, never the caller's deadline: docs/architecture.md) and for every answer that gives no
+ * token, whatever its status; UNAVAILABLE when the token service could not be reached.
  */
 const UNAUTHENTICATED = 16;
 const UNAVAILABLE = 14;
@@ -59,9 +62,11 @@ export interface TokenRequest {
 
 /**
  * Sends `request` and gives the token `read` finds in the JSON answer. Rejects with `signal.reason`
- * when `signal` aborts, otherwise with an `ApiError`: no answer (gRPC 16 on its own timeout, else 14), a
- * non-2xx status (the body's google.rpc.Status code and message, else the status's code), or a
- * 2xx answer in which `read` finds no token (gRPC 16).
+ * when `signal` aborts, otherwise with an `ApiError` of the token service (its `endpoint` is the
+ * request's URL, never the caller's): no answer (gRPC 16 on its own timeout, else 14), or an
+ * answer that gives no token (gRPC 16, whatever the HTTP status: a 404 of a wrong `iamEndpoint` is
+ * an authentication failure, not a NOT_FOUND of what the caller asked for), with the body's
+ * google.rpc.Status message and details. Nothing of the secret sent is in it.
  */
 export async function requestToken(
   request: TokenRequest,
@@ -83,9 +88,12 @@ export async function requestToken(
     if (signal?.aborted) throw signal.reason;
     if (!useAxios().isAxiosError(error)) throw error;
     const timedOut = error.code === 'ECONNABORTED' || error.code === 'ETIMEDOUT';
+    // An answer that came but was not read (too large, or undecodable) is an answer all the same.
+    const status = error.response?.status ?? null;
     throw credentialError({
       message: `${request.action} failed: ${timedOut ? `no answer within ${request.timeoutMs / 1000} s` : redact(error.message, request.sentSecret)}`,
-      grpcCode: timedOut ? UNAUTHENTICATED : UNAVAILABLE,
+      grpcCode: timedOut || status !== null ? UNAUTHENTICATED : UNAVAILABLE,
+      httpStatus: status,
       endpoint: request.url,
       authProvider: request.authProvider,
     });
@@ -106,7 +114,6 @@ export async function requestToken(
     throw credentialError({
       ...context,
       message: `${request.action} failed with HTTP ${status}${serverMessage}`,
-      grpcCode: isGrpcCode(rpc.code) ? rpc.code : grpcCodeOf(status),
       details: Array.isArray(rpc.details) ? rpc.details : [],
     });
   }
@@ -124,10 +131,6 @@ function parseObject(text: string): Record<string, unknown> | null {
   } catch {
     return null;
   }
-}
-
-function isGrpcCode(value: unknown): value is number {
-  return Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 16;
 }
 
 /** A header's value with the secret sent cut out; `null` when absent or empty. */

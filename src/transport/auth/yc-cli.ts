@@ -4,7 +4,7 @@ import type { ExecFileException } from 'node:child_process';
 import { loadAtFirstUse } from '../../runtime/load';
 import { credentialError } from './errors';
 import { authorization, CredentialProvider } from './provider';
-import { readEnvSecret } from './secret';
+import { readEnvSecret, redact } from './secret';
 import { TokenCache, type IssuedToken } from './token-cache';
 
 /** Bounds one run of `yc` (it may itself call the IAM API): 30 seconds, in milliseconds. */
@@ -53,8 +53,8 @@ export class YcCliAuth extends CredentialProvider {
         if (signal?.aborted) return reject(signal.reason);
         const token = lastLine(stdout);
         if (!error && token) return resolve({ token, expiresAtMs: null });
-        // stdout may hold a token even on failure: only stderr is quoted.
-        reject(credentialError({ message: `${command} ${whyFailed(error, stderr)}`, endpoint: command, authProvider: this.name }));
+        // stdout may hold a token even on failure: only stderr is quoted, without that token.
+        reject(credentialError({ message: `${command} ${whyFailed(error, redact(stderr, token || undefined))}`, endpoint: command, authProvider: this.name }));
       });
     });
   }
