@@ -12,13 +12,15 @@ const withoutUnusedAxiosParts: Plugin = {
 };
 
 /**
- * Five builds:
+ * Six builds:
  * - the library entries (ESM + CJS + types), imported by users. No shims and no shared chunks:
  *   each entry finds its own location itself (src/runtime/load.ts), also inside an app bundled
  *   to CommonJS, where a shim of `import.meta.url` would throw at import;
  * - the BullMQ integration (ESM + CJS + types), which imports the library by its package name,
  *   so that it shares the root's classes in both formats;
  * - the gRPC channel (`dist/transport/grpc-channel.js`), loaded at a gRPC client's first call;
+ * - the `Any` reader (`dist/proto/to-json.cjs`), required at the first fromOperation() of an
+ *   official SDK object;
  * - the blocking flavour's worker: one file, axios inlined, so that it starts from wherever it is
  *   copied (only synckit is resolved from its location);
  * - the programs (emulator worker, CLI, demo), ESM only. The CLI and demo import the library by
@@ -79,6 +81,17 @@ export default defineConfig([
     // first call (src/runtime/load.ts distFileUrl): a file of its own, so that no build inlines it.
     entry: { 'transport/grpc-channel': 'src/transport/grpc-channel.ts' },
     format: ['esm'],
+    sourcemap: true,
+    esbuildOptions: withoutSourcesContent,
+    target: 'node20',
+    platform: 'node',
+  },
+  {
+    // The proto3 JSON of an `Any` (protobufjs and the descriptor), required at the first
+    // fromOperation() of an official SDK object (src/runtime/load.ts readAny): CommonJS, since
+    // fromOperation() is synchronous in both flavours.
+    entry: { 'proto/to-json': 'src/proto/to-json.ts' },
+    format: ['cjs'],
     sourcemap: true,
     esbuildOptions: withoutSourcesContent,
     target: 'node20',

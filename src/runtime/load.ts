@@ -2,11 +2,12 @@
  * Modules the SDK loads at first use rather than at import: axios and the HTTP stack (first
  * request of the promise flavour, or inside the blocking flavour's worker), synckit (first
  * blocking call). Importing the SDK loads none of them. They are required from this build's own
- * location, as CommonJS.
+ * location, as CommonJS. So is the protobuf code that reads an `Any` of the official SDK's objects.
  */
 import type * as Crypto from 'node:crypto';
 import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { AnyReader } from '../core/sdk-operation';
 
 /**
  * This build's file URL: `import.meta.url` in the ESM build; in the CJS build, and in an app
@@ -43,4 +44,15 @@ let uuid: (() => string) | null = null;
 export function randomUUID(): string {
   uuid ??= loadAtFirstUse<typeof Crypto>('node:crypto').randomUUID;
   return uuid();
+}
+
+let anyReader: AnyReader | null = null;
+
+/**
+ * The JSON of an `Any` by this package's protobuf descriptor (`dist/proto/to-json.cjs`, which
+ * requires protobufjs), loaded at the first call: `fromOperation()` of an official SDK object.
+ */
+export function readAny(typeUrl: string, value: Uint8Array): Record<string, unknown> {
+  anyReader ??= loadAtFirstUse<{ anyJson: AnyReader }>(fileURLToPath(distFileUrl('proto/to-json.cjs'))).anyJson;
+  return anyReader(typeUrl, value);
 }
