@@ -23,8 +23,9 @@ const withoutUnusedAxiosParts: Plugin = {
  *   official SDK object;
  * - the blocking flavour's worker: one file, axios inlined, so that it starts from wherever it is
  *   copied (only synckit is resolved from its location);
- * - the programs (emulator worker, CLI, demo), ESM only. The CLI and demo import the library by
- *   its package name, like any user.
+ * - the programs (emulator worker, CLI, demo), ESM only, with protobufjs inlined (an optional
+ *   peer: the emulator runs without it). The CLI and demo import the library by its package
+ *   name, like any user.
  * synckit stays external everywhere: bundling it breaks its worker bootstrap. Source maps map stack
  * traces (`node --enable-source-maps`) to `src/` file names and lines; they carry no
  * `sourcesContent`, which would ship every source a second time.
@@ -110,5 +111,8 @@ export default defineConfig([
     target: 'node20',
     platform: 'node',
     external: ['synckit', 'axios', 'yc-operation', 'yc-operation/testing'],
+    // The emulator's gRPC messages: protobufjs is an optional peer of the package (gRPC calls
+    // need it), bundled here so that the emulator runs without it.
+    noExternal: ['protobufjs'],
   },
 ]);
