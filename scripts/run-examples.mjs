@@ -79,6 +79,11 @@ const cases = [
     expect: [/^failed: no rows \(code 9\)$/],
     exitCode: 1,
   },
+  {
+    file: 'fetch-adapter.mjs',
+    args: async () => [await emulator.create({ donePolls: 2, response: report })],
+    expect: [/^fetch: \{"@type":"type\.googleapis\.com\/example\.Report","text":"report ready"\}$/],
+  },
   { file: 'from-operation.ts', expect: [/^took over \w+: OperationStatus<running>$/, /^Name a colour$/] },
   {
     file: 'queue.ts',

@@ -56,7 +56,7 @@ test('every example runs under Node against the emulator and prints what it shou
   );
   expect(child.stderr).toBe('');
   const lines = child.stdout.trim().split('\n');
-  const expected = ['quick-start.mjs', 'quick-start.cjs', 'completion.ts', 'typed-operation.ts', 'typed-operation.ts (failed)', 'from-operation.ts', 'queue.ts'];
+  const expected = ['quick-start.mjs', 'quick-start.cjs', 'completion.ts', 'typed-operation.ts', 'typed-operation.ts (failed)', 'fetch-adapter.mjs', 'from-operation.ts', 'queue.ts'];
   if (redis === null) expected.pop();
   expect(lines.filter((line) => line.startsWith('ok ')).map((line) => line.slice(3).replace(/ \(node\)$/, ''))).toEqual(expected);
   expect(lines.filter((line) => line.startsWith('FAIL'))).toEqual([]);
