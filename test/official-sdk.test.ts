@@ -116,6 +116,11 @@ describe('an Operation of the official SDK', () => {
   });
 });
 
+test('an Operation JSON with a Date timestamp (a mix of both forms) keeps its JSON Any', () => {
+  const status = client.fromOperation({ id: 'op-mixed', done: false, createdAt: new Date(0), metadata: METADATA_JSON }).lastKnownStatus!;
+  expect(status.metadata).toEqual(METADATA_JSON);
+});
+
 describe('what cannot be read is refused, naming the field', () => {
   const cases: Array<[string, object, RegExp]> = [
     ['an Any whose value is not bytes', { id: 'x', done: true, response: { typeUrl: `${URL_PREFIX}x.Y`, value: 'aGk=' } }, /the Operation's response must be a google\.protobuf\.Any of the official SDK \(\{ typeUrl: string, value: bytes \}\), got an object with "typeUrl", "value"/],

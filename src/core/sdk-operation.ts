@@ -74,9 +74,10 @@ function statusJson(value: unknown, readAny: AnyReader): Fields {
   return { code, message: message ?? '', details: (details ?? []).map((detail: unknown, i) => anyJson(`error.details[${i}]`, detail, readAny)) };
 }
 
-/** An `Any` of the official SDK as JSON with its `"@type"`. */
+/** An `Any` of the official SDK as JSON with its `"@type"` (one already in its JSON form stays as it is). */
 function anyJson(where: string, value: unknown, readAny: AnyReader): Fields {
   const any = value as Fields | null;
+  if (typeof any?.['@type'] === 'string' && !('typeUrl' in any)) return any;
   if (typeof any !== 'object' || any === null || typeof any.typeUrl !== 'string' || !(any.value instanceof Uint8Array)) {
     throw new TypeError(`fromOperation: the Operation's ${where} must be a google.protobuf.Any of the official SDK ({ typeUrl: string, value: bytes }), got ${shapeOf(value)}`);
   }
