@@ -12,17 +12,20 @@ const withoutUnusedAxiosParts: Plugin = {
 };
 
 /**
- * Five builds:
+ * Six builds:
  * - the library entries (ESM + CJS + types), imported by users. No shims and no shared chunks:
  *   each entry finds its own location itself (src/runtime/load.ts), also inside an app bundled
  *   to CommonJS, where a shim of `import.meta.url` would throw at import;
  * - the BullMQ integration (ESM + CJS + types), which imports the library by its package name,
  *   so that it shares the root's classes in both formats;
  * - the gRPC channel (`dist/transport/grpc-channel.js`), loaded at a gRPC client's first call;
+ * - the `Any` reader (`dist/proto/to-json.cjs`), required at the first fromOperation() of an
+ *   official SDK object;
  * - the blocking flavour's worker: one file, axios inlined, so that it starts from wherever it is
  *   copied (only synckit is resolved from its location);
- * - the programs (emulator worker, CLI, demo), ESM only. The CLI and demo import the library by
- *   its package name, like any user.
+ * - the programs (emulator worker, CLI, demo), ESM only, with protobufjs inlined (an optional
+ *   peer: the emulator runs without it). The CLI and demo import the library by its package
+ *   name, like any user.
  * synckit stays external everywhere: bundling it breaks its worker bootstrap. Source maps map stack
  * traces (`node --enable-source-maps`) to `src/` file names and lines; they carry no
  * `sourcesContent`, which would ship every source a second time.
@@ -85,6 +88,17 @@ export default defineConfig([
     platform: 'node',
   },
   {
+    // The proto3 JSON of an `Any` (protobufjs and the descriptor), required at the first
+    // fromOperation() of an official SDK object (src/runtime/load.ts readAny): CommonJS, since
+    // fromOperation() is synchronous in both flavours.
+    entry: { 'proto/to-json': 'src/proto/to-json.ts' },
+    format: ['cjs'],
+    sourcemap: true,
+    esbuildOptions: withoutSourcesContent,
+    target: 'node20',
+    platform: 'node',
+  },
+  {
     entry: {
       'testing/emulator-worker': 'src/testing/emulator-worker.ts',
       'cli/main': 'src/cli/main.ts',
@@ -97,5 +111,8 @@ export default defineConfig([
     target: 'node20',
     platform: 'node',
     external: ['synckit', 'axios', 'yc-operation', 'yc-operation/testing'],
+    // The emulator's gRPC messages: protobufjs is an optional peer of the package (gRPC calls
+    // need it), bundled here so that the emulator runs without it.
+    noExternal: ['protobufjs'],
   },
 ]);

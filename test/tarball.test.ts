@@ -83,6 +83,27 @@ describe('the installed tarball', () => {
     expect(await node(['--input-type=commonjs', '-e', code])).toBe('done done\n');
   });
 
+  test('without the optional gRPC peers: the emulator serves gRPC, and a gRPC call of either flavour fails naming what to install', async () => {
+    for (const peer of ['@grpc/grpc-js', 'protobufjs']) expect(existsSync(join(project, 'node_modules', peer)), peer).toBe(false);
+    const code = `import { AsyncOperationsClient, OperationsClient } from 'yc-operation';
+      import { startEmulator } from 'yc-operation/testing';
+      const emulator = await startEmulator({ grpc: true });
+      const id = await emulator.create({ donePolls: 1, response: { '@type': 'type.googleapis.com/example.Result', text: 'done' } });
+      const options = { endpoint: emulator.grpcUrl, auth: null, protocol: 'grpc', retry: false };
+      const promises = new AsyncOperationsClient(options);
+      const blocking = new OperationsClient(options);
+      const a = await promises.operation(id).getStatus().catch((error) => error);
+      let b;
+      try { blocking.operation(id).getStatus(); } catch (error) { b = error; }
+      promises.close();
+      blocking.close();
+      await emulator.close();
+      console.log(a.name + ': ' + a.message);
+      console.log(b.name + ': ' + b.message);`;
+    const expected = "AIStudioError: a gRPC call (protocol: 'grpc', and tune, validateDataset, completionBatch and batch tasks with either protocol) needs @grpc/grpc-js, which is not installed (an optional peer dependency of yc-operation): npm install @grpc/grpc-js protobufjs";
+    expect(await node(['--input-type=module', '-e', code])).toBe(`${expected}\n${expected}\n`);
+  });
+
   test('its CLI runs from node_modules/.bin', async () => {
     const { stdout } = await run(join(project, 'node_modules/.bin/yc-operation'), ['--version'], { cwd: project });
     expect(stdout.trim()).toBe(version);

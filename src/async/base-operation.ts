@@ -1,6 +1,6 @@
 /**
  * The promise flavour of an operation, generic over the status type: an adapter that runs the
- * operation machine's members (`src/core/machine.ts`) with the promise runner. No rule lives here.
+ * operation machine's members with the promise runner. No rule lives here.
  */
 import { machineOf, type OperationMachine, type RequestAnswer, type Run } from '../core/machine';
 import type { OperationKind } from '../core/kind';

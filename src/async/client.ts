@@ -14,6 +14,7 @@ import { SharedPolls } from './shared-polls';
 import { ApiOperationParts, type ApiClientParts } from './api-parts';
 import { AIStudioError } from '../core/errors';
 import { CallScope } from '../runtime/call-scope';
+import { readAny } from '../runtime/load';
 import { checkStartAnswer, operationOptions, planStart, type StartOptions } from '../transport/start';
 import { batchTaskIdOf, PRODUCERS, STARTS, type BatchCompletionRequest, type Producer, type StartRoute, type ValidateDatasetRequest } from '../core/producers';
 import type { CompletionRequest, CompletionResponse } from '../core/producers/completion';
@@ -70,10 +71,13 @@ export class AsyncOperationsClient {
 
   /**
    * The operation described by an Operation JSON, such as the answer of the call that started
-   * it: its status is known at once, without a request.
+   * it, or by an `Operation` object of the official SDK (`@yandex-cloud/nodejs-sdk`), whose
+   * `Any` values are decoded to JSON with their `"@type"` (a type this package has no `.proto`
+   * for keeps its bytes, as over gRPC): its status is known at once, without a request.
+   * @throws TypeError when it cannot read the object, naming the field
    */
   fromOperation<T = unknown, M = unknown>(wire: object, options?: OperationOptions<T, M>): AsyncOperation<T, M> {
-    const { id, kind, status } = kindFromOperationJson(wire, options);
+    const { id, kind, status } = kindFromOperationJson(wire, options, readAny);
     return this.#make(id, kind, status);
   }
 

@@ -1,5 +1,5 @@
 /**
- * The promise runner of the many-operations scheduler (`src/core/scheduler.ts`): it performs every
+ * The promise runner of the many-operations scheduler: it performs every
  * effect the scheduler hands out at once, feeds the outcomes back as they come, and yields the
  * operations as they finish. The first error stops the rest: nothing is left polling.
  */

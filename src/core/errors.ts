@@ -1,6 +1,6 @@
 /**
  * The errors this package throws on purpose: one root ({@link AIStudioError}) and typed
- * subclasses. Their plain-data form, for the blocking flavour's worker, is `src/sync/error-data.ts`.
+ * subclasses. Their plain-data form, for the blocking flavour's worker, is {@link errorToData}'s.
  * `instanceof` holds across copies of the package (its ESM and its CJS build in one app): each
  * class carries a brand under a registry symbol, and an error is an instance of a class when a
  * class of its prototype chain carries the same brand.

@@ -1,6 +1,6 @@
 /**
  * gRPC status codes and the HTTP statuses the Yandex Cloud REST gateway answers with for them
- * (the table in docs/wire.md), as data.
+ * (the table in https://github.com/yc-operation/yc-operation/blob/main/docs/wire.md), as data.
  */
 
 /** The gRPC status codes by name. */

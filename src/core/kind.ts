@@ -10,6 +10,7 @@ import { checkFunction, checkOperationId, checkOptions, DEFAULT_POLL_INTERVAL_S,
 import { OperationStatus, type BaseOperationStatus } from './status';
 import { checkSavedOperation } from './resume';
 import { decodeOperation } from './wire';
+import { isSdkOperation, sdkOperationJson, type AnyReader } from './sdk-operation';
 
 export interface OperationKind<S extends BaseOperationStatus, T> {
   /** The poll timeout `wait()` uses when given none (or 0), in seconds. */
@@ -92,13 +93,16 @@ function makeKind<T, M>(o: OperationOptions<T, M>): ApiOperationKind<T, M> {
   };
 }
 
-/** The id, kind and status of an operation given as an Operation JSON (`fromOperation`). */
-export function kindFromOperationJson<T, M>(wire: unknown, options: OperationOptions<T, M> | undefined) {
+/**
+ * The id, kind and status of an operation given as an Operation JSON (`fromOperation`), or as the
+ * official SDK's Operation object, whose `Any` values `readAny` decodes (src/core/sdk-operation.ts).
+ */
+export function kindFromOperationJson<T, M>(wire: unknown, options: OperationOptions<T, M> | undefined, readAny?: AnyReader) {
   if (wire === null || typeof wire !== 'object' || Array.isArray(wire)) {
     throw new TypeError(`fromOperation takes an Operation JSON object, got ${typeName(wire)}`);
   }
   const kind = operationKind(options);
-  const { id, status } = kind.decode(wire);
+  const { id, status } = kind.decode(readAny && isSdkOperation(wire) ? sdkOperationJson(wire, readAny) : wire);
   if (id === null) throw new TypeError('fromOperation needs an Operation JSON with an "id"');
   return { id: checkOperationId(id), kind, status };
 }

@@ -1,7 +1,7 @@
 /**
- * The retry decisions of the reference client's default policy (docs/behaviour.md):
- * which failures are transient, and how long to wait before the next attempt. The driver
- * (`src/transport/retrying.ts`) sleeps and calls; this module only decides.
+ * The retry decisions of the reference client's default policy
+ * (https://github.com/yc-operation/yc-operation/blob/main/docs/behaviour.md): which failures are transient, and how long to wait
+ * before the next attempt. The transport's retry driver sleeps and calls; this module only decides.
  */
 import type { ApiError } from './errors';
 import { checkFunction, integerInRange, numberInRange, checkOptions } from './options';

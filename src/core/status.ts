@@ -2,7 +2,8 @@
  * Operation statuses and the reference's status rules.
  *
  * Every rule below is one line of the Python reference (`OperationStatus` properties), kept as a
- * table of predicates so that a reader can check them against docs/behaviour.md at a glance.
+ * table of predicates so that a reader can check them against
+ * https://github.com/yc-operation/yc-operation/blob/main/docs/behaviour.md at a glance.
  */
 
 /** The name of a status, as `statusName` returns it. */
@@ -83,7 +84,8 @@ const RULES = {
  * - `isFailed`: `done` and an error with a code above 0;
  * - `isSucceeded`: `done`, a response, and not failed;
  * - `isFinished`: succeeded or failed. A status that is `done` with neither a response nor an
- *   error is none of these (see the README's Python→TypeScript table).
+ *   error is none of these (see the Python → TypeScript table:
+ *   https://github.com/yc-operation/yc-operation#python--typescript).
  */
 export class OperationStatus<M = unknown> implements BaseOperationStatus, OperationStatusFields<M> {
   readonly done: boolean;

@@ -8,7 +8,7 @@
 export interface CallOptions {
   /**
    * The deadline of the whole call, all its retries included: a `Date.now()` value. When it passes
-   * first, the call rejects with an error marked with this value (`src/core/deadline.ts`).
+   * first, the call rejects with an error marked with this value.
    */
   deadlineMs: number;
   /** The call's bound as its caller set it, in milliseconds, as error messages name it. @default the time left to `deadlineMs` */

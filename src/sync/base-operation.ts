@@ -1,6 +1,6 @@
 /**
  * The blocking flavour of an operation, generic over the status type: an adapter that runs the
- * operation machine's members (`src/core/machine.ts`) with the blocking runner, on the caller's
+ * operation machine's members with the blocking runner, on the caller's
  * thread, so `onProgress` and `watch()` run there too (a callback may itself call `getStatus()`).
  * No rule lives here.
  */

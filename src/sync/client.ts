@@ -31,6 +31,7 @@ import type { DatasetInfo } from '../core/dataset';
 import { trackTuning, tuningStatusOf, type TunedModel, type TuningRequest, type TuningStatus } from '../core/tuning';
 import { trackBatchTask, type BatchTaskStatus } from '../core/batch-task';
 import { planBatchTask, planTuning, serviceEndpoint, type BatchTaskOptions, type TuningOptions } from '../transport/tasks';
+import { readAny } from '../runtime/load';
 
 /** The client options the blocking flavour takes: all but `axios` (its requests are sent in the worker thread). */
 const SYNC_CLIENT_OPTIONS = [...CLIENT_OPTIONS.filter((name) => name !== 'axios'), 'workerPath'];
@@ -108,9 +109,14 @@ export class OperationsClient {
     return this.#make(checkOperationId(id), operationKind(options), null);
   }
 
-  /** The operation described by an Operation JSON: its status is known at once, without a request. */
+  /**
+   * The operation described by an Operation JSON, or by an `Operation` object of the official
+   * SDK (`@yandex-cloud/nodejs-sdk`), as {@link AsyncOperationsClient.fromOperation} reads them:
+   * its status is known at once, without a request.
+   * @throws TypeError when it cannot read the object, naming the field
+   */
   fromOperation<T = unknown, M = unknown>(wire: object, options?: SyncOperationOptions<T, M>): Operation<T, M> {
-    const { id, kind, status } = kindFromOperationJson(wire, options);
+    const { id, kind, status } = kindFromOperationJson(wire, options, readAny);
     return this.#make(id, kind, status);
   }
 

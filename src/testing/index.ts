@@ -22,7 +22,7 @@ const DEFAULT_REQUEST_LOG_LIMIT = 10_000;
  * A running emulator. It keeps the process alive until {@link Emulator.close} is called, like a
  * listening `net.Server`.
  *
- * Routes (docs/wire.md): `GET /operations/{id}`, `GET|POST /operations/{id}:cancel`; the start calls
+ * Routes (https://github.com/yc-operation/yc-operation/blob/main/docs/wire.md): `GET /operations/{id}`, `GET|POST /operations/{id}:cancel`; the start calls
  * `POST /foundationModels/v1/completionAsync` (a completion that echoes the last user message),
  * `POST /foundationModels/v1/imageGenerationAsync` (a PNG-signed image of the prompt),
  * `POST /foundationModels/v1/completionBatch` (a batch inference task, whose id its metadata carries

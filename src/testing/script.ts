@@ -76,7 +76,8 @@ export interface Fault {
   latency?: number;
   /**
    * Answer this HTTP status with a google.rpc.Status body whose code is `grpcCode`, else the
-   * code the HTTP status maps to (docs/wire.md's table, as `grpcCodeOf` gives it).
+   * code the HTTP status maps to (as `grpcCodeOf` gives it: the table of
+   * https://github.com/yc-operation/yc-operation/blob/main/docs/wire.md).
    * @default the status `grpcCode` maps to, when only `grpcCode` is given; 200 with `body`
    */
   status?: number;

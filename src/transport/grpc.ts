@@ -17,7 +17,7 @@ import type { AttemptOutcome } from './retrying';
 import type { CallTrace } from './tracing';
 import { CallBounds } from './call-bounds';
 import { isLoopback } from './loopback';
-import { distFileUrl, randomUUID } from '../runtime/load';
+import { distFileUrl, GRPC_PEERS, missingPeer, randomUUID } from '../runtime/load';
 import type { GrpcChannel, UnaryFailure } from './grpc-channel';
 import { USER_AGENT, type RestTransportOptions } from './rest';
 
@@ -119,7 +119,9 @@ export class GrpcTransport implements OperationTransport {
   }
 
   async #open(deadlineMs: number, headers: Record<string, string>, ctx: AttemptContext): Promise<Loaded> {
-    const module = (await import(distFileUrl('transport/grpc-channel.js'))) as ChannelModule;
+    const module = (await import(distFileUrl('transport/grpc-channel.js')).catch((error: unknown) => {
+      throw missingPeer(error, GRPC_PEERS, "a gRPC call (protocol: 'grpc', and tune, validateDataset, completionBatch and batch tasks with either protocol)");
+    })) as ChannelModule;
     const { ca } = this.#options;
     let target = { ...grpcTarget(this.endpoint), ca, userAgent: USER_AGENT, maxResponseBytes: this.#options.maxResponseBytes };
     const { discovery } = this.#options;
