@@ -1,10 +1,10 @@
-/** The README's queue example runs as it is, against the built package and a real Redis. */
+/** The queue guide's example (docs/guide-queue.md) runs as it is, against the built package and a real Redis. */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ROOT, runNode } from '../helpers/child';
 import { skipReason, startRedis, type TestRedis } from './redis';
 
-describe.skipIf(skipReason !== null)("the README's yc-operation/bullmq example", () => {
+describe.skipIf(skipReason !== null)("the queue guide's yc-operation/bullmq example", () => {
   let redis: TestRedis;
   beforeAll(async () => {
     redis = await startRedis();
@@ -12,8 +12,8 @@ describe.skipIf(skipReason !== null)("the README's yc-operation/bullmq example",
   afterAll(() => redis?.stop());
 
   test('runs and prints what its comments say', async () => {
-    const readme = readFileSync(`${ROOT}/README.md`, 'utf8');
-    const code = /## Durable waits on a job queue[\s\S]*?```js\n([\s\S]*?)```/.exec(readme)![1]!;
+    const guide = readFileSync(`${ROOT}/docs/guide-queue.md`, 'utf8');
+    const code = /# Durable waits on a job queue[\s\S]*?```js\n([\s\S]*?)```/.exec(guide)![1]!;
     const child = await runNode(['--input-type=module', '-e', code], { REDIS_URL: redis.url });
     expect(child.stderr).toBe('');
     expect(child.code).toBe(0);
