@@ -2,7 +2,7 @@
  * What loading the SDK costs and where it works, each case in a child process: importing it loads
  * neither axios, synckit nor node:http; a blocking-only user's main thread never loads axios nor
  * the HTTP stack; the blocking flavour works from `node -e`, a script piped to node, eval workers
- * (ESM and CJS) and apps bundled with esbuild as the README says; a worker that fails is never an
+ * (ESM and CJS) and apps bundled with esbuild as docs/guide-blocking.md says; a worker that fails is never an
  * uncaught error; deep JSON passes the worker as it passes the promise flavour; and `instanceof`
  * holds across the ESM and the CJS copy of the package.
  */
@@ -135,7 +135,7 @@ describe('the blocking flavour from every loading context', () => {
     expect(child.code).toBe(0);
   });
 
-  describe('an app bundled with esbuild, the worker copied beside it (README: Bundlers)', () => {
+  describe('an app bundled with esbuild, the worker copied beside it (docs/guide-blocking.md: Bundlers)', () => {
     let out: string;
     beforeAll(async () => {
       // Inside the repository, so that synckit resolves from node_modules as it would in the app's.

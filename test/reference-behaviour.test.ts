@@ -2,7 +2,7 @@
  * One scenario table, two drivers, two protocols: every rule of docs/behaviour.md, run
  * against `AsyncOperation` and the blocking `Operation`, over REST and over gRPC, with the same
  * emulator script and the same expectations (statuses, result, error class and text). The one
- * difference, documented in the README: over gRPC an `Any` is never absent, so an operation done
+ * difference, documented in docs/guide-grpc.md: over gRPC an `Any` is never absent, so an operation done
  * with neither a response nor an error succeeds with the empty result, as in the reference.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';

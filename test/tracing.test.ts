@@ -1,7 +1,7 @@
 /**
  * Tracing (src/transport/tracing.ts): a diagnostics_channel event at the start and the end (or
  * error) of each attempt, with the operation id, the attempt, the duration, and no secret; and the
- * README's recipe that turns them into OpenTelemetry spans, checked with an in-memory exporter.
+ * recipe of docs/guide-tracing.md that turns them into OpenTelemetry spans, checked with an in-memory exporter.
  */
 import diagnostics from 'node:diagnostics_channel';
 import { trace as otel, SpanStatusCode, type Span } from '@opentelemetry/api';
@@ -67,11 +67,11 @@ test('no subscriber, no event: a client works the same with nobody listening', a
   expect(diagnostics.hasSubscribers(TRACE_CHANNELS.start)).toBe(false);
 });
 
-test("the README's recipe: one OpenTelemetry span per attempt", async () => {
+test("the tracing guide's recipe: one OpenTelemetry span per attempt", async () => {
   const exporter = new InMemorySpanExporter();
   const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
   const tracer = provider.getTracer('yc-operation');
-  // --- the recipe, as the README gives it ---
+  // --- the recipe, as docs/guide-tracing.md gives it ---
   const spans = new Map<number, Span>();
   const onStart = (message: unknown) => {
     const e = message as RequestTrace;

@@ -85,7 +85,7 @@ const RULES = {
  * - `isSucceeded`: `done`, a response, and not failed;
  * - `isFinished`: succeeded or failed. A status that is `done` with neither a response nor an
  *   error is none of these (see the Python → TypeScript table:
- *   https://github.com/yc-operation/yc-operation#python--typescript).
+ *   https://github.com/yc-operation/yc-operation/blob/main/docs/python-to-typescript.md).
  */
 export class OperationStatus<M = unknown> implements BaseOperationStatus, OperationStatusFields<M> {
   readonly done: boolean;

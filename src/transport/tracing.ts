@@ -1,8 +1,8 @@
 /**
  * Tracing: `node:diagnostics_channel` events for each attempt of every request, so that an APM or
- * OpenTelemetry can follow the polls (the README has a recipe for spans). Published only while a
- * channel has subscribers, so they cost nothing otherwise. No event carries a secret: URLs carry
- * no credentials, and the errors are the SDK's own, whose texts are already cut free of them.
+ * OpenTelemetry can follow the polls (docs/guide-tracing.md has a recipe for spans). Published only
+ * while a channel has subscribers, so they cost nothing otherwise. No event carries a secret: URLs
+ * carry no credentials, and the errors are the SDK's own, whose texts are already cut free of them.
  */
 import diagnostics from 'node:diagnostics_channel';
 import type { ApiError } from '../core/errors';

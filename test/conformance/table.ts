@@ -21,7 +21,7 @@ export const PATHS: readonly PathName[] = ['async-rest', 'async-grpc', 'blocking
  * - `getStatus`, `getResult`, `cancel`: that call of the client's operation (its outcome is the
  *   status: `getStatus`'s value, the last known status after `cancel`);
  * - `cancel, then wait`: `cancel()` then `wait(options)`; on the queue, a cancel from a client of
- *   another process (as the README says), then `enqueue` and `result`;
+ *   another process (as docs/guide-queue.md says), then `enqueue` and `result`;
  * - `stored job`: a job whose data (valid but for `data`) is written to Redis through BullMQ, as
  *   another producer or an older version would, then `result(id)`.
  */
@@ -157,7 +157,7 @@ const REFERENCE: Row[] = [
     operation: { neither: true },
     call: wait(),
     expected: { error: 'WrongAsyncOperationStatusError', message: text(/is done but response have result neither error fields set$/), gets: 1 },
-    excluded: NOT_GRPC('over gRPC an Any is never absent: the reference reads it as a success with the empty Any (README, "REST and gRPC")'),
+    excluded: NOT_GRPC('over gRPC an Any is never absent: the reference reads it as a success with the empty Any (docs/guide-grpc.md)'),
   },
   {
     name: 'done with neither a response nor an error, over gRPC: wait returns the empty Any, as the reference',

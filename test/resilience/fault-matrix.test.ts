@@ -2,8 +2,8 @@
  * The fault matrix: every fault the emulator can inject, run against `AsyncOperation.wait` and the
  * blocking `Operation.wait`, over REST and over gRPC, with the same script and the same expectation.
  * Each case ends in its documented outcome (docs/failure-behaviour.md) within its bound, with no
- * unhandled rejection and no timer or socket left behind. Where gRPC differs (README, "REST and
- * gRPC"), a case says so in its `grpc` field: no HTTP status on a gRPC status, grpc-js's own text
+ * unhandled rejection and no timer or socket left behind. Where gRPC differs (docs/guide-grpc.md),
+ * a case says so in its `grpc` field: no HTTP status on a gRPC status, grpc-js's own text
  * for a non-gRPC answer or a dropped connection, and JSON bodies that only REST can carry.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
