@@ -116,6 +116,7 @@ export class WaitQueue {
     };
     let settle!: { resolve: (response: unknown) => void; reject: (error: unknown) => void };
     const outcome = new Promise<unknown>((resolve, reject) => (settle = { resolve, reject }));
+    outcome.catch(() => undefined); // settled before it is awaited when the lookup fails first
     const failed = (reason: string) => this.#failureOf(jobId, operationId, reason).then(settle.reject, settle.reject);
     const stop = await this.#events.listen(jobId, {
       progress: (data) => {
@@ -148,7 +149,8 @@ export class WaitQueue {
     try {
       await this.#trouble.within('close', this.queue.close());
     } catch (error) {
-      await this.queue.disconnect().catch(() => undefined);
+      // Redis away: drop the connection rather than wait for it (its end may never be reported).
+      this.queue.disconnect().catch(() => undefined);
       throw error;
     }
   }

@@ -134,18 +134,22 @@ export class WaitWorker {
   /**
    * Stops taking jobs, lets the polls in flight finish (`force`: abandons them, and another
    * worker takes them over as stalled), then closes the connections and the SDK client. Within
-   * `redisTimeout`: past it (Redis away), the polls in flight are abandoned, the connections
-   * dropped, and it rejects with `RedisUnavailableError`.
+   * `redisTimeout` twice over: when Redis does not answer a PING within it, the polls in flight
+   * are abandoned, the connections dropped, and it rejects with `RedisUnavailableError`.
    */
   async close(force = false): Promise<void> {
+    let unavailable: unknown = null;
     try {
-      await this.#trouble.within('close', Promise.all([this.worker.close(force), this.#queue.close()]));
+      await this.#trouble.within('close', this.#queue.getBackend().client.then((client) => (client as unknown as { ping(): Promise<string> }).ping()));
     } catch (error) {
-      await Promise.all([this.worker.close(true), this.#queue.disconnect()]).catch(() => undefined);
-      throw error;
+      unavailable = error;
+    }
+    try {
+      await this.#trouble.within('close', Promise.all([this.worker.close(force || unavailable !== null), this.#queue.close()]));
     } finally {
       this.#client.close();
     }
+    if (unavailable !== null) throw unavailable;
   }
 
   /** One run of a wait job: one step of the wait, then complete, fail, or delay until the next poll. */

@@ -50,10 +50,45 @@ export async function startRedis(): Promise<TestRedis> {
   };
 }
 
-async function startServer(): Promise<{ child: ChildProcess; port: number }> {
+/** A `redis-server` of a test's own, which the test stops, kills and starts again on the same port. */
+export interface RedisServer {
+  url: string;
+  port: number;
+  /** Ends the server: SIGTERM (a clean shutdown) or SIGKILL (a crash). */
+  stop(signal?: 'SIGTERM' | 'SIGKILL'): Promise<void>;
+  /** Starts it again on the same port (and, with AOF, the same directory: what it wrote survives). */
+  start(): Promise<void>;
+}
+
+/** A `redis-server` on a free loopback port; `aof`: with an append-only file (`appendfsync always`) in `dir`. */
+export async function startRedisServer(options: { aof?: boolean; dir?: string } = {}): Promise<RedisServer> {
+  let child: ChildProcess | null = null;
+  const persistence = options.aof
+    ? ['--appendonly', 'yes', '--appendfsync', 'always', '--dir', options.dir!]
+    : ['--appendonly', 'no'];
+  const first = await startServer(persistence);
+  child = first.child;
+  const port = first.port;
+  return {
+    port,
+    url: `redis://127.0.0.1:${port}`,
+    async stop(signal = 'SIGTERM') {
+      if (child && child.exitCode === null && child.signalCode === null) {
+        const exited = once(child, 'exit');
+        child.kill(signal);
+        await exited;
+      }
+    },
+    async start() {
+      child = (await startServer(persistence, port)).child;
+    },
+  };
+}
+
+async function startServer(persistence: string[] = ['--appendonly', 'no'], fixedPort?: number): Promise<{ child: ChildProcess; port: number }> {
   for (let attempt = 0; ; attempt++) {
-    const port = await freePort();
-    const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    const port = fixedPort ?? await freePort();
+    const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
