@@ -11,6 +11,7 @@ import { checkOptions, integerInRange, MAX_TIMER_S, numberInRange, positiveSecon
 import { resolveRetryPolicy, retryInfoDelayMs, type RetryPolicy } from '../core/retry';
 import { overdue, pollDeadlineMs, stepWait, type PollOutcome, type WaitRules } from '../core/wait-state';
 import { ConnectionTrouble } from './connection';
+import { RedisUnavailableError } from './redis-unavailable-error';
 import { errorToData } from './error-data';
 import { checkJobData, DEFAULT_QUEUE_NAME, progressOf, rulesOf, stateOf, statusOfProgress, withState, type WaitJobData } from './job-data';
 import type { QueueLocation } from './queue';
@@ -87,6 +88,7 @@ export class WaitWorker {
   readonly #retry: RetryPolicy;
   readonly #rateLimitDelayMs: number;
   readonly #lockDurationMs: number;
+  #closing: Promise<void> | null = null;
 
   /** @throws TypeError or RangeError when an option is invalid, naming it */
   constructor(options: WaitWorkerOptions) {
@@ -136,16 +138,25 @@ export class WaitWorker {
    * worker takes them over as stalled), then closes the connections and the SDK client. Within
    * `redisTimeout` twice over: when Redis does not answer a PING within it, the polls in flight
    * are abandoned, the connections dropped, and it rejects with `RedisUnavailableError`.
+   * Idempotent: a second call gives the first one's promise.
    */
-  async close(force = false): Promise<void> {
-    let unavailable: unknown = null;
+  close(force = false): Promise<void> {
+    this.#closing ??= this.#close(force);
+    return this.#closing;
+  }
+
+  async #close(force: boolean): Promise<void> {
+    let answered = true;
+    let unavailable: RedisUnavailableError | null = null;
     try {
       await this.#trouble.within('close', this.#queue.getBackend().client.then((client) => (client as unknown as { ping(): Promise<string> }).ping()));
     } catch (error) {
-      unavailable = error;
+      // No answer in time: Redis is away. Another failure (a connection already closed): nothing to wait for either.
+      answered = false;
+      if (error instanceof RedisUnavailableError) unavailable = error;
     }
     try {
-      await this.#trouble.within('close', Promise.all([this.worker.close(force || unavailable !== null), this.#queue.close()]));
+      await this.#trouble.within('close', Promise.all([this.worker.close(force || !answered), this.#queue.close()]));
     } finally {
       this.#client.close();
     }

@@ -13,10 +13,10 @@ import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ApiError, OperationTimeoutError } from 'yc-operation';
-import { WaitJobError, WaitQueue, WaitWorker, type WaitJobData, type WaitWorkerOptions } from 'yc-operation/bullmq';
+import { WaitJobError, WaitWorker, type WaitJobData, type WaitWorkerOptions } from 'yc-operation/bullmq';
 import { startEmulator, type Emulator } from 'yc-operation/testing';
 import { ROOT } from '../helpers/child';
-import { skipReason, startRedis, type TestRedis } from './redis';
+import { inProcessFleet, skipReason, startRedis, type TestRedis } from './redis';
 
 const RESPONSE = { '@type': 'type.googleapis.com/example.Result', text: 'done' };
 const FIXTURE = fileURLToPath(new URL('../fixtures/bullmq-worker.mjs', import.meta.url));
@@ -36,19 +36,7 @@ describe.skipIf(skipReason !== null)('yc-operation/bullmq jobs', () => {
     await Promise.all([redis?.stop(), emu?.close()]);
   });
 
-  function fleet(workerOptions: Partial<WaitWorkerOptions> = {}) {
-    const location = { connection: redis.connection, queueName: redis.queueName() };
-    const queue = new WaitQueue(location);
-    closers.push(() => queue.close());
-    const startWorker = () => {
-      const worker = new WaitWorker({
-        ...location, client: { endpoint: emu.url, auth: null }, maxRequestsPerSecond: 1000, lockDuration: 2, stalledInterval: 1, ...workerOptions,
-      });
-      closers.push(() => worker.close());
-      return worker;
-    };
-    return { location, queue, startWorker };
-  }
+  const fleet = (workerOptions: Partial<WaitWorkerOptions> = {}) => inProcessFleet(redis, emu.url, closers, workerOptions);
 
   const requestsOf = async (id: string) => (await emu.requests()).filter((r) => r.operationId === id);
 

@@ -5,16 +5,16 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ApiError, AsyncOperationsClient, OperationTimeoutError, RunError, type OperationStatus } from 'yc-operation';
-import { WaitJobError, WaitQueue, WaitWorker, type WaitWorkerOptions } from 'yc-operation/bullmq';
+import { WaitJobError, WaitQueue, type WaitWorkerOptions } from 'yc-operation/bullmq';
 import { startEmulator, type Emulator } from 'yc-operation/testing';
-import { skipReason, startRedis, type TestRedis } from './redis';
+import { inProcessFleet, skipReason, startRedis, type TestRedis } from './redis';
 
 const RESPONSE = { '@type': 'type.googleapis.com/example.Result', text: 'done' };
 
 describe.skipIf(skipReason !== null)('yc-operation/bullmq, workers in this process', () => {
   let redis: TestRedis;
   let emu: Emulator;
-  const closers: Array<() => Promise<void>> = [];
+  const closers: Array<() => Promise<unknown>> = [];
 
   beforeAll(async () => {
     [redis, emu] = await Promise.all([startRedis(), startEmulator()]);
@@ -24,21 +24,7 @@ describe.skipIf(skipReason !== null)('yc-operation/bullmq, workers in this proce
     await Promise.all([redis?.stop(), emu?.close()]);
   });
 
-  /** A queue of its own and a worker on it (fast stall settings, no budget in the way). */
-  function fleet(workerOptions: Partial<WaitWorkerOptions> = {}) {
-    const location = { connection: redis.connection, queueName: redis.queueName() };
-    const queue = new WaitQueue(location);
-    closers.push(() => queue.close());
-    const startWorker = () => {
-      const worker = new WaitWorker({
-        ...location, client: { endpoint: emu.url, auth: null }, maxRequestsPerSecond: 1000, lockDuration: 2, stalledInterval: 1,
-        ...workerOptions,
-      });
-      closers.push(() => worker.close());
-      return worker;
-    };
-    return { location, queue, startWorker };
-  }
+  const fleet = (workerOptions: Partial<WaitWorkerOptions> = {}) => inProcessFleet(redis, emu.url, closers, workerOptions);
 
   const requestsOf = async (id: string) => (await emu.requests()).filter((r) => r.operationId === id);
 

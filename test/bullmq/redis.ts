@@ -7,6 +7,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { randomUUID } from 'node:crypto';
+import { WaitQueue, WaitWorker, type WaitWorkerOptions } from 'yc-operation/bullmq';
 
 const hasRedisServer = !process.env.REDIS_URL && spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
 
@@ -113,4 +114,22 @@ function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * A queue of its own on `redis`, and a way to start workers on it in this process against the
+ * emulator at `endpoint` (fast stall settings, no budget in the way); each goes to `closers`.
+ */
+export function inProcessFleet(redis: TestRedis, endpoint: string, closers: Array<() => Promise<unknown>>, workerOptions: Partial<WaitWorkerOptions> = {}) {
+  const location = { connection: redis.connection, queueName: redis.queueName() };
+  const queue = new WaitQueue(location);
+  closers.push(() => queue.close());
+  const startWorker = () => {
+    const worker = new WaitWorker({
+      ...location, client: { endpoint, auth: null }, maxRequestsPerSecond: 1000, lockDuration: 2, stalledInterval: 1, ...workerOptions,
+    });
+    closers.push(() => worker.close());
+    return worker;
+  };
+  return { location, queue, startWorker };
 }
