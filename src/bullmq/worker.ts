@@ -12,6 +12,7 @@ import { resolveRetryPolicy, retryInfoDelayMs, type RetryPolicy } from '../core/
 import { overdue, pollDeadlineMs, stepWait, type PollOutcome, type WaitRules } from '../core/wait-state';
 import { ConnectionTrouble } from './connection';
 import { RedisUnavailableError } from './redis-unavailable-error';
+import { writeState } from './state-write';
 import { errorToData } from './error-data';
 import { checkJobData, DEFAULT_QUEUE_NAME, progressOf, rulesOf, stateOf, statusOfProgress, withState, type WaitJobData } from './job-data';
 import type { QueueLocation } from './queue';
@@ -87,7 +88,6 @@ export class WaitWorker {
   readonly #trouble: ConnectionTrouble;
   readonly #retry: RetryPolicy;
   readonly #rateLimitDelayMs: number;
-  readonly #lockDurationMs: number;
   #closing: Promise<void> | null = null;
 
   /** @throws TypeError or RangeError when an option is invalid, naming it */
@@ -98,7 +98,7 @@ export class WaitWorker {
     const maxTransientFailures = integerInRange('maxTransientFailures', options.maxTransientFailures ?? 5, 1, 100);
     this.#retry = resolveRetryPolicy({ maxAttempts: maxTransientFailures });
     this.#rateLimitDelayMs = positiveSeconds('rateLimitDelay', options.rateLimitDelay ?? 1, MAX_TIMER_S) * 1000;
-    this.#lockDurationMs = positiveSeconds('lockDuration', options.lockDuration ?? 30, MAX_TIMER_S) * 1000;
+    const lockDurationMs = positiveSeconds('lockDuration', options.lockDuration ?? 30, MAX_TIMER_S) * 1000;
     const concurrency = integerInRange('concurrency', options.concurrency ?? 16, 1, 100_000);
     const stalledIntervalMs = positiveSeconds('stalledInterval', options.stalledInterval ?? 30, MAX_TIMER_S) * 1000;
     const maxStalledCount = integerInRange('maxStalledCount', options.maxStalledCount ?? 10, 1, Number.MAX_SAFE_INTEGER);
@@ -116,7 +116,7 @@ export class WaitWorker {
       prefix: options.prefix,
       concurrency,
       limiter: { max, duration: Math.round((1000 * max) / rate) },
-      lockDuration: this.#lockDurationMs,
+      lockDuration: lockDurationMs,
       stalledInterval: stalledIntervalMs,
       maxStalledCount,
       removeOnComplete,
@@ -207,27 +207,19 @@ export class WaitWorker {
     }
     const progress = next.lastStatus === null ? null : progressOf(next.lastStatus);
     const progressChanged = progress !== null && JSON.stringify(progress) !== JSON.stringify(job.progress);
-    await this.#holdLock(job, token);
-    await Promise.all([progressChanged && job.updateProgress(progress), job.updateData(withState(data, next))]);
-    await job.moveToDelayed(decision.atMs, token);
+    // BullMQ does nothing more for a run that ends with DelayedError: a run that lost its lock leaves the job as it is.
+    if (await writeState(this.worker, job, token, withState(data, next), progressChanged ? progress : null)) {
+      await job.moveToDelayed(decision.atMs, token);
+    }
     throw new DelayedError();
   }
 
   /**
-   * Extends this run's lock before a write, so that nothing is written once the job is another
-   * worker's: a worker frozen past its lock (the job recovered as stalled, maybe finished by
-   * then) ends its run here, writing nothing.
+   * Stores the error as data in the job (for the readers), then fails the job for good; a run
+   * that lost its lock writes nothing and leaves the job to its new owner.
    */
-  async #holdLock(job: Job<WaitJobData, unknown>, token: string | undefined): Promise<void> {
-    if (token !== undefined && Number(await job.extendLock(token, this.#lockDurationMs)) === 1) return;
-    // BullMQ does nothing more for a run that ends with DelayedError: the job is left as it is.
-    throw new DelayedError();
-  }
-
-  /** Stores the error as data in the job (for the readers), then fails the job for good. */
   async #fail(job: Job<WaitJobData, unknown>, token: string | undefined, error: unknown): Promise<never> {
-    await this.#holdLock(job, token);
-    await job.updateData({ ...job.data, error: errorToData(error) });
+    if (!(await writeState(this.worker, job, token, { ...job.data, error: errorToData(error) }, null))) throw new DelayedError();
     throw new UnrecoverableError(error instanceof Error ? error.message : String(error));
   }
 
