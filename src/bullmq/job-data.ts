@@ -43,7 +43,7 @@ export interface WaitJobData {
   deadlineAt: number;
   /** Transient failures of the API (unavailable, no answer) in a row, up to now. */
   failures: number;
-  /** Polls that found the operation running, up to now (the poll policy's state). @default 0 */
+  /** Polls that found the operation running, up to now: the state of a `backoff` policy (0 for a fixed interval). @default 0 */
   polls?: number;
   /** The error the wait failed with, set just before the job fails. */
   error?: ErrorData;
@@ -139,9 +139,12 @@ export function stateOf(data: WaitJobData, lastStatus: OperationStatus<unknown> 
   return { deadlineMs: data.deadlineAt, polls: data.polls ?? 0, failures: data.failures, lastStatus };
 }
 
-/** The job data holding `state` (the data written back between polls). */
+/**
+ * The job data holding `state` (the data written back between polls). A fixed interval has no
+ * state of its own: its `polls` stay 0, so that a poll that changed nothing else writes nothing.
+ */
 export function withState(data: WaitJobData, state: WaitState<unknown>): WaitJobData {
-  return { ...data, polls: state.polls, failures: state.failures };
+  return { ...data, polls: typeof data.pollInterval === 'number' ? 0 : state.polls, failures: state.failures };
 }
 
 function policyOf(interval: PollIntervalData): PollPolicy {

@@ -207,8 +207,11 @@ export class WaitWorker {
     }
     const progress = next.lastStatus === null ? null : progressOf(next.lastStatus);
     const progressChanged = progress !== null && JSON.stringify(progress) !== JSON.stringify(job.progress);
-    // BullMQ does nothing more for a run that ends with DelayedError: a run that lost its lock leaves the job as it is.
-    if (await writeState(this.worker, job, token, withState(data, next), progressChanged ? progress : null)) {
+    const stored = withState(data, next);
+    const changed = progressChanged || stored.polls !== data.polls || stored.failures !== data.failures;
+    // BullMQ does nothing more for a run that ends with DelayedError: a run that lost its lock
+    // leaves the job as it is (moveToDelayed checks the lock too).
+    if (!changed || (await writeState(this.worker, job, token, stored, progressChanged ? progress : null))) {
       await job.moveToDelayed(decision.atMs, token);
     }
     throw new DelayedError();

@@ -81,6 +81,18 @@ describe.skipIf(skipReason !== null)('yc-operation/bullmq jobs', () => {
     });
   });
 
+  test('the job holds the wait\'s state: a backoff policy\'s poll count grows; a fixed interval has none to write', async () => {
+    const { queue, startWorker } = fleet();
+    startWorker();
+    const [grows, fixed] = await Promise.all([emu.create({ never: true }), emu.create({ never: true })]);
+    await queue.enqueue(grows, { pollInterval: { initial: 0.02, multiplier: 1.1, jitter: 0 } });
+    await queue.enqueue(fixed, { pollInterval: 0.02 });
+    while ((await requestsOf(grows)).length < 4 || (await requestsOf(fixed)).length < 4) await new Promise((r) => setTimeout(r, 20));
+    const data = async (id: string) => (await queue.queue.getJob(`op-${id}`))!.data;
+    expect((await data(grows)).polls).toBeGreaterThanOrEqual(3);
+    expect(await data(fixed)).toMatchObject({ polls: 0, failures: 0 });
+  });
+
   test('code 4 (no answer in time) is not transient: the wait fails with it, as the SDK\'s retry rule says', async () => {
     const { queue, startWorker } = fleet();
     startWorker();
