@@ -54,3 +54,19 @@ export class ConnectionTrouble {
     return Promise.race([promise, late]).finally(() => clearTimeout(timer));
   }
 }
+
+/**
+ * Refuses a Redis Cluster connection whose key prefix has no hash tag: BullMQ's scripts touch many
+ * keys of a queue at once, which a cluster allows only when they hash to one slot (else each
+ * fails with `CROSSSLOT`). `prefix: '{yc}'` puts every key of the queue in one slot.
+ * @throws TypeError naming the prefix
+ */
+export function checkClusterPrefix(connection: unknown, prefix: string | undefined): void {
+  if ((connection as { isCluster?: unknown } | null)?.isCluster !== true) return;
+  const p = prefix ?? 'bull';
+  if (!/^\{[^}]+\}/.test(p.slice(p.indexOf('{')))) {
+    throw new TypeError(
+      `a Redis Cluster connection needs a key prefix with a hash tag, such as prefix: '{yc}', so that a queue's keys share one slot (BullMQ's scripts fail with CROSSSLOT otherwise); got prefix ${JSON.stringify(p)}`,
+    );
+  }
+}

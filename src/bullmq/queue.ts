@@ -5,7 +5,7 @@
 import { Job, Queue, type ConnectionOptions } from 'bullmq';
 import { OperationStatus, type Logger, type SavedOperation } from 'yc-operation';
 import { checkOperationId } from '../core/options';
-import { ConnectionTrouble } from './connection';
+import { checkClusterPrefix, ConnectionTrouble } from './connection';
 import { errorFromData } from './error-data';
 import { DEFAULT_QUEUE_NAME, jobIdOf, newJobData, statusOfProgress, type EnqueueOptions, type WaitJobData } from './job-data';
 import { JobEvents, JobLost } from './job-events';
@@ -73,6 +73,7 @@ export class WaitQueue {
 
   constructor(location: QueueLocation) {
     this.queueName = location.queueName ?? DEFAULT_QUEUE_NAME;
+    checkClusterPrefix(location.connection, location.prefix);
     this.#trouble = new ConnectionTrouble(this.queueName, location.redisTimeout, location.logger);
     this.queue = new Queue(this.queueName, { connection: location.connection, prefix: location.prefix });
     this.queue.setMaxListeners(0);

@@ -10,7 +10,7 @@ import {
 import { checkOptions, integerInRange, MAX_TIMER_S, numberInRange, positiveSeconds } from '../core/options';
 import { resolveRetryPolicy, retryInfoDelayMs, type RetryPolicy } from '../core/retry';
 import { overdue, pollDeadlineMs, stepWait, type PollOutcome, type WaitRules } from '../core/wait-state';
-import { ConnectionTrouble } from './connection';
+import { checkClusterPrefix, ConnectionTrouble } from './connection';
 import { RedisUnavailableError } from './redis-unavailable-error';
 import { writeState } from './state-write';
 import { errorToData } from './error-data';
@@ -94,6 +94,7 @@ export class WaitWorker {
   constructor(options: WaitWorkerOptions) {
     checkOptions('WaitWorker', options, WORKER_OPTIONS);
     const queueName = options.queueName ?? DEFAULT_QUEUE_NAME;
+    checkClusterPrefix(options.connection, options.prefix);
     const rate = numberInRange('maxRequestsPerSecond', options.maxRequestsPerSecond ?? 50, 0.001, 1e9);
     const maxTransientFailures = integerInRange('maxTransientFailures', options.maxTransientFailures ?? 5, 1, 100);
     this.#retry = resolveRetryPolicy({ maxAttempts: maxTransientFailures });

@@ -133,3 +133,45 @@ export function inProcessFleet(redis: TestRedis, endpoint: string, closers: Arra
   };
   return { location, queue, startWorker };
 }
+
+/** A Redis Cluster of three masters on loopback (`redis-server --cluster-enabled yes`, then `redis-cli --cluster create`). */
+export async function startRedisCluster(dir: string): Promise<{ ports: number[]; stop(): Promise<void> }> {
+  const nodes: ChildProcess[] = [];
+  const ports: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const port = await freePort();
+    const child = spawn('redis-server', [
+      '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--cluster-enabled', 'yes',
+      '--cluster-config-file', `nodes-${port}.conf`, '--dir', dir,
+    ], { stdio: ['ignore', 'pipe', 'pipe'] });
+    nodes.push(child);
+    ports.push(port);
+    let out = '';
+    await new Promise<void>((resolve, reject) => {
+      child.stdout!.on('data', (chunk: Buffer) => {
+        out += chunk;
+        if (out.includes('Ready to accept connections')) resolve();
+      });
+      child.on('exit', () => reject(new Error(`a cluster node did not start: ${out}`)));
+    });
+  }
+  const create = spawnSync('redis-cli', ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '0', '--cluster-yes'], { encoding: 'utf8', timeout: 30_000 });
+  if (create.status !== 0) throw new Error(`redis-cli --cluster create failed: ${create.stdout}${create.stderr}`);
+  // Until every node sees the cluster as ok.
+  for (let i = 0; i < 100; i++) {
+    const ok = ports.every((p) => /cluster_state:ok/.test(spawnSync('redis-cli', ['-p', String(p), 'cluster', 'info'], { encoding: 'utf8' }).stdout));
+    if (ok) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    ports,
+    async stop() {
+      await Promise.all(nodes.map(async (child) => {
+        if (child.exitCode !== null || child.signalCode !== null) return;
+        const exited = once(child, 'exit');
+        child.kill('SIGKILL');
+        await exited;
+      }));
+    },
+  };
+}
