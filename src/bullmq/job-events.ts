@@ -84,6 +84,8 @@ export class JobEvents {
       void this.#loop(client, key, last[0]?.[0] ?? '0-0');
       return client;
     })();
+    // A start that failed is tried again by the next reader.
+    this.#client.catch(() => (this.#client = null));
     return this.#client;
   }
 
