@@ -16,7 +16,7 @@ import { ApiError, OperationTimeoutError } from 'yc-operation';
 import { WaitJobError, WaitWorker, type WaitJobData, type WaitWorkerOptions } from 'yc-operation/bullmq';
 import { startEmulator, type Emulator } from 'yc-operation/testing';
 import { ROOT } from '../helpers/child';
-import { inProcessFleet, skipReason, startRedis, type TestRedis } from './redis';
+import { inProcessFleet, skipReason, startRedis, untilPrinted, type TestRedis } from './redis';
 
 const RESPONSE = { '@type': 'type.googleapis.com/example.Result', text: 'done' };
 const FIXTURE = fileURLToPath(new URL('../fixtures/bullmq-worker.mjs', import.meta.url));
@@ -144,14 +144,7 @@ describe.skipIf(skipReason !== null)('yc-operation/bullmq jobs', () => {
       };
       const child = spawn(process.execPath, [FIXTURE], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
       children.push(child);
-      let out = '';
-      await new Promise<void>((resolve, reject) => {
-        child.stdout!.on('data', (chunk: Buffer) => {
-          out += chunk;
-          if (out.includes('READY\n')) resolve();
-        });
-        child.on('exit', (code) => reject(new Error(`worker exited (${code}) before READY`)));
-      });
+      await untilPrinted(child, 'READY\n');
       return child;
     };
     const frozen = await start();

@@ -146,14 +146,7 @@ export async function startRedisCluster(dir: string): Promise<{ ports: number[];
     ], { stdio: ['ignore', 'pipe', 'pipe'] });
     nodes.push(child);
     ports.push(port);
-    let out = '';
-    await new Promise<void>((resolve, reject) => {
-      child.stdout!.on('data', (chunk: Buffer) => {
-        out += chunk;
-        if (out.includes('Ready to accept connections')) resolve();
-      });
-      child.on('exit', () => reject(new Error(`a cluster node did not start: ${out}`)));
-    });
+    await untilPrinted(child, 'Ready to accept connections');
   }
   const create = spawnSync('redis-cli', ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '0', '--cluster-yes'], { encoding: 'utf8', timeout: 30_000 });
   if (create.status !== 0) throw new Error(`redis-cli --cluster create failed: ${create.stdout}${create.stderr}`);
@@ -174,4 +167,16 @@ export async function startRedisCluster(dir: string): Promise<{ ports: number[];
       }));
     },
   };
+}
+
+/** Resolves once `child` printed `text` on its stdout; rejects if it exits first. */
+export function untilPrinted(child: ChildProcess, text: string): Promise<void> {
+  let out = '';
+  return new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk;
+      if (out.includes(text)) resolve();
+    });
+    child.on('exit', (code, signal) => reject(new Error(`${child.spawnfile} exited (${code ?? signal}) before printing ${text}: ${out}`)));
+  });
 }
