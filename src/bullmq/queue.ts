@@ -4,7 +4,7 @@
  */
 import { Job, Queue, type ConnectionOptions } from 'bullmq';
 import { OperationStatus, type Logger, type SavedOperation } from 'yc-operation';
-import { checkOperationId } from '../core/options';
+import { checkOperationId, checkOptions } from '../core/options';
 import { checkClusterPrefix, ConnectionTrouble } from './connection';
 import { errorFromData } from './error-data';
 import { DEFAULT_QUEUE_NAME, jobIdOf, newJobData, statusOfProgress, type EnqueueOptions, type WaitJobData } from './job-data';
@@ -33,6 +33,9 @@ export interface QueueLocation {
    */
   logger?: Logger;
 }
+
+/** The options of {@link QueueLocation}, which `WaitWorker` takes too. */
+export const LOCATION_OPTIONS = ['connection', 'queueName', 'prefix', 'redisTimeout', 'logger'];
 
 /** A wait in the queue. */
 export interface WaitJob {
@@ -71,7 +74,9 @@ export class WaitQueue {
   readonly #trouble: ConnectionTrouble;
   readonly #events: JobEvents;
 
+  /** @throws TypeError or RangeError when an option is invalid, naming it */
   constructor(location: QueueLocation) {
+    checkOptions('WaitQueue', location, LOCATION_OPTIONS);
     this.queueName = location.queueName ?? DEFAULT_QUEUE_NAME;
     checkClusterPrefix(location.connection, location.prefix);
     this.#trouble = new ConnectionTrouble(this.queueName, location.redisTimeout, location.logger);

@@ -15,7 +15,7 @@ import { RedisUnavailableError } from './redis-unavailable-error';
 import { writeState } from './state-write';
 import { errorToData } from './error-data';
 import { checkJobData, DEFAULT_QUEUE_NAME, progressOf, rulesOf, stateOf, statusOfProgress, withState, type WaitJobData } from './job-data';
-import type { QueueLocation } from './queue';
+import { LOCATION_OPTIONS, type QueueLocation } from './queue';
 
 /** Options of {@link WaitWorker}. Times in seconds. */
 export interface WaitWorkerOptions extends QueueLocation {
@@ -236,8 +236,8 @@ export class WaitWorker {
 }
 
 const WORKER_OPTIONS = [
-  'connection', 'queueName', 'prefix', 'redisTimeout', 'logger', 'client', 'maxRequestsPerSecond', 'concurrency', 'lockDuration',
-  'stalledInterval', 'maxStalledCount', 'maxTransientFailures', 'rateLimitDelay', 'removeOnComplete', 'removeOnFail',
+  ...LOCATION_OPTIONS, 'client', 'maxRequestsPerSecond', 'concurrency', 'lockDuration', 'stalledInterval', 'maxStalledCount',
+  'maxTransientFailures', 'rateLimitDelay', 'removeOnComplete', 'removeOnFail',
 ];
 
 /**

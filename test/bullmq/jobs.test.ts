@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ApiError, OperationTimeoutError } from 'yc-operation';
-import { WaitJobError, WaitWorker, type WaitJobData, type WaitWorkerOptions } from 'yc-operation/bullmq';
+import { WaitJobError, WaitQueue, WaitWorker, type WaitJobData, type WaitWorkerOptions } from 'yc-operation/bullmq';
 import { startEmulator, type Emulator } from 'yc-operation/testing';
 import { ROOT } from '../helpers/child';
 import { inProcessFleet, skipReason, startRedis, untilPrinted, type TestRedis } from './redis';
@@ -134,6 +134,8 @@ describe.skipIf(skipReason !== null)('yc-operation/bullmq jobs', () => {
     expect(() => new WaitWorker({ ...location, removeOnFail: { cnt: 1 } as never })).toThrow(/removeOnFail has no option "cnt"/);
     expect(() => new WaitWorker({ ...location, maxTransientFailures: 0 })).toThrow(/maxTransientFailures must be a whole number from 1 to 100/);
     expect(() => new WaitWorker({ ...location, concurency: 2 } as object as WaitWorkerOptions)).toThrow(/WaitWorker has no option "concurency"/);
+    expect(() => new WaitQueue({ ...location, redisTimeout: 0 })).toThrow(/redisTimeout must be a positive, finite number of seconds/);
+    expect(() => new WaitQueue({ ...location, queue: 'x' } as object as typeof location)).toThrow(/WaitQueue has no option "queue"/);
   });
 
   test('a worker frozen past its lock and woken after the job completed writes no progress after the terminal event', async () => {
