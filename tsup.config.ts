@@ -12,12 +12,38 @@ const withoutUnusedAxiosParts: Plugin = {
 };
 
 /**
+ * In the BullMQ integration's bundle, the core rules it runs (src/core/wait-state.ts and the
+ * checks and policies it uses: pure functions) are bundled, since the package does not export
+ * them and its public `.d.ts` must not name them ("the third runner", docs/architecture.md).
+ * The core modules that hold classes (errors, statuses) resolve to `yc-operation` instead, so
+ * that an `OperationTimeoutError` a worker makes is the root's class, `instanceof` and all; only
+ * names the root exports are imported from them (test/bullmq/build.test.ts checks). A module that
+ * keeps state by identity (the deadline marks of src/core/deadline.ts), or any folder but
+ * src/core and src/bullmq, must not be bundled twice: the build fails if the integration imports one.
+ */
+const coreClassesFromThePackage: Plugin = {
+  name: 'core-classes-from-the-package',
+  setup(build) {
+    const src = new URL('./src/', import.meta.url).pathname;
+    const fromPackage = new Set(['core/errors', 'core/status']);
+    build.onResolve({ filter: /^\.\.?\// }, (args) => {
+      const target = new URL(args.path, `file://${args.resolveDir}/`).pathname.replace(/\.ts$/, '');
+      if (!target.startsWith(src)) return undefined;
+      const module = target.slice(src.length);
+      if (fromPackage.has(module)) return { path: 'yc-operation', external: true };
+      if (module.startsWith('bullmq/') || (module.startsWith('core/') && module !== 'core/deadline')) return undefined;
+      return { errors: [{ text: `yc-operation/bullmq must not bundle src/${module}: import it from 'yc-operation', or keep it out` }] };
+    });
+  },
+};
+
+/**
  * Six builds:
  * - the library entries (ESM + CJS + types), imported by users. No shims and no shared chunks:
  *   each entry finds its own location itself (src/runtime/load.ts), also inside an app bundled
  *   to CommonJS, where a shim of `import.meta.url` would throw at import;
  * - the BullMQ integration (ESM + CJS + types), which imports the library by its package name,
- *   so that it shares the root's classes in both formats;
+ *   so that it shares the root's classes in both formats, and bundles the pure core rules it runs;
  * - the gRPC channel (`dist/transport/grpc-channel.js`), loaded at a gRPC client's first call;
  * - the `Any` reader (`dist/proto/to-json.cjs`), required at the first fromOperation() of an
  *   official SDK object;
@@ -61,6 +87,7 @@ export default defineConfig([
     target: 'node20',
     platform: 'node',
     external: ['bullmq', 'yc-operation'],
+    esbuildPlugins: [coreClassesFromThePackage],
   },
   {
     entry: { 'sync/worker': 'src/sync/worker.ts' },

@@ -10,9 +10,10 @@
  * to use this subpath; the rest of the package needs neither.
  */
 export { WaitQueue } from './queue';
-export type { AwaitOptions, EnqueueOptions, QueueLocation, WaitJob } from './queue';
+export type { AwaitOptions, QueueLocation, WaitJob } from './queue';
 export { WaitWorker } from './worker';
 export type { WaitWorkerOptions } from './worker';
 export { WaitJobError } from './wait-job-error';
 export { jobIdOf, DEFAULT_QUEUE_NAME } from './job-data';
-export type { PollIntervalData, ProgressData, WaitJobData } from './job-data';
+export type { EnqueueOptions, PollIntervalData, ProgressData, WaitJobData } from './job-data';
+export { RedisUnavailableError } from './redis-unavailable-error';

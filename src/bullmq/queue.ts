@@ -1,14 +1,14 @@
 /**
  * The producer and reader side: enqueue a wait as a BullMQ job, and await its outcome from any
- * process through BullMQ's `QueueEvents`.
+ * process through the queue's events stream (`src/bullmq/job-events.ts`).
  */
-import { Job, Queue, QueueEvents, type ConnectionOptions } from 'bullmq';
-import { OperationStatus, type SavedOperation } from 'yc-operation';
+import { Job, Queue, type ConnectionOptions } from 'bullmq';
+import { OperationStatus, type Logger, type SavedOperation } from 'yc-operation';
+import { checkOperationId, checkOptions } from '../core/options';
+import { checkClusterPrefix, ConnectionTrouble } from './connection';
 import { errorFromData } from './error-data';
-import {
-  checkPollInterval, DEFAULT_POLL_CALL_TIMEOUT_S, DEFAULT_POLL_TIMEOUT_S, DEFAULT_QUEUE_NAME, jobIdOf, positiveSeconds,
-  statusOfProgress, type PollIntervalData, type WaitJobData,
-} from './job-data';
+import { DEFAULT_QUEUE_NAME, jobIdOf, newJobData, statusOfProgress, type EnqueueOptions, type WaitJobData } from './job-data';
+import { JobEvents, JobLost } from './job-events';
 import { WaitJobError } from './wait-job-error';
 
 /** Where the queue lives: the same for every producer, reader and worker of a fleet. */
@@ -19,25 +19,23 @@ export interface QueueLocation {
   queueName?: string;
   /** BullMQ's key prefix in Redis. @default 'bull' */
   prefix?: string;
-}
-
-/** Options of {@link WaitQueue.enqueue}. Times in seconds. */
-export interface EnqueueOptions {
   /**
-   * The sleep between polls: a number of seconds, or `backoff()`'s options as plain data
-   * (`{ initial, multiplier, max, jitter, min }`), since the policy travels in the job.
+   * The bound of every call that needs Redis (`enqueue`, `result`'s lookups, `ready`, `close`), in
+   * seconds; a reader of `result` fails when Redis has not answered its events read for 5 s plus
+   * this. Then the call fails with `RedisUnavailableError` (with the last connection error).
    * @default 10
    */
-  pollInterval?: PollIntervalData;
+  redisTimeout?: number;
   /**
-   * The whole wait's bound, counted from this call, across every worker, restart and delay;
-   * then the job fails with `OperationTimeoutError`.
-   * @default the saved operation's `defaultPollTimeout`, else 3600
+   * Where Redis connection errors are logged (`warn`, the same error again at `debug`): every
+   * BullMQ object and connection gets an `error` listener, so nothing is printed to stderr.
+   * @default the worker's `client.logger`; else silent
    */
-  pollTimeout?: number;
-  /** The bound of one poll (one Get), cut to the time left. @default 60 */
-  timeout?: number;
+  logger?: Logger;
 }
+
+/** The options of {@link QueueLocation}, which `WaitWorker` takes too. */
+export const LOCATION_OPTIONS = ['connection', 'queueName', 'prefix', 'redisTimeout', 'logger'];
 
 /** A wait in the queue. */
 export interface WaitJob {
@@ -73,34 +71,33 @@ export class WaitQueue {
   /** The BullMQ queue (for dashboards, counts, `obliterate`). */
   readonly queue: Queue;
   readonly queueName: string;
-  readonly #location: QueueLocation;
-  #events: Promise<QueueEvents> | null = null;
+  readonly #trouble: ConnectionTrouble;
+  readonly #events: JobEvents;
 
+  /** @throws TypeError or RangeError when an option is invalid, naming it */
   constructor(location: QueueLocation) {
-    this.#location = location;
+    checkOptions('WaitQueue', location, LOCATION_OPTIONS);
     this.queueName = location.queueName ?? DEFAULT_QUEUE_NAME;
+    checkClusterPrefix(location.connection, location.prefix);
+    this.#trouble = new ConnectionTrouble(this.queueName, location.redisTimeout, location.logger);
     this.queue = new Queue(this.queueName, { connection: location.connection, prefix: location.prefix });
     this.queue.setMaxListeners(0);
+    this.#trouble.listen(this.queue, 'the queue');
+    this.#events = new JobEvents(this.queue, this.#trouble);
   }
 
   /**
    * Enqueues a wait on an operation, given by id or as its saved form (`op.toJSON()`).
-   * Resolves once the job is stored in Redis.
+   * Resolves once the job is stored in Redis, within the queue's `redisTimeout`. A call that
+   * ran out of it may still be stored once Redis is back: enqueueing again adds nothing.
    * @throws TypeError or RangeError when an option is invalid, naming it
+   * @throws RedisUnavailableError when Redis did not answer within `redisTimeout`
    */
   async enqueue(target: string | SavedOperation, options: EnqueueOptions = {}): Promise<WaitJob> {
-    const saved = typeof target === 'string' ? null : target;
-    const operationId = checkJobOperationId(saved === null ? target : saved.id);
-    const pollInterval = checkPollInterval(options.pollInterval);
-    const pollTimeout = options.pollTimeout === undefined ? (saved?.defaultPollTimeout ?? DEFAULT_POLL_TIMEOUT_S) : positiveSeconds('pollTimeout', options.pollTimeout);
-    const timeout = options.timeout === undefined ? DEFAULT_POLL_CALL_TIMEOUT_S : positiveSeconds('timeout', options.timeout);
-    const startedAt = Date.now();
-    const data: WaitJobData = {
-      v: 1, operationId, saved, pollInterval, pollTimeout, timeout, startedAt, deadlineAt: startedAt + pollTimeout * 1000, failures: 0,
-    };
-    const jobId = jobIdOf(operationId);
-    await this.queue.add('wait', data, { jobId });
-    return { jobId, operationId };
+    const data = newJobData(target, options, Date.now());
+    const jobId = jobIdOf(data.operationId);
+    await this.#trouble.within('enqueue', this.queue.add('wait', data, { jobId }));
+    return { jobId, operationId: data.operationId };
   }
 
   /**
@@ -108,12 +105,14 @@ export class WaitQueue {
    * or rejects with the same errors as a local `wait()` (`RunError`, `OperationTimeoutError`,
    * `ApiError`, `WrongAsyncOperationStatusError`, ...), rebuilt with their fields. A job that
    * finished before the call gives its outcome at once.
-   * @throws WaitJobError when there is no such job, or BullMQ failed it for a reason of its own
+   * @throws WaitJobError when there is no such job, the job is gone (Redis lost it), BullMQ
+   *   failed it for a reason of its own, or `close()` was called meanwhile
+   * @throws RedisUnavailableError when Redis did not answer within `redisTimeout` (while
+   *   awaiting: its events read got no answer for 5 s plus `redisTimeout`)
    */
   async result<T = unknown, M = unknown>(target: string | WaitJob, options: AwaitOptions<T, M> = {}): Promise<T> {
-    const operationId = typeof target === 'string' ? checkJobOperationId(target) : target.operationId;
+    const operationId = typeof target === 'string' ? checkOperationId(target) : target.operationId;
     const jobId = jobIdOf(operationId);
-    const events = await this.#queueEvents();
     const decodeMetadata = options.metadataDecoder ?? ((m: unknown) => m as M);
     const showProgress = (progress: unknown): void => {
       const status = statusOfProgress(progress);
@@ -121,62 +120,56 @@ export class WaitQueue {
       const metadata = status.metadata === null ? null : decodeMetadata(status.metadata);
       options.onProgress(new OperationStatus<M>({ done: false, error: status.error, response: null, metadata }));
     };
-    const onProgress = (event: { jobId: string; data: unknown }): void => {
-      if (event.jobId === jobId) showProgress(event.data);
-    };
-    if (options.onProgress) events.on('progress', onProgress);
+    let settle!: { resolve: (response: unknown) => void; reject: (error: unknown) => void };
+    const outcome = new Promise<unknown>((resolve, reject) => (settle = { resolve, reject }));
+    outcome.catch(() => undefined); // settled before it is awaited when the lookup fails first
+    const failed = (reason: string) => this.#failureOf(jobId, operationId, reason).then(settle.reject, settle.reject);
+    const stop = await this.#events.listen(jobId, {
+      progress: (data) => {
+        try {
+          showProgress(data);
+        } catch (error) {
+          settle.reject(error);
+        }
+      },
+      completed: settle.resolve,
+      failed: (reason) => void failed(reason),
+      lost: (error) => settle.reject(error instanceof JobLost ? this.#jobError(jobId, operationId, error.message) : error),
+    });
     try {
-      const job = await Job.fromId<WaitJobData>(this.queue, jobId);
+      const job = await this.#trouble.within('result', Job.fromId<WaitJobData>(this.queue, jobId));
       if (job === undefined) throw this.#jobError(jobId, operationId, 'no such job: enqueue the wait first');
-      showProgress(job.progress);
-      let response: unknown;
-      try {
-        response = await job.waitUntilFinished(events);
-      } catch (failure) {
-        throw await this.#failureOf(jobId, operationId, failure);
-      }
+      if (job.finishedOn !== undefined && !job.failedReason) settle.resolve(job.returnvalue);
+      else if (job.finishedOn !== undefined) void failed(job.failedReason);
+      else showProgress(job.progress);
+      const response = await outcome;
       return options.resultDecoder ? await options.resultDecoder(response) : (response as T);
     } finally {
-      events.off('progress', onProgress);
+      stop();
     }
   }
 
-  /** Closes the queue's Redis connections (not the workers'). Idempotent. */
+  /** Closes the queue's Redis connections (not the workers'), within `redisTimeout`. Idempotent. */
   async close(): Promise<void> {
-    const events = this.#events;
-    this.#events = null;
-    await Promise.all([this.queue.close(), events?.then((e) => e.close(), () => undefined)]);
+    this.#events.close();
+    try {
+      await this.#trouble.within('close', this.queue.close());
+    } catch (error) {
+      // Redis away: drop the connection rather than wait for it (its end may never be reported).
+      this.queue.disconnect().catch(() => undefined);
+      throw error;
+    }
   }
 
   /** The error a failed job stored, rebuilt; BullMQ's own reason when it stored none. */
-  async #failureOf(jobId: string, operationId: string, failure: unknown): Promise<Error> {
-    const job = await Job.fromId<WaitJobData>(this.queue, jobId);
-    if (job?.data.error) return errorFromData(job.data.error);
-    const reason = failure instanceof Error ? failure.message : String(failure);
+  async #failureOf(jobId: string, operationId: string, reason: string): Promise<Error> {
+    const job = await this.#trouble.within('result', Job.fromId<WaitJobData>(this.queue, jobId));
+    const stored = job?.data?.error;
+    if (stored !== null && typeof stored === 'object' && typeof stored.name === 'string') return errorFromData(stored);
     return this.#jobError(jobId, operationId, job === undefined ? `the job was removed (${reason})` : `failed: ${reason}`);
   }
 
   #jobError(jobId: string, operationId: string, reason: string): WaitJobError {
     return new WaitJobError({ jobId, operationId, queueName: this.queueName, reason });
   }
-
-  /** One `QueueEvents` per queue object, listening before the first job is looked at. */
-  #queueEvents(): Promise<QueueEvents> {
-    this.#events ??= (async () => {
-      const { connection, prefix } = this.#location;
-      const events = new QueueEvents(this.queueName, { connection, prefix });
-      events.setMaxListeners(0);
-      await events.waitUntilReady();
-      return events;
-    })();
-    return this.#events;
-  }
-}
-
-/** An operation id that makes a BullMQ job id: 1–128 characters of `A-Z a-z 0-9 _ - .`. */
-function checkJobOperationId(id: unknown): string {
-  if (typeof id !== 'string' || !/^[A-Za-z0-9_.-]{1,128}$/.test(id)) {
-    throw new RangeError(`operation id must be 1 to 128 characters of A-Z a-z 0-9 _ - ., got ${JSON.stringify(id)?.slice(0, 60)}`);
-  }
-  return id;
 }

@@ -5,11 +5,17 @@
  */
 import { DelayedError, Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job, type KeepJobs } from 'bullmq';
 import {
-  ApiError, AsyncOperationsClient, OperationTimeoutError, type ClientOptions, type OperationStatus,
+  ApiError, AsyncOperationsClient, type AsyncOperation, type ClientOptions, type OperationStatus,
 } from 'yc-operation';
+import { checkOptions, integerInRange, MAX_TIMER_S, numberInRange, positiveSeconds } from '../core/options';
+import { resolveRetryPolicy, retryInfoDelayMs, type RetryPolicy } from '../core/retry';
+import { overdue, pollDeadlineMs, stepWait, type PollOutcome, type WaitRules } from '../core/wait-state';
+import { checkClusterPrefix, ConnectionTrouble } from './connection';
+import { RedisUnavailableError } from './redis-unavailable-error';
+import { writeState } from './state-write';
 import { errorToData } from './error-data';
-import { DEFAULT_QUEUE_NAME, pollIntervalMs, positiveNumber, positiveSeconds, progressOf, statusOfProgress, type WaitJobData } from './job-data';
-import type { QueueLocation } from './queue';
+import { checkJobData, DEFAULT_QUEUE_NAME, progressOf, rulesOf, stateOf, statusOfProgress, withState, type WaitJobData } from './job-data';
+import { LOCATION_OPTIONS, type QueueLocation } from './queue';
 
 /** Options of {@link WaitWorker}. Times in seconds. */
 export interface WaitWorkerOptions extends QueueLocation {
@@ -45,8 +51,10 @@ export interface WaitWorkerOptions extends QueueLocation {
    */
   maxStalledCount?: number;
   /**
-   * How many transient failures in a row (unavailable, no answer in time) a wait takes, each
-   * followed by a delayed retry, before it fails with the `ApiError`. @default 5
+   * How many transient failures in a row a wait takes, each followed by a delayed retry, before
+   * it fails with the `ApiError` (1 to 100). Transient is the SDK's retry rule (HTTP 429, 502,
+   * 503, 504, gRPC 8 and 14, resets and refusals; not DEADLINE_EXCEEDED), and so is the delay:
+   * min(1 × 1.5ⁿ + up to 1, 10) s, at least the server's `google.rpc.RetryInfo`. @default 5
    */
   maxTransientFailures?: number;
   /**
@@ -54,19 +62,22 @@ export interface WaitWorkerOptions extends QueueLocation {
    * `google.rpc.RetryInfo` detail). @default 1
    */
   rateLimitDelay?: number;
-  /** BullMQ's `removeOnComplete` (kept jobs answer later readers at once). @default kept */
-  removeOnComplete?: KeepJobs;
-  /** BullMQ's `removeOnFail`. @default kept */
-  removeOnFail?: KeepJobs;
+  /**
+   * How long finished jobs stay (kept jobs answer later readers at once): `true` removes each at
+   * once, a number keeps the latest that many, `{ age, count, limit }` is BullMQ's `KeepJobs`
+   * (`age` in seconds). @default false: all kept
+   */
+  removeOnComplete?: boolean | number | KeepJobs;
+  /** As `removeOnComplete`, for failed jobs (readers of a removed failed job get a `WaitJobError`). @default false */
+  removeOnFail?: boolean | number | KeepJobs;
 }
-
-const RETRY_INFO = 'type.googleapis.com/google.rpc.RetryInfo';
-/** The backoff between transient failures: min(1 s × 1.5ⁿ + up to 1 s, 10 s), the SDK's retry shape. */
-const transientDelayMs = (failures: number): number => Math.min(1000 * 1.5 ** failures + Math.random() * 1000, 10_000);
 
 /**
  * A worker of the fleet: polls the waits of a {@link WaitQueue}. Start as many as you like, in
  * as many processes; `close()` lets the polls in flight finish (a job run is one request).
+ *
+ * Each job run is one step of the core's wait (`src/core/wait-state.ts`, as a local `wait()`
+ * steps it): the job's data holds the wait's state, its progress the last status.
  */
 export class WaitWorker {
   /** The BullMQ worker (for its events: `completed`, `failed`, `stalled`, `error`). */
@@ -74,129 +85,174 @@ export class WaitWorker {
   readonly #client: AsyncOperationsClient;
   /** For `rateLimit`: BullMQ sets the queue-wide pause through a `Queue`. */
   readonly #queue: Queue;
-  readonly #maxTransientFailures: number;
+  readonly #trouble: ConnectionTrouble;
+  readonly #retry: RetryPolicy;
   readonly #rateLimitDelayMs: number;
+  #closing: Promise<void> | null = null;
 
+  /** @throws TypeError or RangeError when an option is invalid, naming it */
   constructor(options: WaitWorkerOptions) {
+    checkOptions('WaitWorker', options, WORKER_OPTIONS);
     const queueName = options.queueName ?? DEFAULT_QUEUE_NAME;
-    const rate = positiveNumber('maxRequestsPerSecond', options.maxRequestsPerSecond ?? 50);
-    this.#maxTransientFailures = wholeNumber('maxTransientFailures', options.maxTransientFailures ?? 5);
-    this.#rateLimitDelayMs = positiveSeconds('rateLimitDelay', options.rateLimitDelay ?? 1) * 1000;
+    checkClusterPrefix(options.connection, options.prefix);
+    const rate = numberInRange('maxRequestsPerSecond', options.maxRequestsPerSecond ?? 50, 0.001, 1e9);
+    const maxTransientFailures = integerInRange('maxTransientFailures', options.maxTransientFailures ?? 5, 1, 100);
+    this.#retry = resolveRetryPolicy({ maxAttempts: maxTransientFailures });
+    this.#rateLimitDelayMs = positiveSeconds('rateLimitDelay', options.rateLimitDelay ?? 1, MAX_TIMER_S) * 1000;
+    const lockDurationMs = positiveSeconds('lockDuration', options.lockDuration ?? 30, MAX_TIMER_S) * 1000;
+    const concurrency = integerInRange('concurrency', options.concurrency ?? 16, 1, 100_000);
+    const stalledIntervalMs = positiveSeconds('stalledInterval', options.stalledInterval ?? 30, MAX_TIMER_S) * 1000;
+    const maxStalledCount = integerInRange('maxStalledCount', options.maxStalledCount ?? 10, 1, Number.MAX_SAFE_INTEGER);
+    const removeOnComplete = keepJobsOf('removeOnComplete', options.removeOnComplete);
+    const removeOnFail = keepJobsOf('removeOnFail', options.removeOnFail);
+    this.#trouble = new ConnectionTrouble(queueName, options.redisTimeout, options.logger ?? options.client?.logger);
     this.#client = new AsyncOperationsClient({ retry: false, ...options.client });
     const connection: ConnectionOptions = options.connection;
     this.#queue = new Queue(queueName, { connection, prefix: options.prefix });
+    this.#trouble.listen(this.#queue, 'the worker\'s queue');
     // A rate as BullMQ's window: `max` runs per `duration` ms (2.5/s is 2 per 800 ms).
     const max = Math.max(1, Math.floor(rate));
     this.worker = new Worker<WaitJobData, unknown>(queueName, (job, token) => this.#poll(job, token), {
       connection,
       prefix: options.prefix,
-      concurrency: wholeNumber('concurrency', options.concurrency ?? 16),
+      concurrency,
       limiter: { max, duration: Math.round((1000 * max) / rate) },
-      lockDuration: positiveSeconds('lockDuration', options.lockDuration ?? 30) * 1000,
-      stalledInterval: positiveSeconds('stalledInterval', options.stalledInterval ?? 30) * 1000,
-      maxStalledCount: wholeNumber('maxStalledCount', options.maxStalledCount ?? 10),
-      removeOnComplete: options.removeOnComplete,
-      removeOnFail: options.removeOnFail,
+      lockDuration: lockDurationMs,
+      stalledInterval: stalledIntervalMs,
+      maxStalledCount,
+      removeOnComplete,
+      removeOnFail,
     });
+    this.#trouble.listen(this.worker, 'the worker');
   }
 
-  /** Resolves once the worker is connected and takes jobs. */
+  /**
+   * Resolves once the worker is connected and takes jobs.
+   * @throws RedisUnavailableError when Redis did not answer within `redisTimeout`
+   */
   async ready(): Promise<void> {
-    await this.worker.waitUntilReady();
+    await this.#trouble.within('ready', this.worker.waitUntilReady());
   }
 
   /**
    * Stops taking jobs, lets the polls in flight finish (`force`: abandons them, and another
-   * worker takes them over as stalled), then closes the connections and the SDK client.
+   * worker takes them over as stalled), then closes the connections and the SDK client. Within
+   * `redisTimeout` twice over: when Redis does not answer a PING within it, the polls in flight
+   * are abandoned, the connections dropped, and it rejects with `RedisUnavailableError`.
+   * Idempotent: a second call gives the first one's promise.
    */
-  async close(force = false): Promise<void> {
+  close(force = false): Promise<void> {
+    this.#closing ??= this.#close(force);
+    return this.#closing;
+  }
+
+  async #close(force: boolean): Promise<void> {
+    let answered = true;
+    let unavailable: RedisUnavailableError | null = null;
     try {
-      await this.worker.close(force);
-      await this.#queue.close();
+      await this.#trouble.within('close', this.#queue.getBackend().client.then((client) => (client as unknown as { ping(): Promise<string> }).ping()));
+    } catch (error) {
+      // No answer in time: Redis is away. Another failure (a connection already closed): nothing to wait for either.
+      answered = false;
+      if (error instanceof RedisUnavailableError) unavailable = error;
+    }
+    try {
+      await this.#trouble.within('close', Promise.all([this.worker.close(force || !answered), this.#queue.close()]));
     } finally {
       this.#client.close();
     }
+    if (unavailable !== null) throw unavailable;
   }
 
-  /** One run of a wait job: one Get, then complete, fail, or delay until the next poll. */
+  /** One run of a wait job: one step of the wait, then complete, fail, or delay until the next poll. */
   async #poll(job: Job<WaitJobData, unknown>, token: string | undefined): Promise<unknown> {
-    const data = job.data;
-    const left = data.deadlineAt - Date.now();
-    if (left <= 0) return this.#fail(job, this.#timeout(data, statusOfProgress(job.progress)));
-    const op = data.saved ? this.#client.restore(data.saved) : this.#client.operation(data.operationId);
-    let status: OperationStatus<unknown>;
+    let data: WaitJobData;
+    let rules: WaitRules;
     try {
-      status = await op.getStatus({ timeout: Math.min(data.timeout, left / 1000) });
+      data = checkJobData(job.data);
+      rules = rulesOf(data, this.#retry);
     } catch (error) {
-      return this.#failedPoll(job, token, error);
+      return this.#refuse(job, error);
     }
-    if (data.failures > 0) await job.updateData({ ...data, failures: 0 });
-    if (!status.isRunning) {
+    const state = stateOf(data, statusOfProgress(job.progress));
+    const nowMs = Date.now();
+    const late = overdue(state, rules, nowMs);
+    if (late !== null) return this.#fail(job, token, late);
+    let op: AsyncOperation;
+    try {
+      op = data.saved ? this.#client.restore(data.saved) : this.#client.operation(data.operationId);
+    } catch (error) {
+      return this.#refuse(job, error);
+    }
+    const boundMs = pollDeadlineMs(state, rules, nowMs);
+    let outcome: PollOutcome<OperationStatus<unknown>>;
+    try {
+      outcome = { status: await op.getStatus({ timeout: (boundMs - nowMs) / 1000 }), receivedAtMs: Date.now() };
+    } catch (error) {
+      if (error instanceof ApiError && (error.httpStatus === 429 || error.grpcCode === 8)) {
+        await this.#queue.rateLimit(retryInfoDelayMs(error.details) ?? this.#rateLimitDelayMs);
+        throw Worker.RateLimitError();
+      }
+      // A poll cut to the wait's deadline that ran out of its time ran out of the wait's.
+      const cutByDeadline = boundMs === state.deadlineMs && errorToData(error).deadlineMs !== undefined;
+      outcome = { error, deadlineMs: cutByDeadline ? state.deadlineMs : null };
+    }
+    const { state: next, decision } = stepWait(state, rules, outcome, Date.now(), Math.random());
+    if (decision.type === 'fail') return this.#fail(job, token, decision.error);
+    if (decision.type === 'done') {
       try {
         return await op.getResult();
       } catch (error) {
-        return this.#fail(job, error);
+        return this.#fail(job, token, error);
       }
     }
-    const progress = progressOf(status);
-    if (JSON.stringify(progress) !== JSON.stringify(job.progress)) await job.updateProgress(progress);
-    // The next poll, never past the deadline: that run fails the wait with the timeout.
-    const next = Math.min(Date.now() + pollIntervalMs(data.pollInterval, job.attemptsStarted), data.deadlineAt);
-    return this.#delay(job, token, next);
-  }
-
-  /** A poll that got no status: back the queue off (429), retry later (transient), or fail. */
-  async #failedPoll(job: Job<WaitJobData, unknown>, token: string | undefined, error: unknown): Promise<unknown> {
-    const data = job.data;
-    if (!(error instanceof ApiError)) return this.#fail(job, error);
-    if (error.httpStatus === 429 || error.grpcCode === 8) {
-      await this.#queue.rateLimit(retryDelayOf(error) ?? this.#rateLimitDelayMs);
-      throw Worker.RateLimitError();
+    const progress = next.lastStatus === null ? null : progressOf(next.lastStatus);
+    const progressChanged = progress !== null && JSON.stringify(progress) !== JSON.stringify(job.progress);
+    const stored = withState(data, next);
+    const changed = progressChanged || stored.polls !== data.polls || stored.failures !== data.failures;
+    // BullMQ does nothing more for a run that ends with DelayedError: a run that lost its lock
+    // leaves the job as it is (moveToDelayed checks the lock too).
+    if (!changed || (await writeState(this.worker, job, token, stored, progressChanged ? progress : null))) {
+      await job.moveToDelayed(decision.atMs, token);
     }
-    if (Date.now() >= data.deadlineAt) return this.#fail(job, this.#timeout(data, statusOfProgress(job.progress), error));
-    const failures = data.failures + 1;
-    if (!isTransient(error) || failures >= this.#maxTransientFailures) return this.#fail(job, error);
-    await job.updateData({ ...data, failures });
-    const next = Math.min(Date.now() + (retryDelayOf(error) ?? transientDelayMs(failures)), data.deadlineAt);
-    return this.#delay(job, token, next);
-  }
-
-  /** Puts the job back in the delayed set until `at` (ms since the epoch); this run ends there. */
-  async #delay(job: Job<WaitJobData, unknown>, token: string | undefined, at: number): Promise<never> {
-    await job.moveToDelayed(at, token);
     throw new DelayedError();
   }
 
-  /** Stores the error as data in the job (for the readers), then fails the job for good. */
-  async #fail(job: Job<WaitJobData, unknown>, error: unknown): Promise<never> {
-    await job.updateData({ ...job.data, error: errorToData(error) });
+  /**
+   * Stores the error as data in the job (for the readers), then fails the job for good; a run
+   * that lost its lock writes nothing and leaves the job to its new owner.
+   */
+  async #fail(job: Job<WaitJobData, unknown>, token: string | undefined, error: unknown): Promise<never> {
+    if (!(await writeState(this.worker, job, token, { ...job.data, error: errorToData(error) }, null))) throw new DelayedError();
     throw new UnrecoverableError(error instanceof Error ? error.message : String(error));
   }
 
-  #timeout(data: WaitJobData, lastStatus: OperationStatus<unknown> | null, cause?: unknown): OperationTimeoutError {
-    return new OperationTimeoutError({ operationId: data.operationId, pollTimeout: data.pollTimeout, lastStatus }, cause === undefined ? undefined : { cause });
+  /** Fails a job whose data is not a wait job's, leaving its data as it is; readers get a WaitJobError. */
+  #refuse(job: Job<WaitJobData, unknown>, error: unknown): never {
+    const reason = `its data is not a wait job's (not written by WaitQueue.enqueue?): ${error instanceof Error ? error.message : String(error)}`;
+    this.#trouble.logger.warn(`yc-operation/bullmq: job ${job.id} of queue ${this.#trouble.queueName} refused: ${reason}`);
+    throw new UnrecoverableError(reason);
   }
 }
 
-/** Unavailable (14), no answer in time (4), a 502/503/504: worth another poll later. */
-function isTransient(error: ApiError): boolean {
-  return error.grpcCode === 14 || error.grpcCode === 4 || [502, 503, 504].includes(error.httpStatus ?? 0);
-}
+const WORKER_OPTIONS = [
+  ...LOCATION_OPTIONS, 'client', 'maxRequestsPerSecond', 'concurrency', 'lockDuration', 'stalledInterval', 'maxStalledCount',
+  'maxTransientFailures', 'rateLimitDelay', 'removeOnComplete', 'removeOnFail',
+];
 
-/** The server's `google.rpc.RetryInfo` delay (`"1.5s"`), in milliseconds, when it sent one. */
-function retryDelayOf(error: ApiError): number | null {
-  for (const detail of error.details) {
-    const d = detail as { '@type'?: unknown; retryDelay?: unknown };
-    if (d?.['@type'] !== RETRY_INFO) continue;
-    const match = typeof d.retryDelay === 'string' ? /^(\d+(?:\.\d+)?)s$/.exec(d.retryDelay) : null;
-    if (match) return Number(match[1]) * 1000;
-  }
-  return null;
-}
-
-function wholeNumber(name: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new RangeError(`${name} must be a whole number of at least 1, got ${String(value)}`);
-  }
-  return value;
+/**
+ * `removeOnComplete`/`removeOnFail` as BullMQ's worker takes them (`KeepJobs`): `true` removes
+ * at once (`{ count: 0 }`), a number `n` keeps the latest `n`, `false` or absent keeps all.
+ * (BullMQ's job options take the boolean and number forms, but its worker passes them to a
+ * script that reads only the object form.)
+ */
+function keepJobsOf(name: string, value: boolean | number | KeepJobs | undefined): KeepJobs | undefined {
+  if (value === undefined || value === false) return undefined;
+  if (value === true) return { count: 0 };
+  if (typeof value === 'number') return { count: integerInRange(name, value, 0, Number.MAX_SAFE_INTEGER) };
+  const keep: { age?: number; count?: number; limit?: number } = checkOptions(name, value, ['age', 'count', 'limit']);
+  if (keep.age !== undefined) positiveSeconds(`${name}.age`, keep.age);
+  if (keep.count !== undefined) integerInRange(`${name}.count`, keep.count, 0, Number.MAX_SAFE_INTEGER);
+  if (keep.limit !== undefined) integerInRange(`${name}.limit`, keep.limit, 1, Number.MAX_SAFE_INTEGER);
+  return { ...keep } as KeepJobs;
 }

@@ -15,7 +15,7 @@
  * (`src/core/deadline.ts`). The request budget is spent here, as sleeps before requests.
  */
 import { deadlineOf } from './deadline';
-import { ApiError, OperationTimeoutError } from './errors';
+import { ApiError } from './errors';
 import type { OperationKind } from './kind';
 import { DEFAULT_POLL_INTERVAL_S } from './options';
 import type { RequestPacer } from './pacer';
@@ -23,6 +23,7 @@ import type { WaitPlan } from './poll';
 import { resultError } from './result';
 import type { BaseOperationStatus } from './status';
 import type { Logger } from './transport';
+import { overdue, pollDeadlineMs, startWait, stepWait, waitTimeout, type PollOutcome, type WaitRules, type WaitState } from './wait-state';
 
 export type Effect<S> =
   | { type: 'request'; call: 'get' | 'cancel'; deadlineMs: number; timeoutMs: number }
@@ -114,50 +115,54 @@ export class OperationMachine<S extends BaseOperationStatus, T> {
    * The reference's wait loop: poll at once, then sleep and poll while running, within
    * `pollTimeout`; each status goes out as a `progress` effect. Returns the first status that is
    * not running. `pacer` is a budget of this wait's own (`waitAll`'s), spent with the client's.
+   * The rules are `src/core/wait-state.ts`'s (the durable queue steps the same ones); this loop
+   * performs them as effects.
    */
   *watch(plan: WaitPlan, pacer: RequestPacer | null = null): Run<S, S> {
     const { nowMs, logger } = this.#parts;
-    const deadlineMs = nowMs() + plan.pollTimeoutS * 1000;
+    const rules: WaitRules = { ...plan, operationId: this.id, retry: null };
+    let state = startWait(rules, nowMs(), this.#lastKnownStatus);
     logger.info(`Polling operation ${this.id}: ${plan.interval}, poll timeout ${plan.pollTimeoutS} s`);
-    for (let polls = 1; ; polls++) {
-      const status = yield* this.#poll(plan, deadlineMs, pacer);
-      yield { type: 'progress', status };
-      if (!status.isRunning) {
+    for (;;) {
+      let outcome: PollOutcome<S>;
+      try {
+        outcome = { status: yield* this.#poll(state, rules, pacer), receivedAtMs: this.#receivedAtMs };
+      } catch (error) {
+        outcome = { error, deadlineMs: deadlineOf(error) };
+      }
+      if ('status' in outcome) yield { type: 'progress', status: outcome.status };
+      const step = stepWait(state, rules, outcome, nowMs(), 'status' in outcome && outcome.status.isRunning ? this.#parts.random() : 0);
+      state = step.state;
+      const { decision } = step;
+      if ('status' in outcome && outcome.status.isRunning) {
+        logger.debug(`Operation ${this.id} is still running (poll ${state.polls}): ${outcome.status}`);
+      }
+      if (decision.type === 'fail') throw decision.error;
+      if (decision.type === 'done') {
+        const status = decision.status;
         if (status.isSucceeded) logger.info(`Operation ${this.id} succeeded`);
         else if (status.isFailed) logger.warn(`Operation ${this.id} failed: ${status}`);
         else logger.warn(`Operation ${this.id} is done with neither a result nor an error`);
         return status;
       }
-      logger.debug(`Operation ${this.id} is still running (poll ${polls}): ${status}`);
-      const intervalMs = plan.interval.intervalMs(polls, this.#parts.random());
-      if (!(intervalMs >= 0 && intervalMs < Number.POSITIVE_INFINITY)) {
-        throw new RangeError(`the poll policy ${plan.interval} gave an interval of ${intervalMs} ms; it must be a finite number >= 0`);
-      }
-      // Counted from when the status arrived, so waits that shared one request wake together.
-      yield { type: 'sleep', untilMs: Math.min(this.#receivedAtMs + intervalMs, deadlineMs) };
+      yield { type: 'sleep', untilMs: decision.atMs };
     }
   }
 
-  /** One poll of a wait: the budget may take until the wait's deadline; the request is bounded by both. */
-  *#poll(plan: WaitPlan, waitDeadlineMs: number, pacer: RequestPacer | null): Run<S, S> {
+  /**
+   * One poll of a wait: none past the deadline; the budget may take until the deadline; the
+   * request is bounded by its timeout and the deadline.
+   */
+  *#poll(state: WaitState<S>, rules: WaitRules, pacer: RequestPacer | null): Run<S, S> {
     const { nowMs } = this.#parts;
-    const timedOut = (cause?: unknown) => new OperationTimeoutError(
-      { operationId: this.id, pollTimeout: plan.pollTimeoutS, lastStatus: this.#lastKnownStatus },
-      cause === undefined ? undefined : { cause },
-    );
-    if (nowMs() >= waitDeadlineMs) throw timedOut();
-    const starvedBy = yield* this.#spendBudget(waitDeadlineMs, pacer);
+    const late = overdue(state, rules, nowMs());
+    if (late !== null) throw late;
+    const starvedBy = yield* this.#spendBudget(state.deadlineMs, pacer);
     if (starvedBy !== null) {
-      yield { type: 'sleep', untilMs: waitDeadlineMs };
-      throw timedOut(this.#budgetError(starvedBy, plan.pollTimeoutS * 1000, 'poll timeout'));
+      yield { type: 'sleep', untilMs: state.deadlineMs };
+      throw waitTimeout(rules, state, this.#budgetError(starvedBy, rules.pollTimeoutS * 1000, 'poll timeout'));
     }
-    const deadlineMs = Math.min(nowMs() + plan.requestTimeoutMs, waitDeadlineMs);
-    try {
-      return yield* this.#request('get', deadlineMs, plan.requestTimeoutMs);
-    } catch (error) {
-      if (deadlineOf(error) === waitDeadlineMs) throw timedOut(error);
-      throw error;
-    }
+    return yield* this.#request('get', pollDeadlineMs(state, rules, nowMs()), rules.requestTimeoutMs);
   }
 
   /** One call of its own (`getStatus`, `cancel`, `getResult`'s fetch): budget and request within one deadline. */

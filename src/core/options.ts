@@ -41,7 +41,8 @@ export function secondsOrFallback(name: string, value: unknown, fallbackS: numbe
   return positiveSeconds(name, value, maxS);
 }
 
-function positiveSeconds(name: string, value: unknown, maxS: number): number {
+/** A positive, finite number of seconds, at most `maxS`: a value already resolved (no fallback). */
+export function positiveSeconds(name: string, value: unknown, maxS = Number.POSITIVE_INFINITY): number {
   if (typeof value !== 'number') throw new TypeError(`${name} must be a number of seconds, got ${typeName(value)}`);
   if (!Number.isFinite(value) || value <= 0) {
     throw new RangeError(`${name} must be a positive, finite number of seconds, got ${value}`);

@@ -115,6 +115,22 @@ export function retryDelayMs(
   return Math.min(delay, remainingMs);
 }
 
+const RETRY_INFO = 'type.googleapis.com/google.rpc.RetryInfo';
+
+/**
+ * The delay a `google.rpc.RetryInfo` detail of an error's body asks for (`retryDelay: "1.5s"`),
+ * in milliseconds; `null` when there is none, or it is unreadable.
+ */
+export function retryInfoDelayMs(details: readonly unknown[]): number | null {
+  for (const detail of details) {
+    const d = detail as { '@type'?: unknown; retryDelay?: unknown } | null;
+    if (d?.['@type'] !== RETRY_INFO) continue;
+    const match = typeof d.retryDelay === 'string' ? /^(\d+(?:\.\d+)?)s$/.exec(d.retryDelay) : null;
+    if (match) return Number(match[1]) * 1000;
+  }
+  return null;
+}
+
 /** `Retry-After` (seconds or an HTTP-date) in milliseconds from `nowMs`; `null` when absent or unreadable. */
 export function parseRetryAfterMs(value: string | null | undefined, nowMs: number): number | null {
   if (!value) return null;

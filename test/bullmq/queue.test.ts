@@ -5,16 +5,16 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ApiError, AsyncOperationsClient, OperationTimeoutError, RunError, type OperationStatus } from 'yc-operation';
-import { WaitJobError, WaitQueue, WaitWorker, type WaitWorkerOptions } from 'yc-operation/bullmq';
+import { WaitJobError, WaitQueue, type WaitWorkerOptions } from 'yc-operation/bullmq';
 import { startEmulator, type Emulator } from 'yc-operation/testing';
-import { skipReason, startRedis, type TestRedis } from './redis';
+import { inProcessFleet, skipReason, startRedis, type TestRedis } from './redis';
 
 const RESPONSE = { '@type': 'type.googleapis.com/example.Result', text: 'done' };
 
 describe.skipIf(skipReason !== null)('yc-operation/bullmq, workers in this process', () => {
   let redis: TestRedis;
   let emu: Emulator;
-  const closers: Array<() => Promise<void>> = [];
+  const closers: Array<() => Promise<unknown>> = [];
 
   beforeAll(async () => {
     [redis, emu] = await Promise.all([startRedis(), startEmulator()]);
@@ -24,21 +24,7 @@ describe.skipIf(skipReason !== null)('yc-operation/bullmq, workers in this proce
     await Promise.all([redis?.stop(), emu?.close()]);
   });
 
-  /** A queue of its own and a worker on it (fast stall settings, no budget in the way). */
-  function fleet(workerOptions: Partial<WaitWorkerOptions> = {}) {
-    const location = { connection: redis.connection, queueName: redis.queueName() };
-    const queue = new WaitQueue(location);
-    closers.push(() => queue.close());
-    const startWorker = () => {
-      const worker = new WaitWorker({
-        ...location, client: { endpoint: emu.url, auth: null }, maxRequestsPerSecond: 1000, lockDuration: 2, stalledInterval: 1,
-        ...workerOptions,
-      });
-      closers.push(() => worker.close());
-      return worker;
-    };
-    return { location, queue, startWorker };
-  }
+  const fleet = (workerOptions: Partial<WaitWorkerOptions> = {}) => inProcessFleet(redis, emu.url, closers, workerOptions);
 
   const requestsOf = async (id: string) => (await emu.requests()).filter((r) => r.operationId === id);
 
@@ -94,7 +80,7 @@ describe.skipIf(skipReason !== null)('yc-operation/bullmq, workers in this proce
   test('transient failures (503) are polled again later; the wait then succeeds', async () => {
     const { queue, startWorker } = fleet();
     startWorker();
-    // Without a RetryInfo the next try waits 1 s x 1.5^n; the server's RetryInfo keeps the test short.
+    // The SDK's retry rule: the next try waits 1 s x 1.5^n plus up to 1 s, at least the server's RetryInfo.
     const body = JSON.stringify({ code: 14, message: 'try later', details: [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '0.1s' }] });
     const id = await emu.create({ donePolls: 1, response: RESPONSE, faults: [{ status: 503, times: 2, body, contentType: 'application/json' }] });
     await queue.enqueue(id, { pollInterval: 0.05 });
@@ -163,7 +149,10 @@ describe.skipIf(skipReason !== null)('yc-operation/bullmq, workers in this proce
   test('bad input is refused before anything is stored; an unknown job is a WaitJobError', async () => {
     const { queue } = fleet();
     await expect(queue.enqueue('d7qabc', { pollInterval: -1 })).rejects.toThrow(RangeError);
-    await expect(queue.enqueue('d7qabc', { pollTimeout: Number.NaN })).rejects.toThrow(TypeError);
+    await expect(queue.enqueue('d7qabc', { pollTimeout: Number.NaN })).rejects.toThrow(RangeError);
+    await expect(queue.enqueue('d7qabc', { pollTimeout: '5' as unknown as number })).rejects.toThrow(TypeError);
+    await expect(queue.enqueue('d7qabc', { pollInterval: 1e12 })).rejects.toThrow(/pollInterval must be at most/);
+    await expect(queue.enqueue('d7qabc', { polInterval: 1 } as object)).rejects.toThrow(/enqueue has no option "polInterval"/);
     await expect(queue.enqueue('d7q:abc')).rejects.toThrow(/operation id/);
     await expect(queue.enqueue('d7qabc', { pollInterval: { multiplier: 0 } })).rejects.toThrow(/backoff.multiplier/);
     const error = await queue.result('d7qneverenqueued').catch((e: unknown) => e);

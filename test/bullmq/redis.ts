@@ -7,6 +7,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { randomUUID } from 'node:crypto';
+import { WaitQueue, WaitWorker, type WaitWorkerOptions } from 'yc-operation/bullmq';
 
 const hasRedisServer = !process.env.REDIS_URL && spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
 
@@ -50,10 +51,45 @@ export async function startRedis(): Promise<TestRedis> {
   };
 }
 
-async function startServer(): Promise<{ child: ChildProcess; port: number }> {
+/** A `redis-server` of a test's own, which the test stops, kills and starts again on the same port. */
+export interface RedisServer {
+  url: string;
+  port: number;
+  /** Ends the server: SIGTERM (a clean shutdown) or SIGKILL (a crash). */
+  stop(signal?: 'SIGTERM' | 'SIGKILL'): Promise<void>;
+  /** Starts it again on the same port (and, with AOF, the same directory: what it wrote survives). */
+  start(): Promise<void>;
+}
+
+/** A `redis-server` on a free loopback port; `aof`: with an append-only file (`appendfsync always`) in `dir`. */
+export async function startRedisServer(options: { aof?: boolean; dir?: string } = {}): Promise<RedisServer> {
+  let child: ChildProcess | null = null;
+  const persistence = options.aof
+    ? ['--appendonly', 'yes', '--appendfsync', 'always', '--dir', options.dir!]
+    : ['--appendonly', 'no'];
+  const first = await startServer(persistence);
+  child = first.child;
+  const port = first.port;
+  return {
+    port,
+    url: `redis://127.0.0.1:${port}`,
+    async stop(signal = 'SIGTERM') {
+      if (child && child.exitCode === null && child.signalCode === null) {
+        const exited = once(child, 'exit');
+        child.kill(signal);
+        await exited;
+      }
+    },
+    async start() {
+      child = (await startServer(persistence, port)).child;
+    },
+  };
+}
+
+async function startServer(persistence: string[] = ['--appendonly', 'no'], fixedPort?: number): Promise<{ child: ChildProcess; port: number }> {
   for (let attempt = 0; ; attempt++) {
-    const port = await freePort();
-    const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    const port = fixedPort ?? await freePort();
+    const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -77,5 +113,70 @@ function freePort(): Promise<number> {
       const { port } = server.address() as { port: number };
       server.close(() => resolve(port));
     });
+  });
+}
+
+/**
+ * A queue of its own on `redis`, and a way to start workers on it in this process against the
+ * emulator at `endpoint` (fast stall settings, no budget in the way); each goes to `closers`.
+ */
+export function inProcessFleet(redis: TestRedis, endpoint: string, closers: Array<() => Promise<unknown>>, workerOptions: Partial<WaitWorkerOptions> = {}) {
+  const location = { connection: redis.connection, queueName: redis.queueName() };
+  const queue = new WaitQueue(location);
+  closers.push(() => queue.close());
+  const startWorker = () => {
+    const worker = new WaitWorker({
+      ...location, client: { endpoint, auth: null }, maxRequestsPerSecond: 1000, lockDuration: 2, stalledInterval: 1, ...workerOptions,
+    });
+    closers.push(() => worker.close());
+    return worker;
+  };
+  return { location, queue, startWorker };
+}
+
+/** A Redis Cluster of three masters on loopback (`redis-server --cluster-enabled yes`, then `redis-cli --cluster create`). */
+export async function startRedisCluster(dir: string): Promise<{ ports: number[]; stop(): Promise<void> }> {
+  const nodes: ChildProcess[] = [];
+  const ports: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const port = await freePort();
+    const child = spawn('redis-server', [
+      '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--cluster-enabled', 'yes',
+      '--cluster-config-file', `nodes-${port}.conf`, '--dir', dir,
+    ], { stdio: ['ignore', 'pipe', 'pipe'] });
+    nodes.push(child);
+    ports.push(port);
+    await untilPrinted(child, 'Ready to accept connections');
+  }
+  const create = spawnSync('redis-cli', ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '0', '--cluster-yes'], { encoding: 'utf8', timeout: 30_000 });
+  if (create.status !== 0) throw new Error(`redis-cli --cluster create failed: ${create.stdout}${create.stderr}`);
+  // Until every node sees the cluster as ok.
+  for (let i = 0; i < 100; i++) {
+    const ok = ports.every((p) => /cluster_state:ok/.test(spawnSync('redis-cli', ['-p', String(p), 'cluster', 'info'], { encoding: 'utf8' }).stdout));
+    if (ok) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    ports,
+    async stop() {
+      await Promise.all(nodes.map(async (child) => {
+        if (child.exitCode !== null || child.signalCode !== null) return;
+        const exited = once(child, 'exit');
+        child.kill('SIGKILL');
+        await exited;
+      }));
+    },
+  };
+}
+
+/** Resolves once `child` printed `text` on its stdout; rejects if it exits first. */
+export function untilPrinted(child: ChildProcess, text: string): Promise<void> {
+  let out = '';
+  return new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk;
+      if (out.includes(text)) resolve();
+    });
+    child.on('exit', (code, signal) => reject(new Error(`${child.spawnfile} exited (${code ?? signal}) before printing ${text}: ${out}`)));
   });
 }

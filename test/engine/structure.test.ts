@@ -98,7 +98,7 @@ const ALLOWED: Record<string, readonly string[] | '*'> = {
   sync: ['core', 'runtime', 'transport'],
   testing: ['core', 'runtime', 'proto'],
   proto: [],
-  bullmq: [],
+  bullmq: ['core'],
   cli: '*',
   demo: '*',
   '(root)': '*',
