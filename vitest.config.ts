@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
@@ -7,6 +8,11 @@ const dist = (file: string) => fileURLToPath(new URL(`./dist/${file}`, import.me
  * End-to-end tests import the package by its name, resolved to the build (`dist`), the way users
  * import it; the global setup builds it first, since worker threads need prebuilt JavaScript.
  * Unit tests of `src/core` import the sources directly.
+ *
+ * Test files run in parallel, at least four at once: most of their time is spent waiting on
+ * sockets, timers and child processes, not on the CPU (vitest's default, one fewer than the cores,
+ * would run one at a time on a 2-core machine). The tests that must run long on real clocks are
+ * in test/long, run by `npm run test:long` (vitest.long.config.ts).
  */
 export default defineConfig({
   resolve: {
@@ -18,6 +24,8 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts'],
+    exclude: ['test/long/**'],
+    maxWorkers: Math.max(4, availableParallelism()),
     globalSetup: ['test/global-setup.ts'],
     reporters: ['default', './test/summary-reporter.ts'],
     testTimeout: 30_000,

@@ -154,6 +154,7 @@ describe('the blocking flavour in a child process', () => {
     `], { EMU: emu.url });
     expect(child.stdout).toContain('WORKERS 1');
     expect(child.code).toBe(0);
+    expect(child.afterLastLineMs).toBeLessThan(2000); // nothing of the worker keeps the process alive
   });
 
   test('a blocking call from inside the SDK worker is refused', async () => {

@@ -288,10 +288,13 @@ describe('faults', () => {
   it('a hanging request is cut off by close', async () => {
     const emu = await startEmulator();
     const id = await emu.create({ faults: [{ hang: true }] });
-    const hanging = expect(fetch(`${emu.url}/operations/${id}`)).rejects.toThrow(TypeError);
-    await sleep(100);
+    const hanging = fetch(`${emu.url}/operations/${id}`).then(() => expect.unreachable('answered'), (e: unknown) => e as TypeError & { cause?: { code?: string } });
+    // The request reached the server and hangs there (not refused by a server already closed).
+    while (!(await emu.requests()).some((r) => r.fault === 'hang')) await sleep(10);
     await emu.close();
-    await hanging;
+    const error = await hanging;
+    expect(error).toBeInstanceOf(TypeError);
+    expect(error.cause?.code).toBe('UND_ERR_SOCKET'); // the open connection was closed, not refused
   });
 
   it('a malformed answer is a 200 whose body is truncated JSON, and does not advance the operation', async () => {

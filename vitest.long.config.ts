@@ -1,0 +1,9 @@
+import { defineConfig } from 'vitest/config';
+import base from './vitest.config';
+
+/**
+ * The tests that must run long on real clocks (`npm run test:long`; .ci/run runs them after
+ * `npm test`): each holds a rule at its real, fixed length, which `npm test` checks at a shorter,
+ * injected one. See test/long/README.md.
+ */
+export default defineConfig({ ...base, test: { ...base.test, include: ['test/long/**/*.test.ts'], exclude: [] } });
