@@ -13,12 +13,14 @@ import { startEmulator, type Emulator } from 'yc-operation/testing';
 import { LINE_SLOTS } from '../../src/core/request-line';
 import { lineError } from '../../src/transport/http-failure';
 import { RequestSlots } from '../../src/runtime/request-line';
+import { failOnUnhandledRejections } from '../resilience/harness';
 
 let emu: Emulator;
 beforeAll(async () => {
   emu = await startEmulator({ requestLogLimit: 20_000 });
 });
 afterAll(() => emu.close());
+failOnUnhandledRejections();
 
 const HUNG = LINE_SLOTS;
 
