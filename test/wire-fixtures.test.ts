@@ -134,6 +134,26 @@ const OPERATIONS: Record<string, string> = {
   ),
 };
 
+/**
+ * Answers of BatchInferenceService/Describe, by task id: DescribeBatchInferenceResponse
+ * (github.com/yandex-cloud/cloudapi yandex/cloud/ai/batch_inference/v1/batch_inference.proto).
+ */
+const BATCH_TASKS: Record<string, string> = {
+  'bt-a': hex(
+    '0a 1b', // 1 task (LEN 27): BatchInferenceTask
+    '0a 04', text('bt-a'), //   1 task_id (LEN 4)
+    '38 05', //   7 status (VARINT) 5 = FAILED
+    '72 11', //   14 errors (LEN 17): ErrorsInfo
+    '0a 0f', //     1 status (LEN 15): google.rpc.Status without a code
+    '12 0d', text('out of memory'), //       2 message (LEN 13)
+  ),
+  'bt-b': hex(
+    '0a 08', // 1 task (LEN 8): BatchInferenceTask
+    '0a 04', text('bt-b'), //   1 task_id (LEN 4)
+    '38 05', //   7 status (VARINT) 5 = FAILED, and no errors at all
+  ),
+};
+
 /** The google.rpc.Status of a failed call, sent in the `grpc-status-details-bin` trailer. */
 const NOT_FOUND_STATUS = hex(
   '08 05', // 1 code (VARINT) 5
@@ -155,13 +175,15 @@ async function startWireServer(): Promise<{ url: string; close(): Promise<void> 
   const worker = new Worker(`
     const { parentPort, workerData } = require('node:worker_threads');
     const grpc = require('@grpc/grpc-js');
-    const { operations, failures } = workerData;
+    const { operations, batchTasks, failures } = workerData;
     const raw = { requestStream: false, responseStream: false, requestSerialize: (b) => b, requestDeserialize: (b) => b, responseSerialize: (b) => b, responseDeserialize: (b) => b };
     const answer = (call, callback) => {
       // GetOperationRequest: field 1 (operation_id), LEN of one byte, the id.
+      // Describe's DescribeBatchInferenceRequest: the same, field 1 (task_id).
       const request = call.request;
       const id = request.subarray(2, 2 + request[1]).toString();
-      if (operations[id]) return callback(null, Buffer.from(operations[id], 'hex'));
+      const answer = operations[id] || batchTasks[id];
+      if (answer) return callback(null, Buffer.from(answer, 'hex'));
       const failure = failures[id];
       const metadata = new grpc.Metadata();
       for (const [name, value] of Object.entries(failure ? failure.trailers : {})) metadata.set(name, value);
@@ -173,9 +195,10 @@ async function startWireServer(): Promise<{ url: string; close(): Promise<void> 
       { Get: { path: '/yandex.cloud.operation.OperationService/Get', ...raw }, Cancel: { path: '/yandex.cloud.operation.OperationService/Cancel', ...raw } },
       { Get: answer, Cancel: answer },
     );
+    server.addService({ Describe: { path: '/yandex.cloud.ai.batch_inference.v1.BatchInferenceService/Describe', ...raw } }, { Describe: answer });
     server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, port) => parentPort.postMessage({ port }));
     parentPort.on('message', () => server.tryShutdown(() => parentPort.postMessage({ closed: true })));
-  `, { eval: true, workerData: { operations: OPERATIONS, failures: FAILURES } });
+  `, { eval: true, workerData: { operations: OPERATIONS, batchTasks: BATCH_TASKS, failures: FAILURES } });
   const { port } = await new Promise<{ port: number }>((resolve, reject) => worker.once('message', resolve).once('error', reject));
   return {
     url: `http://127.0.0.1:${port}`,
@@ -258,6 +281,15 @@ describe.each(grpcFlavours)('gRPC bytes from the upstream field numbers: $label'
     expect(error).toBeInstanceOf(OperationNotFoundError);
     expect(error).toMatchObject({ grpcCode: 5, httpStatus: null, rawMessage: 'Operation op-k not found', requestId: 'req-k', serverTraceId: 'trace-k' });
     expect(error.details).toEqual([{ '@type': REQUEST_INFO, requestId: 'req-k' }]);
+  });
+
+  test.each([
+    ['a status without a code', 'bt-a', 'out of memory'],
+    ['no errors at all', 'bt-b', 'the batch task is FAILED'],
+  ])('a FAILED batch task with %s: RunError INTERNAL (13)', async (_what, taskId, message) => {
+    const error = await client.batchTask(taskId!, { endpoint: server.url }).wait({ pollInterval: 0.01 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RunError);
+    expect(error).toMatchObject({ code: 13, errorMessage: message });
   });
 
   test('a failed call without a status trailer: ApiError with its code and message, its ids from the trailers, no details', async () => {
