@@ -402,13 +402,13 @@ describe.each(FLAVOURS)('REST answers in the gateway\'s shape: $name flavour', (
   });
 
   test('HTTP 429: ApiError RESOURCE_EXHAUSTED (8) with the quota message', async () => {
-    expect(await errorOf('d7qquotaexceeded0001')).toMatchObject({ grpcCode: 8, httpStatus: 429, rawMessage: 'Quota limit llm.completionAsync.rate exceeded' });
+    expect(await errorOf('d7qquotaexceeded0001')).toMatchObject({ grpcCode: 8, httpStatus: 429, rawMessage: 'Quota limit llm.completionAsync.rate exceeded', details: [] });
   });
 
-  test('HTTP 504 from the balancer (an HTML page, no Status body): ApiError DEADLINE_EXCEEDED (4)', async () => {
+  test('HTTP 504 from the balancer (an HTML page, no Status body): ApiError DEADLINE_EXCEEDED (4), no details', async () => {
     const error = await errorOf('d7qgatewaytimeout001');
     expect(error).toBeInstanceOf(ApiError);
-    expect(error).toMatchObject({ grpcCode: 4, httpStatus: 504, serverTraceId: GATEWAY_HEADERS['x-server-trace-id'] });
+    expect(error).toMatchObject({ grpcCode: 4, httpStatus: 504, serverTraceId: GATEWAY_HEADERS['x-server-trace-id'], details: [] });
     expect(error).not.toBeInstanceOf(WireDecodeError);
   });
 });

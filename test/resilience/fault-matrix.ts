@@ -171,17 +171,17 @@ const cases: Case[] = [
 
   // ---- errors that are not retried ----
   {
-    name: 'HTTP 500 with an HTML body: wait fails at once with ApiError INTERNAL quoting the page without its tags',
+    name: 'HTTP 500 with an HTML body: wait fails at once with ApiError INTERNAL quoting the page without its tags, no details',
     script: { response: RESPONSE, faults: [html(500, 'Internal Server Error')] },
     expected: {
       error: ApiError,
-      fields: { grpcCode: 13, httpStatus: 500, attempts: 1 },
+      fields: { grpcCode: 13, httpStatus: 500, attempts: 1, details: [] },
       message: /^HTTP 500 \(text\/html\): 500 Internal Server Error 500 Internal Server Error nginx \(/,
     },
     gets: 1,
     boundS: 5,
     // grpc-js maps an HTTP status outside gRPC's own table to UNKNOWN, and keeps no body
-    grpc: { expected: { error: ApiError, fields: { grpcCode: 2, httpStatus: null, attempts: 1 }, message: /HTTP status code 500/ } },
+    grpc: { expected: { error: ApiError, fields: { grpcCode: 2, httpStatus: null, attempts: 1, details: [] }, message: /HTTP status code 500/ } },
   },
   ...([
     [401, 16, 'Token is invalid or has expired.'],
