@@ -14,8 +14,9 @@ describe('promise flavour: N concurrent calls on one client', () => {
     client.close();
     const times = await arrivals(ids);
     expect(times).toHaveLength(20);
-    // 10 per second, plus the burst of the first second's slot and some arrival jitter.
-    expect(busiestSecond(times)).toBeLessThanOrEqual(12);
+    // 10 per second, plus the burst of the first second's slot and some arrival jitter (the
+    // emulator's thread stamps arrivals late on a busy machine): 20 at once would be 20.
+    expect(busiestSecond(times)).toBeLessThanOrEqual(13);
     // Spread over about 1.9 s (slots every 100 ms), not sent at once.
     expect(times.at(-1)! - times[0]!).toBeGreaterThan(1500);
   });
