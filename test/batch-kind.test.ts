@@ -86,10 +86,10 @@ describe('async: a batch task polled over its own HTTP call', () => {
 });
 
 describe('blocking: a batch task with a blocking fetcher', () => {
-  const task = (script: BatchState[]) =>
+  const task = (script: BatchState[], kind = batchKind) =>
     new BaseOperation<BatchTaskStatus, string>({
       id: 't2',
-      kind: batchKind,
+      kind,
       logger: silent,
       fetch: () => new BatchTaskStatus(script.length > 1 ? script.shift()! : script[0]!),
       cancel: () => new BatchTaskStatus('CANCELED'),
@@ -100,16 +100,25 @@ describe('blocking: a batch task with a blocking fetcher', () => {
     expect(() => task(['PENDING', 'FAILED']).wait({ pollInterval: 0.01 })).toThrow('batch task FAILED (code 13)');
   });
 
-  test('the kind default poll timeout applies, and an explicit one bounds the wait', () => {
-    const t = task(['PENDING']);
-    const error = (() => {
-      try {
-        t.wait({ pollInterval: 0.01, pollTimeout: 0.1 });
-      } catch (e) {
-        return e;
-      }
-    })() as OperationTimeoutError;
-    expect(error).toBeInstanceOf(OperationTimeoutError);
-    expect(String(error.lastStatus)).toBe('BatchTaskStatus<PENDING>');
+  /** The error of a wait on a task that never ends. */
+  const timeoutOf = (t: BaseOperation<BatchTaskStatus, string>, options: Record<string, unknown>) => {
+    try {
+      t.wait({ pollInterval: 0.01, ...options });
+    } catch (e) {
+      return e as OperationTimeoutError;
+    }
+    return expect.unreachable('the wait ended without a timeout');
+  };
+
+  test('the kind default poll timeout applies when the wait gives none, and an explicit one bounds the wait', () => {
+    // A kind whose default is short enough to reach: the wait ends at it, and says so.
+    const byDefault = timeoutOf(task(['PENDING'], { ...batchKind, defaultPollTimeoutS: 0.15 }), {});
+    expect(byDefault).toBeInstanceOf(OperationTimeoutError);
+    expect(byDefault.pollTimeout).toBe(0.15);
+    expect(String(byDefault.lastStatus)).toBe('BatchTaskStatus<PENDING>');
+    const explicit = timeoutOf(task(['PENDING']), { pollTimeout: 0.1 });
+    expect(explicit).toBeInstanceOf(OperationTimeoutError);
+    expect(explicit.pollTimeout).toBe(0.1);
+    expect(String(explicit.lastStatus)).toBe('BatchTaskStatus<PENDING>');
   });
 });

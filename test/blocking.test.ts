@@ -154,6 +154,7 @@ describe('the blocking flavour in a child process', () => {
     `], { EMU: emu.url });
     expect(child.stdout).toContain('WORKERS 1');
     expect(child.code).toBe(0);
+    expect(child.afterLastLineMs).toBeLessThan(2000); // nothing of the worker keeps the process alive
   });
 
   test('a blocking call from inside the SDK worker is refused', async () => {
@@ -164,5 +165,43 @@ describe('the blocking flavour in a child process', () => {
       catch (e) { console.log(e.message); }
     `], { EMU: emu.url });
     expect(child.stdout).toContain("cannot be called from inside the SDK's own worker thread");
+  });
+});
+
+describe('YC_OPERATION_WORKER', () => {
+  /** Sets YC_OPERATION_WORKER for the length of `body`. */
+  function withWorkerVariable<T>(path: string, body: () => T): T {
+    const saved = process.env.YC_OPERATION_WORKER;
+    process.env.YC_OPERATION_WORKER = path;
+    try {
+      return body();
+    } finally {
+      if (saved === undefined) delete process.env.YC_OPERATION_WORKER;
+      else process.env.YC_OPERATION_WORKER = saved;
+    }
+  }
+
+  test('names the worker a client without workerPath runs (its own "crash-me" shows it is that one)', async () => {
+    const id = await emu.create({});
+    const client = withWorkerVariable(CRASHING_WORKER, () => new OperationsClient({ endpoint: emu.url, auth: null }));
+    expect(client.operation(id).getStatus().isSucceeded).toBe(true);
+    expect(() => client.operation('crash-me').getStatus()).toThrow(/worker failed/);
+    client.close();
+  });
+
+  test('a path where there is no worker fails at once, naming the path and the variable', () => {
+    const missing = '/nonexistent/yc-operation/worker.js';
+    expect(() => withWorkerVariable(missing, () => new OperationsClient({ endpoint: emu.url, auth: null }))).toThrow(AIStudioError);
+    expect(() => withWorkerVariable(missing, () => new OperationsClient({ endpoint: emu.url, auth: null }))).toThrow(
+      new RegExp(`worker is not at ${missing}.*YC_OPERATION_WORKER`),
+    );
+  });
+
+  test('the workerPath option wins over it', async () => {
+    const id = await emu.create({});
+    const real = fileURLToPath(new URL('../dist/sync/worker.js', import.meta.url));
+    const client = withWorkerVariable('/nonexistent/worker.js', () => new OperationsClient({ endpoint: emu.url, auth: null, workerPath: real }));
+    expect(client.operation(id).getStatus().isSucceeded).toBe(true);
+    client.close();
   });
 });

@@ -1,23 +1,27 @@
 /**
- * The `yc-operation` CLI, run as a child process (`node dist/cli/main.js`) against the test
- * kit's emulator, for every command and every exit code. Every child talks to 127.0.0.1 only:
- * the credential variables are blanked, and the metadata-service probe of the environment chain
- * goes to a closed loopback port (vitest.config.ts). Time bounds are generous: the machine is noisy.
+ * The `yc-operation` CLI against the test kit's emulator, for every command and every exit code:
+ * in this process (test/helpers/cli.ts) for what it prints and returns, and as a child process
+ * (`node dist/cli/main.js`) where a process of its own is the point: signals, pipes, a terminal,
+ * the emulator command. Every run talks to 127.0.0.1 only: the credential variables are blanked,
+ * the metadata-service probe of the environment chain goes to a closed loopback port
+ * (vitest.config.ts), and the one run that reaches the chain's last step finds a `yc` this test
+ * wrote. Time bounds are generous: the machine is noisy.
  */
 import { spawn, spawnSync, type ChildProcessByStdio } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { GrpcCode, startEmulator, type Emulator, type OperationScript } from 'yc-operation/testing';
-import { ROOT, runNode, type ChildResult } from './helpers/child';
+import { ROOT, runNode } from './helpers/child';
+import { CLEAN_ENV, keepCliWorker, runCli, type CliRun } from './helpers/cli';
 
 const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 const API_KEY = 'cli-test-api-key-0123456789';
-/** No credentials from the test's own environment, and no metadata-service probe off this machine. */
-const CLEAN_ENV = { YC_API_KEY: '', YC_IAM_TOKEN: '', YC_OAUTH_TOKEN: '', YC_TOKEN: '', YC_METADATA_ADDR: '127.0.0.1:9' };
 // Nor the CLI's own variables: an empty YC_OPERATION_ENDPOINT would be an empty --endpoint.
 delete process.env.YC_OPERATION_ENDPOINT;
 delete process.env.YC_OPERATION_LOG;
@@ -29,11 +33,10 @@ beforeAll(async () => {
   emulator = await startEmulator({ apiKey: API_KEY });
 });
 afterAll(() => emulator.close());
+keepCliWorker();
 
-/** Runs the CLI against the emulator, with the right API key unless `args` bring their own endpoint or credentials. */
-function cli(args: string[], env: Record<string, string> = {}): Promise<ChildResult> {
-  return runNode([CLI, ...args], { ...CLEAN_ENV, ...env });
-}
+/** Runs the CLI in this process (its output and exit code are the point). */
+const cli = runCli;
 
 /** The global flags that point the CLI at the emulator with the right key. */
 const at = () => ['--endpoint', emulator.url, '--api-key', API_KEY];
@@ -69,7 +72,7 @@ function startCli(args: string[]): LiveChild {
 }
 
 /** The one line of a usage or API error. */
-function expectOneLineError(result: ChildResult): void {
+function expectOneLineError(result: Pick<CliRun, 'stdout' | 'stderr'>): void {
   expect(result.stdout).toBe('');
   expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
   expect(result.stderr).toMatch(/^yc-operation: /);
@@ -257,7 +260,7 @@ describe('emulator', () => {
 
   it('on a port in use, says so in one line and exits 2', async () => {
     const port = new URL(emulator.url).port;
-    const result = await cli(['emulator', '--port', port]);
+    const result = await runNode([CLI, 'emulator', '--port', port], CLEAN_ENV);
     expect(result.code).toBe(2);
     expectOneLineError(result);
     expect(result.stderr).toContain(`port ${port} is in use`);
@@ -315,10 +318,17 @@ describe('API errors: exit 4', () => {
     expect(result.stderr + result.stdout).not.toContain(API_KEY);
   });
 
-  it('no credentials at all, from flags or the environment: refused', async () => {
-    const result = await cli(['--endpoint', emulator.url, 'get', await create({})]);
+  it('no credentials at all, from flags or the environment: the chain ends at a `yc` that has none, and the server refuses', async () => {
+    // The chain's last step runs `yc iam create-token` from PATH: a `yc` of this test's, that
+    // says which arguments it got and has no token, so that no `yc` of the machine ever runs.
+    const bin = mkdtempSync(join(tmpdir(), 'yc-operation-fake-yc-'));
+    onTestFinished(() => rmSync(bin, { recursive: true, force: true }));
+    writeFileSync(join(bin, 'yc'), `#!/bin/sh\necho "$@" >> '${join(bin, 'calls')}'\necho "ERROR: no profile" >&2\nexit 1\n`);
+    chmodSync(join(bin, 'yc'), 0o755);
+    const result = await cli(['--endpoint', emulator.url, 'get', await create({})], { PATH: bin });
     expect(result.code).toBe(4);
     expect(result.stderr).toContain('missing the Authorization header');
+    expect(readFileSync(join(bin, 'calls'), 'utf8')).toMatch(/^iam create-token/);
   });
 
   it('an unknown operation: NOT_FOUND, with a hint', async () => {

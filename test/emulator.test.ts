@@ -1,14 +1,16 @@
 /**
  * The test kit's emulator (`yc-operation/testing`), tested from the outside with plain `fetch`
- * and `node:http`, against the build. Every test closes the emulators it starts. Time-based
- * checks only bound delays from below or with generous margins: the machine is small and noisy.
+ * and `node:http`, against the build. Tests of operations, faults and the request log share one
+ * emulator (its log cleared for each); those of its options, connections and lifecycle start their
+ * own and close it. Time-based checks only bound delays from below or with generous margins: the
+ * machine is small and noisy.
  */
 import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
 import { Agent, request, type IncomingMessage } from 'node:http';
 import { createServer, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import {
   DONE_AFTER_HEADER,
   GrpcCode,
@@ -21,9 +23,23 @@ const REQUEST_INFO = 'type.googleapis.com/google.rpc.RequestInfo';
 const EMPTY = { '@type': 'type.googleapis.com/google.protobuf.Empty' };
 
 /** Starts an emulator that the current test closes when it finishes. */
-async function emulator(options?: EmulatorOptions): Promise<Emulator> {
+async function fresh(options?: EmulatorOptions): Promise<Emulator> {
   const emu = await startEmulator(options);
   onTestFinished(() => emu.close());
+  return emu;
+}
+
+let sharedEmulator: Promise<Emulator> | null = null;
+afterAll(async () => {
+  if (sharedEmulator) await (await sharedEmulator).close();
+});
+
+/** The file's shared emulator (default options), its request log cleared; a fresh one when given options. */
+async function emulator(options?: EmulatorOptions): Promise<Emulator> {
+  if (options !== undefined) return fresh(options);
+  sharedEmulator ??= startEmulator();
+  const emu = await sharedEmulator;
+  await emu.clearRequests();
   return emu;
 }
 
@@ -288,10 +304,13 @@ describe('faults', () => {
   it('a hanging request is cut off by close', async () => {
     const emu = await startEmulator();
     const id = await emu.create({ faults: [{ hang: true }] });
-    const hanging = expect(fetch(`${emu.url}/operations/${id}`)).rejects.toThrow(TypeError);
-    await sleep(100);
+    const hanging = fetch(`${emu.url}/operations/${id}`).then(() => expect.unreachable('answered'), (e: unknown) => e as TypeError & { cause?: { code?: string } });
+    // The request reached the server and hangs there (not refused by a server already closed).
+    while (!(await emu.requests()).some((r) => r.fault === 'hang')) await sleep(10);
     await emu.close();
-    await hanging;
+    const error = await hanging;
+    expect(error).toBeInstanceOf(TypeError);
+    expect(error.cause?.code).toBe('UND_ERR_SOCKET'); // the open connection was closed, not refused
   });
 
   it('a malformed answer is a 200 whose body is truncated JSON, and does not advance the operation', async () => {
@@ -381,7 +400,7 @@ describe('connections', () => {
   }
 
   it('dropIdleConnections closes the pooled keep-alive sockets, so the next request uses a new one', async () => {
-    const emu = await emulator();
+    const emu = await fresh();
     const id = await emu.create({ never: true });
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     onTestFinished(() => agent.destroy());
@@ -398,7 +417,7 @@ describe('connections', () => {
   });
 
   it('restart listens again on the same port, closes old sockets and keeps the operations and their progress', async () => {
-    const emu = await emulator();
+    const emu = await fresh();
     const url = emu.url;
     const id = await emu.create({ donePolls: 2 });
     const agent = new Agent({ keepAlive: true });
@@ -424,7 +443,7 @@ describe('connections', () => {
   });
 
   it('the server keeps answering while the caller thread is blocked', async () => {
-    const emu = await emulator();
+    const emu = await fresh();
     const id = await emu.create();
     const script = `fetch(${JSON.stringify(`${emu.url}/operations/${id}`)}).then((r) => r.text()).then((t) => process.stdout.write(t))`;
     // execFileSync blocks this thread until the child process has its answer from the emulator.
@@ -495,12 +514,12 @@ describe('startEmulator', () => {
     const port = (probe.address() as { port: number }).port;
     await new Promise((resolve) => probe.close(resolve));
 
-    const emu = await emulator({ port });
+    const emu = await fresh({ port });
     expect(emu.url).toBe(`http://127.0.0.1:${port}`);
   });
 
   it('rejects a port already in use', async () => {
-    const emu = await emulator();
+    const emu = await fresh();
     const port = Number(new URL(emu.url).port);
     await expect(startEmulator({ port })).rejects.toThrow(/EADDRINUSE/);
   });

@@ -134,9 +134,11 @@ describe('one operation, two protocols', () => {
     const grpc = grpcClient();
     const index = await rest.createSearchIndex({ name: 'manuals', description: 'the manuals', fileIds: ['fvtfile1'], labels: { team: 'docs' } }, { endpoint: emu.url });
     const files = await rest.addSearchIndexFiles({ searchIndexId: 'fvtindex', fileIds: ['fvtfile1', 'fvtfile2'] }, { endpoint: emu.url });
-    const [indexOverRest, filesOverRest] = [await rest.operation(index.id).wait(), await rest.operation(files.id).wait()];
-    expect(await grpc.operation(index.id).wait()).toEqual(indexOverRest);
-    expect(await grpc.operation(files.id).wait()).toEqual(filesOverRest);
+    // Polled every 0.1 s (the default, 10 s, would sleep 10 s past their 1 s): what is read is the point here.
+    const quick = { pollInterval: 0.1 };
+    const [indexOverRest, filesOverRest] = await Promise.all([rest.operation(index.id).wait(quick), rest.operation(files.id).wait(quick)]);
+    expect(await grpc.operation(index.id).wait(quick)).toEqual(indexOverRest);
+    expect(await grpc.operation(files.id).wait(quick)).toEqual(filesOverRest);
     expect(indexOverRest).toMatchObject({ name: 'manuals', labels: { team: 'docs' }, textSearchIndex: {}, expirationConfig: { ttlDays: '7' } });
     expect(filesOverRest).toMatchObject({ files: [{ id: 'fvtfile1', searchIndexId: 'fvtindex' }, { id: 'fvtfile2' }] });
     rest.close();

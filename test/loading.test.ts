@@ -7,9 +7,10 @@
  * holds across the ESM and the CJS copy of the package.
  */
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -138,9 +139,12 @@ describe('the blocking flavour from every loading context', () => {
   describe('an app bundled with esbuild, the worker copied beside it (docs/guide-blocking.md: Bundlers)', () => {
     let out: string;
     beforeAll(async () => {
-      // Inside the repository, so that synckit resolves from node_modules as it would in the app's.
-      mkdirSync(join(ROOT, 'node_modules/.cache'), { recursive: true });
-      out = mkdtempSync(join(ROOT, 'node_modules/.cache/yc-bundle-'));
+      // An app of its own in a temporary folder (nothing is written into the repository), with
+      // the packages it installed: the SDK, and synckit, which the copied worker resolves from there.
+      out = mkdtempSync(join(tmpdir(), 'yc-bundle-'));
+      mkdirSync(join(out, 'node_modules'));
+      symlinkSync(ROOT, join(out, 'node_modules/yc-operation'), 'dir');
+      symlinkSync(realpathSync(join(ROOT, 'node_modules/synckit')), join(out, 'node_modules/synckit'), 'dir');
       writeFileSync(join(out, 'app.mjs'), `import { OperationsClient } from 'yc-operation';\n${BLOCKING_CALL}`);
       for (const format of ['cjs', 'esm'] as const) {
         await build({ entryPoints: [join(out, 'app.mjs')], bundle: true, platform: 'node', format, outfile: join(out, `dist/app.${format === 'cjs' ? 'cjs' : 'mjs'}`), logLevel: 'silent' });

@@ -41,6 +41,25 @@ describe.each(FLAVOURS)('$name: many operations', ({ make }) => {
     client.close();
   });
 
+  test('asCompleted yields a failed operation in its turn, whose getResult() throws its RunError without a request, and goes on', async () => {
+    const client = make();
+    const failing = await emu.create({ donePolls: 1, error: { code: 9, message: 'bad state' } });
+    const later = await emu.create({ donePolls: 3, response: response(1) });
+    const seen: Array<{ id: string; status: string | undefined }> = [];
+    let failed: { getResult(): unknown } | null = null;
+    for await (const op of asCompleted([client.operation(failing), client.operation(later)] as never, { pollInterval: 0.02 }) as AsyncIterable<{ id: string; lastKnownStatus: { statusName: string } | null; getResult(): unknown }>) {
+      seen.push({ id: op.id, status: op.lastKnownStatus?.statusName });
+      if (op.id === failing) failed = op;
+    }
+    expect(seen).toEqual([{ id: failing, status: 'failed' }, { id: later, status: 'success' }]);
+    const requests = (await emu.requests()).length;
+    const error = await Promise.resolve().then(() => failed!.getResult()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RunError);
+    expect(error).toMatchObject({ code: 9, errorMessage: 'bad state' });
+    expect((await emu.requests()).length).toBe(requests);
+    client.close();
+  });
+
   test('a failed operation makes waitAll throw its RunError and stops the rest', async () => {
     const client = make();
     const never = await emu.create({ never: true });

@@ -5,7 +5,9 @@
  * and from ESM, and bundler resolution). Any message, suggestions included, fails the test.
  */
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { publint } from 'publint';
@@ -20,10 +22,14 @@ test('publint finds nothing to report in the packed package, not even a suggesti
   expect(messages.map((message) => formatMessage(message, pkg, { color: false }))).toEqual([]);
 }, 60_000);
 
-test('Are the Types Wrong finds no problem in any entry point under any resolution (attw --pack .)', async () => {
-  const run = await promisify(execFile)(process.execPath, [ATTW, '--pack', '.', '--format', 'json'], { cwd: ROOT }).catch(
-    (error: { stdout: string; stderr: string; code: number }) => error,
-  );
+test('Are the Types Wrong finds no problem in any entry point under any resolution (attw on the packed tarball)', async () => {
+  // Packed into a temporary folder: nothing is written into the repository.
+  const temp = mkdtempSync(join(tmpdir(), 'yc-operation-attw-'));
+  const { stdout } = await promisify(execFile)('npm', ['pack', '--json', '--pack-destination', temp], { cwd: ROOT });
+  const [{ filename }] = JSON.parse(stdout) as [{ filename: string }];
+  const run = await promisify(execFile)(process.execPath, [ATTW, join(temp, filename), '--format', 'json'], { cwd: temp })
+    .catch((error: { stdout: string; stderr: string; code: number }) => error)
+    .finally(() => rmSync(temp, { recursive: true, force: true }));
   const report = JSON.parse(run.stdout) as { analysis: { entrypoints: Record<string, unknown> }; problems: unknown };
   expect(Object.keys(report.analysis.entrypoints).sort()).toEqual(['.', './bullmq', './package.json', './testing']);
   expect(report.problems).toEqual({});

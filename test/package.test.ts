@@ -5,18 +5,20 @@ import { fileURLToPath } from 'node:url';
 import { expect, test } from 'vitest';
 import { ROOT } from './helpers/child';
 
-/** Type-checks the consumer fixture project `tsconfig`; resolves with what tsc printed. */
-async function typeCheck(tsconfig: string): Promise<string> {
+/** Type-checks the consumer fixture project `tsconfig`; resolves with tsc's exit code and what it printed. */
+async function typeCheck(tsconfig: string): Promise<{ code: number; stdout: string; stderr: string }> {
   const tsc = fileURLToPath(new URL('../node_modules/typescript/bin/tsc', import.meta.url));
   const project = fileURLToPath(new URL(`./fixtures/consumer/${tsconfig}`, import.meta.url));
-  const run = await promisify(execFile)(process.execPath, [tsc, '-p', project], { cwd: ROOT }).catch((e: { stdout: string; code: number }) => e);
-  return run.stdout;
+  return promisify(execFile)(process.execPath, [tsc, '-p', project], { cwd: ROOT }).then(
+    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+    (e: { stdout: string; stderr: string; code: number }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
+  );
 }
 
-test('a user file type-checks against the built declarations (tsc, NodeNext resolution)', async () => {
-  expect(await typeCheck('tsconfig.json')).toBe('');
+test('a user file type-checks against the built declarations (tsc ran and exited 0, NodeNext resolution)', async () => {
+  expect(await typeCheck('tsconfig.json')).toEqual({ code: 0, stdout: '', stderr: '' });
 }, 60_000);
 
-test('a user file with `await using emulator` type-checks under lib esnext.disposable', async () => {
-  expect(await typeCheck('tsconfig.disposable.json')).toBe('');
+test('a user file with `await using emulator` type-checks under lib esnext.disposable (tsc exited 0)', async () => {
+  expect(await typeCheck('tsconfig.disposable.json')).toEqual({ code: 0, stdout: '', stderr: '' });
 }, 60_000);

@@ -108,37 +108,64 @@ const operationJson = fc
 
 // ---- properties ---------------------------------------------------------------------------------
 
+/**
+ * Counts the accepted and the refused inputs of a property, so that a test can check that it
+ * tried both: a property that holds because every input was refused proves nothing.
+ */
+function tally() {
+  const seen = { accepted: 0, refused: 0 };
+  return {
+    decode(json: unknown) {
+      const decoded = decodeOrError(json);
+      seen[decoded instanceof WireDecodeError ? 'refused' : 'accepted'] += 1;
+      return decoded;
+    },
+    /** Expects at least `share` of the runs accepted and `share` refused. */
+    expectBoth(share = 0.05) {
+      const runs = seen.accepted + seen.refused;
+      expect(seen.accepted, `accepted of ${runs}`).toBeGreaterThanOrEqual(runs * share);
+      expect(seen.refused, `refused of ${runs}`).toBeGreaterThanOrEqual(runs * share);
+    },
+  };
+}
+
 describe('decodeOperation', () => {
-  test('any JSON value at all: a status that keeps the reference rules, or WireDecodeError', () => {
+  test('any JSON value at all (Operation-shaped ones among them): a status that keeps the reference rules, or WireDecodeError; both seen', () => {
+    const seen = tally();
     fc.assert(
-      fc.property(fc.jsonValue(), (json) => {
-        const decoded = decodeOrError(json);
+      fc.property(fc.oneof(fc.jsonValue(), operationJson), (json) => {
+        const decoded = seen.decode(json);
         if (!(decoded instanceof WireDecodeError)) expectReferenceRules(decoded.status);
       }),
       RUNS,
     );
+    seen.expectBoth();
   });
 
   test('any text a server could send, parsed as JSON: the same', () => {
+    const seen = tally();
     fc.assert(
-      fc.property(fc.json(), (text) => {
-        const decoded = decodeOrError(JSON.parse(text));
+      fc.property(fc.oneof(fc.json(), operationJson.map((json) => JSON.stringify(json))), (text) => {
+        const decoded = seen.decode(JSON.parse(text));
         if (!(decoded instanceof WireDecodeError)) expectReferenceRules(decoded.status);
       }),
       RUNS,
     );
+    seen.expectBoth();
   });
 
   test('an Operation-shaped JSON with any field right, wrong, null or absent: the same, and an accepted one is decoded faithfully', () => {
+    const seen = tally();
     fc.assert(
       fc.property(operationJson, (json) => {
-        const decoded = decodeOrError(json);
+        const decoded = seen.decode(json);
         if (decoded instanceof WireDecodeError) return;
         expectReferenceRules(decoded.status);
         expectFaithful(json, decoded);
       }),
       RUNS,
     );
+    seen.expectBoth();
   });
 
   test('a well-formed Operation JSON is always accepted', () => {
@@ -171,13 +198,15 @@ describe('decodeOperation', () => {
       { id: fc.oneof(fc.string(), anything), done: fc.oneof(fc.boolean(), anything), response: anything, metadata: anything, error: fc.oneof(fc.record({ code: fc.oneof(fc.integer(), anything), message: fc.oneof(fc.string(), anything), details: fc.oneof(fc.array(anything), anything) }, { requiredKeys: [] }), anything) },
       { requiredKeys: [] },
     );
+    const seen = tally();
     fc.assert(
       fc.property(fc.oneof(anything, shaped), (value) => {
-        const decoded = decodeOrError(value);
+        const decoded = seen.decode(value);
         if (!(decoded instanceof WireDecodeError)) expectReferenceRules(decoded.status);
       }),
       RUNS,
     );
+    seen.expectBoth(0.01);
   });
 });
 

@@ -32,7 +32,7 @@ describe.each(FLAVOURS)('$name flavour', (flavour) => {
     expect(request!.headers).toMatchObject({ authorization: 'Api-Key test-api-key-123', 'x-folder-id': 'b1gfolder', 'x-extra': 'yes' });
     expect(request!.headers['x-client-request-id']).toMatch(UUID);
     expect(request!.headers['idempotency-key']).toMatch(UUID);
-    expect(request!.headers['user-agent']).toMatch(/^yc-operation\/\d+\.\d+\.\d+ \(node v20/);
+    expect(request!.headers['user-agent']).toMatch(new RegExp(`^yc-operation/\\d+\\.\\d+\\.\\d+ \\(node ${process.version.replaceAll('.', '\\.')}[;)]`));
     expect(request!.headers['x-retry-attempt']).toBeUndefined();
   });
 

@@ -14,28 +14,11 @@
  * The SDK loads only when a command runs (and the error path when one fails): `--version` and
  * `--help` load none of it.
  */
-import { CommanderError } from 'commander';
 import { flagValues } from './arguments';
 import { ExitCode } from './exit-codes';
 import { Io, redactor } from './io';
-import { buildProgram, SECRET_FLAGS } from './program';
-
-/** Runs the command line `argv` (as `process.argv`) and resolves with its exit code. */
-async function run(argv: readonly string[], io: Io): Promise<ExitCode> {
-  let code: ExitCode = ExitCode.ok;
-  try {
-    await buildProgram(io, (exit) => (code = exit)).parseAsync([...argv]);
-    return code;
-  } catch (error) {
-    // Commander has printed its message already; only --help and --version end with 0.
-    if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
-    const [{ exitCodeOf }, { describeError, inCliTerms }] = await Promise.all([import('./error-exit'), import('./format')]);
-    const exit = exitCodeOf(error);
-    io.err(`yc-operation: ${exit === ExitCode.usage ? inCliTerms(describeError(error)) : describeError(error)}`);
-    if (exit === ExitCode.internal && error instanceof Error && error.stack) io.err(error.stack);
-    return exit;
-  }
-}
+import { SECRET_FLAGS } from './program';
+import { run } from './run';
 
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (error: NodeJS.ErrnoException) => {

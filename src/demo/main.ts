@@ -12,7 +12,8 @@ import { formatSeconds } from '../cli/progress';
 import { Report } from './report';
 import { showProducers } from './producers';
 import { SCENARIOS } from './scenarios';
-import { ASYNC_POLL_INTERVAL, waitAsync, waitBlocking } from './waits';
+import { startHeaders } from './time-scale';
+import { ASYNC_POLL_INTERVAL, BLOCKING_FIRST_INTERVAL, waitAsync, waitBlocking } from './waits';
 
 /** The credentials the emulator requires and the clients send: checked on every request, secret to no one. */
 const DEMO_API_KEY = 'demo-api-key';
@@ -20,7 +21,7 @@ const DEMO_API_KEY = 'demo-api-key';
 const startMs = Date.now();
 const report = new Report((line) => console.log(line));
 const emulator = await startEmulator({ apiKey: DEMO_API_KEY, grpc: true });
-const options = { endpoint: emulator.url, auth: { apiKey: DEMO_API_KEY }, folderId: 'b1gdemo' };
+const options = { endpoint: emulator.url, auth: { apiKey: DEMO_API_KEY }, folderId: 'b1gdemo', headers: startHeaders() };
 const asyncClient = new AsyncOperationsClient(options);
 const blockingClient = new OperationsClient(options);
 
@@ -36,7 +37,7 @@ try {
   report.section(`1. Promise API: AsyncOperation.wait() on all four at once (pollInterval: ${ASYNC_POLL_INTERVAL} s)`);
   await Promise.all(SCENARIOS.map((scenario) => waitAsync(scenario, emulator, asyncClient, report)));
 
-  report.section('2. Blocking API: Operation.wait() on each in turn, holding the thread (pollInterval: backoff())');
+  report.section(`2. Blocking API: Operation.wait() on each in turn, holding the thread (pollInterval: backoff({ initial: ${BLOCKING_FIRST_INTERVAL} }))`);
   for (const scenario of SCENARIOS) await waitBlocking(scenario, emulator, blockingClient, report);
 
   report.section('3. Start helpers: the operation kinds of the Python SDK, typed (promise API)');

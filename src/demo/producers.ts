@@ -6,9 +6,10 @@
  */
 import type { AsyncOperationsClient } from 'yc-operation';
 import type { Emulator } from 'yc-operation/testing';
+import { scaled, startHeaders } from './time-scale';
 
 /** The promise flavour polls each kind at this interval, in seconds. */
-const POLL_INTERVAL = 0.25;
+const POLL_INTERVAL = scaled(0.25);
 /** The demo clients' folder (`folderId`), filled into the requests that name one. */
 const FOLDER = 'b1gdemo';
 
@@ -36,7 +37,7 @@ export async function showProducers(client: AsyncOperationsClient, emulator: Emu
 
   const started = await fetch(`${endpoint}/assistants/v1/runs`, {
     method: 'POST',
-    headers: { authorization: `Api-Key ${apiKey}` },
+    headers: { authorization: `Api-Key ${apiKey}`, ...startHeaders() },
     body: JSON.stringify({ assistantId: 'fvtdemoassistant', threadId: 'fvtdemothread' }),
   });
   const run = client.run(((await started.json()) as { id: string }).id, { endpoint });

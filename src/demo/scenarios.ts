@@ -4,6 +4,7 @@
  */
 import type { SyncOperationOptions } from 'yc-operation';
 import { GrpcCode, type OperationScript } from 'yc-operation/testing';
+import { scaled } from './time-scale';
 
 /** How a wait ends, as the demo explains it. */
 export type OutcomeKind = 'success' | 'failed' | 'cancelled' | 'timed out' | 'unexpected error';
@@ -32,7 +33,7 @@ interface TunedModel {
   modelUri: string;
 }
 
-const TUNING_SECONDS = 2.5;
+const TUNING_SECONDS = scaled(2.5);
 const PROGRESS_TYPE = 'type.googleapis.com/yc_operation.demo.TuningProgress';
 
 export const SCENARIOS: readonly Scenario[] = [
@@ -53,10 +54,10 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: 'dataset import',
-    story: 'fails after 1 s with a google.rpc.Status',
+    story: `fails after ${scaled(1)} s with a google.rpc.Status`,
     script: {
       description: 'Demo: dataset import',
-      doneAfter: 1,
+      doneAfter: scaled(1),
       error: {
         code: GrpcCode.FAILED_PRECONDITION,
         message: 'Dataset "reviews.jsonl" has no valid rows',
@@ -72,16 +73,16 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: 'batch export',
-    story: 'would run forever: the demo cancels it after 1 s',
+    story: `would run forever: the demo cancels it after ${scaled(1)} s`,
     script: { description: 'Demo: batch export', never: true },
-    cancelAfter: 1,
+    cancelAfter: scaled(1),
     expected: 'cancelled',
   },
   {
     name: 'nightly report',
-    story: 'takes 30 s, but the demo waits 1.5 s at most (pollTimeout)',
-    script: { description: 'Demo: nightly report', doneAfter: 30 },
-    pollTimeout: 1.5,
+    story: `takes ${scaled(30)} s, but the demo waits ${scaled(1.5)} s at most (pollTimeout)`,
+    script: { description: 'Demo: nightly report', doneAfter: scaled(30) },
+    pollTimeout: scaled(1.5),
     expected: 'timed out',
   },
 ];

@@ -7,9 +7,13 @@ import { backoff, type AsyncOperationsClient, type OperationsClient, type Operat
 import type { Emulator } from 'yc-operation/testing';
 import type { Outcome, Report } from './report';
 import { OPERATION_OPTIONS, type Scenario, type TuningProgress } from './scenarios';
+import { scaled } from './time-scale';
 
 /** The promise flavour polls at a fixed interval, in seconds. */
-export const ASYNC_POLL_INTERVAL = 0.25;
+export const ASYNC_POLL_INTERVAL = scaled(0.25);
+
+/** The blocking flavour's first poll interval, growing by backoff()'s default factor. */
+export const BLOCKING_FIRST_INTERVAL = scaled(0.1);
 
 interface Follower {
   onProgress(status: OperationStatus<TuningProgress>): void;
@@ -62,7 +66,7 @@ export async function waitBlocking(scenario: Scenario, emulator: Emulator, clien
   const follower = follow(scenario, report, () => operation.cancel());
   let outcome: Outcome;
   try {
-    outcome = { result: operation.wait({ pollInterval: backoff(), pollTimeout: scenario.pollTimeout, onProgress: follower.onProgress }) };
+    outcome = { result: operation.wait({ pollInterval: backoff({ initial: BLOCKING_FIRST_INTERVAL }), pollTimeout: scenario.pollTimeout, onProgress: follower.onProgress }) };
   } catch (error) {
     outcome = { error };
   }

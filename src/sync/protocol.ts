@@ -66,5 +66,26 @@ export type WorkerReply = (
   | { state: 'closed' }
 ) & { logs?: LogLine[]; traces?: TraceLine[] };
 
+/**
+ * The channel (a `BroadcastChannel` name) on which every SDK worker of the process says what keeps
+ * its event loop alive, when a {@link ResourcesRequest} is posted there: the blocking flavour's
+ * sockets and timers live in the worker, out of sight of the caller's
+ * `process.getActiveResourcesInfo()`. The SDK's tests check with it that a blocking call leaves
+ * nothing behind (test/resilience/harness.ts).
+ */
+export const RESOURCES_CHANNEL = 'yc-operation.worker-resources';
+
+/** The question posted on {@link RESOURCES_CHANNEL}. */
+export interface ResourcesRequest {
+  type: 'resources?';
+}
+
+/** A worker's answer on {@link RESOURCES_CHANNEL}: its thread id and `process.getActiveResourcesInfo()` there. */
+export interface ResourcesReply {
+  type: 'resources';
+  threadId: number;
+  resources: string[];
+}
+
 /** Set in the SDK's own worker, so that a blocking call made from inside it is refused. */
 export const IN_WORKER = Symbol.for('yc-operation.sync-worker');

@@ -6,6 +6,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import diagnostics from 'node:diagnostics_channel';
+import { BroadcastChannel, threadId } from 'node:worker_threads';
 import axios from 'axios';
 import type { runAsWorker } from 'synckit';
 import type { ApiError } from '../core/errors';
@@ -18,7 +19,7 @@ import { resolveClientConfig } from '../transport/config';
 import { createTransport } from '../transport/create-transport';
 import type { CallOptions, ClientTransport, Logger } from '../core/transport';
 import {
-  IN_WORKER, type LogLine, type RetryQuestion, type TraceLine, type WorkerCall, type WorkerClientOptions, type WorkerReply, type WorkerRequest,
+  IN_WORKER, RESOURCES_CHANNEL, type LogLine, type ResourcesReply, type RetryQuestion, type TraceLine, type WorkerCall, type WorkerClientOptions, type WorkerReply, type WorkerRequest,
 } from './protocol';
 
 (globalThis as Record<symbol, unknown>)[IN_WORKER] = true;
@@ -183,6 +184,14 @@ async function handle(request: WorkerRequest): Promise<WorkerReply> {
       return { state: 'closed' };
   }
 }
+
+// Says what keeps this thread's loop alive to whoever asks (the channel itself does not: unref'd).
+const resources = new BroadcastChannel(RESOURCES_CHANNEL);
+resources.unref();
+resources.onmessage = (event) => {
+  if ((event as MessageEvent).data?.type !== 'resources?') return;
+  resources.postMessage({ type: 'resources', threadId, resources: process.getActiveResourcesInfo() } satisfies ResourcesReply);
+};
 
 // synckit's CommonJS build, from this file's location: the same module instance as the
 // `register.cjs` synckit preloads into the thread, and lighter to load than its ES modules.

@@ -23,7 +23,7 @@ const polled = (id: string, n = 1) => until(async () => (await emu.requests()).f
 describe('promise flavour: close()', () => {
   test('ends at once a wait() sleeping between polls (pollInterval 30), leaving no timer or socket', async () => {
     const id = await emu.create({ never: true });
-    const before = activeResources();
+    const before = await activeResources();
     const client = new AsyncOperationsClient({ endpoint: emu.url, auth: null });
     const waiting = client.operation(id).wait({ pollInterval: 30 }).catch((e: unknown) => e);
     await polled(id);
@@ -39,7 +39,7 @@ describe('promise flavour: close()', () => {
 
   test('ends at once a watch() sleeping between polls, leaving no timer or socket', async () => {
     const id = await emu.create({ never: true });
-    const before = activeResources();
+    const before = await activeResources();
     const client = new AsyncOperationsClient({ endpoint: emu.url, auth: null });
     const seen: string[] = [];
     const watching = (async () => {
@@ -59,7 +59,7 @@ describe('promise flavour: close()', () => {
 
   test('ends a request in flight and a call made later; never throws, closing twice is fine', async () => {
     const hung = await emu.create({ never: true, faults: [{ hang: true }] });
-    const before = activeResources();
+    const before = await activeResources();
     const client = new AsyncOperationsClient({ endpoint: emu.url, auth: null });
     const pending = client.operation(hung).getStatus({ timeout: 20 }).catch((e: unknown) => e);
     await polled(hung);
@@ -108,7 +108,7 @@ describe('blocking flavour: close()', () => {
   test('close() after the worker died between calls does not throw, and does not hang', async () => {
     const client = new OperationsClient({ endpoint: emu.url, auth: null, workerPath: CRASHING_WORKER });
     expect(() => client.operation('die-soon').getStatus()).toThrow(/not found|404|NOT_FOUND/i); // answered, then the worker ends
-    await new Promise((r) => setTimeout(r, 500));
+    await new Promise((r) => setTimeout(r, 1500));
     const started = performance.now();
     expect(() => client.close()).not.toThrow();
     expect(() => client.close()).not.toThrow();

@@ -24,6 +24,8 @@ export interface FlavourOperation {
 export interface FlavourClient {
   operation(id: string, options?: Record<string, unknown>): FlavourOperation;
   fromOperation(wire: object, options?: Record<string, unknown>): FlavourOperation;
+  /** The batch inference task `taskId` (its Describe over gRPC at `options.endpoint`). */
+  batchTask(taskId: string, options?: Record<string, unknown>): FlavourOperation;
   close(): void;
 }
 
@@ -81,6 +83,7 @@ function flavour(name: Flavour['name'], protocol: Protocol, prefix: string, Clie
       return {
         operation: (id, o) => wrap(client.operation(id, o as never)),
         fromOperation: (wire, o) => wrap(client.fromOperation(wire, o as never)),
+        batchTask: (taskId, o) => wrap(client.batchTask(taskId, o as never)),
         close: () => client.close(),
       };
     },

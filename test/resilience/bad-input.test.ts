@@ -4,10 +4,10 @@
  * these are the ones it leaves out.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { backoff, WireDecodeError } from 'yc-operation';
+import { ApiError, backoff, WireDecodeError } from 'yc-operation';
 import { startEmulator, type Emulator } from 'yc-operation/testing';
 import { FLAVOURS } from '../helpers/flavours';
-import { failOnUnhandledRejections, QUICK_RETRY } from './harness';
+import { activeResources, failOnUnhandledRejections, QUICK_RETRY, type Resources } from './harness';
 
 let emu: Emulator;
 let id: string;
@@ -179,14 +179,27 @@ describe.each(FLAVOURS)('$name flavour', (flavour) => {
     });
 
     test.each([['http://127.0.0.1:9'], ['http://127.1.2.3:9'], ['http://localhost:9'], ['http://[::1]:9']])(
-      'plain http to loopback (%s) is accepted without opting in',
-      (endpoint) => {
-        flavour.client({ endpoint, auth: null }).close();
+      'plain http to loopback (%s) is accepted without opting in: a call goes there (and finds the port closed)',
+      async (endpoint) => {
+        const c = flavour.client({ endpoint, auth: null, retry: false });
+        const error = await failureOf(() => c.operation(id).getStatus({ timeout: 5 }));
+        c.close();
+        // A network error from the port, not a refusal of the endpoint.
+        expect(error).toBeInstanceOf(ApiError);
+        expect(error).toMatchObject({ grpcCode: 14, httpStatus: null });
+        expect(error.message).toMatch(/^network error: /);
       },
     );
 
-    test('plain http to a non-loopback host is accepted only with allowInsecureHttp: true, and sends nothing until asked', () => {
-      flavour.client({ endpoint: 'http://10.0.0.1:8080', auth: null, allowInsecureHttp: true }).close();
+    test('plain http to a non-loopback host is accepted only with allowInsecureHttp: true, and opens no connection until asked', async () => {
+      const before = await activeResources();
+      const c = flavour.client({ endpoint: 'http://10.0.0.1:8080', auth: null, allowInsecureHttp: true });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const now = await activeResources();
+      c.close();
+      const sockets = (r: Resources) => [r.thread, ...r.workers.values()].flatMap((counts) => Object.entries(counts)).filter(([type]) => type.startsWith('TCP'));
+      expect(sockets(now)).toEqual(sockets(before));
+      expect(() => flavour.client({ endpoint: 'http://10.0.0.1:8080', auth: null })).toThrow(/plain http to a non-loopback host/);
     });
   });
 

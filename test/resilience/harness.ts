@@ -1,10 +1,13 @@
 /**
  * What every resilience test checks besides its own outcome: no unhandled rejection, no timer or
- * socket left behind, and a bound on the time taken. Plus the small stand-ins some tests need.
+ * socket left behind (on the caller's thread or in the SDK's worker), and a bound on the time taken. Plus the small stand-ins some tests need.
  */
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
-import { afterEach, expect } from 'vitest';
+import { BroadcastChannel, Worker } from 'node:worker_threads';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import type { Emulator } from 'yc-operation/testing';
+import { isGet, type Flavour, type FlavourClient } from '../helpers/flavours';
+import { RESOURCES_CHANNEL, type ResourcesReply, type ResourcesRequest } from '../../src/sync/protocol';
 
 /** Quick retries, so that a retried case costs milliseconds (the defaults sleep 1.5 s and more). */
 export const QUICK_RETRY = Object.freeze({ initialBackoff: 0.01, maxBackoff: 0.05, jitter: 0 });
@@ -35,30 +38,110 @@ export function failOnUnhandledRejections(): void {
 
 // ---- nothing left behind ------------------------------------------------------------------------
 
-/** The resources keeping this thread's event loop alive, counted by type (`Timeout`, `TCPSocketWrap`, ...). */
-export function activeResources(): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const type of process.getActiveResourcesInfo()) counts[type] = (counts[type] ?? 0) + 1;
+type Counts = Record<string, number>;
+
+/**
+ * What keeps event loops alive, counted by type (`Timeout`, `TCPSocketWrap`, ...): this thread's,
+ * and each SDK worker's (the blocking flavour's sockets and timers live in its worker thread,
+ * which this thread's `process.getActiveResourcesInfo()` does not see), by thread id.
+ */
+export interface Resources {
+  thread: Counts;
+  workers: Map<number, Counts>;
+}
+
+const count = (types: string[]): Counts => {
+  const counts: Counts = {};
+  for (const type of types) counts[type] = (counts[type] ?? 0) + 1;
   return counts;
+};
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The SDK workers that answered the last question: the next one waits for each of them. */
+let knownWorkers = new Set<number>();
+
+/**
+ * Each SDK worker's resources, as it reports them on `RESOURCES_CHANNEL` (src/sync/protocol.ts).
+ * Waits up to 1 s for every worker that answered last time (one that ended since answers nothing).
+ */
+async function workerResources(): Promise<Map<number, Counts>> {
+  const replies = new Map<number, Counts>();
+  const channel = new BroadcastChannel(RESOURCES_CHANNEL);
+  channel.onmessage = (event) => {
+    const reply = (event as { data: ResourcesReply | ResourcesRequest }).data;
+    if (reply.type === 'resources') replies.set(reply.threadId, count(reply.resources));
+  };
+  channel.postMessage({ type: 'resources?' } satisfies ResourcesRequest);
+  const until = Date.now() + 1000;
+  await pause(20);
+  while ([...knownWorkers].some((id) => !replies.has(id)) && Date.now() < until) await pause(10);
+  channel.close();
+  knownWorkers = new Set(replies.keys());
+  return replies;
+}
+
+/** Resolves once `n` SDK workers answer (a blocking client's worker boots in the background). */
+export async function sdkWorkersUp(n = 1): Promise<void> {
+  await until(async () => (await workerResources()).size >= n);
+}
+
+/**
+ * For the blocking flavour: a client that keeps the SDK's worker running through the tests of the
+ * enclosing `describe`, so that a test's own client, closed, frees its sockets there while the
+ * worker stays to be asked (the last client's close would end the worker, and with it the check).
+ */
+export function keepSdkWorker(flavour: Flavour, endpoint: () => string): void {
+  let keeper: FlavourClient | null = null;
+  beforeAll(async () => {
+    if (flavour.name !== 'blocking') return;
+    keeper = flavour.client({ endpoint: endpoint(), auth: null });
+    await sdkWorkersUp();
+  });
+  afterAll(() => keeper?.close());
+}
+
+/** The resources keeping this thread's loop and the SDK workers' loops alive. */
+export async function activeResources(): Promise<Resources> {
+  const thread = count(process.getActiveResourcesInfo());
+  return { thread, workers: await workerResources() };
 }
 
 /** The resources of `after` that `before` did not have. */
-function extra(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
-  const more: Record<string, number> = {};
+function extra(before: Counts, after: Counts): Counts {
+  const more: Counts = {};
   for (const [type, n] of Object.entries(after)) if (n > (before[type] ?? 0)) more[type] = n - (before[type] ?? 0);
   return more;
 }
 
 /**
- * Expects no timer or socket beyond those of `before` once the loop has settled (a destroyed
- * socket reports closed a few turns later): waits up to 2 s for them to go, then compares.
+ * What is left now beyond `before`: this thread's extras, each SDK worker's extras (as
+ * `worker N: Type`), and any SDK worker that did not run then (as `worker N`: a thread left running).
  */
-export async function expectNothingLeft(before: Record<string, number>): Promise<void> {
-  const until = Date.now() + 2000;
-  while (Object.keys(extra(before, activeResources())).length > 0 && Date.now() < until) {
-    await new Promise((resolve) => setTimeout(resolve, 20));
+async function leftSince(before: Resources): Promise<Counts> {
+  const now = await activeResources();
+  const left = extra(before.thread, now.thread);
+  for (const [id, counts] of now.workers) {
+    const was = before.workers.get(id);
+    if (was === undefined) left[`worker ${id}`] = 1;
+    for (const [type, n] of Object.entries(extra(was ?? {}, counts))) left[`worker ${id}: ${type}`] = n;
   }
-  expect(extra(before, activeResources()), 'timers or sockets left behind').toEqual({});
+  return left;
+}
+
+/**
+ * Expects no timer or socket beyond those of `before`, on this thread or in an SDK worker, once
+ * the loops have settled (a destroyed socket reports closed a few turns later): waits up to 2 s
+ * for them to go, then compares.
+ */
+export async function expectNothingLeft(before: Resources): Promise<void> {
+  const deadline = Date.now() + 2000;
+  let left = await leftSince(before);
+  while (Object.keys(left).length > 0 && Date.now() < deadline) {
+    await pause(20);
+    left = await leftSince(before);
+  }
+  expect(left, 'timers or sockets left behind').toEqual({});
 }
 
 // ---- outcomes -----------------------------------------------------------------------------------
@@ -96,6 +179,14 @@ export async function until(check: () => Promise<boolean> | boolean, timeoutMs =
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
+
+// ---- the emulator's log -------------------------------------------------------------------------
+
+/** The GETs (of the Operation API, over either protocol) `emu` received for one operation, oldest first. */
+export const getsOf = async (emu: Emulator, id: string) => (await emu.requests()).filter((r) => r.operationId === id && isGet(r));
+
+/** The wait options the fault cases start from: quick polls, a 5 s request timeout, a 30 s poll timeout. */
+export const WAIT = Object.freeze({ pollInterval: 0.02, timeout: 5, pollTimeout: 30 });
 
 // ---- the built package, for code that runs outside vitest (worker threads, children) -------------
 

@@ -153,7 +153,7 @@ function expectOutcomes(ops: Awaited<ReturnType<typeof draw>>, summaries: Summar
 
 describe('load', () => {
   test(`1 000 concurrent waits on one async client, each with a random fault (seed ${SEED}), all reach their documented outcome`, async () => {
-    const before = activeResources();
+    const before = await activeResources();
     const ops = await draw(1000, SEED);
     const client = new AsyncOperationsClient({ endpoint: emu.url, auth: null, retry: RETRY });
     const started = performance.now();

@@ -61,6 +61,18 @@ export interface TokenRequest {
 }
 
 /**
+ * Not public API: the SDK's own tests set this variable (milliseconds) to replace every token
+ * request's timeout, so that a test of that timeout need not wait the real one out (test/engine/auth-timeout.test.ts).
+ */
+const TEST_TIMEOUT_VARIABLE = 'YC_OPERATION_INTERNAL_TOKEN_TIMEOUT_MS';
+
+/** The request's timeout, or the tests' replacement of it. */
+function timeoutOf(request: TokenRequest): number {
+  const replaced = Number(process.env[TEST_TIMEOUT_VARIABLE]);
+  return Number.isFinite(replaced) && replaced > 0 ? replaced : request.timeoutMs;
+}
+
+/**
  * Sends `request` and gives the token `read` finds in the JSON answer. Rejects with `signal.reason`
  * when `signal` aborts, otherwise with an `ApiError` of the token service (its `endpoint` is the
  * request's URL, never the caller's): no answer (gRPC 16 on its own timeout, else 14), or an
@@ -74,6 +86,7 @@ export async function requestToken(
   signal?: AbortSignal,
 ): Promise<IssuedToken> {
   signal?.throwIfAborted();
+  const timeoutMs = timeoutOf(request);
   let response: AxiosResponse<string>;
   try {
     response = await client(request.viaProxy).request<string>({
@@ -81,7 +94,7 @@ export async function requestToken(
       url: request.url,
       headers: request.headers,
       data: request.body,
-      timeout: request.timeoutMs,
+      timeout: timeoutMs,
       signal,
     });
   } catch (error) {
@@ -91,7 +104,7 @@ export async function requestToken(
     // An answer that came but was not read (too large, or undecodable) is an answer all the same.
     const status = error.response?.status ?? null;
     throw credentialError({
-      message: `${request.action} failed: ${timedOut ? `no answer within ${request.timeoutMs / 1000} s` : redact(error.message, request.sentSecret)}`,
+      message: `${request.action} failed: ${timedOut ? `no answer within ${timeoutMs / 1000} s` : redact(error.message, request.sentSecret)}`,
       grpcCode: timedOut || status !== null ? UNAUTHENTICATED : UNAVAILABLE,
       httpStatus: status,
       endpoint: request.url,

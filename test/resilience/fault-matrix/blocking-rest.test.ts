@@ -1,0 +1,5 @@
+/** The fault matrix (test/resilience/fault-matrix.ts) for the blocking flavour over rest. */
+import { FLAVOURS_AND_PROTOCOLS } from '../../helpers/flavours';
+import { describeFaultMatrix } from '../fault-matrix';
+
+describeFaultMatrix(FLAVOURS_AND_PROTOCOLS.find((f) => f.name === 'blocking' && f.protocol === 'rest')!);
