@@ -90,7 +90,8 @@ export function jobIdOf(operationId: string): string {
  */
 export function newJobData(target: string | SavedOperation, options: EnqueueOptions | undefined, nowMs: number): WaitJobData {
   const o = checkOptions('enqueue', options, OPTION_NAMES);
-  const saved = typeof target === 'string' ? null : checkSavedShape(target);
+  // Anything but an object is taken as an id, so that a number is the id check's TypeError.
+  const saved = typeof target === 'object' && target !== null ? checkSavedShape(target) : null;
   const operationId = checkOperationId(saved === null ? target : saved.id);
   const pollInterval = isBackoffData(o.pollInterval)
     ? checkBackoffData(o.pollInterval)

@@ -8,7 +8,7 @@ import {
   ApiError, AsyncOperationsClient, type AsyncOperation, type ClientOptions, type OperationStatus,
 } from 'yc-operation';
 import { checkOptions, integerInRange, MAX_TIMER_S, numberInRange, positiveSeconds } from '../core/options';
-import { resolveRetryPolicy, retryInfoDelayMs, type RetryPolicy } from '../core/retry';
+import { resolveRetryPolicy, retryInfoDelayMs, type RetryOptions, type RetryPolicy } from '../core/retry';
 import { overdue, pollDeadlineMs, stepWait, type PollOutcome, type WaitRules } from '../core/wait-state';
 import { checkClusterPrefix, ConnectionTrouble } from './connection';
 import { RedisUnavailableError } from './redis-unavailable-error';
@@ -51,12 +51,15 @@ export interface WaitWorkerOptions extends QueueLocation {
    */
   maxStalledCount?: number;
   /**
-   * How many transient failures in a row a wait takes, each followed by a delayed retry, before
-   * it fails with the `ApiError` (1 to 100). Transient is the SDK's retry rule (HTTP 429, 502,
-   * 503, 504, gRPC 8 and 14, resets and refusals; not DEADLINE_EXCEEDED), and so is the delay:
-   * min(1 × 1.5ⁿ + up to 1, 10) s, at least the server's `google.rpc.RetryInfo`. @default 5
+   * How a wait retries transient failures across job runs, each try a job run of its own: the
+   * SDK's retry options (`maxAttempts` 1 to 100, `initialBackoff`, `maxBackoff`,
+   * `backoffMultiplier`, `jitter`; times in seconds), without the hooks. Transient is the SDK's
+   * rule (HTTP 429, 502, 503, 504, gRPC 8 and 14, resets and refusals; not DEADLINE_EXCEEDED);
+   * the delay is the SDK's backoff, at least the server's `google.rpc.RetryInfo`. After
+   * `maxAttempts` tries the wait fails with the last `ApiError`.
+   * @default the SDK's policy: 5 tries, min(1 × 1.5ⁿ + up to 1, 10) s apart
    */
-  maxTransientFailures?: number;
+  retry?: Omit<RetryOptions, 'shouldRetry' | 'onRetry'>;
   /**
    * How long the whole queue pauses after a 429 that says nothing of when to come back (no
    * `google.rpc.RetryInfo` detail). @default 1
@@ -96,8 +99,8 @@ export class WaitWorker {
     const queueName = options.queueName ?? DEFAULT_QUEUE_NAME;
     checkClusterPrefix(options.connection, options.prefix);
     const rate = numberInRange('maxRequestsPerSecond', options.maxRequestsPerSecond ?? 50, 0.001, 1e9);
-    const maxTransientFailures = integerInRange('maxTransientFailures', options.maxTransientFailures ?? 5, 1, 100);
-    this.#retry = resolveRetryPolicy({ maxAttempts: maxTransientFailures });
+    // The policy's numbers only: hooks run in a client, not in a job that any worker may run.
+    this.#retry = resolveRetryPolicy(checkOptions('WaitWorker retry', options.retry, ['maxAttempts', 'initialBackoff', 'maxBackoff', 'backoffMultiplier', 'jitter']));
     this.#rateLimitDelayMs = positiveSeconds('rateLimitDelay', options.rateLimitDelay ?? 1, MAX_TIMER_S) * 1000;
     const lockDurationMs = positiveSeconds('lockDuration', options.lockDuration ?? 30, MAX_TIMER_S) * 1000;
     const concurrency = integerInRange('concurrency', options.concurrency ?? 16, 1, 100_000);
@@ -237,7 +240,7 @@ export class WaitWorker {
 
 const WORKER_OPTIONS = [
   ...LOCATION_OPTIONS, 'client', 'maxRequestsPerSecond', 'concurrency', 'lockDuration', 'stalledInterval', 'maxStalledCount',
-  'maxTransientFailures', 'rateLimitDelay', 'removeOnComplete', 'removeOnFail',
+  'retry', 'rateLimitDelay', 'removeOnComplete', 'removeOnFail',
 ];
 
 /**
@@ -256,3 +259,4 @@ function keepJobsOf(name: string, value: boolean | number | KeepJobs | undefined
   if (keep.limit !== undefined) integerInRange(`${name}.limit`, keep.limit, 1, Number.MAX_SAFE_INTEGER);
   return { ...keep } as KeepJobs;
 }
+

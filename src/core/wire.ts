@@ -42,11 +42,12 @@ function decodeError(value: unknown): OperationErrorInfo | null {
   }
   if (code === 0) return null;
   const message = optional(error, 'message', 'string', 'operation.error') ?? '';
-  const details = error.details ?? null;
-  if (details !== null && !Array.isArray(details)) {
+  // An error without details has none: `[]`, as protobuf's empty repeated field reads in the reference.
+  const details = error.details ?? [];
+  if (!Array.isArray(details)) {
     throw new WireDecodeError(`operation.error.details must be an array, got ${typeName(details)}`);
   }
-  return new OperationErrorInfo(code, message, details && Array.from(details as unknown[], detailText));
+  return new OperationErrorInfo(code, message, Array.from(details as unknown[], detailText));
 }
 
 /**

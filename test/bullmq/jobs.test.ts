@@ -132,7 +132,9 @@ describe.skipIf(skipReason !== null)('yc-operation/bullmq jobs', () => {
     expect(() => new WaitWorker({ ...location, removeOnComplete: 'yes' as unknown as boolean })).toThrow(/removeOnComplete options must be an object/);
     expect(() => new WaitWorker({ ...location, removeOnFail: -1 })).toThrow(/removeOnFail must be a whole number/);
     expect(() => new WaitWorker({ ...location, removeOnFail: { cnt: 1 } as never })).toThrow(/removeOnFail has no option "cnt"/);
-    expect(() => new WaitWorker({ ...location, maxTransientFailures: 0 })).toThrow(/maxTransientFailures must be a whole number from 1 to 100/);
+    expect(() => new WaitWorker({ ...location, retry: { maxAttempts: 0 } })).toThrow(/retry.maxAttempts must be a whole number from 1 to 100/);
+    // The hooks run in a client, not in a job: the worker's retry takes the policy's numbers only.
+    expect(() => new WaitWorker({ ...location, retry: { shouldRetry: () => true } as never })).toThrow(/WaitWorker retry has no option "shouldRetry"/);
     expect(() => new WaitWorker({ ...location, concurency: 2 } as object as WaitWorkerOptions)).toThrow(/WaitWorker has no option "concurency"/);
     expect(() => new WaitQueue({ ...location, redisTimeout: 0 })).toThrow(/redisTimeout must be a positive, finite number of seconds/);
     expect(() => new WaitQueue({ ...location, queue: 'x' } as object as typeof location)).toThrow(/WaitQueue has no option "queue"/);

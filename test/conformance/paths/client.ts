@@ -16,7 +16,7 @@ export interface OpenPath {
 }
 
 /** Quick retries: a retried row costs milliseconds (the default backoff sleeps 1.5 s and more). */
-const QUICK_RETRY = { initialBackoff: 0.01, maxBackoff: 0.05, jitter: 0 };
+export const QUICK_RETRY = { initialBackoff: 0.01, maxBackoff: 0.05, jitter: 0 };
 
 /** A completion request, for the rows whose operation is a started completion. */
 const COMPLETION: CompletionRequest = { modelUri: 'gpt://b1gemulator/yandexgpt-lite/latest', messages: [{ role: 'user', text: 'hello' }] };

@@ -9,7 +9,7 @@ import { startEmulator } from 'yc-operation/testing';
 import { startRedis } from '../../bullmq/redis';
 import { outcomeOf } from '../outcome';
 import type { Row } from '../table';
-import { getsOf, operationIdOf, startCompletion, type OpenPath } from './client';
+import { getsOf, operationIdOf, QUICK_RETRY, startCompletion, type OpenPath } from './client';
 
 /** A valid job's data for `operationId`, with the row's fields written over it. */
 function storedData(operationId: string, fields: Record<string, unknown>): WaitJobData {
@@ -26,6 +26,8 @@ export async function openQueuePath(): Promise<OpenPath> {
     client: { endpoint: emu.url, auth: null },
     maxRequestsPerSecond: 1000,
     rateLimitDelay: 0.05,
+    // The clients' quick retry policy (paths/client.ts), so that a row's tries come as fast on every path.
+    retry: QUICK_RETRY,
   });
   await worker.ready();
   // Another process's client, for the cancel of a row that cancels, then waits.
