@@ -35,7 +35,8 @@ export default defineConfig([
   {
     entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts' },
     format: ['esm', 'cjs'],
-    dts: true,
+    // Members marked `@internal` (what a client lends its operations) stay out of the public types.
+    dts: { compilerOptions: { stripInternal: true } },
     shims: false,
     splitting: false, // each entry finds its files relative to itself: no shared chunk elsewhere
     // The CJS build reads `__filename` where `import.meta.url` is empty, on purpose.

@@ -7,7 +7,7 @@
 import type { ApiOperationKind } from '../core/kind';
 import type { OperationStatus } from '../core/status';
 import type { CallOptions, Logger, OperationTransport } from '../core/transport';
-import type { AsyncOperationParts } from './base-operation';
+import type { AsyncContext, AsyncOperationParts } from './base-operation';
 import type { SharedPolls } from './shared-polls';
 
 /** What the Operation API operations of one client share. */
@@ -17,6 +17,8 @@ export interface ApiClientParts {
   logger: Logger;
   /** When each polled status arrived (`Date.now()` value), while its operation keeps it. */
   arrivals: WeakMap<object, number>;
+  /** What the client lends its operations. */
+  context: AsyncContext;
 }
 
 /** The parts of one Operation API operation of a client: the Get through the client's shared polls, the Cancel through its transport. */
@@ -35,6 +37,10 @@ export class ApiOperationParts<T, M> implements AsyncOperationParts<OperationSta
 
   get logger(): Logger {
     return this.client.logger;
+  }
+
+  get context(): AsyncContext {
+    return this.client.context;
   }
 
   async fetch(options: CallOptions): Promise<OperationStatus<M>> {

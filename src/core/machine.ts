@@ -211,26 +211,3 @@ export class OperationMachine<S extends BaseOperationStatus, T> {
     });
   }
 }
-
-/**
- * The machine of an operation made of `parts` (an adapter's), with its text form `describe` and
- * what its client lends it (`link`: the budget, the endpoint; none for an operation of a kind
- * of the user's own), on the real clock.
- */
-export function machineOf<S extends BaseOperationStatus, T>(
-  parts: { id: string; kind: OperationKind<S, T>; logger: Logger; initialStatus?: S | null },
-  describe: string,
-  link: { budget: RequestPacer | null; endpoint: string } | undefined,
-): OperationMachine<S, T> {
-  return new OperationMachine<S, T>({
-    id: parts.id,
-    kind: parts.kind,
-    logger: parts.logger,
-    initialStatus: parts.initialStatus ?? null,
-    describe,
-    endpoint: link?.endpoint ?? "the operation's own fetcher",
-    budget: link?.budget ?? null,
-    nowMs: Date.now,
-    random: Math.random,
-  });
-}

@@ -11,7 +11,7 @@ import { checkOptions, DEFAULT_CALL_TIMEOUT_S, secondsToMs, typeName } from '../
 import type { CallRunner } from '../core/calls';
 import type { Producer, StartRoute } from '../core/producers/producer';
 import type { ServiceCall } from '../core/transport';
-import { resolveEndpoint } from './config';
+import { resolveEndpoint } from '../transport/config';
 
 /** Options of a start helper, in seconds. */
 export interface StartOptions {
