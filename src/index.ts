@@ -8,7 +8,8 @@ export { BaseAsyncOperation } from './async/base-operation';
 export type { AsyncCallOptions, AsyncWaitOptions, AsyncWatchOptions, AsyncOperationParts } from './async/base-operation';
 
 export { OperationsClient } from './sync/client';
-export type { SyncClientOptions, SyncOperationOptions, BlockingFlavour } from './sync/client';
+export type { SyncClientOptions } from './sync/client';
+export type { BlockingFlavour, SyncOperationOptions } from './sync/ports';
 export { Operation } from './sync/operation';
 export { BaseOperation } from './sync/base-operation';
 export type { CallOptionsSync, WaitOptionsSync, OperationParts } from './sync/base-operation';
@@ -33,7 +34,7 @@ export { envLogger } from './transport/env-logger';
 export type { LogStream } from './transport/env-logger';
 export { waitAll, asCompleted } from './many';
 export type { ManyOptions } from './core/many';
-export type { AsyncManyOptions } from './async/many';
+export type { AsyncManyOptions } from './client/flavour';
 export type { SavedOperation } from './core/resume';
 export type {
   CompletionRequest, CompletionResponse, ImageGenerationRequest, ImageGenerationResponse,
@@ -47,10 +48,10 @@ export type { TunedModel, TuningMetadata, TuningRequest, TuningResponse, TuningS
 export { BatchTaskStatus } from './core/batch-task';
 export type { BatchTaskInfo, BatchTaskState } from './core/batch-task';
 export type { BatchTaskOptions, TuningOptions } from './client/tasks';
-export type { AsyncStartOptions, PromiseFlavour } from './async/client';
+export type { PromiseFlavour } from './async/ports';
 export { OperationsClientMembers } from './client/members';
 export type { ClientFlavour } from './client/flavour';
-export type { StartOptions } from './client/start';
+export type { AsyncStartOptions, StartOptions } from './client/start';
 export { StateStatus } from './core/state-status';
 export type { StateTable } from './core/state-status';
 export { AssistantRunStatus } from './core/assistant-run';

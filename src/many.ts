@@ -4,7 +4,8 @@
  * typed for one flavour uses its client's `waitAll`/`asCompleted` (`src/client/members.ts`),
  * which always answers in that flavour.
  */
-import { asCompletedAsync, waitAllAsync, type AsyncManyOptions } from './async/many';
+import { asCompletedAsync, waitAllAsync } from './async/many';
+import type { AsyncManyOptions } from './client/flavour';
 import { BaseAsyncOperation } from './async/base-operation';
 import { planMany, type ManyOptions } from './core/many';
 import type { BaseOperationStatus } from './core/status';

@@ -3,39 +3,14 @@
  * and makes {@link AsyncOperation}s that share it. Its members are the client layer's
  * (`src/client/members.ts`), typed for promises.
  */
-import type { OperationOptions } from '../core/kind';
-import type { BaseOperationStatus } from '../core/status';
 import type { ClientTransport } from '../core/transport';
 import { AIStudioError } from '../core/errors';
 import { CallScope } from '../runtime/call-scope';
 import { resolveClientConfig, type ClientOptions } from '../transport/config';
 import { createTransport } from '../transport/create-transport';
-import type { ClientFlavour } from '../client/flavour';
 import { ClientLayer } from '../client/layer';
 import { OperationsClientMembers } from '../client/members';
-import type { StartOptions } from '../client/start';
-import type { AsyncOperation } from './operation';
-import type { BaseAsyncOperation } from './base-operation';
-import type { AsyncManyOptions } from './many';
-import { PromisePorts } from './ports';
-
-/** Options of the promise flavour's start helpers: where the start call goes, its bound, its signal. */
-export interface AsyncStartOptions extends StartOptions {
-  /** Stops the start call: the request is aborted and the promise rejects with `signal.reason`. */
-  signal?: AbortSignal;
-}
-
-/** The types of the promise flavour: promises of {@link AsyncOperation}s. */
-export interface PromiseFlavour extends ClientFlavour {
-  readonly operation: AsyncOperation<this['T'], this['M']>;
-  readonly tracked: BaseAsyncOperation<this['S'], this['T']>;
-  readonly answer: Promise<this['T']>;
-  readonly operationOptions: OperationOptions<this['T'], this['M']>;
-  readonly anyOperation: BaseAsyncOperation<BaseOperationStatus, this['T']> | BaseAsyncOperation<never, this['T']>;
-  readonly completing: AsyncIterable<this['T']>;
-  readonly startOptions: AsyncStartOptions;
-  readonly manyOptions: AsyncManyOptions;
-}
+import { PromisePorts, type PromiseFlavour } from './ports';
 
 export class AsyncOperationsClient extends OperationsClientMembers<PromiseFlavour> {
   readonly #transport: ClientTransport;

@@ -3,7 +3,8 @@
  * effect the scheduler hands out at once, feeds the outcomes back as they come, and yields the
  * operations as they finish. The first error stops the rest: nothing is left polling.
  */
-import { planMany, type ManyOptions } from '../core/many';
+import { planMany } from '../core/many';
+import type { AsyncManyOptions } from '../client/flavour';
 import { plan } from '../client/operation-core';
 import { ManyScheduler } from '../core/scheduler';
 import type { BaseOperationStatus } from '../core/status';
@@ -12,12 +13,6 @@ import type { ScopedCall } from '../runtime/call-scope';
 import { INTERNALS } from '../client/context';
 import { BaseAsyncOperation, type AsyncInternals } from './base-operation';
 import { performAsync } from './run';
-
-/** Options of the promise flavour's `waitAll()` and `asCompleted()`. */
-export interface AsyncManyOptions extends ManyOptions {
-  /** Stops every wait; rejects with `signal.reason`. */
-  signal?: AbortSignal;
-}
 
 type AnyAsync<T> = BaseAsyncOperation<BaseOperationStatus, T>;
 

@@ -14,6 +14,16 @@ import { BaseAsyncOperation, type AsyncContext, type AsyncOperationParts } from 
 import { asCompletedAsync, waitAllAsync } from './many';
 import { AsyncOperation } from './operation';
 import { SharedPolls } from './shared-polls';
+import type { OperationOptions } from '../core/kind';
+import type { ClientFlavour } from '../client/flavour';
+
+/** The types of the promise flavour: promises of {@link AsyncOperation}s. */
+export interface PromiseFlavour extends ClientFlavour {
+  readonly operation: AsyncOperation<this['T'], this['M']>;
+  readonly tracked: BaseAsyncOperation<this['S'], this['T']>;
+  readonly promises: true;
+  readonly operationOptions: OperationOptions<this['T'], this['M']>;
+}
 
 export class PromisePorts implements ClientPorts {
   readonly #transport: ClientTransport;

@@ -13,7 +13,7 @@ import type { ParsedWebSearchResponse, WebSearchRequest, WebSearchResponse } fro
 import type { SearchIndex, SearchIndexFile, SearchIndexFilesRequest, SearchIndexRequest } from '../core/producers/search-index';
 import type { TunedModel, TuningRequest, TuningStatus } from '../core/tuning';
 import type { RunOptions } from './assistant-run';
-import type { AnswerOf, AnyOperationOf, ClientFlavour, CompletingOf, OperationOf, OperationOptionsOf, TrackedOf } from './flavour';
+import type { AnswerOf, AnyOperationOf, ClientFlavour, CompletingOf, ManyOptionsOf, OperationOf, OperationOptionsOf, StartOptionsOf, TrackedOf } from './flavour';
 import type { ClientLayer } from './layer';
 import type { BatchTaskOptions, TuningOptions } from './tasks';
 
@@ -64,7 +64,7 @@ export abstract class OperationsClientMembers<F extends ClientFlavour> {
    * (default `llm`); the operation is polled on this client's endpoint. `timeout` bounds the start
    * call, in seconds (default 60). Waits default to 3600 s, polled every 10 s.
    */
-  completionAsync(request: CompletionRequest, options?: F['startOptions']): AnswerOf<F, OperationOf<F, CompletionResponse>> {
+  completionAsync(request: CompletionRequest, options?: StartOptionsOf<F>): AnswerOf<F, OperationOf<F, CompletionResponse>> {
     return this.#layer.start(PRODUCERS.completion, request, options) as AnswerOf<F, OperationOf<F, CompletionResponse>>;
   }
 
@@ -74,7 +74,7 @@ export abstract class OperationsClientMembers<F extends ClientFlavour> {
    * `sdk.models.image_generation(uri).run_deferred(messages)`. Options as `completionAsync`'s;
    * waits default to 3600 s, polled every 10 s.
    */
-  imageGenerationAsync(request: ImageGenerationRequest, options?: F['startOptions']): AnswerOf<F, OperationOf<F, ImageGenerationResponse>> {
+  imageGenerationAsync(request: ImageGenerationRequest, options?: StartOptionsOf<F>): AnswerOf<F, OperationOf<F, ImageGenerationResponse>> {
     return this.#layer.start(PRODUCERS.imageGeneration, request, options) as AnswerOf<F, OperationOf<F, ImageGenerationResponse>>;
   }
 
@@ -84,9 +84,9 @@ export abstract class OperationsClientMembers<F extends ClientFlavour> {
    * bytes, and with `parse: true` also as `text`. Python:
    * `sdk.search_api.web(search_type).run_deferred(query)`. Waits default to 3600 s, polled every 10 s.
    */
-  webSearchAsync(request: WebSearchRequest, options?: F['startOptions'] & { parse?: false }): AnswerOf<F, OperationOf<F, WebSearchResponse>>;
-  webSearchAsync(request: WebSearchRequest, options: F['startOptions'] & { parse: true }): AnswerOf<F, OperationOf<F, ParsedWebSearchResponse>>;
-  webSearchAsync(request: WebSearchRequest, options?: F['startOptions'] & { parse?: boolean }): unknown {
+  webSearchAsync(request: WebSearchRequest, options?: StartOptionsOf<F> & { parse?: false }): AnswerOf<F, OperationOf<F, WebSearchResponse>>;
+  webSearchAsync(request: WebSearchRequest, options: StartOptionsOf<F> & { parse: true }): AnswerOf<F, OperationOf<F, ParsedWebSearchResponse>>;
+  webSearchAsync(request: WebSearchRequest, options?: StartOptionsOf<F> & { parse?: boolean }): unknown {
     return this.#layer.start(PRODUCERS.webSearch, request, options);
   }
 
@@ -96,7 +96,7 @@ export abstract class OperationsClientMembers<F extends ClientFlavour> {
    * index. Python: `sdk.search_indexes.create_deferred(files, index_type=...)`. Waits default to
    * 3600 s, polled every 10 s.
    */
-  createSearchIndex(request: SearchIndexRequest, options?: F['startOptions']): AnswerOf<F, OperationOf<F, SearchIndex>> {
+  createSearchIndex(request: SearchIndexRequest, options?: StartOptionsOf<F>): AnswerOf<F, OperationOf<F, SearchIndex>> {
     return this.#layer.start(PRODUCERS.createSearchIndex, request, options) as AnswerOf<F, OperationOf<F, SearchIndex>>;
   }
 
@@ -105,7 +105,7 @@ export abstract class OperationsClientMembers<F extends ClientFlavour> {
    * `rest-assistant`); the result is the files added. Python: `search_index.add_files_deferred(files)`.
    * Waits default to 3600 s, polled every 10 s.
    */
-  addSearchIndexFiles(request: SearchIndexFilesRequest, options?: F['startOptions']): AnswerOf<F, OperationOf<F, SearchIndexFile[]>> {
+  addSearchIndexFiles(request: SearchIndexFilesRequest, options?: StartOptionsOf<F>): AnswerOf<F, OperationOf<F, SearchIndexFile[]>> {
     return this.#layer.start(PRODUCERS.addSearchIndexFiles, request, options) as AnswerOf<F, OperationOf<F, SearchIndexFile[]>>;
   }
 
@@ -116,7 +116,7 @@ export abstract class OperationsClientMembers<F extends ClientFlavour> {
    * `sdk.datasets.draft_from_path(...).upload_deferred()`. Waits default to 6 h, polled every
    * 60 s. The operation is polled on this client's endpoint.
    */
-  validateDataset(request: ValidateDatasetRequest, options?: F['startOptions']): AnswerOf<F, OperationOf<F, DatasetInfo>> {
+  validateDataset(request: ValidateDatasetRequest, options?: StartOptionsOf<F>): AnswerOf<F, OperationOf<F, DatasetInfo>> {
     return this.#layer.start(PRODUCERS.validateDataset, request, options) as AnswerOf<F, OperationOf<F, DatasetInfo>>;
   }
 
@@ -127,7 +127,7 @@ export abstract class OperationsClientMembers<F extends ClientFlavour> {
    * operation expired; `cancel()` cancels it; the result is the tuned model's URI. Python:
    * `model.tune_deferred(train_datasets, ...)`. Waits default to 72 h, polled every 60 s.
    */
-  tune(request: TuningRequest, options?: F['startOptions']): AnswerOf<F, TrackedOf<F, TuningStatus, TunedModel>> {
+  tune(request: TuningRequest, options?: StartOptionsOf<F>): AnswerOf<F, TrackedOf<F, TuningStatus, TunedModel>> {
     return this.#layer.tune(request, options) as AnswerOf<F, TrackedOf<F, TuningStatus, TunedModel>>;
   }
 
@@ -147,7 +147,7 @@ export abstract class OperationsClientMembers<F extends ClientFlavour> {
    * `cancel()` cancels the task. Python: `model.batch.run_deferred(dataset)`. Waits default to
    * 72 h, polled every 10 s.
    */
-  completionBatch(request: BatchCompletionRequest, options?: F['startOptions'] & { serviceEndpoint?: string }): AnswerOf<F, TrackedOf<F, BatchTaskStatus, DatasetInfo>> {
+  completionBatch(request: BatchCompletionRequest, options?: StartOptionsOf<F> & { serviceEndpoint?: string }): AnswerOf<F, TrackedOf<F, BatchTaskStatus, DatasetInfo>> {
     return this.#layer.completionBatch(request, options) as AnswerOf<F, TrackedOf<F, BatchTaskStatus, DatasetInfo>>;
   }
 
@@ -182,7 +182,7 @@ export abstract class OperationsClientMembers<F extends ClientFlavour> {
    * an API error) is raised at once and stops the other waits. `concurrency` bounds how many are
    * polled at once; `maxRequestsPerSecond` paces their requests.
    */
-  waitAll<T>(ops: ReadonlyArray<AnyOperationOf<F, T>>, options?: F['manyOptions']): AnswerOf<F, T[]> {
+  waitAll<T>(ops: ReadonlyArray<AnyOperationOf<F, T>>, options?: ManyOptionsOf<F>): AnswerOf<F, T[]> {
     return this.#layer.waitAll(ops, options) as AnswerOf<F, T[]>;
   }
 
@@ -192,7 +192,7 @@ export abstract class OperationsClientMembers<F extends ClientFlavour> {
    * one. A wait that fails (timeout, API error) ends the iteration with its error; breaking out
    * stops the other waits.
    */
-  asCompleted<O extends AnyOperationOf<F, unknown>>(ops: readonly O[], options?: F['manyOptions']): CompletingOf<F, O> {
+  asCompleted<O extends AnyOperationOf<F, unknown>>(ops: readonly O[], options?: ManyOptionsOf<F>): CompletingOf<F, O> {
     return this.#layer.asCompleted(ops, options) as CompletingOf<F, O>;
   }
 }

@@ -25,6 +25,12 @@ export interface StartOptions {
   timeout?: number;
 }
 
+/** Options of the promise flavour's start helpers: where the start call goes, its bound, its signal. */
+export interface AsyncStartOptions extends StartOptions {
+  /** Stops the start call: the request is aborted and the promise rejects with `signal.reason`. */
+  signal?: AbortSignal;
+}
+
 /** What the client needs to plan a start call. */
 export interface StartContext {
   allowInsecureHttp: boolean;

@@ -3,22 +3,15 @@
  * that sends the requests. Its members are the client layer's (`src/client/members.ts`), typed
  * for blocking calls.
  */
-import type { OperationOptions } from '../core/kind';
 import { checkOptions, typeName } from '../core/options';
 import type { RetryOptions } from '../core/retry';
-import type { BaseOperationStatus } from '../core/status';
 import { resolveAuth } from '../transport/auth';
 import { envLogger } from '../transport/env-logger';
 import { CLIENT_OPTIONS, resolveClientConfig, type ClientOptions } from '../transport/config';
-import type { ClientFlavour } from '../client/flavour';
 import { ClientLayer } from '../client/layer';
 import { OperationsClientMembers } from '../client/members';
-import type { StartOptions } from '../client/start';
-import type { ManyOptions } from '../core/many';
-import type { BaseOperation } from './base-operation';
 import { resolveWorkerPath } from './bridge';
-import type { Operation } from './operation';
-import { BlockingPorts } from './ports';
+import { BlockingPorts, type BlockingFlavour } from './ports';
 import type { WorkerClientOptions } from './protocol';
 
 /** The client options the blocking flavour takes: all but `axios` (its requests are sent in the worker thread). */
@@ -32,26 +25,6 @@ export interface SyncClientOptions extends Omit<ClientOptions, 'auth' | 'axios'>
    * bundle the SDK. @default process.env.YC_OPERATION_WORKER, else the file next to this build
    */
   workerPath?: string;
-}
-
-/**
- * The options of `OperationsClient.operation()`: a synchronous decoder only (it runs on the
- * caller's thread), so a `resultDecoder` that returns a Promise does not type-check.
- */
-export type SyncOperationOptions<T, M> = Omit<OperationOptions<T, M>, 'resultDecoder'> & {
-  resultDecoder?: (response: unknown, ctx: { timeout: number }) => T;
-} & (T extends PromiseLike<unknown> ? { resultDecoder?: 'the blocking client takes a synchronous resultDecoder only' } : unknown);
-
-/** The types of the blocking flavour: {@link Operation}s, returned when their call is over. */
-export interface BlockingFlavour extends ClientFlavour {
-  readonly operation: Operation<this['T'], this['M']>;
-  readonly tracked: BaseOperation<this['S'], this['T']>;
-  readonly answer: this['T'];
-  readonly operationOptions: SyncOperationOptions<this['T'], this['M']>;
-  readonly anyOperation: BaseOperation<BaseOperationStatus, this['T']> | BaseOperation<never, this['T']>;
-  readonly completing: Iterable<this['T']>;
-  readonly startOptions: StartOptions;
-  readonly manyOptions: ManyOptions;
 }
 
 export class OperationsClient extends OperationsClientMembers<BlockingFlavour> {

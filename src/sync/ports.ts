@@ -5,7 +5,7 @@
  * data, its retry hooks run on this thread, its logs and traces sent back) lives here.
  */
 import type { ApiError } from '../core/errors';
-import type { ApiOperationKind } from '../core/kind';
+import type { ApiOperationKind, OperationOptions } from '../core/kind';
 import type { ManyOptions } from '../core/many';
 import type { RequestPacer } from '../core/pacer';
 import type { RetryOptions } from '../core/retry';
@@ -21,6 +21,7 @@ import { errorFromData, errorToData } from './error-data';
 import { asCompletedSync, waitAllSync } from './many';
 import { Operation } from './operation';
 import type { RetryAnswer, RetryQuestion, WorkerClientOptions } from './protocol';
+import type { ClientFlavour } from '../client/flavour';
 
 /**
  * The worker of each worker file, and how many open clients use it: process state (one worker
@@ -39,6 +40,22 @@ export interface BlockingSetup {
   budget: RequestPacer | null;
   endpoint: string;
   workerPath: string;
+}
+
+/**
+ * The options of `OperationsClient.operation()`: a synchronous decoder only (it runs on the
+ * caller's thread), so a `resultDecoder` that returns a Promise does not type-check.
+ */
+export type SyncOperationOptions<T, M> = Omit<OperationOptions<T, M>, 'resultDecoder'> & {
+  resultDecoder?: (response: unknown, ctx: { timeout: number }) => T;
+} & (T extends PromiseLike<unknown> ? { resultDecoder?: 'the blocking client takes a synchronous resultDecoder only' } : unknown);
+
+/** The types of the blocking flavour: {@link Operation}s, returned when their call is over. */
+export interface BlockingFlavour extends ClientFlavour {
+  readonly operation: Operation<this['T'], this['M']>;
+  readonly tracked: BaseOperation<this['S'], this['T']>;
+  readonly promises: false;
+  readonly operationOptions: SyncOperationOptions<this['T'], this['M']>;
 }
 
 export class BlockingPorts implements ClientPorts {
