@@ -3,12 +3,14 @@
  * loaded when the first worker starts (async-only users never load it). The worker starts when
  * {@link WorkerBridge.start} is called (a blocking client does at its construction, so that the
  * thread boots while the caller does other work) or at the first call. A worker that times out
- * or dies fails that call with an {@link AIStudioError} and is replaced on the next call.
+ * or dies fails that call with an {@link AIStudioError} and is replaced on the next call; a call the
+ * worker keeps past its deadline fails as its deadline's (`ApiError` DEADLINE_EXCEEDED, marked).
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { startWorkerThread } from 'synckit';
-import { AIStudioError } from '../core/errors';
+import { AIStudioError, ApiError } from '../core/errors';
+import { markDeadline } from '../core/deadline';
 import { buildUrl, loadAtFirstUse } from '../runtime/load';
 import { errorFromData } from './error-data';
 import { IN_WORKER, type RetryAnswer, type RetryQuestion, type WorkerCall, type WorkerClientOptions, type WorkerReply, type WorkerRequest } from './protocol';
@@ -74,7 +76,7 @@ export class WorkerBridge {
       } else {
         if (Date.now() > deadline) {
           this.#send({ type: 'abandon', ticket: reply.ticket });
-          throw new AIStudioError(`the blocking call got no answer from its worker within ${SLACK_MS / 1000} s after its deadline`);
+          throw noAnswer(head.deadlineMs, head.options.endpoint ?? null);
         }
         reply = this.#send({ type: 'poll', ticket: reply.ticket, waitMs: SLICE_MS });
       }
@@ -115,6 +117,26 @@ export class WorkerBridge {
     const synckit = loadAtFirstUse<{ startWorkerThread: typeof startWorkerThread }>('synckit');
     return synckit.startWorkerThread(this.#path, { timeout: SLICE_MS + SLACK_MS }) as SyncFn;
   }
+}
+
+/**
+ * The error of a call whose worker gave no answer until its deadline and the slack after it: the
+ * call's deadline ran out (gRPC DEADLINE_EXCEEDED), marked with that deadline, so that a wait whose
+ * deadline it is ends with its `OperationTimeoutError`, as at every other place (`src/core/deadline.ts`).
+ */
+function noAnswer(deadlineMs: number, endpoint: string | null): ApiError {
+  return markDeadline(new ApiError({
+    grpcCode: 4,
+    httpStatus: null,
+    message: `the blocking call got no answer from its worker within ${SLACK_MS / 1000} s after its deadline`,
+    details: [],
+    requestId: null,
+    serverTraceId: null,
+    clientRequestId: null,
+    endpoint: endpoint ?? "the blocking flavour's worker",
+    attempts: 0,
+    authProvider: null,
+  }), deadlineMs);
 }
 
 /** The answer of a `call` (its JSON parsed here), or its error rebuilt as the class it was thrown as. */
