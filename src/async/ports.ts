@@ -9,11 +9,10 @@ import type { OperationStatus } from '../core/status';
 import type { CallOptions, ClientTransport, Logger } from '../core/transport';
 import type { ClientPorts, KindParts } from '../client/layer';
 import { sendCall, type ClientCall } from '../client/send';
-import { ApiOperationParts, type ApiClientParts } from './api-parts';
+import { ApiOperationParts, SharedPolls, type ApiClientParts } from './shared-polls';
 import { BaseAsyncOperation, type AsyncContext, type AsyncOperationParts } from './base-operation';
 import { asCompletedAsync, waitAllAsync } from './many';
 import { AsyncOperation } from './operation';
-import { SharedPolls } from './shared-polls';
 import type { OperationOptions } from '../core/kind';
 import type { ClientFlavour } from '../client/flavour';
 
@@ -33,7 +32,7 @@ export class PromisePorts implements ClientPorts {
   constructor(transport: ClientTransport, context: AsyncContext, logger: Logger) {
     this.#transport = transport;
     this.#context = context;
-    this.#api = { transport, polls: new SharedPolls(transport), logger, arrivals: new WeakMap(), context };
+    this.#api = { transport, polls: new SharedPolls(transport, context.guard), logger, arrivals: new WeakMap(), context };
   }
 
   send(call: ClientCall, bounds: CallOptions): Promise<unknown> {
