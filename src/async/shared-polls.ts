@@ -16,7 +16,6 @@ import { deadlineOf } from '../core/deadline';
 import type { ApiOperationKind } from '../core/kind';
 import type { OperationStatus } from '../core/status';
 import type { CallOptions, Logger, OperationTransport } from '../core/transport';
-import { DeadlineAbort } from '../runtime/abort';
 import type { CallScope } from '../runtime/call-scope';
 import { SharedFlight } from '../runtime/shared-flight';
 import { deadlineError } from '../transport/http-failure';
@@ -84,12 +83,12 @@ export class SharedPolls {
     const ownDeadline = deadlineMs < poll.deadlineMs;
     // Without a deadline of its own, the caller's signal is all this caller's part needs: no abort
     // of its own. Every caller comes from this client's scope: a request its signal starts runs under it.
-    if (!ownDeadline) return { joined, answer: poll.flight.run(task, signal, this.#scope?.owns(signal) ?? false) };
-    // One abort owns this caller's way out: its deadline's timer (with the mark) and its signal.
-    const leftMs = deadlineMs - Date.now();
+    if (!ownDeadline) return { joined, answer: poll.flight.run(task, signal, { scoped: this.#scope?.owns(signal) ?? false }) };
+    // The caller leaves at its own deadline, with that deadline's (marked) error.
+    const callTimeoutMs = timeoutMs ?? deadlineMs - Date.now();
     const endpoint = this.#endpointOf(id);
-    const own = new DeadlineAbort(deadlineMs, () => deadlineError(timeoutMs ?? leftMs, { endpoint, clientRequestId: null, attempts: 0, authProvider: null, redact: String }), signal);
-    return { joined, answer: poll.flight.run(task, own.signal).finally(() => own.end()) };
+    const error = () => deadlineError(callTimeoutMs, { endpoint, clientRequestId: null, attempts: 0, authProvider: null, redact: String });
+    return { joined, answer: poll.flight.run(task, signal, { leave: { atMs: deadlineMs, error } }) };
   }
 
   #endpointOf(id: string): string {

@@ -5,7 +5,6 @@
  * listener that tells a set of watchers; leaving is a `Set.delete`. A {@link LazyAbort} is
  * watched directly, without making its signal.
  */
-import { markDeadline } from '../core/deadline';
 import { LazyAbort, type AbortWatcher } from './lazy-abort';
 
 export type { AbortWatcher } from './lazy-abort';
@@ -53,29 +52,3 @@ export function whenAborted(signal: Stopper, onAbort: (reason: unknown) => void)
   return () => unwatchAbort(signal, watcher);
 }
 
-/**
- * One call's abort that owns both of its ends: its deadline's timer, which aborts it with the
- * deadline's error marked with the deadline (`src/core/deadline.ts`), and its caller's signal,
- * which it follows. `end()` once the call is over: the timer and the watch go.
- */
-export class DeadlineAbort extends LazyAbort implements AbortWatcher {
-  readonly #timer: NodeJS.Timeout;
-  readonly #caller: Stopper | undefined;
-
-  /** @param timedOut the error of the deadline (marked here) */
-  constructor(deadlineMs: number, timedOut: () => object, caller?: Stopper) {
-    super();
-    this.#caller = caller;
-    this.#timer = setTimeout(() => this.abort(markDeadline(timedOut(), deadlineMs)), Math.max(0, deadlineMs - Date.now()));
-    if (caller) watchAbort(caller, this);
-  }
-
-  onAbort(reason: unknown): void {
-    this.abort(reason);
-  }
-
-  end(): void {
-    clearTimeout(this.#timer);
-    if (this.#caller) unwatchAbort(this.#caller, this);
-  }
-}

@@ -16,7 +16,7 @@ const SRC = join(ROOT, 'src');
 const INTERNAL = [
   'OperationMachine', 'CallScope', 'RequestPacer', 'ManyScheduler', 'RequestSlots', 'RequestLine', 'ClientLayer', 'ClientPorts',
   'PromisePorts', 'BlockingPorts', 'OperationContext', 'AsyncContext', 'SyncContext', 'INTERNALS', 'AsyncInternals', 'SyncInternals',
-  'machineFor', 'OperationMembers', 'SharedPolls', 'ApiOperationParts', 'WorkerBridge', 'DeadlineAbort', 'LazyAbort',
+  'machineFor', 'OperationMembers', 'SharedPolls', 'ApiOperationParts', 'WorkerBridge', 'LazyAbort',
 ];
 
 describe('the public declarations', () => {
