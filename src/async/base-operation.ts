@@ -1,6 +1,6 @@
 /**
  * The promise flavour of an operation, generic over the status type: an adapter that runs the
- * operation machine's members (planned by `src/client/operation-core.ts`) with the promise
+ * operation machine's members (planned by `src/client/operation.ts`) with the promise
  * runner. No rule lives here.
  */
 import type { OperationMachine, RequestAnswer } from '../core/machine';
@@ -11,8 +11,7 @@ import type { BaseOperationStatus } from '../core/status';
 import type { CallOptions, Logger } from '../core/transport';
 import { AIStudioError } from '../core/errors';
 import { CallScope } from '../runtime/call-scope';
-import { INTERNALS, machineFor, type OperationContext } from '../client/context';
-import { PROMISE_MEMBERS as MEMBERS, type Planned } from '../client/operation-core';
+import { INTERNALS, machineFor, PROMISE_MEMBERS as MEMBERS, type OperationContext, type Planned } from '../client/operation';
 import { driveAsync, runAsync, type AsyncRequester } from './run';
 
 /** Options of one call (`getStatus`, `getResult`, `cancel`). */

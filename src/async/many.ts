@@ -5,12 +5,11 @@
  */
 import { planMany } from '../core/many';
 import type { AsyncManyOptions } from '../client/flavour';
-import { plan } from '../client/operation-core';
 import { ManyScheduler } from '../core/scheduler';
 import type { BaseOperationStatus } from '../core/status';
 import { whenAborted } from '../runtime/abort';
 import type { ScopedCall } from '../runtime/call-scope';
-import { INTERNALS } from '../client/context';
+import { INTERNALS, plan } from '../client/operation';
 import { BaseAsyncOperation, type AsyncInternals } from './base-operation';
 import { performAsync } from './run';
 

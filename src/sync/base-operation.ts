@@ -1,6 +1,6 @@
 /**
  * The blocking flavour of an operation, generic over the status type: an adapter that runs the
- * operation machine's members (planned by `src/client/operation-core.ts`) with the blocking
+ * operation machine's members (planned by `src/client/operation.ts`) with the blocking
  * runner, on the caller's thread, so `onProgress` and `watch()` run there too (a callback may
  * itself call `getStatus()`). No rule lives here.
  */
@@ -10,8 +10,7 @@ import { checkFunction } from '../core/options';
 import type { WaitOptions } from '../core/poll';
 import type { BaseOperationStatus } from '../core/status';
 import type { Logger } from '../core/transport';
-import { INTERNALS, machineFor, type OperationContext } from '../client/context';
-import { BLOCKING_MEMBERS as MEMBERS, type Planned } from '../client/operation-core';
+import { INTERNALS, machineFor, BLOCKING_MEMBERS as MEMBERS, type OperationContext, type Planned } from '../client/operation';
 import { driveSync, runSync, type SyncRequester } from './run';
 
 /** Options of one blocking call (`getStatus`, `getResult`, `cancel`). */

@@ -4,10 +4,9 @@
  * yields the operations as they finish.
  */
 import { planMany, type ManyOptions } from '../core/many';
-import { plan } from '../client/operation-core';
 import { ManyScheduler } from '../core/scheduler';
 import type { BaseOperationStatus } from '../core/status';
-import { INTERNALS } from '../client/context';
+import { INTERNALS, plan } from '../client/operation';
 import { BaseOperation, type SyncInternals } from './base-operation';
 import { performSync } from './run';
 

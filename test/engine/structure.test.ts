@@ -177,7 +177,7 @@ describe('the two clients', () => {
  * The module-level registries (a Map, WeakMap, Set or WeakSet at module scope) that may exist: each
  * is process state that no operation's dependency travels through. A constant table (a Set of
  * names filled once) is not a registry. Dependencies (budget, endpoint, logger, clock, scope)
- * reach an operation through its constructor (`src/client/context.ts`).
+ * reach an operation through its constructor (`src/client/operation.ts`).
  */
 const REGISTRIES: Record<string, string> = {
   // one `abort` listener per AbortSignal, however many calls watch it (a cache keyed by the caller's signal)
