@@ -6,12 +6,12 @@
 import type { OperationMachine, RequestAnswer } from '../core/machine';
 import type { OperationKind } from '../core/kind';
 import { checkFunction } from '../core/options';
-import type { WaitOptions } from '../core/poll';
 import type { BaseOperationStatus } from '../core/status';
 import type { CallOptions, Logger } from '../core/transport';
 import { AIStudioError } from '../core/errors';
 import { CallScope } from '../runtime/call-scope';
-import { INTERNALS, machineFor, PROMISE_MEMBERS as MEMBERS, type OperationContext, type Planned } from '../client/operation';
+import { INTERNALS, machineFor, type OperationContext } from '../client/operation';
+import { PROMISE_MEMBERS as MEMBERS, type Planned, type WaitOptions } from '../core/poll';
 import { driveAsync, runAsync, type AsyncRequester } from './run';
 
 /** Options of one call (`getStatus`, `getResult`, `cancel`). */

@@ -9,7 +9,8 @@ import { ManyScheduler } from '../core/scheduler';
 import type { BaseOperationStatus } from '../core/status';
 import { whenAborted } from '../runtime/abort';
 import type { ScopedCall } from '../runtime/call-scope';
-import { INTERNALS, plan } from '../client/operation';
+import { INTERNALS } from '../client/operation';
+import { plan } from '../core/poll';
 import { BaseAsyncOperation, type AsyncInternals } from './base-operation';
 import { performAsync } from './run';
 

@@ -1,17 +1,79 @@
 /**
- * The blocking flavour of an operation, generic over the status type: an adapter that runs the
- * operation machine's members (planned by `src/client/operation.ts`) with the blocking
- * runner, on the caller's thread, so `onProgress` and `watch()` run there too (a callback may
- * itself call `getStatus()`). No rule lives here.
+ * The blocking flavour of an operation, generic over the status type, and its runner. The
+ * operation runs the machine's members (`src/core/machine.ts`, planned by `src/core/poll.ts`) with
+ * the blocking runner, on the caller's thread, so `onProgress` and `watch()` run there too (a
+ * callback may itself call `getStatus()`). The runner performs each effect on the caller's thread
+ * (a request through the worker, a sleep with `Atomics.wait`, a value that must not be a promise)
+ * and hands each status out as it comes. No rule lives here.
  */
-import type { OperationMachine } from '../core/machine';
+import type { Effect, OperationMachine, RequestAnswer, Run } from '../core/machine';
 import type { OperationKind } from '../core/kind';
 import { checkFunction } from '../core/options';
-import type { WaitOptions } from '../core/poll';
 import type { BaseOperationStatus } from '../core/status';
 import type { Logger } from '../core/transport';
-import { INTERNALS, machineFor, BLOCKING_MEMBERS as MEMBERS, type OperationContext, type Planned } from '../client/operation';
-import { driveSync, runSync, type SyncRequester } from './run';
+import { INTERNALS, machineFor, type OperationContext } from '../client/operation';
+import { BLOCKING_MEMBERS as MEMBERS, type Planned, type WaitOptions } from '../core/poll';
+
+/** How an operation's requests are sent, blocking. */
+export interface SyncRequester<S> {
+  request(call: 'get' | 'cancel', bounds: { deadlineMs: number; timeoutMs: number }): RequestAnswer<S>;
+  /** Throws when the operation's client is closed (checked before every effect). */
+  checkOpen(): void;
+}
+
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+
+/** Blocks the calling thread until `untilMs` (a `Date.now()` value): no timer, nothing left pending. */
+export function sleepUntilSync(untilMs: number): void {
+  for (let left = untilMs - Date.now(); left > 0; left = untilMs - Date.now()) Atomics.wait(sleeper, 0, 0, left);
+}
+
+/** Performs one effect other than `progress`, blocking. */
+export function performSync<S>(effect: Exclude<Effect<S>, { type: 'progress' }>, requester: SyncRequester<S>): unknown {
+  requester.checkOpen();
+  if (effect.type === 'sleep') return sleepUntilSync(effect.untilMs);
+  if (effect.type === 'request') return requester.request(effect.call, effect);
+  if (effect.value instanceof Promise) {
+    effect.value.catch(() => {});
+    throw new TypeError('the blocking flavour takes only a synchronous resultDecoder (it returned a Promise)');
+  }
+  return effect.value;
+}
+
+/** Runs `run`, yielding each `progress` status; returns what the run returns. */
+export function* driveSync<S, R>(run: Run<S, R>, requester: SyncRequester<S>): Generator<S, R, undefined> {
+  try {
+    let next = run.next();
+    while (!next.done) {
+      const effect = next.value;
+      if (effect.type === 'progress') {
+        yield effect.status;
+        next = run.next();
+        continue;
+      }
+      let outcome: { value: unknown } | { error: unknown };
+      try {
+        outcome = { value: performSync(effect, requester) };
+      } catch (error) {
+        outcome = { error };
+      }
+      next = 'error' in outcome ? run.throw(outcome.error) : run.next(outcome.value);
+    }
+    return next.value;
+  } finally {
+    run.return(undefined as R);
+  }
+}
+
+/** Runs `run` to its end, calling `onProgress` with each status; returns what the run returns. */
+export function runSync<S, R>(run: Run<S, R>, requester: SyncRequester<S>, onProgress?: (status: S) => void): R {
+  const drive = driveSync(run, requester);
+  for (;;) {
+    const next = drive.next();
+    if (next.done) return next.value;
+    onProgress?.(next.value);
+  }
+}
 
 /** Options of one blocking call (`getStatus`, `getResult`, `cancel`). */
 export interface CallOptionsSync {

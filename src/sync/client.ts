@@ -10,8 +10,7 @@ import { envLogger } from '../transport/env-logger';
 import { CLIENT_OPTIONS, resolveClientConfig, type ClientOptions } from '../transport/config';
 import { ClientLayer } from '../client/layer';
 import { OperationsClientMembers } from '../client/members';
-import { resolveWorkerPath } from './bridge';
-import { BlockingPorts, type BlockingFlavour } from './ports';
+import { BlockingPorts, resolveWorkerPath, type BlockingFlavour } from './ports';
 import type { WorkerClientOptions } from './protocol';
 
 /** The client options the blocking flavour takes: all but `axios` (its requests are sent in the worker thread). */

@@ -6,9 +6,9 @@
 import { planMany, type ManyOptions } from '../core/many';
 import { ManyScheduler } from '../core/scheduler';
 import type { BaseOperationStatus } from '../core/status';
-import { INTERNALS, plan } from '../client/operation';
-import { BaseOperation, type SyncInternals } from './base-operation';
-import { performSync } from './run';
+import { INTERNALS } from '../client/operation';
+import { plan } from '../core/poll';
+import { BaseOperation, performSync, type SyncInternals } from './base-operation';
 
 type AnyBlocking<T> = BaseOperation<BaseOperationStatus, T>;
 
