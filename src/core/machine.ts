@@ -1,7 +1,7 @@
 /**
  * The operation machine: one operation's state (its last known status and when that arrived) and
  * every member of an operation (`getStatus`, `getResult`, `cancel`, `watch`, `wait`) as a generator
- * of effects. It decides; a runner acts (`src/async/run.ts` with promises, `src/sync/run.ts`
+ * of effects. It decides; a runner acts (`src/async/run.ts` with promises, `src/sync/base-operation.ts`
  * blocking) and feeds each effect's outcome back:
  * - `request`: one Get or Cancel bounded by `deadlineMs` (a `nowMs()` value; `timeoutMs` is the
  *   call's bound as set, for messages); resume with a

@@ -1,6 +1,6 @@
 /**
  * Issue 19, "One way a wait times out": a blocking wait whose worker keeps its poll past the
- * wait's deadline (src/sync/bridge.ts gives up on it 5 s later) ends with the wait's
+ * wait's deadline (src/sync/ports.ts gives up on it 5 s later) ends with the wait's
  * `OperationTimeoutError`, as a wait ends at every other place its `pollTimeout` runs out; a call
  * of its own ends with the call's DEADLINE_EXCEEDED.
  */
