@@ -8,12 +8,12 @@
 import { drive, type CallRunner, type TrackedKind } from '../core/calls';
 import { kindFromOperationJson, kindFromSavedOperation, operationKind, type ApiOperationKind, type OperationOptions } from '../core/kind';
 import { checkOperationId } from '../core/options';
-import { batchTaskIdOf, STARTS, type Producer, type StartRoute } from '../core/producers';
+import { batchTaskIdOf, STARTS, type BatchCompletionRequest, type Producer, type StartRoute } from '../core/producers';
 import type { BaseOperationStatus, OperationStatus } from '../core/status';
 import type { CallOptions, Logger } from '../core/transport';
 import type { OperationKind } from '../core/kind';
 import { decodeRun, refuseCancel } from '../core/assistant-run';
-import { trackTuning, tuningStatusOf } from '../core/tuning';
+import { trackTuning, tuningStatusOf, type TuningRequest } from '../core/tuning';
 import { trackBatchTask } from '../core/batch-task';
 import type { ManyOptions } from '../core/many';
 import { planRun, type RunOptions } from './assistant-run';
@@ -98,8 +98,8 @@ export class ClientLayer {
     }));
   }
 
-  tune(request: unknown, options: StartOptions | undefined): unknown {
-    return this.ports.answer(() => then(this.#startCall(STARTS.tune, request as never, options), ({ wire, plan }) => {
+  tune(request: TuningRequest, options: StartOptions | undefined): unknown {
+    return this.ports.answer(() => then(this.#startCall(STARTS.tune, request, options), ({ wire, plan }) => {
       const initial = tuningStatusOf(wire, wire.id);
       return this.#tracked(wire.id, trackTuning({ operationId: wire.id, taskId: initial.taskId, expired: false }, plan.endpoint, this.runCalls), initial);
     }));
@@ -110,8 +110,8 @@ export class ClientLayer {
     return this.#tracked(id, trackTuning(track, endpoint, this.runCalls));
   }
 
-  completionBatch(request: unknown, options: (StartOptions & { serviceEndpoint?: string }) | undefined): unknown {
-    return this.ports.answer(() => then(this.#startCall(STARTS.completionBatch, request as never, options), ({ wire, plan }) => {
+  completionBatch(request: BatchCompletionRequest, options: (StartOptions & { serviceEndpoint?: string }) | undefined): unknown {
+    return this.ports.answer(() => then(this.#startCall(STARTS.completionBatch, request, options), ({ wire, plan }) => {
       const taskId = batchTaskIdOf(wire);
       return this.#tracked(taskId, trackBatchTask(taskId, serviceEndpoint(plan.options.serviceEndpoint, this.settings.allowInsecureHttp), this.runCalls));
     }));
