@@ -184,8 +184,6 @@ const REGISTRIES: Record<string, string> = {
   'runtime/abort.ts watchers': 'one listener per signal',
   // sleeps that end at the same moment share one timer (a timer wheel of the process)
   'runtime/sleep.ts wakeups': 'one timer per moment',
-  // a shared flight's abort, handed to the one transport call that takes it (src/transport/call-bounds.ts borrows it)
-  'runtime/lend.ts lent': 'read by src/transport/call-bounds.ts',
   // deadline marks: data about an error object's identity, not a dependency
   'core/deadline.ts marks': 'marks on errors',
   // the worker threads of the process, one per worker file, shared by the blocking clients
