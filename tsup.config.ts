@@ -1,13 +1,20 @@
 import { defineConfig } from 'tsup';
 import type { Plugin } from 'esbuild';
 
-/** In the worker's bundle: axios's own http adapter and form-data, which the SDK never uses there (src/sync/axios-unused.ts). */
+/**
+ * In the worker's bundle only, an empty module stands in for the parts of axios the SDK never uses
+ * there: axios's own http adapter (the SDK's requests go through `src/transport/http-adapter.ts`)
+ * and the `form-data` package (the SDK never sends a multipart body). Leaving them out saves the
+ * worker loading follow-redirects, https-proxy-agent, proxy-from-env, http2, zlib and mime-db at boot.
+ */
 const withoutUnusedAxiosParts: Plugin = {
   name: 'without-unused-axios-parts',
   setup(build) {
-    const unused = new URL('./src/sync/axios-unused.ts', import.meta.url).pathname;
     build.onResolve({ filter: /^(\.\/http\.js|form-data)$/ }, (args) =>
-      args.importer.includes('/node_modules/axios/') && (args.path === 'form-data' || args.importer.endsWith('/adapters/adapters.js')) ? { path: unused } : undefined);
+      args.importer.includes('/node_modules/axios/') && (args.path === 'form-data' || args.importer.endsWith('/adapters/adapters.js'))
+        ? { path: args.path, namespace: 'unused-axios-part' }
+        : undefined);
+    build.onLoad({ filter: /.*/, namespace: 'unused-axios-part' }, () => ({ contents: 'export default undefined;', loader: 'js' }));
   },
 };
 
@@ -64,7 +71,8 @@ export default defineConfig([
   {
     entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts' },
     format: ['esm', 'cjs'],
-    dts: true,
+    // Members marked `@internal` (what a client lends its operations) stay out of the public types.
+    dts: { compilerOptions: { stripInternal: true } },
     shims: false,
     splitting: false, // each entry finds its files relative to itself: no shared chunk elsewhere
     // The CJS build reads `__filename` where `import.meta.url` is empty, on purpose.

@@ -1,13 +1,16 @@
 /**
  * `waitAll` and `asCompleted` for either flavour: promises for `AsyncOperation`s, blocking for
- * `Operation`s (one call takes operations of one flavour).
+ * `Operation`s (one call takes operations of one flavour). An empty list has no flavour: code
+ * typed for one flavour uses its client's `waitAll`/`asCompleted` (`src/client/members.ts`),
+ * which always answers in that flavour.
  */
-import { asCompletedAsync, waitAllAsync, type AsyncManyOptions } from './async/many';
-import { asyncInternals, type BaseAsyncOperation } from './async/base-operation';
+import { asCompletedAsync, waitAllAsync } from './async/many';
+import type { AsyncManyOptions } from './client/flavour';
+import { BaseAsyncOperation } from './async/base-operation';
 import { planMany, type ManyOptions } from './core/many';
 import type { BaseOperationStatus } from './core/status';
 import { asCompletedSync, waitAllSync } from './sync/many';
-import { syncInternals, type BaseOperation } from './sync/base-operation';
+import { BaseOperation } from './sync/base-operation';
 
 type AnyAsync<T> = BaseAsyncOperation<BaseOperationStatus, T> | BaseAsyncOperation<never, T>;
 type AnyBlocking<T> = BaseOperation<BaseOperationStatus, T> | BaseOperation<never, T>;
@@ -16,8 +19,8 @@ type AnyBlocking<T> = BaseOperation<BaseOperationStatus, T> | BaseOperation<neve
 function flavourOf(ops: readonly unknown[]): 'async' | 'blocking' | 'none' {
   if (!Array.isArray(ops)) throw new TypeError('waitAll/asCompleted take an array of operations');
   if (ops.length === 0) return 'none';
-  if (ops.every((op) => asyncInternals(op) !== undefined)) return 'async';
-  if (ops.every((op) => syncInternals(op) !== undefined)) return 'blocking';
+  if (ops.every((op) => op instanceof BaseAsyncOperation)) return 'async';
+  if (ops.every((op) => op instanceof BaseOperation)) return 'blocking';
   throw new TypeError('waitAll/asCompleted take operations of one flavour: all AsyncOperation or all Operation');
 }
 
@@ -30,9 +33,11 @@ const NOTHING: Iterable<never> & AsyncIterable<never> = Object.freeze({
 /**
  * Waits for every operation and returns their results in their order. Promise flavour: resolves
  * the results; blocking flavour: returns them. An empty list gives `[]` at once, not a promise
- * (`await` gives the same `[]`). The first failure (a failed operation's RunError,
- * a timeout, an API error) is thrown at once and stops the other waits.
- * `concurrency` bounds how many are polled at once; `maxRequestsPerSecond` paces their requests.
+ * (`await` gives the same `[]`, but `.then` does not exist on it): code typed for promises that
+ * may pass an empty list uses `client.waitAll(ops)` of an `AsyncOperationsClient`, which always
+ * gives a promise. The first failure (a failed operation's RunError, a timeout, an API error) is
+ * thrown at once and stops the other waits. `concurrency` bounds how many are polled at once;
+ * `maxRequestsPerSecond` paces their requests.
  */
 export function waitAll<T>(ops: ReadonlyArray<AnyAsync<T>>, options?: AsyncManyOptions): Promise<T[]>;
 export function waitAll<T>(ops: ReadonlyArray<AnyBlocking<T>>, options?: ManyOptions): T[];

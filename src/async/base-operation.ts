@@ -1,17 +1,18 @@
 /**
  * The promise flavour of an operation, generic over the status type: an adapter that runs the
- * operation machine's members with the promise runner. No rule lives here.
+ * operation machine's members (planned by `src/client/operation.ts`) with the promise
+ * runner. No rule lives here.
  */
-import { machineOf, type OperationMachine, type RequestAnswer, type Run } from '../core/machine';
+import type { OperationMachine, RequestAnswer } from '../core/machine';
 import type { OperationKind } from '../core/kind';
-import { checkFunction, checkOptions } from '../core/options';
-import type { RequestPacer } from '../core/pacer';
-import { planCall, planWait, type WaitOptions } from '../core/poll';
+import { checkFunction } from '../core/options';
 import type { BaseOperationStatus } from '../core/status';
 import type { CallOptions, Logger } from '../core/transport';
-import { CallScope } from '../runtime/call-scope';
-import { driveAsync, runAsync, type AsyncRequester } from './run';
 import { AIStudioError } from '../core/errors';
+import { CallScope } from '../runtime/call-scope';
+import { INTERNALS, machineFor, type OperationContext } from '../client/operation';
+import { PROMISE_MEMBERS as MEMBERS, type Planned, type WaitOptions } from '../core/poll';
+import { driveAsync, runAsync, type AsyncRequester } from './run';
 
 /** Options of one call (`getStatus`, `getResult`, `cancel`). */
 export interface AsyncCallOptions {
@@ -33,9 +34,6 @@ export interface AsyncWaitOptions<S> extends AsyncWatchOptions {
   onProgress?: (status: S) => void;
 }
 
-const CALL_OPTIONS = ['timeout', 'signal'] as const;
-const WATCH_OPTIONS = ['timeout', 'pollTimeout', 'pollInterval', 'signal'] as const;
-
 /** What an operation of any kind is made of. */
 export interface AsyncOperationParts<S extends BaseOperationStatus, T> {
   id: string;
@@ -49,22 +47,12 @@ export interface AsyncOperationParts<S extends BaseOperationStatus, T> {
   initialStatus?: S | null;
   /** When a fetched status arrived (`Date.now()` value), if the fetcher knows better than its caller. */
   receivedAtMs?: (status: S) => number | undefined;
+  /** What the client that made the operation lends it. @internal */
+  context?: AsyncContext;
 }
 
-/** What a client lends the operations it makes: its calls' scope, its request budget, its endpoint. */
-export interface ClientLink {
-  scope: CallScope;
-  budget: RequestPacer | null;
-  endpoint: string;
-}
-
-const links = new WeakMap<object, ClientLink>();
-
-/** Ties `parts` to a client (used by the clients of this package; not public API). */
-export function linkToClient<P extends object>(parts: P, link: ClientLink): P {
-  links.set(parts, link);
-  return parts;
-}
+/** What a promise-flavour client lends its operations: its dependencies, and the scope that `close()` aborts. */
+export type AsyncContext = OperationContext<CallScope>;
 
 /** An operation's machine and how its requests go, for the many-operations runner. */
 export interface AsyncInternals<S extends BaseOperationStatus, T> {
@@ -73,23 +61,15 @@ export interface AsyncInternals<S extends BaseOperationStatus, T> {
   scope: CallScope;
 }
 
-/** Set by {@link BaseAsyncOperation}'s static block: reads an operation's private fields, so that no operation keeps a record of them. */
-let internalsOf: (op: object) => AsyncInternals<BaseOperationStatus, unknown> | undefined;
-
-/** The internals of an operation of this flavour, or `undefined` for anything else. */
-export function asyncInternals(op: unknown): AsyncInternals<BaseOperationStatus, unknown> | undefined {
-  return typeof op === 'object' && op !== null ? internalsOf(op) : undefined;
-}
-
 /** How the requests of an operation made of `parts` go: one object, no closure, per operation. */
 class PartsRequester<S extends BaseOperationStatus> implements AsyncRequester<S> {
-  constructor(private readonly parts: Pick<AsyncOperationParts<S, unknown>, 'fetch' | 'cancel' | 'receivedAtMs'>) {}
+  constructor(private readonly parts: Pick<AsyncOperationParts<S, unknown>, 'fetch' | 'cancel' | 'receivedAtMs'>, private readonly nowMs: () => number) {}
 
   async request(call: 'get' | 'cancel', { deadlineMs, timeoutMs }: { deadlineMs: number; timeoutMs: number }, signal: AbortSignal): Promise<RequestAnswer<S>> {
     const { parts } = this;
     const options = { deadlineMs, timeoutMs, signal };
     const status = await (call === 'get' ? parts.fetch(options) : parts.cancel(options));
-    return { status, receivedAtMs: parts.receivedAtMs?.(status) ?? Date.now() };
+    return { status, receivedAtMs: parts.receivedAtMs?.(status) ?? this.nowMs() };
   }
 }
 
@@ -103,15 +83,16 @@ export class BaseAsyncOperation<S extends BaseOperationStatus, T> {
   constructor(parts: AsyncOperationParts<S, T>) {
     checkFunction('fetch', parts.fetch);
     checkFunction('cancel', parts.cancel);
-    const link = links.get(parts);
+    const { context } = parts;
     this.id = parts.id;
-    this.#scope = link?.scope ?? new CallScope(() => new AIStudioError('closed'));
-    this.#machine = machineOf<S, T>(parts, String(this), link);
-    this.#requester = new PartsRequester(parts);
+    this.#scope = context?.guard ?? new CallScope(() => new AIStudioError('closed'));
+    this.#machine = machineFor<S, T>(parts, String(this));
+    this.#requester = new PartsRequester(parts, context?.nowMs ?? Date.now);
   }
 
-  static {
-    internalsOf = (op) => (#machine in op ? { machine: op.#machine, requester: op.#requester, scope: op.#scope } : undefined);
+  /** The machine, requester and scope, for `waitAll`/`asCompleted`. @internal */
+  get [INTERNALS](): AsyncInternals<BaseOperationStatus, unknown> {
+    return { machine: this.#machine, requester: this.#requester, scope: this.#scope };
   }
 
   /** The status of the last `getStatus`, `cancel` or poll, or the initial one; `null` before any. */
@@ -121,8 +102,7 @@ export class BaseAsyncOperation<S extends BaseOperationStatus, T> {
 
   /** One status request; the answer becomes the last known status. */
   async getStatus(options?: AsyncCallOptions): Promise<S> {
-    const { timeout, signal } = checkOptions('getStatus', options, CALL_OPTIONS);
-    return this.#run(this.#machine.getStatus(planCall(timeout)), signal);
+    return runMember(MEMBERS.getStatus(this.#machine, options), this.#requester, this.#scope);
   }
 
   /**
@@ -131,8 +111,7 @@ export class BaseAsyncOperation<S extends BaseOperationStatus, T> {
    * and with `WrongAsyncOperationStatusError` when it is running or done with neither result nor error.
    */
   async getResult(options?: AsyncCallOptions): Promise<T> {
-    const { timeout, signal } = checkOptions('getResult', options, CALL_OPTIONS);
-    return this.#run(this.#machine.getResult(planCall(timeout)), signal);
+    return runMember(MEMBERS.getResult(this.#machine, options), this.#requester, this.#scope);
   }
 
   /**
@@ -144,9 +123,7 @@ export class BaseAsyncOperation<S extends BaseOperationStatus, T> {
   wait(options?: AsyncWaitOptions<S>): Promise<T> {
     // Not an async method: a sleeping wait then holds no suspended frame of its own.
     try {
-      const { onProgress, signal, ...rest } = checkOptions('wait', options, [...WATCH_OPTIONS, 'onProgress']);
-      checkFunction('onProgress', onProgress);
-      return this.#run(this.#machine.wait(planWait(rest, this.#machine.defaultPollTimeoutS, this.#machine.defaultPollIntervalS)), signal, onProgress);
+      return runMember(MEMBERS.wait(this.#machine, options), this.#requester, this.#scope);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -157,16 +134,14 @@ export class BaseAsyncOperation<S extends BaseOperationStatus, T> {
    * or rejects as `wait()` does. Breaking out of the loop stops polling.
    */
   watch(options?: AsyncWatchOptions): AsyncIterable<S> {
-    const { signal, ...rest } = checkOptions('watch', options, WATCH_OPTIONS);
-    const plan = planWait(rest, this.#machine.defaultPollTimeoutS, this.#machine.defaultPollIntervalS);
-    const machine = this.#machine;
+    const { start, signal } = MEMBERS.watch(this.#machine, options);
     const requester = this.#requester;
     const scope = this.#scope;
     return {
       async *[Symbol.asyncIterator]() {
         const call = scope.open(signal);
         try {
-          return yield* driveAsync(machine.watch(plan), requester, call.signal);
+          return yield* driveAsync(start(), requester, call.signal);
         } finally {
           call.end();
         }
@@ -176,17 +151,16 @@ export class BaseAsyncOperation<S extends BaseOperationStatus, T> {
 
   /** Asks the server to cancel the operation; its answer becomes the last known status. */
   async cancel(options?: AsyncCallOptions): Promise<void> {
-    const { timeout, signal } = checkOptions('cancel', options, CALL_OPTIONS);
-    return this.#run(this.#machine.cancel(planCall(timeout)), signal);
+    return runMember(MEMBERS.cancel(this.#machine, options), this.#requester, this.#scope);
   }
 
   /** `AsyncOperation<id="...">`. */
   toString(): string {
     return `AsyncOperation<id=${JSON.stringify(this.id)}>`;
   }
+}
 
-  /** Runs `run` under a call of this operation's scope (`open` throws once the client is closed). */
-  #run<R>(run: Run<S, R>, signal: AbortSignal | undefined, onProgress?: (status: S) => void): Promise<R> {
-    return runAsync(run, this.#requester, this.#scope.open(signal), onProgress);
-  }
+/** Runs a member under a call of its operation's scope (`open` throws once the client is closed). */
+function runMember<S, R>({ run, signal, onProgress }: Planned<S, R>, requester: AsyncRequester<S>, scope: CallScope): Promise<R> {
+  return runAsync(run, requester, scope.open(signal), onProgress);
 }

@@ -3,22 +3,24 @@
  * effect the scheduler hands out at once, feeds the outcomes back as they come, and yields the
  * operations as they finish. The first error stops the rest: nothing is left polling.
  */
-import { planMany, type ManyOptions } from '../core/many';
-import { planWait } from '../core/poll';
+import { planMany } from '../core/many';
+import type { AsyncManyOptions } from '../client/flavour';
 import { ManyScheduler } from '../core/scheduler';
 import type { BaseOperationStatus } from '../core/status';
 import { whenAborted } from '../runtime/abort';
 import type { ScopedCall } from '../runtime/call-scope';
-import { asyncInternals, type BaseAsyncOperation } from './base-operation';
+import { INTERNALS } from '../client/operation';
+import { plan } from '../core/poll';
+import { BaseAsyncOperation, type AsyncInternals } from './base-operation';
 import { performAsync } from './run';
 
-/** Options of the promise flavour's `waitAll()` and `asCompleted()`. */
-export interface AsyncManyOptions extends ManyOptions {
-  /** Stops every wait; rejects with `signal.reason`. */
-  signal?: AbortSignal;
-}
-
 type AnyAsync<T> = BaseAsyncOperation<BaseOperationStatus, T>;
+
+/** The machine, requester and scope of a promise-flavour operation; a TypeError for anything else. */
+export function asyncInternals(op: unknown): AsyncInternals<BaseOperationStatus, unknown> {
+  if (op instanceof BaseAsyncOperation) return op[INTERNALS];
+  throw new TypeError('waitAll/asCompleted of the promise flavour take AsyncOperations (BaseAsyncOperation) only');
+}
 
 /**
  * Yields each operation once its wait has seen it finish (succeeded or failed: its `getResult()`
@@ -30,8 +32,7 @@ export async function* asCompletedAsync<O extends AnyAsync<unknown>>(ops: readon
   const signal = options?.signal;
   const parts = ops.map((op) => {
     const found = asyncInternals(op);
-    if (!found) throw new TypeError('waitAll/asCompleted take operations made by this package');
-    return { op, ...found, plan: planWait(wait, found.machine.defaultPollTimeoutS, found.machine.defaultPollIntervalS) };
+    return { op, ...found, plan: plan(found.machine, wait) };
   });
   const stop = new AbortController();
   const calls: ScopedCall[] = [];

@@ -6,8 +6,7 @@
  * their value.
  */
 import { format } from 'node:util';
-import { OperationsClient, type AuthData, type Logger } from 'yc-operation';
-import { envLogger, LOG_VARIABLE } from '../transport/env-logger';
+import { envLogger, OperationsClient, type AuthData, type Logger } from 'yc-operation';
 import type { Io } from './io';
 
 /** The options every command takes (commander's names). */
@@ -65,7 +64,7 @@ const SILENT: Logger = { debug() {}, info() {}, warn() {}, error() {} };
  */
 function loggerOf(options: GlobalOptions, io: Io): Logger | undefined {
   if (options.verbose) return verboseLogger(io);
-  const env = options.debug ? { ...process.env, [LOG_VARIABLE]: 'debug' } : process.env;
+  const env = options.debug ? { ...process.env, YC_OPERATION_LOG: 'debug' } : process.env;
   return envLogger(env, { write: (text) => io.stderr.write(io.redact(text)) }) ?? undefined;
 }
 

@@ -1,7 +1,7 @@
 /**
  * The operation machine: one operation's state (its last known status and when that arrived) and
  * every member of an operation (`getStatus`, `getResult`, `cancel`, `watch`, `wait`) as a generator
- * of effects. It decides; a runner acts (`src/async/run.ts` with promises, `src/sync/run.ts`
+ * of effects. It decides; a runner acts (`src/async/run.ts` with promises, `src/sync/base-operation.ts`
  * blocking) and feeds each effect's outcome back:
  * - `request`: one Get or Cancel bounded by `deadlineMs` (a `nowMs()` value; `timeoutMs` is the
  *   call's bound as set, for messages); resume with a
@@ -215,27 +215,4 @@ export class OperationMachine<S extends BaseOperationStatus, T> {
       authProvider: null,
     });
   }
-}
-
-/**
- * The machine of an operation made of `parts` (an adapter's), with its text form `describe` and
- * what its client lends it (`link`: the budget, the endpoint; none for an operation of a kind
- * of the user's own), on the real clock.
- */
-export function machineOf<S extends BaseOperationStatus, T>(
-  parts: { id: string; kind: OperationKind<S, T>; logger: Logger; initialStatus?: S | null },
-  describe: string,
-  link: { budget: RequestPacer | null; endpoint: string } | undefined,
-): OperationMachine<S, T> {
-  return new OperationMachine<S, T>({
-    id: parts.id,
-    kind: parts.kind,
-    logger: parts.logger,
-    initialStatus: parts.initialStatus ?? null,
-    describe,
-    endpoint: link?.endpoint ?? "the operation's own fetcher",
-    budget: link?.budget ?? null,
-    nowMs: Date.now,
-    random: Math.random,
-  });
 }

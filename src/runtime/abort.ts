@@ -51,3 +51,4 @@ export function whenAborted(signal: Stopper, onAbort: (reason: unknown) => void)
   watchAbort(signal, watcher);
   return () => unwatchAbort(signal, watcher);
 }
+

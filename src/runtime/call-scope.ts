@@ -7,17 +7,6 @@
  */
 import { whenAborted } from './abort';
 
-/** The scopes' own signals. */
-const scopeSignals = new WeakSet<AbortSignal>();
-
-/**
- * True for a scope's own signal: it aborts only when its scope closes, and the signal of every
- * call of that scope follows it.
- */
-export function isScopeSignal(signal: AbortSignal | undefined): boolean {
-  return signal !== undefined && scopeSignals.has(signal);
-}
-
 /** One call's signal; `end()` once the call is over. */
 export interface ScopedCall {
   readonly signal: AbortSignal;
@@ -53,6 +42,14 @@ export class CallScope {
     };
   }
 
+  /**
+   * True for this scope's own signal (the signal of its calls that have none of their caller's):
+   * it aborts only when the scope closes, and the signal of every call of the scope follows it.
+   */
+  owns(signal: AbortSignal | undefined): boolean {
+    return signal !== undefined && signal === this.#shared?.controller.signal;
+  }
+
   /** Aborts every call in flight with the closed error; later calls fail with it at once. Never throws. */
   close(): void {
     this.#closed ??= this.#closedError();
@@ -64,7 +61,6 @@ export class CallScope {
   #sharedCall(): ScopedCall {
     if (this.#shared) return this.#shared.call;
     const controller = new AbortController();
-    scopeSignals.add(controller.signal);
     this.#shared = { controller, call: { signal: controller.signal, end: () => {} } };
     return this.#shared.call;
   }

@@ -3,9 +3,28 @@
  * calls of the credential chain share one resolution, concurrent token refreshes share one
  * request, concurrent polls of one operation share one Get.
  */
-import { whenAborted } from './abort';
+import { markDeadline } from '../core/deadline';
+import { unwatchAbort, watchAbort, type AbortWatcher } from './abort';
 import { LazyAbort } from './lazy-abort';
 import { lend } from './lend';
+
+/** A caller's own deadline within a run: it leaves then, with `error()` marked with `atMs` (a `Date.now()` value). */
+export interface Leave {
+  readonly atMs: number;
+  readonly error: () => object;
+}
+
+/** How a caller joins a run. */
+export interface JoinOptions {
+  /**
+   * `signal` is the signal of a scope (`./call-scope.ts`) that every caller's signal follows; a run
+   * this call starts then runs under it, with no abort of its own (its callers can all leave only
+   * when it aborts).
+   */
+  scoped?: boolean;
+  /** The caller leaves the run at its own deadline, before the run's. */
+  leave?: Leave;
+}
 
 interface Run<T> {
   readonly promise: Promise<T>;
@@ -40,15 +59,15 @@ export class SharedFlight<T> {
 
   /**
    * Joins the run in flight, or starts `task` as a new one. Rejects with `signal.reason` when
-   * `signal` aborts. `scoped`: `signal` is the signal of a scope (`./call-scope.ts`) that every
-   * caller's signal follows; a run this call starts then runs under it, with no abort of its own
-   * (its callers can all leave only when it aborts).
+   * `signal` aborts, and with the deadline's error at `join.leave` (see {@link JoinOptions}).
    */
-  run(task: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal, scoped = false): Promise<T> {
+  run(task: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal, join: JoinOptions = {}): Promise<T> {
     try {
       signal?.throwIfAborted();
-      const live = this.#run && !this.#run.signal.aborted ? this.#run : this.#start(task, scoped ? signal ?? null : null);
-      return join(live, signal);
+      const live = this.#run && !this.#run.signal.aborted ? this.#run : this.#start(task, join.scoped ? signal ?? null : null);
+      live.callers += 1;
+      if (!signal && !join.leave) return live.promise;
+      return new Promise<T>((resolve, reject) => new Caller(live, signal, join.leave, resolve, reject));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -71,25 +90,46 @@ export class SharedFlight<T> {
   }
 }
 
-function join<T>(run: Run<T>, signal: AbortSignal | undefined): Promise<T> {
-  run.callers += 1;
-  if (!signal) return run.promise;
-  return new Promise<T>((resolve, reject) => {
+/**
+ * One caller of a run that may leave it early: it owns its ways out, its signal's watch and its
+ * deadline's timer (whose error it marks with the deadline), in one object.
+ */
+class Caller<T> implements AbortWatcher {
+  #timer: NodeJS.Timeout | null = null;
+  #settled = false;
+
+  constructor(
+    private readonly run: Run<T>,
+    private readonly signal: AbortSignal | undefined,
+    leave: Leave | undefined,
+    resolve: (value: T) => void,
+    private readonly reject: (error: unknown) => void,
+  ) {
+    if (leave) this.#timer = setTimeout(() => this.#leave(markDeadline(leave.error(), leave.atMs)), Math.max(0, leave.atMs - Date.now()));
     // One listener per signal however many flights it joins (a waitAll's signal joins them all).
-    const stop = whenAborted(signal, (reason) => {
-      run.callers -= 1;
-      if (run.callers === 0) run.abort?.abort(reason);
-      reject(reason);
-    });
-    run.promise.then(
-      (value) => {
-        stop();
-        resolve(value);
-      },
-      (error: unknown) => {
-        stop();
-        reject(error);
-      },
-    );
-  });
+    if (signal) watchAbort(signal, this);
+    run.promise.then((value) => this.#settle() && resolve(value), (error: unknown) => this.#settle() && reject(error));
+  }
+
+  onAbort(reason: unknown): void {
+    this.#leave(reason);
+  }
+
+  /** Leaves the run with `reason`; the last caller to leave aborts it. */
+  #leave(reason: unknown): void {
+    if (!this.#settle()) return;
+    const { run } = this;
+    run.callers -= 1;
+    if (run.callers === 0) run.abort?.abort(reason);
+    this.reject(reason);
+  }
+
+  /** True the first time: the caller is done, its timer and its watch go. */
+  #settle(): boolean {
+    if (this.#settled) return false;
+    this.#settled = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    if (this.signal) unwatchAbort(this.signal, this);
+    return true;
+  }
 }

@@ -1,17 +1,79 @@
 /**
- * The blocking flavour of an operation, generic over the status type: an adapter that runs the
- * operation machine's members with the blocking runner, on the caller's
- * thread, so `onProgress` and `watch()` run there too (a callback may itself call `getStatus()`).
- * No rule lives here.
+ * The blocking flavour of an operation, generic over the status type, and its runner. The
+ * operation runs the machine's members (`src/core/machine.ts`, planned by `src/core/poll.ts`) with
+ * the blocking runner, on the caller's thread, so `onProgress` and `watch()` run there too (a
+ * callback may itself call `getStatus()`). The runner performs each effect on the caller's thread
+ * (a request through the worker, a sleep with `Atomics.wait`, a value that must not be a promise)
+ * and hands each status out as it comes. No rule lives here.
  */
-import { machineOf, type OperationMachine, type Run } from '../core/machine';
+import type { Effect, OperationMachine, RequestAnswer, Run } from '../core/machine';
 import type { OperationKind } from '../core/kind';
-import { checkFunction, checkOptions } from '../core/options';
-import type { RequestPacer } from '../core/pacer';
-import { planCall, planWait, type WaitOptions } from '../core/poll';
+import { checkFunction } from '../core/options';
 import type { BaseOperationStatus } from '../core/status';
 import type { Logger } from '../core/transport';
-import { driveSync, runSync, type SyncRequester } from './run';
+import { INTERNALS, machineFor, type OperationContext } from '../client/operation';
+import { BLOCKING_MEMBERS as MEMBERS, type Planned, type WaitOptions } from '../core/poll';
+
+/** How an operation's requests are sent, blocking. */
+export interface SyncRequester<S> {
+  request(call: 'get' | 'cancel', bounds: { deadlineMs: number; timeoutMs: number }): RequestAnswer<S>;
+  /** Throws when the operation's client is closed (checked before every effect). */
+  checkOpen(): void;
+}
+
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+
+/** Blocks the calling thread until `untilMs` (a `Date.now()` value): no timer, nothing left pending. */
+export function sleepUntilSync(untilMs: number): void {
+  for (let left = untilMs - Date.now(); left > 0; left = untilMs - Date.now()) Atomics.wait(sleeper, 0, 0, left);
+}
+
+/** Performs one effect other than `progress`, blocking. */
+export function performSync<S>(effect: Exclude<Effect<S>, { type: 'progress' }>, requester: SyncRequester<S>): unknown {
+  requester.checkOpen();
+  if (effect.type === 'sleep') return sleepUntilSync(effect.untilMs);
+  if (effect.type === 'request') return requester.request(effect.call, effect);
+  if (effect.value instanceof Promise) {
+    effect.value.catch(() => {});
+    throw new TypeError('the blocking flavour takes only a synchronous resultDecoder (it returned a Promise)');
+  }
+  return effect.value;
+}
+
+/** Runs `run`, yielding each `progress` status; returns what the run returns. */
+export function* driveSync<S, R>(run: Run<S, R>, requester: SyncRequester<S>): Generator<S, R, undefined> {
+  try {
+    let next = run.next();
+    while (!next.done) {
+      const effect = next.value;
+      if (effect.type === 'progress') {
+        yield effect.status;
+        next = run.next();
+        continue;
+      }
+      let outcome: { value: unknown } | { error: unknown };
+      try {
+        outcome = { value: performSync(effect, requester) };
+      } catch (error) {
+        outcome = { error };
+      }
+      next = 'error' in outcome ? run.throw(outcome.error) : run.next(outcome.value);
+    }
+    return next.value;
+  } finally {
+    run.return(undefined as R);
+  }
+}
+
+/** Runs `run` to its end, calling `onProgress` with each status; returns what the run returns. */
+export function runSync<S, R>(run: Run<S, R>, requester: SyncRequester<S>, onProgress?: (status: S) => void): R {
+  const drive = driveSync(run, requester);
+  for (;;) {
+    const next = drive.next();
+    if (next.done) return next.value;
+    onProgress?.(next.value);
+  }
+}
 
 /** Options of one blocking call (`getStatus`, `getResult`, `cancel`). */
 export interface CallOptionsSync {
@@ -25,9 +87,6 @@ export interface WaitOptionsSync<S> extends WaitOptions {
   onProgress?: (status: S) => void;
 }
 
-const CALL_OPTIONS = ['timeout'] as const;
-const WATCH_OPTIONS = ['timeout', 'pollTimeout', 'pollInterval'] as const;
-
 /** What a blocking operation of any kind is made of. */
 export interface OperationParts<S extends BaseOperationStatus, T> {
   id: string;
@@ -38,35 +97,32 @@ export interface OperationParts<S extends BaseOperationStatus, T> {
   cancel: (options: { deadlineMs: number; timeoutMs?: number }) => S;
   logger: Logger;
   initialStatus?: S | null;
+  /** What the client that made the operation lends it. @internal */
+  context?: SyncContext;
 }
 
-/** What a blocking client lends the operations it makes. */
-export interface SyncClientLink {
-  /** Throws once the client is closed. */
-  checkOpen(): void;
-  budget: RequestPacer | null;
-  endpoint: string;
-}
-
-const links = new WeakMap<object, SyncClientLink>();
-
-/** Ties `parts` to a client (used by the clients of this package; not public API). */
-export function linkToSyncClient<P extends object>(parts: P, link: SyncClientLink): P {
-  links.set(parts, link);
-  return parts;
-}
+/** What a blocking client lends its operations: its dependencies, and the check that it is still open. */
+export type SyncContext = OperationContext<{ checkOpen(): void }>;
 
 /** An operation's machine and how its requests go, for the many-operations runner. */
-export interface SyncInternals {
-  machine: OperationMachine<BaseOperationStatus, unknown>;
-  requester: SyncRequester<BaseOperationStatus>;
+export interface SyncInternals<S extends BaseOperationStatus, T> {
+  machine: OperationMachine<S, T>;
+  requester: SyncRequester<S>;
 }
 
-const internals = new WeakMap<object, SyncInternals>();
+/** How the requests of an operation made of `parts` go, blocking. */
+class PartsRequester<S extends BaseOperationStatus> implements SyncRequester<S> {
+  constructor(private readonly parts: Pick<OperationParts<S, unknown>, 'fetch' | 'cancel' | 'context'>) {}
 
-/** The internals of a blocking operation, or `undefined` for anything else. */
-export function syncInternals(op: unknown): SyncInternals | undefined {
-  return typeof op === 'object' && op !== null ? internals.get(op) : undefined;
+  request(call: 'get' | 'cancel', { deadlineMs, timeoutMs }: { deadlineMs: number; timeoutMs: number }) {
+    const { parts } = this;
+    const status = (call === 'get' ? parts.fetch : parts.cancel)({ deadlineMs, timeoutMs });
+    return { status, receivedAtMs: (parts.context?.nowMs ?? Date.now)() };
+  }
+
+  checkOpen(): void {
+    this.parts.context?.guard.checkOpen();
+  }
 }
 
 /** A blocking operation. Extend it for an operation kind of your own. */
@@ -78,14 +134,14 @@ export class BaseOperation<S extends BaseOperationStatus, T> {
   constructor(parts: OperationParts<S, T>) {
     checkFunction('fetch', parts.fetch);
     checkFunction('cancel', parts.cancel);
-    const link = links.get(parts);
     this.id = parts.id;
-    this.#machine = machineOf<S, T>(parts, String(this), link);
-    this.#requester = {
-      request: (call, { deadlineMs, timeoutMs }) => ({ status: (call === 'get' ? parts.fetch : parts.cancel)({ deadlineMs, timeoutMs }), receivedAtMs: Date.now() }),
-      checkOpen: () => link?.checkOpen(),
-    };
-    internals.set(this, { machine: this.#machine, requester: this.#requester } as unknown as SyncInternals);
+    this.#machine = machineFor<S, T>(parts, String(this));
+    this.#requester = new PartsRequester(parts);
+  }
+
+  /** The machine and requester, for `waitAll`/`asCompleted`. @internal */
+  get [INTERNALS](): SyncInternals<BaseOperationStatus, unknown> {
+    return { machine: this.#machine, requester: this.#requester };
   }
 
   /** The status of the last `getStatus`, `cancel` or poll, or the initial one; `null` before any. */
@@ -95,8 +151,7 @@ export class BaseOperation<S extends BaseOperationStatus, T> {
 
   /** One status request, blocking; the answer becomes the last known status. */
   getStatus(options?: CallOptionsSync): S {
-    const { timeout } = checkOptions('getStatus', options, CALL_OPTIONS);
-    return this.#run(this.#machine.getStatus(planCall(timeout)));
+    return runMember(MEMBERS.getStatus(this.#machine, options), this.#requester);
   }
 
   /**
@@ -105,8 +160,7 @@ export class BaseOperation<S extends BaseOperationStatus, T> {
    * is running or done with neither result nor error.
    */
   getResult(options?: CallOptionsSync): T {
-    const { timeout } = checkOptions('getResult', options, CALL_OPTIONS);
-    return this.#run(this.#machine.getResult(planCall(timeout)));
+    return runMember(MEMBERS.getResult(this.#machine, options), this.#requester);
   }
 
   /**
@@ -115,29 +169,27 @@ export class BaseOperation<S extends BaseOperationStatus, T> {
    * Throws `OperationTimeoutError` when `pollTimeout` runs out, `RunError` when the operation failed.
    */
   wait(options?: WaitOptionsSync<S>): T {
-    const { onProgress, ...rest } = checkOptions('wait', options, [...WATCH_OPTIONS, 'onProgress']);
-    checkFunction('onProgress', onProgress);
-    return this.#run(this.#machine.wait(planWait(rest, this.#machine.defaultPollTimeoutS, this.#machine.defaultPollIntervalS)), onProgress);
+    return runMember(MEMBERS.wait(this.#machine, options), this.#requester);
   }
 
   /** The statuses of a wait as they are polled, the last one included. Breaking out stops polling. */
   watch(options?: WaitOptions): Iterable<S> {
-    const plan = planWait(checkOptions('watch', options, WATCH_OPTIONS), this.#machine.defaultPollTimeoutS, this.#machine.defaultPollIntervalS);
-    return { [Symbol.iterator]: () => driveSync(this.#machine.watch(plan), this.#requester) };
+    const { start } = MEMBERS.watch(this.#machine, options);
+    return { [Symbol.iterator]: () => driveSync(start(), this.#requester) };
   }
 
   /** Asks the server to cancel the operation; its answer becomes the last known status. */
   cancel(options?: CallOptionsSync): void {
-    const { timeout } = checkOptions('cancel', options, CALL_OPTIONS);
-    this.#run(this.#machine.cancel(planCall(timeout)));
+    runMember(MEMBERS.cancel(this.#machine, options), this.#requester);
   }
 
   /** `Operation<id="...">`. */
   toString(): string {
     return `Operation<id=${JSON.stringify(this.id)}>`;
   }
+}
 
-  #run<R>(run: Run<S, R>, onProgress?: (status: S) => void): R {
-    return runSync(run, this.#requester, onProgress);
-  }
+/** Runs a member on the caller's thread. */
+function runMember<S, R>({ run, onProgress }: Planned<S, R>, requester: SyncRequester<S>): R {
+  return runSync(run, requester, onProgress);
 }

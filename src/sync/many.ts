@@ -4,13 +4,19 @@
  * yields the operations as they finish.
  */
 import { planMany, type ManyOptions } from '../core/many';
-import { planWait } from '../core/poll';
 import { ManyScheduler } from '../core/scheduler';
 import type { BaseOperationStatus } from '../core/status';
-import { syncInternals, type BaseOperation } from './base-operation';
-import { performSync } from './run';
+import { INTERNALS } from '../client/operation';
+import { plan } from '../core/poll';
+import { BaseOperation, performSync, type SyncInternals } from './base-operation';
 
 type AnyBlocking<T> = BaseOperation<BaseOperationStatus, T>;
+
+/** The machine and requester of a blocking operation; a TypeError for anything else. */
+export function syncInternals(op: unknown): SyncInternals<BaseOperationStatus, unknown> {
+  if (op instanceof BaseOperation) return op[INTERNALS];
+  throw new TypeError('waitAll/asCompleted of the blocking flavour take Operations (BaseOperation) only');
+}
 
 /**
  * Yields each operation once its wait has seen it finish (succeeded or failed: its `getResult()`
@@ -21,8 +27,7 @@ export function* asCompletedSync<O extends AnyBlocking<unknown>>(ops: readonly O
   const { wait, concurrency, pacer } = planMany(options);
   const parts = ops.map((op) => {
     const found = syncInternals(op);
-    if (!found) throw new TypeError('waitAll/asCompleted take operations made by this package');
-    return { op, ...found, plan: planWait(wait, found.machine.defaultPollTimeoutS, found.machine.defaultPollIntervalS) };
+    return { op, ...found, plan: plan(found.machine, wait) };
   });
   const byOp = new Map(parts.map((p) => [p.op as O, p]));
   const scheduler = new ManyScheduler<O, BaseOperationStatus>(parts.map((p) => ({ op: p.op, start: () => p.machine.watch(p.plan, pacer) })), concurrency);

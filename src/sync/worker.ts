@@ -17,9 +17,10 @@ import { provideAxios } from '../transport/axios';
 import { loadAtFirstUse } from '../runtime/load';
 import { resolveClientConfig } from '../transport/config';
 import { createTransport } from '../transport/create-transport';
-import type { CallOptions, ClientTransport, Logger } from '../core/transport';
+import { sendCall } from '../client/send';
+import type { ClientTransport, Logger } from '../core/transport';
 import {
-  IN_WORKER, RESOURCES_CHANNEL, type LogLine, type ResourcesReply, type RetryQuestion, type TraceLine, type WorkerCall, type WorkerClientOptions, type WorkerReply, type WorkerRequest,
+  IN_WORKER, RESOURCES_CHANNEL, type LogLine, type ResourcesReply, type RetryQuestion, type TraceLine, type WorkerClientOptions, type WorkerReply, type WorkerRequest,
 } from './protocol';
 
 (globalThis as Record<symbol, unknown>)[IN_WORKER] = true;
@@ -129,22 +130,6 @@ async function within(ticket: number, waitMs: number): Promise<WorkerReply> {
   return withLogs(entry, reply);
 }
 
-/** Sends one call through the client's transport. */
-function send(transport: ClientTransport, call: WorkerCall, options: CallOptions): Promise<unknown> {
-  switch (call.op) {
-    case 'start':
-      return transport.startOperation(call.url, call.body, options);
-    case 'fetch':
-      return transport.getJson(call.url, options);
-    case 'get':
-      return transport.getOperation(call.id, options);
-    case 'cancel':
-      return transport.cancelOperation(call.id, options);
-    case 'service':
-      return transport.callService(call.endpoint, call.call, options);
-  }
-}
-
 async function handle(request: WorkerRequest): Promise<WorkerReply> {
   switch (request.type) {
     case 'call': {
@@ -156,7 +141,7 @@ async function handle(request: WorkerRequest): Promise<WorkerReply> {
       entry.settled = current.run(ticket, async (): Promise<WorkerReply> => {
         const transport = transportOf(request.client, request.options);
         const options = { deadlineMs: request.deadlineMs, timeoutMs: request.timeoutMs, signal: controller.signal };
-        const wire = await send(transport, request, options);
+        const wire = await sendCall(transport, request, options);
         return { state: 'done', json: JSON.stringify(wire) };
       }).catch((error: unknown) => ({ state: 'failed', error: errorToData(error) }) as const);
       return within(ticket, request.waitMs);

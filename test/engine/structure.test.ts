@@ -1,6 +1,9 @@
 /**
- * Issue 10, "Must show" 9: nothing internal in the public declarations, and no import cycle
- * between the folders of src. The declarations are the build's (`npm test` builds first).
+ * The architecture's guards (issue 10, "Must show" 9; issue 19): nothing internal in the public
+ * declarations, no import cycle between the folders of src, the two clients thin over one client
+ * layer, and no module-level registry beyond the process state listed here. Every name and file a
+ * guard names must exist, so that no guard outlives what it guards. The declarations are the
+ * build's (`npm test` builds first).
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
@@ -10,7 +13,11 @@ import { describe, expect, test } from 'vitest';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SRC = join(ROOT, 'src');
 
-const INTERNAL = ['PACE', 'WAIT_LOOP', 'linkToClient', 'linkToSyncClient', 'asyncInternals', 'syncInternals', 'ClientLink', 'SyncClientLink', 'OperationMachine', 'CallScope', 'RequestPacer', 'ManyScheduler', 'RequestSlots', 'RequestLine'];
+const INTERNAL = [
+  'OperationMachine', 'CallScope', 'RequestPacer', 'ManyScheduler', 'RequestSlots', 'RequestLine', 'ClientLayer', 'ClientPorts',
+  'PromisePorts', 'BlockingPorts', 'OperationContext', 'AsyncContext', 'SyncContext', 'INTERNALS', 'AsyncInternals', 'SyncInternals',
+  'machineFor', 'OperationMembers', 'SharedPolls', 'ApiOperationParts', 'WorkerBridge', 'LazyAbort',
+];
 
 describe('the public declarations', () => {
   for (const file of ['dist/index.d.ts', 'dist/index.d.cts']) {
@@ -22,6 +29,12 @@ describe('the public declarations', () => {
       for (const name of ['AsyncOperationsClient', 'OperationsClient', 'waitAll', 'asCompleted', 'ApiError']) expect(text).toContain(name);
     });
   }
+});
+
+test('every internal name guarded above is declared in src', () => {
+  const text = sources(SRC).map((file) => readFileSync(file, 'utf8')).join('\n');
+  const missing = INTERNAL.filter((name) => !new RegExp(`\\b(?:class|interface|type|function|const)\\s+${name}\\b`).test(text));
+  expect(missing).toEqual([]);
 });
 
 /** Every .ts file under `dir`. */
@@ -89,18 +102,22 @@ function findCycle(graph: Map<string, Set<string>>): string[] | null {
   return null;
 }
 
-/** Which folders each folder may import (cli and demo: anything; the package root: anything). */
+/**
+ * Which folders each folder may import (the package root: anything). The programs (cli, demo)
+ * import the package by its name, as users do: no folder of src but each other's helpers.
+ */
 const ALLOWED: Record<string, readonly string[] | '*'> = {
   core: [],
   runtime: ['core'],
   transport: ['core', 'runtime', 'proto'],
-  async: ['core', 'runtime', 'transport'],
-  sync: ['core', 'runtime', 'transport'],
+  client: ['core', 'runtime', 'transport'],
+  async: ['core', 'runtime', 'transport', 'client'],
+  sync: ['core', 'runtime', 'transport', 'client'],
   testing: ['core', 'runtime', 'proto'],
   proto: [],
   bullmq: ['core'],
-  cli: '*',
-  demo: '*',
+  cli: [],
+  demo: ['cli'],
   '(root)': '*',
 };
 
@@ -129,5 +146,71 @@ describe('the folders of src', () => {
 
   test('the cycle check would see a cycle', () => {
     expect(findCycle(new Map([['a', new Set(['b'])], ['b', new Set(['c'])], ['c', new Set(['a'])]]))).toEqual(['a', 'b', 'c', 'a']);
+  });
+});
+
+/** The methods of the producer rows (`method: 'completionAsync'`, ...): the start helpers. */
+function producerMethods(): string[] {
+  const text = sources(join(SRC, 'core/producers')).map((file) => readFileSync(file, 'utf8')).join('\n');
+  return [...text.matchAll(/^\s+method: '(\w+)',$/gm)].map((m) => m[1]!);
+}
+
+describe('the two clients', () => {
+  const CLIENTS = ['async/client.ts', 'sync/client.ts'].map((file) => join(SRC, file));
+  const MEMBERS = join(SRC, 'client/members.ts');
+
+  test('are thin: a constructor and what is their own (close, dispose, toString), nothing per producer', () => {
+    const methods = producerMethods();
+    expect(methods.length).toBeGreaterThanOrEqual(8);
+    for (const file of CLIENTS) {
+      const text = readFileSync(file, 'utf8');
+      expect(text.split('\n').length).toBeLessThan(100);
+      const members = [...text.matchAll(/^ {2}(?:async |override |get )?([\w[\].]+)\(/gm)].map((m) => m[1]);
+      expect(members.filter((name) => !['constructor', 'close', '[Symbol.dispose]', '[Symbol.asyncDispose]', 'toString'].includes(name!))).toEqual([]);
+    }
+  });
+
+  test('each start helper is written once, in the client layer', () => {
+    const text = readFileSync(MEMBERS, 'utf8');
+    for (const method of producerMethods()) expect(text.match(new RegExp(`^ {2}${method}\\(`, 'gm'))?.length, method).toBeGreaterThanOrEqual(1);
+  });
+});
+
+/**
+ * The module-level registries (a Map, WeakMap, Set or WeakSet at module scope) that may exist: each
+ * is process state that no operation's dependency travels through. A constant table (a Set of
+ * names filled once) is not a registry. Dependencies (budget, endpoint, logger, clock, scope)
+ * reach an operation through its constructor (`src/client/operation.ts`).
+ */
+const REGISTRIES: Record<string, string> = {
+  // one `abort` listener per AbortSignal, however many calls watch it (a cache keyed by the caller's signal)
+  'runtime/abort.ts watchers': 'one listener per signal',
+  // sleeps that end at the same moment share one timer (a timer wheel of the process)
+  'runtime/sleep.ts wakeups': 'one timer per moment',
+  // deadline marks: data about an error object's identity, not a dependency
+  'core/deadline.ts marks': 'marks on errors',
+  // the worker threads of the process, one per worker file, shared by the blocking clients
+  'sync/ports.ts bridges': 'one worker per file',
+  // the worker thread's own state: it is a process of its own, serving every blocking client
+  'sync/worker.ts transports': "the worker's clients",
+  'sync/worker.ts logs': "the worker's clients' log lines",
+  'sync/worker.ts pending': "the worker's calls in progress",
+  // one axios instance per TLS setting for token requests (sockets shared by the process)
+  'transport/auth/http.ts tokenClients': 'shared sockets',
+  // YC_OPERATION_LOG values already warned about, once per process
+  'transport/env-logger.ts warned': 'once per process',
+};
+
+describe('module-level registries', () => {
+  test('are only the process state listed, and each listed one still exists', () => {
+    const found: string[] = [];
+    for (const file of sources(SRC)) {
+      const rel = relative(SRC, file).split(sep).join('/');
+      for (const m of readFileSync(file, 'utf8').matchAll(/^(?:export )?(?:const|let) (\w+)(?::[^=]+)? = new (?:WeakMap|Map|WeakSet|Set)(?:<.*?>)?\((.*)\);$/gm)) {
+        const constantTable = m[2]!.trim() !== '';
+        if (!constantTable) found.push(`${rel} ${m[1]}`);
+      }
+    }
+    expect(found.sort()).toEqual(Object.keys(REGISTRIES).sort());
   });
 });

@@ -1,8 +1,8 @@
 /**
- * The table of producers: every call that starts an operation, one row each. The clients' start
- * helpers are one line per row over one shared plan (`src/transport/start.ts`). The rows of the
- * services with no REST route (dataset validation, tuning) start over gRPC, whatever the client's
- * protocol.
+ * The table of producers: every call that starts an operation, one row each. The start helpers
+ * of both clients are one line per row, written once (`src/client/members.ts`), over one shared
+ * plan (`src/client/start.ts`). The rows of the services with no REST route (dataset validation,
+ * tuning) start over gRPC, whatever the client's protocol.
  */
 import { COMPLETION } from './completion';
 import { IMAGE_GENERATION } from './image-generation';

@@ -2,8 +2,8 @@
  * A producer: one call that starts a long-running operation, as a row of data. Its start route
  * (REST, or gRPC for a service with no REST route) and endpoint, how its request is checked, how
  * its operation's response becomes the result, and the reference's wait defaults for its kind.
- * Both clients start every row through one plan (`src/transport/start.ts`), so a new row is a new
- * table entry, not new client code.
+ * Both clients start every row through one plan (`src/client/start.ts`): a new row is a table
+ * entry and its one documented start helper in `src/client/members.ts`, written once for both.
  */
 import type { CallRunner } from '../calls';
 import { WireDecodeError } from '../errors';

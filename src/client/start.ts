@@ -11,7 +11,7 @@ import { checkOptions, DEFAULT_CALL_TIMEOUT_S, secondsToMs, typeName } from '../
 import type { CallRunner } from '../core/calls';
 import type { Producer, StartRoute } from '../core/producers/producer';
 import type { ServiceCall } from '../core/transport';
-import { resolveEndpoint } from './config';
+import { resolveEndpoint } from '../transport/config';
 
 /** Options of a start helper, in seconds. */
 export interface StartOptions {
@@ -23,6 +23,12 @@ export interface StartOptions {
   endpoint?: string;
   /** The bound of the start call, all its retries included, in seconds. @default 60 */
   timeout?: number;
+}
+
+/** Options of the promise flavour's start helpers: where the start call goes, its bound, its signal. */
+export interface AsyncStartOptions extends StartOptions {
+  /** Stops the start call: the request is aborted and the promise rejects with `signal.reason`. */
+  signal?: AbortSignal;
 }
 
 /** What the client needs to plan a start call. */

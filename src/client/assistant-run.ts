@@ -1,7 +1,7 @@
 /** Where an assistant run is tracked (`GET /assistants/v1/runs/{id}`): checked once for both flavours. */
 import { ASSISTANT_RUN_KIND, RUN_PATH } from '../core/assistant-run';
 import { checkOperationId, checkOptions } from '../core/options';
-import { resolveEndpoint } from './config';
+import { resolveEndpoint } from '../transport/config';
 
 /** Options of `client.run()`. */
 export interface RunOptions {

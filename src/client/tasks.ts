@@ -4,7 +4,7 @@
  */
 import type { TuningTrack } from '../core/tuning';
 import { checkOperationId, checkOptions } from '../core/options';
-import { resolveEndpoint } from './config';
+import { resolveEndpoint } from '../transport/config';
 
 /** Options of `client.tuning()`. */
 export interface TuningOptions {

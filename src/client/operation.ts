@@ -1,0 +1,54 @@
+/**
+ * What a client lends each operation it makes, as an explicit input: the parts an operation is
+ * made of carry it (`context`), and the operation's constructor reads it there. Nothing is looked
+ * up elsewhere: an operation of a kind of the user's own has no context, and runs with no budget,
+ * on the real clock. The members of both flavours' operations are planned once, by
+ * `src/core/poll.ts` (`OperationMembers`).
+ */
+import { OperationMachine } from '../core/machine';
+import type { OperationKind } from '../core/kind';
+import type { RequestPacer } from '../core/pacer';
+import type { BaseOperationStatus } from '../core/status';
+import type { Logger } from '../core/transport';
+
+/** A client's dependencies, as its operations get them. `Guard` is the flavour's way to stop a closed client's calls. */
+export interface OperationContext<Guard> {
+  /** The client's request budget, shared by all its calls; `null`: none. */
+  readonly budget: RequestPacer | null;
+  /** Where the client polls, for errors raised before any request. */
+  readonly endpoint: string;
+  /** The clock (`Date.now` values). */
+  readonly nowMs: () => number;
+  /** The jitter's randomness, in [0, 1). */
+  readonly random: () => number;
+  /** The promise flavour's call scope (`close()` aborts its calls); the blocking flavour's open check. */
+  readonly guard: Guard;
+}
+
+/** What the operation classes read of their parts beyond the public ones. */
+export interface PartsWithContext<Guard> {
+  /** Set by the clients of this package. @internal */
+  readonly context?: OperationContext<Guard>;
+}
+
+/** The machine of an operation made of `parts`, described as `describe`, with the context its parts carry. */
+export function machineFor<S extends BaseOperationStatus, T>(
+  parts: { id: string; kind: OperationKind<S, T>; logger: Logger; initialStatus?: S | null } & PartsWithContext<unknown>,
+  describe: string,
+): OperationMachine<S, T> {
+  const { context } = parts;
+  return new OperationMachine<S, T>({
+    id: parts.id,
+    kind: parts.kind,
+    logger: parts.logger,
+    initialStatus: parts.initialStatus ?? null,
+    describe,
+    endpoint: context?.endpoint ?? "the operation's own fetcher",
+    budget: context?.budget ?? null,
+    nowMs: context?.nowMs ?? Date.now,
+    random: context?.random ?? Math.random,
+  });
+}
+
+/** The key of an operation's internals (its machine, how its requests go), read by `waitAll`/`asCompleted`. */
+export const INTERNALS: unique symbol = Symbol('yc-operation.internals');
