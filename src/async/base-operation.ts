@@ -1,6 +1,6 @@
 /**
  * The promise flavour of an operation, generic over the status type: an adapter that runs the
- * operation machine's members (planned by `src/client/operation.ts`) with the promise
+ * operation machine's members with the promise
  * runner. No rule lives here.
  */
 import type { OperationMachine, RequestAnswer } from '../core/machine';

@@ -1,5 +1,5 @@
 /**
- * What the promise flavour supplies to the client layer (`src/client/layer.ts`): calls sent
+ * What the promise flavour supplies to the client layer: calls sent
  * through the client's transport as promises, each under the client's call scope (so `close()`
  * stops it), and the flavour's operations.
  */

@@ -1,7 +1,7 @@
 /**
  * What a wait job carries in Redis (plain JSON, read by any worker of the fleet): the wait's
  * options as `enqueue` resolved them, and the wait's state between polls. The defaults, checks and
- * rules are the core's (`src/core/options.ts`, `src/core/poll-policy.ts`, `src/core/wait-state.ts`):
+ * rules are the core's:
  * `enqueue` applies the options' fallbacks as `wait()` does, and the worker checks what it reads
  * as strictly, so that data a worker did not write (another program, another version, a hand
  * edit) is refused, not polled.

@@ -1,6 +1,6 @@
 /**
  * The producer and reader side: enqueue a wait as a BullMQ job, and await its outcome from any
- * process through the queue's events stream (`src/bullmq/job-events.ts`).
+ * process through the queue's events stream.
  */
 import { Job, Queue, type ConnectionOptions } from 'bullmq';
 import { OperationStatus, type Logger, type SavedOperation } from 'yc-operation';

@@ -79,7 +79,7 @@ export interface WaitWorkerOptions extends QueueLocation {
  * A worker of the fleet: polls the waits of a {@link WaitQueue}. Start as many as you like, in
  * as many processes; `close()` lets the polls in flight finish (a job run is one request).
  *
- * Each job run is one step of the core's wait (`src/core/wait-state.ts`, as a local `wait()`
+ * Each job run is one step of the SDK's own wait (as a local `wait()`
  * steps it): the job's data holds the wait's state, its progress the last status.
  */
 export class WaitWorker {

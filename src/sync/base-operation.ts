@@ -1,6 +1,6 @@
 /**
  * The blocking flavour of an operation, generic over the status type, and its runner. The
- * operation runs the machine's members (`src/core/machine.ts`, planned by `src/core/poll.ts`) with
+ * operation runs the machine's members with
  * the blocking runner, on the caller's thread, so `onProgress` and `watch()` run there too (a
  * callback may itself call `getStatus()`). The runner performs each effect on the caller's thread
  * (a request through the worker, a sleep with `Atomics.wait`, a value that must not be a promise)

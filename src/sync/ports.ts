@@ -1,5 +1,5 @@
 /**
- * What the blocking flavour supplies to the client layer (`src/client/layer.ts`): each call is a
+ * What the blocking flavour supplies to the client layer: each call is a
  * blocking round trip to the SDK's worker, made after the check that the client is open, and the
  * flavour's operations. The worker's plumbing lives here: the client's options as plain data, its
  * retry hooks run on this thread, its logs and traces sent back, and the round trips themselves.
