@@ -345,7 +345,7 @@ describe('lazy loading', () => {
 });
 
 describe('endpoint discovery (discoverEndpoints: true)', () => {
-  test.each(FLAVOURS_AND_PROTOCOLS.filter((f) => f.protocol === 'grpc'))('$label: ApiEndpointService.List on YC_API_ENDPOINT gives the address that is then called', async (flavour) => {
+  test.each(FLAVOURS_AND_PROTOCOLS.filter((f) => f.protocol === 'grpc'))('$label: ApiEndpointService.List on YC_API_ENDPOINT, sent with no credential, gives the address that is then called', async (flavour) => {
     const before = process.env.YC_API_ENDPOINT;
     process.env.YC_API_ENDPOINT = grpcUrl; // the emulator's list points every id at itself
     try {
@@ -355,11 +355,18 @@ describe('endpoint discovery (discoverEndpoints: true)', () => {
       expect(await client.operation(id).getResult()).toEqual({ '@type': STRUCT, value: { ok: true } });
       await client.operation(id).getStatus();
       client.close();
-      expect((await emu.requests()).map((r) => r.path)).toEqual([
+      const requests = await emu.requests();
+      expect(requests.map((r) => r.path)).toEqual([
         '/yandex.cloud.endpoint.ApiEndpointService/List',
         '/yandex.cloud.operation.OperationService/Get',
         '/yandex.cloud.operation.OperationService/Get',
       ]);
+      // The list is sent as the reference sends it (auth_required=False): no credential, a request id of its own.
+      const [list, get] = requests;
+      expect(list!.headers.authorization).toBeUndefined();
+      expect(list!.headers['x-client-request-id']).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      expect(get!.headers.authorization).toBe(`Api-Key ${API_KEY}`);
+      expect(get!.headers['x-client-request-id']).not.toBe(list!.headers['x-client-request-id']);
     } finally {
       if (before === undefined) delete process.env.YC_API_ENDPOINT;
       else process.env.YC_API_ENDPOINT = before;

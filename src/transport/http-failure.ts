@@ -92,11 +92,13 @@ export function authFailure(cause: unknown, ctx: AttemptContext): ApiError {
 
 /**
  * The error of a call that ran out of its deadline (gRPC DEADLINE_EXCEEDED, no HTTP status).
- * `cause` is the last attempt's failure, when there was one.
+ * `cause` is the last attempt's failure, when there was one: the error carries it as its `cause`,
+ * and its message names it (`...; the last attempt failed: network error: ECONNREFUSED (...)`).
  */
 export function deadlineError(timeoutMs: number, ctx: AttemptContext, cause?: unknown): ApiError {
+  const last = cause instanceof ApiError ? `; the last attempt failed: ${cause.rawMessage}` : '';
   return new ApiError(
-    { ...noAnswer(ctx), grpcCode: 4, message: `no answer within the call's timeout of ${timeoutMs / 1000} s` },
+    { ...noAnswer(ctx), grpcCode: 4, message: `no answer within the call's timeout of ${timeoutMs / 1000} s${last}` },
     cause === undefined ? undefined : { cause: plainCause(cause, ctx) },
   );
 }
