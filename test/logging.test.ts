@@ -30,6 +30,6 @@ test.each(FLAVOURS)('$name: logs the start, each request, each running status, a
     `debug Operation ${ok} is still running (poll 1): OperationStatus<running>`,
     `info Operation ${ok} succeeded`,
     `info Polling operation ${bad}: every 0.01 s, poll timeout 3600 s`,
-    `warn Operation ${bad} failed: OperationStatus<failed, error=OperationErrorInfo(code=3, message="nope", details=null)>`,
+    `warn Operation ${bad} failed: OperationStatus<failed, error=OperationErrorInfo(code=3, message="nope", details=[])>`,
   ]);
 });

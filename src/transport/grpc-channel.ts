@@ -136,15 +136,12 @@ const EMPTY_ANY = Object.freeze({ '@type': '', value: '' });
  * A protobuf `Any` is never absent: a done operation without an error (or with code 0) and without
  * a response has the empty `Any` as its response, as the reference reads it (succeeded, with the
  * empty result). An unset `metadata` stays `null`, as over REST, so a metadata decoder sees only
- * metadata the server set. A repeated field is never absent either: an error's `details` is `[]`
- * when it has none, as over REST and in the reference. Of `error` and `response` (a `oneof`), only
- * the last one on the wire is kept (`src/proto/decode.ts`).
+ * metadata the server set. Of `error` and `response` (a `oneof`), only the last one on the wire is
+ * kept (`src/proto/decode.ts`).
  */
 function operationJson(bytes: Uint8Array): unknown {
   const json = messageJsonOf(operationType, bytes) as Record<string, unknown>;
-  const error = json.error as { code?: number; details?: unknown[] } | undefined;
-  if (error !== undefined) error.details ??= [];
-  const failed = Boolean(error?.code);
+  const failed = Boolean((json.error as { code?: number } | undefined)?.code);
   if (json.done === true && json.response === undefined && !failed) json.response = EMPTY_ANY;
   return json;
 }
