@@ -91,7 +91,7 @@ export class OperationTimeoutError extends AsyncOperationError {
   constructor(fields: { operationId: string; pollTimeout: number; lastStatus: BaseOperationStatus | null }, options?: ErrorOptions) {
     const last = fields.lastStatus === null ? 'no status received yet' : `last status: ${String(fields.lastStatus)}`;
     const attempt = lastFailedAttempt(options?.cause);
-    const failed = attempt === null ? '' : `; the last attempt failed: ${attempt.rawMessage}`;
+    const failed = attempt === null ? '' : `; the last attempt failed: ${attemptFailureText(attempt)}`;
     super(`Operation ${fields.operationId} did not finish within its poll timeout of ${fields.pollTimeout} s (${last})${failed}`, options);
     this.operationId = fields.operationId;
     this.pollTimeout = fields.pollTimeout;
@@ -172,6 +172,15 @@ function describeApiError(f: ApiErrorFields): string {
 export function lastFailedAttempt(error: unknown): ApiError | null {
   if (!(error instanceof ApiError) || error.grpcCode !== 4 || error.httpStatus !== null) return null;
   return error.cause instanceof ApiError ? error.cause : null;
+}
+
+/**
+ * What a failed attempt met, in words: its own message, and its cause's when that says more
+ * (`network error: ECONNREFUSED (connect ECONNREFUSED 127.0.0.1:9)`).
+ */
+export function attemptFailureText(attempt: ApiError): string {
+  const inner = attempt.cause instanceof Error ? attempt.cause.message : '';
+  return inner !== '' && !attempt.rawMessage.includes(inner) ? `${attempt.rawMessage} (${inner})` : attempt.rawMessage;
 }
 
 /**

@@ -4,7 +4,7 @@
  * {@link ApiError} to raise if it is not retried. Every text from the other side (body, header
  * values, the HTTP client's messages) passes the context's `redact` before it enters an error.
  */
-import { ApiError, type ApiErrorFields } from '../core/errors';
+import { ApiError, attemptFailureText, type ApiErrorFields } from '../core/errors';
 import { parseRetryAfterMs, type AttemptFailure } from '../core/retry';
 import { grpcCodeOf } from '../core/grpc-codes';
 
@@ -96,7 +96,7 @@ export function authFailure(cause: unknown, ctx: AttemptContext): ApiError {
  * and its message names it (`...; the last attempt failed: network error: ECONNREFUSED (...)`).
  */
 export function deadlineError(timeoutMs: number, ctx: AttemptContext, cause?: unknown): ApiError {
-  const last = cause instanceof ApiError ? `; the last attempt failed: ${cause.rawMessage}` : '';
+  const last = cause instanceof ApiError ? `; the last attempt failed: ${attemptFailureText(cause)}` : '';
   return new ApiError(
     { ...noAnswer(ctx), grpcCode: 4, message: `no answer within the call's timeout of ${timeoutMs / 1000} s${last}` },
     cause === undefined ? undefined : { cause: plainCause(cause, ctx) },
