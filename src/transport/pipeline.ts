@@ -161,8 +161,9 @@ export class Exchange<R> extends BoundedCall implements AttemptContext, RetryRun
     } catch (error) {
       const stopped = this.stoppedBy();
       let thrown = stopped;
-      if (stopped === RUNNING || deadlineOf(error) === this.deadlineMs) thrown = error;
-      else if (stopped === EXPIRED) thrown = this.expired();
+      if (stopped === RUNNING) thrown = error;
+      // The deadline's error as the driver made it (a failure that came back too late), or made now.
+      else if (stopped === EXPIRED) thrown = deadlineOf(error) === this.deadlineMs ? error : this.expired();
       throw this.#operationId !== null && (this.#kind === 'get' || this.#kind === 'cancel') ? asOperationNotFound(thrown, this.#operationId) : thrown;
     } finally {
       this.end();
