@@ -78,7 +78,8 @@ describe('over gRPC, through both flavours (a server in a child process sends th
   let server: ChildProcess;
   let endpoint: string;
   beforeAll(async () => {
-    server = spawn(process.execPath, ['test/fixtures/raw-grpc-server.mjs'], { cwd: ROOT, env: { ...process.env, ANSWERS: JSON.stringify(answers) }, stdio: ['pipe', 'pipe', 'inherit'] });
+    const env = { ...process.env, ANSWERS: JSON.stringify(answers) };
+    server = spawn(process.execPath, ['test/fixtures/raw-grpc-server.mjs'], { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'inherit'] });
     endpoint = await new Promise<string>((resolve, reject) => {
       server.stdout!.on('data', (chunk: Buffer) => {
         const port = /PORT (\d+)/.exec(String(chunk))?.[1];

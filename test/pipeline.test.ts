@@ -32,8 +32,10 @@ describe.each(FLAVOURS)('$label, no server at the endpoint', (flavour) => {
     client.close();
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({ grpcCode: 4, httpStatus: null });
-    const port = refused.slice(refused.lastIndexOf(':') + 1);
-    expect((error as Error).message).toMatch(new RegExp(`^no answer within the call's timeout of 1 s; the last attempt failed: network error: ECONNREFUSED \\(connect ECONNREFUSED 127\\.0\\.0\\.1:${port}\\) \\(`));
+    const address = refused.slice('http://'.length);
+    expect((error as ApiError).rawMessage).toBe(
+      `no answer within the call's timeout of 1 s; the last attempt failed: network error: ECONNREFUSED (connect ECONNREFUSED ${address})`,
+    );
     const cause = (error as Error).cause as ApiError;
     expect(cause).toBeInstanceOf(ApiError);
     expect(cause).toMatchObject({ grpcCode: 14, httpStatus: null });
@@ -45,7 +47,10 @@ describe.each(FLAVOURS)('$label, no server at the endpoint', (flavour) => {
     const error = await client.operation('some-id').wait({ pollTimeout: 1, pollInterval: 0.1 }).catch((e: unknown) => e);
     client.close();
     expect(error).toBeInstanceOf(OperationTimeoutError);
-    expect((error as Error).message).toMatch(/^Operation some-id did not finish within its poll timeout of 1 s \(no status received yet\); the last attempt failed: network error: ECONNREFUSED \(connect ECONNREFUSED /);
+    expect((error as Error).message).toBe(
+      'Operation some-id did not finish within its poll timeout of 1 s (no status received yet); '
+        + `the last attempt failed: network error: ECONNREFUSED (connect ECONNREFUSED ${refused.slice('http://'.length)})`,
+    );
     const timedOut = (error as Error).cause as ApiError;
     expect(timedOut).toMatchObject({ grpcCode: 4 });
     expect(timedOut.cause).toMatchObject({ grpcCode: 14, rawMessage: expect.stringMatching(/^network error: ECONNREFUSED/) });

@@ -91,8 +91,13 @@ function readValue(field: protobuf.FieldBase, reader: protobuf.Reader, end: numb
     return message;
   }
   if (resolved instanceof protobuf.Enum) return reader.int32();
-  if (field.type === 'string' || field.type === 'bytes') return readBytes(field.type, reader, end);
-  return (reader[field.type as ScalarReader] as () => unknown).call(reader);
+  return readScalar(field.type, reader, end);
+}
+
+/** A value of scalar type `type`. */
+function readScalar(type: string, reader: protobuf.Reader, end: number): unknown {
+  if (type === 'string' || type === 'bytes') return readBytes(type, reader, end);
+  return (reader[type as ScalarReader] as () => unknown).call(reader);
 }
 
 /** A string or bytes value, within `end` (protobufjs's own reader of a Buffer cuts a length short silently). */
@@ -112,7 +117,7 @@ function readMapEntry(field: protobuf.MapField, reader: protobuf.Reader, end: nu
     const tag = reader.uint32();
     const wireType = tag & 7;
     if (wireType > 5 || wireType === 4) throw new RangeError(`invalid wire type ${wireType} at offset ${at}`);
-    if (tag >>> 3 === 1 && wireType === WIRE_TYPES[field.keyType]) key = field.keyType === 'string' ? readBytes('string', reader, end) : (reader[field.keyType as ScalarReader] as () => unknown).call(reader);
+    if (tag >>> 3 === 1 && wireType === WIRE_TYPES[field.keyType]) key = readScalar(field.keyType, reader, end);
     else if (tag >>> 3 === 2 && wireType === wireTypeOf(field)) value = readValue(field, reader, end, value);
     else reader.skipType(wireType);
     if (reader.pos > end) throw new RangeError(`the message ends at offset ${end} inside a field that started at offset ${at}`);

@@ -97,7 +97,8 @@ export class GrpcTransport implements OperationTransport {
 
 /** A Get or a Cancel of operation `id`. */
 function operationCall(method: 'Get' | 'Cancel', id: string): ServiceCall {
-  return { method: `${SERVICE}/${method}`, requestType: `yandex.cloud.operation.${method}OperationRequest`, responseType: OPERATION_TYPE, request: { operationId: id }, subject: id };
+  const requestType = `yandex.cloud.operation.${method}OperationRequest`;
+  return { method: `${SERVICE}/${method}`, requestType, responseType: OPERATION_TYPE, request: { operationId: id }, subject: id };
 }
 
 /** One attempt of a gRPC call: the unary call on the channel, and its answer read. */
@@ -158,7 +159,8 @@ class GrpcWire implements Protocol<ServiceCall, UnaryAnswer> {
       return { ok: true, value: this.#loaded!.module.responseJson(type, answer.message) };
     } catch (cause) {
       const name = type.slice(type.lastIndexOf('.') + 1);
-      throw new ApiError({ ...noAnswer(exchange), grpcCode: 2, message: `the answer is not ${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name} message: ${(cause as Error).message}` });
+      const message = `the answer is not ${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name} message: ${(cause as Error).message}`;
+      throw new ApiError({ ...noAnswer(exchange), grpcCode: 2, message });
     }
   }
 
@@ -211,7 +213,9 @@ class GrpcWire implements Protocol<ServiceCall, UnaryAnswer> {
    * The address of endpoint `discovery.id`, from `ApiEndpointService.List` on `discovery.api`,
    * called as the reference calls it: with no credential (it needs none) and a request id of its own.
    */
-  async #discover(module: ChannelModule, apiTarget: { address: string; plaintext: boolean }, discovery: { api: string; id: string }, exchange: Exchange<ServiceCall>): Promise<string> {
+  async #discover(
+    module: ChannelModule, apiTarget: { address: string; plaintext: boolean }, discovery: { api: string; id: string }, exchange: Exchange<ServiceCall>,
+  ): Promise<string> {
     const ctx: AttemptContext = {
       endpoint: `${discovery.api}${LIST_ENDPOINTS}`, clientRequestId: randomUUID(), attempts: exchange.attempts, authProvider: null, redact: String,
     };
@@ -243,7 +247,8 @@ function text(metadata: UnaryFailure['metadata'], name: string): string | null {
 function failureOf(failure: UnaryFailure, module: ChannelModule, ctx: AttemptContext): Failure {
   const bin = failure.metadata['grpc-status-details-bin'];
   const status = module.statusOfDetails(Buffer.isBuffer(bin) ? bin : undefined);
-  const requestInfo = status.details.find((d) => String((d as Record<string, unknown>)['@type']).endsWith('/google.rpc.RequestInfo')) as { requestId?: string } | undefined;
+  const isRequestInfo = (d: unknown) => String((d as Record<string, unknown>)['@type']).endsWith('/google.rpc.RequestInfo');
+  const requestInfo = status.details.find(isRequestInfo) as { requestId?: string } | undefined;
   const error = new ApiError({
     ...noAnswer(ctx),
     grpcCode: failure.code,

@@ -227,7 +227,8 @@ export class Exchange<R> extends BoundedCall implements AttemptContext, RetryRun
 
   onRetry(n: number, delayMs: number, failure: Failure): void {
     this.#lastFailure = failure;
-    this.#pipeline.options.logger.debug(`${this.#pipeline.protocol.describe(this.request)}: attempt ${n} failed (${failure.error.rawMessage}), retrying in ${Math.round(delayMs)} ms`);
+    const what = this.#pipeline.protocol.describe(this.request);
+    this.#pipeline.options.logger.debug(`${what}: attempt ${n} failed (${failure.error.rawMessage}), retrying in ${Math.round(delayMs)} ms`);
   }
 
   deadlineError(last: Failure): Error {
@@ -239,6 +240,7 @@ export class Exchange<R> extends BoundedCall implements AttemptContext, RetryRun
   }
 
   traceOf(): CallTrace {
-    return { call: this.#kind, operationId: this.#operationId, protocol: this.#pipeline.protocol.name, target: this.endpoint, clientRequestId: this.clientRequestId };
+    const protocol = this.#pipeline.protocol.name;
+    return { call: this.#kind, operationId: this.#operationId, protocol, target: this.endpoint, clientRequestId: this.clientRequestId };
   }
 }
