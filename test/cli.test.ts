@@ -338,9 +338,10 @@ describe('API errors: exit 4', () => {
     expect(result.stderr).toContain('Check the operation id');
   });
 
-  it('no server at the endpoint: no answer within --timeout', async () => {
+  it('no server at the endpoint: no answer within --timeout, and what the last attempt met', async () => {
     const result = await cli(['--endpoint', 'http://127.0.0.1:9', '--no-auth', 'get', 'some-id', '--timeout', '1']);
     expect(result.code).toBe(4);
+    expect(result.stderr).toContain("no answer within the call's timeout of 1 s; the last attempt failed: network error: ECONNREFUSED (connect ECONNREFUSED 127.0.0.1:9)");
     expect(result.stderr).toContain('Check --endpoint and the network');
   });
 });

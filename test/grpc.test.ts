@@ -305,6 +305,48 @@ describe('TLS', () => {
   });
 });
 
+describe('TLS to an IP address', () => {
+  test('an https://<IP> endpoint: no DEP0123 warning (no TLS server name is set to an IP), the certificate still checked against the IP', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'yc-tls-'));
+    const [keyFile, certFile, otherKey, otherCert] = ['key.pem', 'cert.pem', 'other-key.pem', 'other-cert.pem'].map((f) => join(dir, f)) as [string, string, string, string];
+    const makeCert = (key: string, cert: string, san: string) =>
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-subj', '/CN=yc-test', '-addext', `subjectAltName=${san}`, '-days', '1'], { stdio: 'ignore' });
+    makeCert(keyFile, certFile, 'IP:127.0.0.1');
+    makeCert(otherKey, otherCert, 'IP:10.1.2.3'); // trusted, but for another address
+    const answer = (server: ReturnType<typeof createSecureServer>) =>
+      server.on('stream', (stream) => stream.respond({ ':status': 200, 'content-type': 'application/grpc', 'grpc-status': '5', 'grpc-message': 'reached over TLS' }, { endStream: true }));
+    const right = answer(createSecureServer({ key: readFileSync(keyFile), cert: readFileSync(certFile) }));
+    const wrong = answer(createSecureServer({ key: readFileSync(otherKey), cert: readFileSync(otherCert) }));
+    await Promise.all([right, wrong].map((server) => new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))));
+    const url = (server: typeof right) => `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const { stdout, stderr, code } = await runNode(['-e', `
+        const sdk = require('./dist/index.cjs');
+        const fs = require('node:fs');
+        const call = async (endpoint, ca) => {
+          const client = new sdk.AsyncOperationsClient({ endpoint, auth: null, protocol: 'grpc', retry: false, ca: fs.readFileSync(ca, 'utf8') });
+          const error = await client.operation('tls00000000000000000').getStatus({ timeout: 2 }).catch((e) => e);
+          client.close();
+          return error.grpcCode + ' ' + error.rawMessage;
+        };
+        (async () => {
+          console.log('RIGHT ' + await call(process.env.RIGHT, process.env.RIGHT_CA));
+          console.log('WRONG ' + await call(process.env.WRONG, process.env.WRONG_CA));
+        })();
+      `], { RIGHT: url(right), RIGHT_CA: certFile, WRONG: url(wrong), WRONG_CA: otherCert, NODE_OPTIONS: '' });
+      expect(stderr).not.toContain('DEP0123');
+      expect(stderr).toBe('');
+      expect(code).toBe(0);
+      expect(stdout).toContain('RIGHT 5 reached over TLS');
+      expect(stdout).toMatch(/WRONG 4 /); // its certificate is for 10.1.2.3: never connected, until the deadline
+    } finally {
+      right.close();
+      wrong.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('options', () => {
   test('protocol and ca are checked before any request', () => {
     expect(() => new AsyncOperationsClient({ protocol: 'http2' as never })).toThrow(/protocol must be 'rest' or 'grpc', got "http2"/);
@@ -347,7 +389,7 @@ describe('lazy loading', () => {
 });
 
 describe('endpoint discovery (discoverEndpoints: true)', () => {
-  test.each(FLAVOURS_AND_PROTOCOLS.filter((f) => f.protocol === 'grpc'))('$label: ApiEndpointService.List on YC_API_ENDPOINT gives the address that is then called', async (flavour) => {
+  test.each(FLAVOURS_AND_PROTOCOLS.filter((f) => f.protocol === 'grpc'))('$label: ApiEndpointService.List on YC_API_ENDPOINT, sent with no credential, gives the address that is then called', async (flavour) => {
     const before = process.env.YC_API_ENDPOINT;
     process.env.YC_API_ENDPOINT = grpcUrl; // the emulator's list points every id at itself
     try {
@@ -357,11 +399,18 @@ describe('endpoint discovery (discoverEndpoints: true)', () => {
       expect(await client.operation(id).getResult()).toEqual({ '@type': STRUCT, value: { ok: true } });
       await client.operation(id).getStatus();
       client.close();
-      expect((await emu.requests()).map((r) => r.path)).toEqual([
+      const requests = await emu.requests();
+      expect(requests.map((r) => r.path)).toEqual([
         '/yandex.cloud.endpoint.ApiEndpointService/List',
         '/yandex.cloud.operation.OperationService/Get',
         '/yandex.cloud.operation.OperationService/Get',
       ]);
+      // The list is sent as the reference sends it (auth_required=False): no credential, a request id of its own.
+      const [list, get] = requests;
+      expect(list!.headers.authorization).toBeUndefined();
+      expect(list!.headers['x-client-request-id']).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      expect(get!.headers.authorization).toBe(`Api-Key ${API_KEY}`);
+      expect(get!.headers['x-client-request-id']).not.toBe(list!.headers['x-client-request-id']);
     } finally {
       if (before === undefined) delete process.env.YC_API_ENDPOINT;
       else process.env.YC_API_ENDPOINT = before;

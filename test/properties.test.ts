@@ -67,7 +67,7 @@ function expectFaithful(json: Record<string, unknown>, decoded: ReturnType<typeo
   } else {
     expect(status.error!.code).toBe(error.code);
     expect(status.error!.message).toBe(error.message ?? '');
-    expect(status.error!.details).toEqual(Array.isArray(error.details) ? error.details.map((d) => (typeof d === 'string' ? d : JSON.stringify(d))) : null);
+    expect(status.error!.details).toEqual(Array.isArray(error.details) ? error.details.map((d) => (typeof d === 'string' ? d : JSON.stringify(d))) : []); // absent or null: empty, as proto3 reads a repeated field
   }
 }
 

@@ -84,9 +84,15 @@ export class OperationTimeoutError extends AsyncOperationError {
   /** The last status known when the time ran out (`null` when no poll had answered yet). */
   readonly lastStatus: BaseOperationStatus | null;
 
+  /**
+   * @param options `cause`: what the time ran out on; when it is a call that ran out of time after
+   *   a failed attempt, the message names that attempt's failure too.
+   */
   constructor(fields: { operationId: string; pollTimeout: number; lastStatus: BaseOperationStatus | null }, options?: ErrorOptions) {
     const last = fields.lastStatus === null ? 'no status received yet' : `last status: ${String(fields.lastStatus)}`;
-    super(`Operation ${fields.operationId} did not finish within its poll timeout of ${fields.pollTimeout} s (${last})`, options);
+    const attempt = lastFailedAttempt(options?.cause);
+    const failed = attempt === null ? '' : `; the last attempt failed: ${attemptFailureText(attempt)}`;
+    super(`Operation ${fields.operationId} did not finish within its poll timeout of ${fields.pollTimeout} s (${last})${failed}`, options);
     this.operationId = fields.operationId;
     this.pollTimeout = fields.pollTimeout;
     this.lastStatus = fields.lastStatus;
@@ -157,6 +163,24 @@ function describeApiError(f: ApiErrorFields): string {
     f.authProvider && f.grpcCode === 16 && `auth: ${f.authProvider}`,
   ].filter(Boolean);
   return `${f.message} (${status}; ${f.endpoint}${ids.length ? '; ' + ids.join(', ') : ''})`;
+}
+
+/**
+ * The failed attempt that the error of a call which ran out of time (gRPC 4, no HTTP answer)
+ * carries as its cause; `null` for any other error.
+ */
+export function lastFailedAttempt(error: unknown): ApiError | null {
+  if (!(error instanceof ApiError) || error.grpcCode !== 4 || error.httpStatus !== null) return null;
+  return error.cause instanceof ApiError ? error.cause : null;
+}
+
+/**
+ * What a failed attempt met, in words: its own message, and its cause's when that says more
+ * (`network error: ECONNREFUSED (connect ECONNREFUSED 127.0.0.1:9)`).
+ */
+export function attemptFailureText(attempt: ApiError): string {
+  const inner = attempt.cause instanceof Error ? attempt.cause.message : '';
+  return inner !== '' && !attempt.rawMessage.includes(inner) ? `${attempt.rawMessage} (${inner})` : attempt.rawMessage;
 }
 
 /**

@@ -5,7 +5,9 @@
  * - `response`, `metadata`, `error` absent or `null` alike mean "not set";
  * - an `error` with code 0 means "no error" (google.rpc.Status's OK);
  * - an `error` is kept while `done` is still false (a rollback in progress);
- * - an `Any` keeps its `"@type"` key; `details` entries become text (their JSON form).
+ * - an `Any` keeps its `"@type"` key; `details` entries become text (their JSON form);
+ * - `details` absent or `null` is `[]`: a repeated field of proto3 is never unset, and the
+ *   reference reads it as an empty list, whatever the protocol.
  * Anything else of the wrong shape throws {@link WireDecodeError}.
  */
 import { WireDecodeError } from './errors';

@@ -3,8 +3,10 @@
  * names, default scalars left out (oneof members kept), int64 as strings, bytes as base64, enums by
  * name, well-known types in their own forms, and an `Any` inlined with its `"@type"`. An `Any` of a
  * type this project has no `.proto` for is kept as `{ "@type": url, "value": "<base64 bytes>" }`.
+ * {@link messageJsonOf} reads the bytes too, strictly (`./decode.ts`).
  */
 import protobuf from 'protobufjs';
+import { decodeMessage } from './decode';
 import { typeOfUrl } from './root';
 import { durationText, timestampText } from './well-known';
 
@@ -45,11 +47,16 @@ export function messageJson(type: protobuf.Type, message: Message): unknown {
   return out;
 }
 
+/** The JSON of the message of `type` that `bytes` hold. Throws a `RangeError` when they are not one. */
+export function messageJsonOf(type: protobuf.Type, bytes: Uint8Array): unknown {
+  return messageJson(type, decodeMessage(type, bytes));
+}
+
 /** An `Any` as JSON: its type's fields beside `"@type"` (a well-known type's form under `"value"`). */
 export function anyJson(typeUrl: string, value: Uint8Array): Record<string, unknown> {
   const type = typeOfUrl(typeUrl);
   if (type === null) return { '@type': typeUrl, value: Buffer.from(value).toString('base64') };
-  const inner = messageJson(type, type.decode(value) as unknown as Message);
+  const inner = messageJsonOf(type, value);
   return SPECIAL[type.fullName.slice(1)] ? { '@type': typeUrl, value: inner } : { '@type': typeUrl, ...(inner as object) };
 }
 

@@ -1,7 +1,8 @@
 /**
  * The emulator's gRPC server (plaintext HTTP/2 on 127.0.0.1): the methods of its routing table
  * (`grpc-routes.ts`) on the same state as the REST routes (one state, two protocols), the same
- * credentials check, and `ApiEndpointService/List`, whose endpoints all point at this server.
+ * credentials check, and `ApiEndpointService/List` (public: no credential checked), whose endpoints
+ * all point at this server.
  */
 import { createServer, type Http2Server, type Http2Session, type IncomingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
 import { GrpcCode } from '../core/grpc-codes';
@@ -80,7 +81,8 @@ export class GrpcEmulatorServer {
   }
 
   private async answer(path: string, headers: IncomingHttpHeaders, body: Buffer | null, reply: GrpcReply, entry: RecordedRequest): Promise<void> {
-    const failure = this.authFailure(headers.authorization as string | undefined);
+    // The endpoint list is public, as the API's: it is called with no credential.
+    const failure = path === LIST_ENDPOINTS ? null : this.authFailure(headers.authorization as string | undefined);
     if (failure !== null) return reply.status(GrpcCode.UNAUTHENTICATED, failure);
     if (body === null) return reply.status(GrpcCode.INTERNAL, 'The request is not one uncompressed gRPC message');
     const method: GrpcMethod | undefined = Object.hasOwn(this.routes, path) ? this.routes[path] : undefined;

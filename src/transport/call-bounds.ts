@@ -1,53 +1,20 @@
 /**
  * The bounds of the logical calls of one transport (REST or gRPC alike): each call's abort (a
  * `LazyAbort`, whose signal is made only if asked for) is aborted by the caller's signal, by the
- * call's deadline, and by `close()`; and a call that ended so rejects with the caller's
- * `signal.reason`, the close's error, or the deadline's error.
+ * call's deadline, and by `close()`; a call that ended so tells what stopped it: the caller's
+ * `signal.reason`, the close's error, or its deadline.
  */
 import { AIStudioError } from '../core/errors';
-import type { RetryPolicy } from '../core/retry';
-import type { Logger } from '../core/transport';
 import { whenAborted } from '../runtime/abort';
 import { LazyAbort } from '../runtime/lazy-abort';
 import { borrow } from '../runtime/lend';
-import type { Failure } from './http-failure';
-import { retrying, type AttemptOutcome } from './retrying';
-import type { CallTrace } from './tracing';
 
-/** How a call's attempts run. */
-export interface CallAttempts<T> {
-  policy: RetryPolicy;
-  deadlineMs: number;
-  /** Attempt number `n` (1-based). */
-  attempt: (n: number) => Promise<AttemptOutcome<T>>;
-  /** The (marked) error of the call's deadline; `cause` is the last failure, when there was one. */
-  timedOut: (cause: unknown) => Error;
-  logger: Logger;
-  /** What the call is, for the debug log (`GET https://...`). */
-  what: string;
-  /** What the call says of itself in its attempts' tracing events. */
-  trace: CallTrace;
-}
+/** What {@link BoundedCall.stoppedBy} gives for a call its deadline stopped. */
+export const EXPIRED: unique symbol = Symbol('expired');
+/** What {@link BoundedCall.stoppedBy} gives for a call that nothing stopped. */
+export const RUNNING: unique symbol = Symbol('running');
 
-/** One logical call in flight. */
-export interface BoundedCall {
-  /** Aborted when the call must stop (caller's abort, deadline, close): what the SDK's own code watches. */
-  readonly abort: LazyAbort;
-  /** `abort`'s signal, made at the first ask: for code of others (a credential provider, a user's axios, a gRPC channel). */
-  readonly signal: AbortSignal;
-  /** The call's timeout as it started, in milliseconds. */
-  readonly timeoutMs: number;
-  /** The error the call rejects with after `error`: `timedOut()` when the deadline stopped it. */
-  failure(error: unknown, timedOut: () => Error): unknown;
-  /** The call is over: its timer and watchers go. */
-  end(): void;
-  /**
-   * Runs the attempts under the retry policy within the deadline, then ends the call. Rejects with
-   * the caller's `signal.reason`, the close's error, `timedOut(...)`, or the last failure's error.
-   */
-  run<T>(attempts: CallAttempts<T>): Promise<T>;
-}
-
+/** The calls in flight of one transport, which `close()` fails, and later ones at once. */
 export class CallBounds {
   readonly #calls = new Set<LazyAbort>();
   #closedReason: AIStudioError | null = null;
@@ -59,17 +26,6 @@ export class CallBounds {
     return this.#closedReason;
   }
 
-  /**
-   * Starts a call; throws at once when `signal` has aborted or the transport is closed. A signal
-   * lent with its abort (`src/runtime/lend.ts`) is the call's own: its abort is aborted here, and no
-   * other is made.
-   */
-  open(deadlineMs: number, signal: AbortSignal | undefined): BoundedCall {
-    signal?.throwIfAborted();
-    if (this.#closedReason !== null) throw this.#closedReason;
-    return new Call(this, this.#calls, deadlineMs, signal);
-  }
-
   /** Fails the calls in flight, and every later one, with "closed". */
   close(): AIStudioError {
     this.#closedReason ??= new AIStudioError(`the client of ${this.endpoint} is closed`);
@@ -77,14 +33,32 @@ export class CallBounds {
     this.#calls.clear();
     return this.#closedReason;
   }
+
+  /** Counts `abort` in flight: a call's start. */
+  enter(abort: LazyAbort): void {
+    this.#calls.add(abort);
+  }
+
+  /** A call's end. */
+  leave(abort: LazyAbort): void {
+    this.#calls.delete(abort);
+  }
 }
 
-/** A call of {@link CallBounds.open}. */
-class Call implements BoundedCall {
+/**
+ * One logical call in flight, bounded by its deadline, its caller's signal and its transport's
+ * `close()`. Made for each call (a subclass carries the call's own state): it throws at once when
+ * `signal` has aborted or the transport is closed. A signal lent with its abort
+ * (`src/runtime/lend.ts`) is the call's own: its abort is aborted here, and no other is made.
+ */
+export class BoundedCall {
+  /** Aborted when the call must stop (caller's abort, deadline, close): what the SDK's own code watches. */
   readonly abort: LazyAbort;
-  readonly timeoutMs: number;
+  /** The call's deadline, a `Date.now()` value. */
+  readonly deadlineMs: number;
+  /** The call's timeout as it started, in milliseconds. */
+  readonly startTimeoutMs: number;
   readonly #bounds: CallBounds;
-  readonly #calls: Set<LazyAbort>;
   readonly #signal: AbortSignal | undefined;
   /** True when `abort` was lent with the caller's signal. */
   readonly #lent: boolean;
@@ -93,65 +67,45 @@ class Call implements BoundedCall {
   /** Set only when the deadline aborted the call first (a lent signal's abort is then not its caller's). */
   #expired = false;
 
-  constructor(bounds: CallBounds, calls: Set<LazyAbort>, deadlineMs: number, signal: AbortSignal | undefined) {
-    this.#bounds = bounds;
-    this.#calls = calls;
-    this.#signal = signal;
-    this.timeoutMs = deadlineMs - Date.now();
+  constructor(bounds: CallBounds, deadlineMs: number, signal: AbortSignal | undefined) {
+    signal?.throwIfAborted();
+    if (bounds.closedReason !== null) throw bounds.closedReason;
     const lent = signal ? borrow(signal) : null;
     const abort = lent ?? new LazyAbort();
+    bounds.enter(abort);
+    this.#bounds = bounds;
+    this.#signal = signal;
+    this.deadlineMs = deadlineMs;
+    this.startTimeoutMs = deadlineMs - Date.now();
     this.abort = abort;
     this.#lent = lent !== null;
     this.#stopWatching = signal && !lent ? whenAborted(signal, (reason) => abort.abort(reason)) : null;
-    calls.add(abort);
     this.#timer = setTimeout(() => {
       this.#expired = !abort.aborted;
       abort.abort();
-    }, Math.max(0, this.timeoutMs));
+    }, Math.max(0, this.startTimeoutMs));
   }
 
+  /** `abort`'s signal, made at the first ask: for code of others (a credential provider, a user's axios, a gRPC channel). */
   get signal(): AbortSignal {
     return this.abort.signal;
   }
 
-  failure(error: unknown, timedOut: () => Error): unknown {
+  /**
+   * What stopped the call, when something did: the caller's `signal.reason`, the close's error, or
+   * {@link EXPIRED} when its deadline did; {@link RUNNING} while nothing has.
+   */
+  stoppedBy(): unknown {
     const signal = this.#signal;
     if (signal?.aborted && !(this.#lent && this.#expired)) return signal.reason;
     if (this.#bounds.closedReason !== null) return this.#bounds.closedReason;
-    return this.abort.aborted ? timedOut() : error;
+    return this.abort.aborted ? EXPIRED : RUNNING;
   }
 
+  /** The call is over: its timer and watchers go. */
   end(): void {
     clearTimeout(this.#timer);
     this.#stopWatching?.();
-    this.#calls.delete(this.abort);
-  }
-
-  run<T>(attempts: CallAttempts<T>): Promise<T> {
-    return runAttempts(this, attempts);
-  }
-}
-
-async function runAttempts<T>(call: BoundedCall, { policy, deadlineMs, attempt, timedOut, logger, what, trace }: CallAttempts<T>): Promise<T> {
-  let lastFailure: Failure | null = null;
-  try {
-    return await retrying({
-      policy,
-      deadlineMs,
-      signal: call.abort,
-      nowMs: Date.now,
-      random: Math.random,
-      attempt,
-      deadlineError: (last) => timedOut(last.error),
-      trace,
-      onRetry: (n, delayMs, failure) => {
-        lastFailure = failure;
-        logger.debug(`${what}: attempt ${n} failed (${failure.error.rawMessage}), retrying in ${Math.round(delayMs)} ms`);
-      },
-    });
-  } catch (error) {
-    throw call.failure(error, () => timedOut((lastFailure as Failure | null)?.error ?? error));
-  } finally {
-    call.end();
+    this.#bounds.leave(this.abort);
   }
 }

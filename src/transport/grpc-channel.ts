@@ -4,12 +4,12 @@
  * (one HTTP/2 connection of its own) per client; unary calls with the raw message bytes, decoded
  * here to the REST gateway's JSON.
  */
-import { rootCertificates } from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
 import { messageType, OPERATION } from '../proto/root';
 import { encode } from '../proto/from-json';
-import { messageJson } from '../proto/to-json';
+import { messageJsonOf } from '../proto/to-json';
 import { answerTooLarge } from './answer-size';
+import { tlsCredentials } from './grpc-tls';
 
 export { statusOfDetails } from './grpc-status';
 
@@ -54,9 +54,8 @@ export class GrpcChannel {
 
   constructor(target: ChannelTarget) {
     this.#maxResponseBytes = target.maxResponseBytes;
-    const credentials = target.plaintext
-      ? grpc.credentials.createInsecure()
-      : grpc.credentials.createSsl(target.ca === null ? null : Buffer.from(`${rootCertificates.join('\n')}\n${String(target.ca)}`));
+    const host = target.address.slice(0, target.address.lastIndexOf(':')).replace(/^\[(.*)\]$/, '$1');
+    const credentials = target.plaintext ? grpc.credentials.createInsecure() : tlsCredentials(host, target.ca);
     this.#client = new grpc.Client(target.address, credentials, {
       'grpc.primary_user_agent': target.userAgent,
       'grpc.enable_retries': 0, // retries are ours (src/transport/retrying.ts)
@@ -129,8 +128,7 @@ export function requestBytes(typeName: string, json: unknown): Uint8Array {
  */
 export function responseJson(typeName: string, bytes: Uint8Array): unknown {
   if (typeName === OPERATION) return operationJson(bytes);
-  const type = messageType(typeName);
-  return messageJson(type, type.decode(bytes) as unknown as Record<string, unknown>);
+  return messageJsonOf(messageType(typeName), bytes);
 }
 
 const LIST_ENDPOINTS = '/yandex.cloud.endpoint.ApiEndpointService/List';
@@ -145,7 +143,7 @@ export async function discoverAddress(channel: GrpcChannel, id: string, headers:
   let pageToken = '';
   do {
     const { message } = await channel.unary(LIST_ENDPOINTS, encode(request, { pageSize: '100', pageToken }), headers, deadlineMs, signal);
-    const page = messageJson(response, response.decode(message) as unknown as Record<string, unknown>) as { endpoints?: { id?: string; address?: string }[]; nextPageToken?: string };
+    const page = messageJsonOf(response, message) as { endpoints?: { id?: string; address?: string }[]; nextPageToken?: string };
     const found = page.endpoints?.find((endpoint) => endpoint.id === id);
     if (found?.address) return found.address;
     pageToken = page.nextPageToken ?? '';
@@ -162,10 +160,11 @@ const EMPTY_ANY = Object.freeze({ '@type': '', value: '' });
  * A protobuf `Any` is never absent: a done operation without an error (or with code 0) and without
  * a response has the empty `Any` as its response, as the reference reads it (succeeded, with the
  * empty result). An unset `metadata` stays `null`, as over REST, so a metadata decoder sees only
- * metadata the server set.
+ * metadata the server set. Of `error` and `response` (a `oneof`), only the last one on the wire is
+ * kept (`src/proto/decode.ts`).
  */
 function operationJson(bytes: Uint8Array): unknown {
-  const json = messageJson(operationType, operationType.decode(bytes) as unknown as Record<string, unknown>) as Record<string, unknown>;
+  const json = messageJsonOf(operationType, bytes) as Record<string, unknown>;
   const failed = Boolean((json.error as { code?: number } | undefined)?.code);
   if (json.done === true && json.response === undefined && !failed) json.response = EMPTY_ANY;
   return json;

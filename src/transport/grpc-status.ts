@@ -3,7 +3,7 @@
  * the request ids of its headers and trailers, and the retry delay a RetryInfo detail asks for.
  */
 import { messageType, RPC_STATUS } from '../proto/root';
-import { messageJson } from '../proto/to-json';
+import { messageJsonOf } from '../proto/to-json';
 import { parseDuration } from '../proto/well-known';
 
 /** What a failed call's trailers tell, beyond its code and message. */
@@ -20,8 +20,7 @@ export function statusOfDetails(bin: Buffer | undefined): StatusDetails {
   if (bin === undefined) return { message: null, details: [], retryAfterMs: null };
   let status: { message?: string; details?: unknown[] };
   try {
-    const type = messageType(RPC_STATUS);
-    status = messageJson(type, type.decode(bin) as unknown as Record<string, unknown>) as typeof status;
+    status = messageJsonOf(messageType(RPC_STATUS), bin) as typeof status;
   } catch {
     return { message: null, details: [], retryAfterMs: null };
   }

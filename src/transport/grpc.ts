@@ -1,33 +1,27 @@
 /**
  * The Operation API over gRPC (`yandex.cloud.operation.OperationService/Get` and `/Cancel`), and
  * any unary call of the services with no REST route ({@link ServiceCall}), as the Python reference
- * speaks them: one deadline per logical call, `wait_for_ready`, the reference's
- * retry policy (UNAVAILABLE and RESOURCE_EXHAUSTED) with one `idempotency-key` and one
- * `x-client-request-id` per call and `x-retry-attempt` on retries, the metadata of wire.md.
+ * speaks them. A call goes through the request pipeline (`./pipeline.ts`: one deadline, the ids
+ * and retries of wire.md); this file sends one attempt (`wait_for_ready`, the metadata of wire.md)
+ * and reads its answer. A stream the server refused is stale: it goes again at once.
  * `@grpc/grpc-js` and the protobuf code are loaded at the first call: `./grpc-channel`, built to a
  * file of its own (`dist/transport/grpc-channel.js`), so that no bundle of this package inlines it.
  */
-import { AIStudioError, ApiError, asOperationNotFound } from '../core/errors';
-import { markDeadline } from '../core/deadline';
+import { AIStudioError, ApiError } from '../core/errors';
 import type { CallOptions, OperationTransport, ServiceCall } from '../core/transport';
-import { RequestSlots, type LineWait } from '../runtime/request-line';
-import { withoutCredentials } from './auth/secret';
-import { authFailure, deadlineError, lineError, noAnswer, type AttemptContext, type Failure } from './http-failure';
-import type { AttemptOutcome } from './retrying';
-import type { CallTrace } from './tracing';
-import { CallBounds } from './call-bounds';
-import { isLoopback } from './loopback';
 import { distFileUrl, GRPC_PEERS, missingPeer, randomUUID } from '../runtime/load';
-import type { GrpcChannel, UnaryFailure } from './grpc-channel';
-import { USER_AGENT, type RestTransportOptions } from './rest';
+import { noAnswer, type AttemptContext, type Failure } from './http-failure';
+import { isLoopback } from './loopback';
+import { PerCredentials } from './per-credentials';
+import { Pipeline, type Exchange, type Protocol } from './pipeline';
+import type { AttemptOutcome } from './retrying';
+import { USER_AGENT, type TransportOptions } from './transport-options';
+import type { GrpcChannel, UnaryAnswer, UnaryFailure } from './grpc-channel';
 
 type ChannelModule = typeof import('./grpc-channel');
 
-/**
- * The REST transport's options (the same metadata travel; `endpoint` is `https://host[:port]`, TLS,
- * or `http://<loopback>:port`, plaintext), and:
- */
-export interface GrpcTransportOptions extends Omit<RestTransportOptions, 'axios'> {
+/** The options of both transports (`endpoint` is `https://host[:port]`, TLS, or `http://<loopback>:port`, plaintext), and: */
+export interface GrpcTransportOptions extends TransportOptions {
   /** An extra trusted CA (PEM) beside the system roots. */
   ca: string | Buffer | null;
   /**
@@ -47,6 +41,7 @@ type Loaded = { module: ChannelModule; channel: GrpcChannel; address: string };
 
 const SERVICE = '/yandex.cloud.operation.OperationService';
 const OPERATION_TYPE = 'yandex.cloud.operation.Operation';
+const LIST_ENDPOINTS = '/yandex.cloud.endpoint.ApiEndpointService/List';
 const DEADLINE_EXCEEDED = 4;
 
 /** `host:port` and whether to go without TLS, of a checked base URL. */
@@ -58,32 +53,26 @@ export function grpcTarget(endpoint: string): { address: string; plaintext: bool
 
 export class GrpcTransport implements OperationTransport {
   readonly endpoint: string;
-  readonly #options: GrpcTransportOptions;
-  readonly #slots = new RequestSlots();
-  /** The calls in flight, which `close()` fails, and later ones at once. */
-  readonly #calls: CallBounds;
-  #loaded: Promise<Loaded> | null = null;
-  #channel: GrpcChannel | null = null;
-  /** Stops a discovery in flight on `close()`. */
-  readonly #closing = new AbortController();
+  readonly #wire: GrpcWire;
+  readonly #pipeline: Pipeline<ServiceCall, UnaryAnswer>;
 
   constructor(options: GrpcTransportOptions) {
     this.endpoint = options.endpoint;
-    this.#options = options;
-    this.#calls = new CallBounds(options.endpoint);
+    this.#wire = new GrpcWire(options);
+    this.#pipeline = new Pipeline(this.#wire, options);
   }
 
   getOperation(id: string, options: CallOptions): Promise<unknown> {
-    return this.#operationCall('Get', id, options);
+    return this.#pipeline.call(operationCall('Get', id), 'get', id, options);
   }
 
   cancelOperation(id: string, options: CallOptions): Promise<unknown> {
-    return this.#operationCall('Cancel', id, options);
+    return this.#pipeline.call(operationCall('Cancel', id), 'cancel', id, options);
   }
 
   /** One unary call of `call.method` on this transport's endpoint: the response's proto3 JSON. */
   callService(call: ServiceCall, options: CallOptions): Promise<unknown> {
-    return this.#call(call, { call: call.responseType === OPERATION_TYPE ? 'start' : 'service', operationId: call.subject }, options);
+    return this.#pipeline.call(call, call.responseType === OPERATION_TYPE ? 'start' : 'service', call.subject, options);
   }
 
   /** A start call is a REST route (`POST url`): over gRPC it is refused before any request. */
@@ -97,145 +86,154 @@ export class GrpcTransport implements OperationTransport {
   }
 
   close(): void {
-    this.#closing.abort(this.#calls.close());
-    this.#channel?.close();
+    this.#wire.close(this.#pipeline.close());
   }
 
   /** `GrpcTransport<https://...>`: no credentials, no metadata. */
   toString(): string {
     return `GrpcTransport<${this.endpoint}>`;
   }
+}
 
-  /**
-   * grpc-js and the protobuf code, loaded once, at the first call, and the channel (after the
-   * discovery of its address, when asked for). A failed discovery is asked again by the next attempt.
-   */
-  #load(deadlineMs: number, headers: Record<string, string>, ctx: AttemptContext): Promise<Loaded> {
-    this.#loaded ??= this.#open(deadlineMs, headers, ctx).catch((error: unknown) => {
-      this.#loaded = null;
-      throw error;
-    });
-    return this.#loaded;
+/** A Get or a Cancel of operation `id`. */
+function operationCall(method: 'Get' | 'Cancel', id: string): ServiceCall {
+  const requestType = `yandex.cloud.operation.${method}OperationRequest`;
+  return { method: `${SERVICE}/${method}`, requestType, responseType: OPERATION_TYPE, request: { operationId: id }, subject: id };
+}
+
+/** One attempt of a gRPC call: the unary call on the channel, and its answer read. */
+class GrpcWire implements Protocol<ServiceCall, UnaryAnswer> {
+  readonly name = 'grpc';
+  readonly #options: GrpcTransportOptions;
+  #loading: Promise<Loaded> | null = null;
+  #loaded: Loaded | null = null;
+  /** Stops a discovery in flight on `close()`. */
+  readonly #closing = new AbortController();
+  /** The metadata of every call, with the credentials (gRPC metadata keys are lower-case). */
+  readonly #metadata: PerCredentials<Record<string, string>>;
+
+  constructor(options: GrpcTransportOptions) {
+    this.#options = options;
+    const base: Record<string, string> = { ...options.headers };
+    if (options.folderId !== null) base['x-folder-id'] = options.folderId;
+    this.#metadata = new PerCredentials((credentials) => Object.assign({}, base, lowerCased(credentials)));
   }
 
-  async #open(deadlineMs: number, headers: Record<string, string>, ctx: AttemptContext): Promise<Loaded> {
+  target(call: ServiceCall): string {
+    return `${this.#options.endpoint}${call.method}`;
+  }
+
+  describe(call: ServiceCall): string {
+    return call.subject === null ? `gRPC ${call.method}` : `gRPC ${call.method} ${call.subject}`;
+  }
+
+  /** grpc-js and the protobuf code and the channel, after the discovery of its address when asked for. */
+  prepare(exchange: Exchange<ServiceCall>): Promise<Failure | null> | null {
+    if (this.#loaded !== null) return this.#at(exchange);
+    return this.#load(exchange).then(
+      () => this.#at(exchange),
+      (error: unknown) => {
+        if (error instanceof DiscoveryFailed) return error.failure;
+        throw error;
+      },
+    );
+  }
+
+  send(exchange: Exchange<ServiceCall>, credentials: Record<string, string>): Promise<UnaryAnswer> {
+    const { module, channel } = this.#loaded!;
+    const call = exchange.request;
+    const metadata = Object.assign({}, this.#metadata.of(credentials));
+    exchange.stamp(metadata);
+    return channel.unary(call.method, module.requestBytes(call.requestType, call.request), metadata, exchange.deadlineMs, exchange.signal);
+  }
+
+  /** grpc-js's UNAVAILABLE for an HTTP/2 stream the server refused (REFUSED_STREAM): it never reached the service. */
+  stale(failure: unknown): string | null {
+    const { code, details } = failure as UnaryFailure;
+    return code === 14 && /stream refused/i.test(details ?? '') ? 'the stream was refused' : null;
+  }
+
+  read(answer: UnaryAnswer, exchange: Exchange<ServiceCall>): AttemptOutcome<unknown> {
+    const type = exchange.request.responseType;
+    try {
+      return { ok: true, value: this.#loaded!.module.responseJson(type, answer.message) };
+    } catch (cause) {
+      const name = type.slice(type.lastIndexOf('.') + 1);
+      const message = `the answer is not ${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name} message: ${(cause as Error).message}`;
+      throw new ApiError({ ...noAnswer(exchange), grpcCode: 2, message });
+    }
+  }
+
+  /** A call that ended with a status other than OK; DEADLINE_EXCEEDED once the deadline passed is the call's own timeout. */
+  failure(error: unknown, exchange: Exchange<ServiceCall>): Failure {
+    const failure = error as UnaryFailure;
+    if (failure.code === DEADLINE_EXCEEDED && Date.now() >= exchange.deadlineMs) throw exchange.expired();
+    return failureOf(failure, this.#loaded!.module, exchange);
+  }
+
+  close(reason: AIStudioError): void {
+    this.#closing.abort(reason);
+    this.#loaded?.channel.close();
+  }
+
+  /** The exchange's target at the discovered address. */
+  #at(exchange: Exchange<ServiceCall>): null {
+    if (this.#options.discovery !== null) exchange.endpoint = `${this.#loaded!.address}${exchange.request.method}`;
+    return null;
+  }
+
+  /** Loaded once, at the first call; a failed discovery is asked again by the next attempt. */
+  #load(exchange: Exchange<ServiceCall>): Promise<Loaded> {
+    this.#loading ??= this.#open(exchange).then(
+      (loaded) => (this.#loaded = loaded),
+      (error: unknown) => {
+        this.#loading = null;
+        throw error;
+      },
+    );
+    return this.#loading;
+  }
+
+  async #open(exchange: Exchange<ServiceCall>): Promise<Loaded> {
     const module = (await import(distFileUrl('transport/grpc-channel.js')).catch((error: unknown) => {
       throw missingPeer(error, GRPC_PEERS, "a gRPC call (protocol: 'grpc', and tune, validateDataset, completionBatch and batch tasks with either protocol)");
     })) as ChannelModule;
-    const { ca } = this.#options;
-    let target = { ...grpcTarget(this.endpoint), ca, userAgent: USER_AGENT, maxResponseBytes: this.#options.maxResponseBytes };
-    const { discovery } = this.#options;
+    const { ca, discovery } = this.#options;
+    const { maxResponseBytes } = this.#options;
+    let target = { ...grpcTarget(this.#options.endpoint), ca, userAgent: USER_AGENT, maxResponseBytes };
     if (discovery !== null) {
       const apiTarget = grpcTarget(discovery.api);
-      const api = new module.GrpcChannel({ ...apiTarget, ca, userAgent: USER_AGENT, maxResponseBytes: this.#options.maxResponseBytes });
-      const listCtx = { ...ctx, endpoint: `${discovery.api}/yandex.cloud.endpoint.ApiEndpointService/List` };
-      let address: string | null;
-      try {
-        address = await module.discoverAddress(api, discovery.id, headers, deadlineMs, this.#closing.signal);
-      } catch (failure) {
-        throw this.#closing.signal.aborted ? failure : new DiscoveryFailed(failureOf(failure as UnaryFailure, module, listCtx, headers));
-      } finally {
-        api.close();
-      }
-      if (address === null) throw new ApiError({ ...noAnswer(listCtx), grpcCode: 5, message: `the API's endpoint list has no endpoint "${discovery.id}"` });
+      const address = await this.#discover(module, apiTarget, discovery, exchange);
       this.#options.logger.debug(`endpoint ${discovery.id} discovered at ${address}`);
       target = { ...target, address, plaintext: apiTarget.plaintext && isLoopback(address.slice(0, address.lastIndexOf(':'))) };
     }
     const channel = new module.GrpcChannel(target);
-    if (this.#calls.closedReason !== null) channel.close();
-    this.#channel = channel;
+    if (this.#closing.signal.aborted) channel.close();
     return { module, channel, address: target.address };
   }
 
-  /** A Get or a Cancel of operation `id`; its NOT_FOUND is an `OperationNotFoundError`. */
-  async #operationCall(method: 'Get' | 'Cancel', id: string, options: CallOptions): Promise<unknown> {
-    const call: ServiceCall = {
-      method: `${SERVICE}/${method}`, requestType: `yandex.cloud.operation.${method}OperationRequest`, responseType: OPERATION_TYPE, request: { operationId: id }, subject: id,
+  /**
+   * The address of endpoint `discovery.id`, from `ApiEndpointService.List` on `discovery.api`,
+   * called as the reference calls it: with no credential (it needs none) and a request id of its own.
+   */
+  async #discover(
+    module: ChannelModule, apiTarget: { address: string; plaintext: boolean }, discovery: { api: string; id: string }, exchange: Exchange<ServiceCall>,
+  ): Promise<string> {
+    const ctx: AttemptContext = {
+      endpoint: `${discovery.api}${LIST_ENDPOINTS}`, clientRequestId: randomUUID(), attempts: exchange.attempts, authProvider: null, redact: String,
     };
+    const api = new module.GrpcChannel({ ...apiTarget, ca: this.#options.ca, userAgent: USER_AGENT, maxResponseBytes: this.#options.maxResponseBytes });
+    let address: string | null;
     try {
-      return await this.#call(call, { call: method === 'Get' ? 'get' : 'cancel', operationId: id }, options);
-    } catch (error) {
-      throw asOperationNotFound(error, id);
+      address = await module.discoverAddress(api, discovery.id, { 'x-client-request-id': ctx.clientRequestId! }, exchange.deadlineMs, this.#closing.signal);
+    } catch (failure) {
+      throw this.#closing.signal.aborted ? failure : new DiscoveryFailed(failureOf(failure as UnaryFailure, module, ctx));
+    } finally {
+      api.close();
     }
+    if (address === null) throw new ApiError({ ...noAnswer(ctx), grpcCode: 5, message: `the API's endpoint list has no endpoint "${discovery.id}"` });
+    return address;
   }
-
-  async #call(service: ServiceCall, what: Pick<CallTrace, 'call' | 'operationId'>, { deadlineMs, timeoutMs: boundMs, signal }: CallOptions): Promise<unknown> {
-    const call = this.#calls.open(deadlineMs, signal);
-    const timeoutMs = boundMs ?? call.timeoutMs;
-    const path = service.method;
-    const subject = service.subject ?? '';
-    const idempotencyKey = randomUUID();
-    const clientRequestId = randomUUID(); // one per logical call: its retries reuse it
-    const auth = this.#options.auth;
-    let sent: Record<string, string> = {};
-    // Whatever the server sends back is cut free of the credentials sent before it enters an error.
-    let ctx: AttemptContext = { endpoint: `${this.endpoint}${path}`, clientRequestId, attempts: 0, authProvider: auth.name, redact: (text) => withoutCredentials(text, sent) };
-    let lineWait: LineWait | null = null;
-
-    const attempt = async (n: number): Promise<AttemptOutcome<unknown>> => {
-      const credentials = await auth.getHeaders(call.signal).catch((error: unknown) => {
-        throw call.signal.aborted || error instanceof ApiError ? error : authFailure(error, ctx);
-      });
-      sent = credentials;
-      ctx = { ...ctx, attempts: n, authProvider: auth.name };
-      let loaded: Loaded;
-      try {
-        loaded = await this.#load(deadlineMs, lowerCased(credentials), ctx);
-      } catch (error) {
-        if (error instanceof DiscoveryFailed) return { ok: false, failure: error.failure };
-        throw error;
-      }
-      const { module, channel } = loaded;
-      ctx = { ...ctx, endpoint: `${this.#options.discovery === null ? this.endpoint : loaded.address}${path}` };
-      const metadata: Record<string, string> = {
-        ...this.#options.headers,
-        ...lowerCased(credentials),
-        'x-client-request-id': clientRequestId,
-        'idempotency-key': idempotencyKey,
-      };
-      if (this.#options.folderId !== null) metadata['x-folder-id'] = this.#options.folderId;
-      if (n > 1) metadata['x-retry-attempt'] = String(n - 1);
-      this.#options.logger.debug(`gRPC ${path} ${subject} (attempt ${n})`);
-      const slot = await this.#slots.acquire(deadlineMs, call.signal, (wait) => (lineWait = wait));
-      let message: Buffer;
-      const request = module.requestBytes(service.requestType, service.request);
-      const send = () => channel.unary(path, request, metadata, deadlineMs, call.signal);
-      try {
-        try {
-          ({ message } = await send());
-        } catch (failure) {
-          // A stream the server refused (it was closing the connection, say) was never processed:
-          // sent again at once on a fresh stream, as the same attempt, as REST resends on a fresh socket.
-          if (call.signal.aborted || !refusedStream(failure as UnaryFailure)) throw failure;
-          this.#options.logger.debug(`gRPC ${path} ${subject}: the stream was refused, sending again`);
-          ({ message } = await send());
-        }
-      } catch (failure) {
-        if (call.signal.aborted) throw failure;
-        if ((failure as UnaryFailure).code === DEADLINE_EXCEEDED && Date.now() >= deadlineMs) throw timedOut(failure);
-        return { ok: false, failure: failureOf(failure as UnaryFailure, module, ctx, credentials) };
-      } finally {
-        slot.release();
-      }
-      try {
-        return { ok: true, value: module.responseJson(service.responseType, message) };
-      } catch (cause) {
-        const type = service.responseType.slice(service.responseType.lastIndexOf('.') + 1);
-        throw new ApiError({ ...noAnswer(ctx), grpcCode: 2, message: `the answer is not ${/^[AEIOU]/.test(type) ? 'an' : 'a'} ${type} message: ${(cause as Error).message}` });
-      }
-    };
-    const timedOut = (cause: unknown) =>
-      markDeadline(lineWait ? lineError(lineWait, ctx, timeoutMs) : deadlineError(timeoutMs, ctx, cause instanceof Error ? cause : undefined), deadlineMs);
-    return call.run({
-      policy: this.#options.retry, deadlineMs, attempt, timedOut, logger: this.#options.logger, what: `gRPC ${path} ${subject}`.trimEnd(),
-      trace: { ...what, protocol: 'grpc', target: `${this.endpoint}/${path}`, clientRequestId },
-    });
-  }
-}
-
-/** grpc-js's UNAVAILABLE for an HTTP/2 stream the server refused (REFUSED_STREAM): it never reached the service. */
-function refusedStream(failure: UnaryFailure): boolean {
-  return failure.code === 14 && /stream refused/i.test(failure.details ?? '');
 }
 
 /** gRPC metadata keys are lower-case. */
@@ -248,17 +246,17 @@ function text(metadata: UnaryFailure['metadata'], name: string): string | null {
   return typeof value === 'string' && value !== '' ? value : null;
 }
 
-/** A failed call as the retry policy sees it, with the ApiError to raise; no credential in its text. */
-function failureOf(failure: UnaryFailure, module: ChannelModule, ctx: AttemptContext, credentials: Record<string, string>): Failure {
+/** A failed call as the retry policy sees it, with the ApiError to raise; every server text redacted. */
+function failureOf(failure: UnaryFailure, module: ChannelModule, ctx: AttemptContext): Failure {
   const bin = failure.metadata['grpc-status-details-bin'];
   const status = module.statusOfDetails(Buffer.isBuffer(bin) ? bin : undefined);
-  const requestInfo = status.details.find((d) => String((d as Record<string, unknown>)['@type']).endsWith('/google.rpc.RequestInfo')) as { requestId?: string } | undefined;
-  const redactedDetails = JSON.parse(withoutCredentials(JSON.stringify(status.details), credentials)) as unknown[];
+  const isRequestInfo = (d: unknown) => String((d as Record<string, unknown>)['@type']).endsWith('/google.rpc.RequestInfo');
+  const requestInfo = status.details.find(isRequestInfo) as { requestId?: string } | undefined;
   const error = new ApiError({
     ...noAnswer(ctx),
     grpcCode: failure.code,
-    message: withoutCredentials(status.message ?? failure.details ?? '', credentials),
-    details: redactedDetails,
+    message: ctx.redact(status.message ?? failure.details ?? ''),
+    details: JSON.parse(ctx.redact(JSON.stringify(status.details))) as unknown[],
     requestId: text(failure.metadata, 'x-request-id') ?? requestInfo?.requestId ?? null,
     serverTraceId: text(failure.metadata, 'x-server-trace-id'),
   });

@@ -4,7 +4,7 @@
  * {@link ApiError} to raise if it is not retried. Every text from the other side (body, header
  * values, the HTTP client's messages) passes the context's `redact` before it enters an error.
  */
-import { ApiError, type ApiErrorFields } from '../core/errors';
+import { ApiError, attemptFailureText, type ApiErrorFields } from '../core/errors';
 import { parseRetryAfterMs, type AttemptFailure } from '../core/retry';
 import { grpcCodeOf } from '../core/grpc-codes';
 import { answerTooLarge } from './answer-size';
@@ -126,11 +126,13 @@ export function authFailure(cause: unknown, ctx: AttemptContext): ApiError {
 
 /**
  * The error of a call that ran out of its deadline (gRPC DEADLINE_EXCEEDED, no HTTP status).
- * `cause` is the last attempt's failure, when there was one.
+ * `cause` is the last attempt's failure, when there was one: the error carries it as its `cause`,
+ * and its message names it (`...; the last attempt failed: network error: ECONNREFUSED (...)`).
  */
 export function deadlineError(timeoutMs: number, ctx: AttemptContext, cause?: unknown): ApiError {
+  const last = cause instanceof ApiError ? `; the last attempt failed: ${attemptFailureText(cause)}` : '';
   return new ApiError(
-    { ...noAnswer(ctx), grpcCode: 4, message: `no answer within the call's timeout of ${timeoutMs / 1000} s` },
+    { ...noAnswer(ctx), grpcCode: 4, message: `no answer within the call's timeout of ${timeoutMs / 1000} s${last}` },
     cause === undefined ? undefined : { cause: plainCause(cause, ctx) },
   );
 }

@@ -1,48 +1,30 @@
 /**
- * The Operation API over REST: `GET /operations/{id}`, `GET /operations/{id}:cancel`, and the POST
- * of a call that starts an operation, each through an axios instance: the user's, or the SDK's own
- * over {@link createHttpAdapter}. One logical call = attempts under the retry policy within one
- * deadline; each attempt carries the headers of docs/wire.md. A reset on a reused keep-alive socket is
- * sent again at once on a fresh socket (the server closed it while it sat idle in the pool).
- * axios and the HTTP stack are loaded at the first request.
+ * The Operation API over REST: `GET /operations/{id}`, `GET /operations/{id}:cancel`, the POST of
+ * a call that starts an operation, and a plain GET, each through an axios instance: the user's, or
+ * the SDK's own over {@link createHttpAdapter}. A call goes through the request pipeline
+ * (`./pipeline.ts`); this file sends one attempt with the headers of docs/wire.md and reads its
+ * answer. A reset on a reused keep-alive socket is stale: the GET goes again at once on a fresh
+ * socket (the server closed it while it sat idle in the pool). axios and the HTTP stack are loaded
+ * at the first request.
  */
 import type { AxiosInstance, AxiosRequestConfig, AxiosResponse, AxiosStatic } from 'axios';
-import { version } from '../../package.json';
-import { ApiError, asOperationNotFound } from '../core/errors';
-import type { RetryPolicy } from '../core/retry';
-import type { AuthProvider, CallOptions, Logger, OperationTransport } from '../core/transport';
-import { authFailure, deadlineError, failureOfNetwork, lineError, failureOfResponse, malformedBodyError, type AttemptContext } from './http-failure';
-import { withoutCredentials } from './auth/secret';
-import { StaticAuth } from './auth/static';
+import type { CallOptions, OperationTransport } from '../core/transport';
+import { failureOfNetwork, failureOfResponse, malformedBodyError, type Failure } from './http-failure';
 import type { AttemptOutcome } from './retrying';
-import { CallBounds } from './call-bounds';
-import type { CallTrace } from './tracing';
-import { markDeadline } from '../core/deadline';
-import { RequestSlots, type LineWait } from '../runtime/request-line';
+import { Pipeline, type Exchange, type Protocol } from './pipeline';
+import { PerCredentials } from './per-credentials';
 import { AgentPool } from './agents';
 import { useAxios } from './axios';
 import { asAxiosSends, createHttpAdapter, WIRE_HEADERS, WireHeaders } from './http-adapter';
-import { randomUUID } from '../runtime/load';
+import { USER_AGENT, type TransportOptions } from './transport-options';
 
-export interface RestTransportOptions {
-  /** The base URL, checked (no trailing slash). */
-  endpoint: string;
-  auth: AuthProvider;
-  folderId: string | null;
-  /** Extra headers sent with every request. */
-  headers: Record<string, string>;
-  retry: RetryPolicy;
-  logger: Logger;
+/** The options of both transports, and: */
+export interface RestTransportOptions extends TransportOptions {
   /** Trusted CA certificates (PEM) for `https:` endpoints, instead of Node's; `null` for Node's. */
   ca: string | Buffer | null;
   /** The user's axios instance, or `null` for the SDK's own. */
   axios: AxiosInstance | null;
-  /** The largest answer read, in bytes (the `maxResponseBytes` option). */
-  maxResponseBytes: number;
 }
-
-/** The User-Agent this SDK sends (over gRPC, before grpc-js's own). */
-export const USER_AGENT = `yc-operation/${version} (node ${process.version})`;
 
 /** What every request through a user's axios instance overrides: no redirects, the body as text, every status answered. */
 const USER_INSTANCE_OVERRIDES: AxiosRequestConfig = {
@@ -72,68 +54,141 @@ interface Net {
   own: AxiosStatic | null;
 }
 
-/** The base headers and a provider's credentials as axios sends them, for the credentials they were made of. */
-interface WireBase {
-  credentials: Record<string, string>;
-  /** `null` when a name among them is one of {@link OWN_HEADERS}: then they go through axios with the rest. */
-  headers: Record<string, string> | null;
+/** A REST call: its method, absolute URL and JSON body. */
+interface RestRequest {
+  method: 'GET' | 'POST';
+  url: string;
+  body: string | undefined;
 }
 
 export class RestTransport implements OperationTransport {
   readonly endpoint: string;
-  readonly #options: RestTransportOptions;
-  /** The headers of every request, but the credentials and the ids of each call. */
-  readonly #baseHeaders: Record<string, string>;
-  #net: Net | null = null;
-  /** The wire headers of the last credentials sent through the SDK's own axios. */
-  #wire: WireBase | null = null;
-  readonly #slots = new RequestSlots();
-  /** The calls in flight, which `close()` fails, and later ones at once. */
-  readonly #calls: CallBounds;
+  readonly #wire: RestWire;
+  readonly #pipeline: Pipeline<RestRequest, AxiosResponse<string>>;
 
   constructor(options: RestTransportOptions) {
     this.endpoint = options.endpoint;
-    this.#options = options;
-    this.#calls = new CallBounds(options.endpoint);
-    this.#baseHeaders = { accept: 'application/json', ...options.headers, 'user-agent': USER_AGENT };
-    if (options.folderId !== null) this.#baseHeaders['x-folder-id'] = options.folderId;
+    this.#wire = new RestWire(options);
+    this.#pipeline = new Pipeline(this.#wire, options);
   }
 
   getOperation(id: string, options: CallOptions): Promise<unknown> {
-    return this.#operationCall(id, '', options);
+    return this.#pipeline.call({ method: 'GET', url: this.#operationUrl(id, ''), body: undefined }, 'get', id, options);
   }
 
   cancelOperation(id: string, options: CallOptions): Promise<unknown> {
-    return this.#operationCall(id, ':cancel', options);
+    return this.#pipeline.call({ method: 'GET', url: this.#operationUrl(id, ':cancel'), body: undefined }, 'cancel', id, options);
   }
 
   getJson(url: string, options: CallOptions): Promise<unknown> {
-    return this.#call('GET', url, undefined, options, { call: 'fetch', operationId: null });
+    return this.#pipeline.call({ method: 'GET', url, body: undefined }, 'fetch', null, options);
   }
 
   startOperation(url: string, body: unknown, options: CallOptions): Promise<unknown> {
-    return this.#call('POST', url, JSON.stringify(body), options, { call: 'start', operationId: null });
+    return this.#pipeline.call({ method: 'POST', url, body: JSON.stringify(body) }, 'start', null, options);
   }
 
   close(): void {
-    this.#calls.close();
-    this.#net?.pooled.destroy();
-    this.#net?.fresh.destroy();
-  }
-
-  /** A Get or a Cancel of operation `id`; its 404 is an `OperationNotFoundError`. */
-  async #operationCall(id: string, suffix: '' | ':cancel', options: CallOptions): Promise<unknown> {
-    try {
-      const url = `${this.endpoint}/operations/${encodeURIComponent(id)}${suffix}`;
-      return await this.#call('GET', url, undefined, options, { call: suffix === '' ? 'get' : 'cancel', operationId: id });
-    } catch (error) {
-      throw asOperationNotFound(error, id);
-    }
+    this.#pipeline.close();
+    this.#wire.close();
   }
 
   /** `RestTransport<https://...>`: no credentials, no headers. */
   toString(): string {
     return `RestTransport<${this.endpoint}>`;
+  }
+
+  #operationUrl(id: string, suffix: '' | ':cancel'): string {
+    return `${this.endpoint}/operations/${encodeURIComponent(id)}${suffix}`;
+  }
+}
+
+/** One attempt of a REST call: the request through axios, and its answer read. */
+class RestWire implements Protocol<RestRequest, AxiosResponse<string>> {
+  readonly name = 'rest';
+  readonly #options: RestTransportOptions;
+  /** The headers of every request, but the credentials and the ids of each call. */
+  readonly #baseHeaders: Record<string, string>;
+  #net: Net | null = null;
+  /**
+   * The base headers and the credentials as the SDK's own axios sends them; `null` when a name
+   * among them is one of {@link OWN_HEADERS}: then they go through axios with the rest.
+   */
+  readonly #wireBase = new PerCredentials((credentials) => {
+    const headers = asAxiosSends(this.#net!.own!, { ...this.#baseHeaders, ...credentials });
+    return Object.keys(headers).some((name) => OWN_HEADERS.has(name.toLowerCase())) ? null : headers;
+  });
+
+  constructor(options: RestTransportOptions) {
+    this.#options = options;
+    this.#baseHeaders = { accept: 'application/json', ...options.headers, 'user-agent': USER_AGENT };
+    if (options.folderId !== null) this.#baseHeaders['x-folder-id'] = options.folderId;
+  }
+
+  target(request: RestRequest): string {
+    return request.url;
+  }
+
+  describe(request: RestRequest): string {
+    return `${request.method} ${request.url}`;
+  }
+
+  prepare(): null {
+    return null;
+  }
+
+  send(exchange: Exchange<RestRequest>, credentials: Record<string, string>, fresh: boolean): Promise<AxiosResponse<string>> {
+    const { method, url, body } = exchange.request;
+    const net = this.#connect();
+    const wire = net.own ? this.#wireBase.of(credentials) : null;
+    // Object.assign, not a spread: V8 copies these many times faster so.
+    const headers: Record<string, string> = wire ? Object.assign({}, wire) : Object.assign({}, this.#baseHeaders, credentials);
+    exchange.stamp(headers);
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    // The SDK's own adapter watches the call's abort itself; a user's instance gets a signal.
+    const request: AxiosRequestConfig & { [WIRE_HEADERS]?: WireHeaders } = { method, url, signal: net.own ? exchange.abort : exchange.signal };
+    if (body !== undefined) request.data = body;
+    if (wire) request[WIRE_HEADERS] = new WireHeaders(headers);
+    else request.headers = headers;
+    if (net.overrides) Object.assign(request, net.overrides);
+    if (fresh) {
+      const { agent } = net.fresh.route(new URL(url).origin);
+      Object.assign(request, { httpAgent: agent, httpsAgent: agent });
+    }
+    return net.axios.request<string>(request);
+  }
+
+  /**
+   * A reset or a broken pipe on a socket the agent had reused: the server closed it while it sat
+   * idle in the pool, before this request reached it. Such a GET is sent again at once.
+   */
+  stale(error: unknown, exchange: Exchange<RestRequest>): string | null {
+    const { code, request } = error as { code?: string; request?: { reusedSocket?: boolean } };
+    return exchange.request.method === 'GET' && STALE_SOCKET.has(code ?? '') && request?.reusedSocket === true ? `${code} on a reused socket` : null;
+  }
+
+  /** A 2xx answer's JSON, or the failure of any other answer (a 2xx that is not JSON is not retried). */
+  read(response: AxiosResponse<string>, exchange: Exchange<RestRequest>): AttemptOutcome<unknown> {
+    const headers = response.headers as Record<string, unknown>;
+    const body = response.data ?? '';
+    if (response.status >= 200 && response.status < 300) {
+      try {
+        return { ok: true, value: JSON.parse(body) };
+      } catch {
+        // JSON.parse's own message quotes the body: the error says what it needs from it, redacted.
+        throw malformedBodyError(response.status, headers, body, exchange);
+      }
+    }
+    return { ok: false, failure: failureOfResponse(response.status, headers, body, exchange, Date.now()) };
+  }
+
+  failure(error: unknown, exchange: Exchange<RestRequest>): Failure {
+    return failureOfNetwork(error, exchange);
+  }
+
+  close(): void {
+    this.#net?.pooled.destroy();
+    this.#net?.fresh.destroy();
   }
 
   /** The axios instance and the sockets, made at the first request. */
@@ -154,130 +209,4 @@ export class RestTransport implements OperationTransport {
     defaults.adapter = createHttpAdapter(pooled, axios, this.#options.maxResponseBytes);
     return (this.#net = { axios: instance, pooled, fresh, overrides: null, own: axios });
   }
-
-  /**
-   * The base headers and `credentials` as the SDK's own axios sends them: computed once for each new
-   * value of the credentials (a provider gives a fresh copy of the same ones each time).
-   */
-  #wireBase(axios: AxiosStatic, credentials: Record<string, string>): Record<string, string> | null {
-    if (this.#wire && sameRecord(this.#wire.credentials, credentials)) return this.#wire.headers;
-    const headers = asAxiosSends(axios, { ...this.#baseHeaders, ...credentials });
-    const mixed = Object.keys(headers).some((name) => OWN_HEADERS.has(name.toLowerCase()));
-    this.#wire = { credentials, headers: mixed ? null : headers };
-    return this.#wire.headers;
-  }
-
-  async #call(
-    method: 'GET' | 'POST', endpoint: string, body: string | undefined, { deadlineMs, timeoutMs: boundMs, signal }: CallOptions,
-    what: Pick<CallTrace, 'call' | 'operationId'>,
-  ): Promise<unknown> {
-    const call = this.#calls.open(deadlineMs, signal);
-    // The bound as its caller set it, for messages (a blocking call reaches the worker a little later).
-    const timeoutMs = boundMs ?? call.timeoutMs;
-    const idempotencyKey = randomUUID();
-    // One x-client-request-id per logical call, as the reference sends: its retries reuse it.
-    const clientRequestId = randomUUID();
-    let lineWait: LineWait | null = null;
-    let sentCredentials: Record<string, string> = {};
-    const auth = this.#options.auth;
-    // Whatever the server sends back is cut free of the credentials sent before it enters an error.
-    const cut = (text: string) => withoutCredentials(text, sentCredentials);
-    let ctx: AttemptContext = { endpoint, clientRequestId, attempts: 0, authProvider: auth.name, redact: cut };
-    // Attempt n of the policy; a resend on a fresh socket repeats its attempt's number.
-    const send = async (attempt: number, fresh: boolean): Promise<AxiosResponse<string>> => {
-      let credentials: Record<string, string>;
-      try {
-        // A static provider reads its signal only to reject once it has aborted (./auth/static.ts):
-        // that is checked here, and no signal is made for it.
-        credentials = await (auth instanceof StaticAuth ? (call.abort.throwIfAborted(), auth.getHeaders()) : auth.getHeaders(call.signal));
-      } catch (error) {
-        throw call.abort.aborted || error instanceof ApiError ? error : authFailure(error, ctx);
-      }
-      sentCredentials = credentials;
-      // The provider's name is read now: a chain names what it found only once it has looked.
-      ctx = { endpoint, clientRequestId, attempts: attempt, authProvider: auth.name, redact: cut };
-      this.#options.logger.debug(`${method} ${endpoint} (attempt ${attempt})`);
-      const slot = await this.#slots.acquire(deadlineMs, call.abort, (wait) => (lineWait = wait));
-      try {
-        const net = this.#connect();
-        const wire = net.own ? this.#wireBase(net.own, credentials) : null;
-        // Object.assign, not a spread: V8 copies these many times faster so.
-        const headers: Record<string, string> = wire ? Object.assign({}, wire) : Object.assign({}, this.#baseHeaders, credentials);
-        headers['x-client-request-id'] = clientRequestId;
-        headers['idempotency-key'] = idempotencyKey;
-        if (attempt > 1) headers['x-retry-attempt'] = String(attempt - 1);
-        if (body !== undefined) headers['content-type'] = 'application/json';
-        // The SDK's own adapter watches the call's abort itself; a user's instance gets a signal.
-        const request: AxiosRequestConfig & { [WIRE_HEADERS]?: WireHeaders } = { method, url: endpoint, signal: net.own ? call.abort : call.signal };
-        if (body !== undefined) request.data = body;
-        if (wire) request[WIRE_HEADERS] = new WireHeaders(headers);
-        else request.headers = headers;
-        if (net.overrides) Object.assign(request, net.overrides);
-        if (fresh) {
-          const { agent } = net.fresh.route(new URL(endpoint).origin);
-          Object.assign(request, { httpAgent: agent, httpsAgent: agent });
-        }
-        return await net.axios.request<string>(request);
-      } finally {
-        slot.release();
-      }
-    };
-    const attempt = async (n: number): Promise<AttemptOutcome<unknown>> => {
-      try {
-        let response: AxiosResponse<string>;
-        try {
-          response = await send(n, false);
-        } catch (error) {
-          if (call.abort.aborted || method !== 'GET' || !closedWhileIdle(error)) throw error;
-          this.#options.logger.debug(`${method} ${endpoint}: ${(error as { code?: string }).code} on a reused socket, sending again on a fresh one`);
-          response = await send(n, true);
-        }
-        return readResponse(response, ctx);
-      } catch (error) {
-        if (call.abort.aborted || error instanceof ApiError) throw error;
-        return { ok: false, failure: failureOfNetwork(error, ctx) };
-      }
-    };
-    const timedOut = (cause: unknown) =>
-      markDeadline(lineWait ? lineError(lineWait, ctx, timeoutMs) : deadlineError(timeoutMs, ctx, cause), deadlineMs);
-    return call.run({
-      policy: this.#options.retry,
-      deadlineMs,
-      attempt,
-      timedOut,
-      logger: this.#options.logger,
-      what: `${method} ${endpoint}`,
-      trace: { call: what.call, operationId: what.operationId, protocol: 'rest', target: endpoint, clientRequestId },
-    });
-  }
-}
-
-/** True when `a` and `b` have the same names with the same values. */
-function sameRecord(a: Record<string, string>, b: Record<string, string>): boolean {
-  const names = Object.keys(a);
-  return names.length === Object.keys(b).length && names.every((name) => a[name] === b[name]);
-}
-
-/**
- * True for a reset or a broken pipe on a socket the agent had reused: the server closed it while it
- * sat idle in the pool, before this request reached it. Such a GET is sent again at once.
- */
-function closedWhileIdle(error: unknown): boolean {
-  const { code, request } = error as { code?: string; request?: { reusedSocket?: boolean } };
-  return STALE_SOCKET.has(code ?? '') && request?.reusedSocket === true;
-}
-
-/** A 2xx answer's JSON, or the failure of any other answer (a 2xx that is not JSON is not retried). */
-function readResponse(response: AxiosResponse<string>, ctx: AttemptContext): AttemptOutcome<unknown> {
-  const headers = response.headers as Record<string, unknown>;
-  const body = response.data ?? '';
-  if (response.status >= 200 && response.status < 300) {
-    try {
-      return { ok: true, value: JSON.parse(body) };
-    } catch {
-      // JSON.parse's own message quotes the body: the error says what it needs from it, redacted.
-      throw malformedBodyError(response.status, headers, body, ctx);
-    }
-  }
-  return { ok: false, failure: failureOfResponse(response.status, headers, body, ctx, Date.now()) };
 }

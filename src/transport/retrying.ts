@@ -6,17 +6,17 @@ import { isTransient, retryDelayMs, type RetryPolicy } from '../core/retry';
 import type { Stopper } from '../runtime/abort';
 import { sleep } from '../runtime/sleep';
 import type { Failure } from './http-failure';
-import { traced, type CallTrace } from './tracing';
+import { traced, type AttemptRunner, type TraceSource } from './tracing';
 
 /** The outcome of one attempt: a value, or a failure to retry or raise. */
 export type AttemptOutcome<T> = { ok: true; value: T } | { ok: false; failure: Failure };
 
-export interface RetryRun<T> {
+export interface RetryRun<T> extends AttemptRunner<AttemptOutcome<T>> {
   policy: RetryPolicy;
   /** The call's deadline, as a `nowMs()` value. */
   deadlineMs: number;
   /** Aborted when the caller aborts or the deadline passes; stops the sleeps. */
-  signal: Stopper;
+  stop: Stopper;
   nowMs: () => number;
   random: () => number;
   /** Attempt number `attempt` (1-based). */
@@ -26,7 +26,7 @@ export interface RetryRun<T> {
   /** The error of a call whose deadline passed; `last` is the failure that came back too late. */
   deadlineError: (last: Failure) => Error;
   /** What the call says of itself in the tracing events of its attempts (`src/transport/tracing.ts`). */
-  trace?: CallTrace;
+  trace?: TraceSource;
 }
 
 /**
@@ -41,7 +41,7 @@ export async function retrying<T>(run: RetryRun<T>): Promise<T> {
   const { policy } = run;
   const hooks = policy.hooks;
   for (let attempt = 1; ; attempt++) {
-    const outcome = await traced(run.trace, attempt, () => run.attempt(attempt));
+    const outcome = await traced(run.trace, attempt, run);
     if (outcome.ok) return outcome.value;
     const { failure } = outcome;
     // The user's shouldRetry decides when attempts and time are left; the reference's rule otherwise.
@@ -55,6 +55,6 @@ export async function retrying<T>(run: RetryRun<T>): Promise<T> {
     }
     run.onRetry(attempt, delayMs, failure);
     await hooks?.onRetry?.(attempt, failure.error, delayMs / 1000);
-    await sleep(delayMs, run.signal);
+    await sleep(delayMs, run.stop);
   }
 }

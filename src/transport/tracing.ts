@@ -62,14 +62,24 @@ export function republish(traces: ReadonlyArray<[channel: string, event: unknown
 /** What a call says of itself for its traces. */
 export type CallTrace = Pick<RequestTrace, 'operationId' | 'call' | 'protocol' | 'target'> & { clientRequestId: string | null };
 
-/** Runs one attempt, publishing its start and its end or error. */
-export async function traced<T extends { ok: boolean; failure?: { error: ApiError } }>(call: CallTrace | undefined, attempt: number, run: () => Promise<T>): Promise<T> {
-  if (!call || !tracingWanted()) return run();
-  const event: RequestTrace = Object.freeze({ ...call, attemptId: nextAttemptId++, attempt, startedAtMs: Date.now() });
+/** A call that says what it is only when asked: only while someone listens. */
+export interface TraceSource {
+  traceOf(): CallTrace;
+}
+
+/** What runs an attempt. */
+export interface AttemptRunner<T> {
+  attempt(n: number): Promise<T>;
+}
+
+/** Runs attempt `n` of `runner`, publishing its start and its end or error while anyone listens. */
+export async function traced<T extends { ok: boolean; failure?: { error: ApiError } }>(source: TraceSource | undefined, n: number, runner: AttemptRunner<T>): Promise<T> {
+  if (!source || !tracingWanted()) return runner.attempt(n);
+  const event: RequestTrace = Object.freeze({ ...source.traceOf(), attemptId: nextAttemptId++, attempt: n, startedAtMs: Date.now() });
   start.publish(event);
   const since = performance.now();
   try {
-    const outcome = await run();
+    const outcome = await runner.attempt(n);
     const durationMs = performance.now() - since;
     if (outcome.ok || !outcome.failure) end.publish(Object.freeze({ ...event, durationMs }));
     else failed.publish(Object.freeze({ ...event, durationMs, error: describe(outcome.failure.error) }));

@@ -27,7 +27,7 @@ describe('decodeOperation reads the proto3 JSON form', () => {
 
   test('an error is kept while done is still false', () => {
     const { status } = decodeOperation({ done: false, error: { code: 13, message: 'rolling back' } });
-    expect(status.error).toMatchObject({ code: 13, message: 'rolling back', details: [] });
+    expect(status.error).toMatchObject({ code: 13, message: 'rolling back', details: [] }); // an absent repeated field is empty
     expect(status.isRunning).toBe(true);
     expect(status.isFailed).toBe(false);
   });

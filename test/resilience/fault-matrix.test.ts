@@ -95,7 +95,7 @@ describe('the retry driver (src/transport/retrying.ts)', () => {
     return {
       policy: resolveRetryPolicy({ ...QUICK_RETRY, maxAttempts }),
       deadlineMs: 1000,
-      signal: new AbortController().signal,
+      stop: new AbortController().signal,
       nowMs: () => 1001,
       random: () => 0,
       attempt: async () => ({ ok: false, failure }) as const,

@@ -1,0 +1,26 @@
+/**
+ * What an attempt's headers make of its credentials (the SDK's own axios's wire headers, gRPC's
+ * lower-case metadata), made once for each new value of the credentials: a provider gives a fresh
+ * copy of the same ones each time, and the work is then done once, not per request.
+ */
+export class PerCredentials<T> {
+  #credentials: Record<string, string> | null = null;
+  #value: T | undefined;
+
+  constructor(private readonly make: (credentials: Record<string, string>) => T) {}
+
+  /** The value for `credentials`: the last one made, when they have the same names and values. */
+  of(credentials: Record<string, string>): T {
+    if (this.#credentials === null || !sameRecord(this.#credentials, credentials)) {
+      this.#value = this.make(credentials);
+      this.#credentials = credentials;
+    }
+    return this.#value as T;
+  }
+}
+
+/** True when `a` and `b` have the same names with the same values. */
+function sameRecord(a: Record<string, string>, b: Record<string, string>): boolean {
+  const names = Object.keys(a);
+  return names.length === Object.keys(b).length && names.every((name) => a[name] === b[name]);
+}
