@@ -61,10 +61,11 @@ describe.each(FLAVOURS_AND_PROTOCOLS)('$label, a server that answers UNAVAILABLE
   test("a call's timeout names the last answer and carries it as its cause", async () => {
     const id = await emu.create({ faults: [{ status: 503, times: Infinity, message: 'the backend is down' }] });
     const client = flavour.client({ endpoint: flavour.endpoint(emu), auth: null, retry: SLOW_RETRY });
-    const error = await client.operation(id).getStatus({ timeout: 1 }).catch((e: unknown) => e);
+    // 3 s: time for a first attempt to fail even where loading the gRPC stack is slow (a busy machine).
+    const error = await client.operation(id).getStatus({ timeout: 3 }).catch((e: unknown) => e);
     client.close();
     expect(error).toMatchObject({ name: 'ApiError', grpcCode: 4, httpStatus: null });
-    expect((error as Error).message).toMatch(/^no answer within the call's timeout of 1 s; the last attempt failed: /);
+    expect((error as Error).message).toMatch(/^no answer within the call's timeout of 3 s; the last attempt failed: /);
     expect((error as Error).cause).toMatchObject({ name: 'ApiError', grpcCode: 14 });
     expect((error as Error).message).toContain(((error as Error).cause as ApiError).rawMessage);
   });

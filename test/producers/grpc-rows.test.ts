@@ -173,7 +173,8 @@ describe.each(START_FLAVOURS)('$name', (flavour) => {
 
   describe('completionBatch', () => {
     test('a REST start, then a batch task on BatchInferenceService: PENDING, IN_PROGRESS, COMPLETED; wait gives the result dataset', async () => {
-      const client = flavour.client(emu, { doneAfter: 0.6 });
+      // PENDING lasts the first third of doneAfter: 1 s, so that a first poll late on a busy machine still sees it.
+      const client = flavour.client(emu, { doneAfter: 3 });
       await emu.clearRequests();
       const task = await client.start('completionBatch', BATCH_REQUEST, { serviceEndpoint: grpcUrl });
       expect(task.lastKnownStatus).toBeNull();

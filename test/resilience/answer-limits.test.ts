@@ -70,7 +70,7 @@ describe.each(FLAVOURS)('$name flavour over REST', (flavour) => {
     client.close();
     expectLimitError(error, 64 * MIB, 200);
     expect(peakRss()).toBeLessThan(GIB);
-    const endless = (await server.sent()).filter((s) => s.id === 'endless').at(-1);
+    const endless = await server.sent('endless');
     expect(endless?.stopped).toBe('client');
   });
 
@@ -79,7 +79,7 @@ describe.each(FLAVOURS)('$name flavour over REST', (flavour) => {
     const error = errorOf(await outcomeOf(() => client.operation('declared-4gib').getStatus({ timeout: 60 })));
     client.close();
     expectLimitError(error, 64 * MIB, 200);
-    const declared = (await server.sent()).filter((s) => s.id === 'declared-4gib').at(-1);
+    const declared = await server.sent('declared-4gib');
     expect(declared?.stopped).toBe('client');
     expect(declared!.bytes).toBeLessThan(64 * MIB);
   });

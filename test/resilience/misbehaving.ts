@@ -10,8 +10,12 @@ export interface Misbehaving {
   rest: string;
   /** `http://127.0.0.1:<port>` of the gRPC side. */
   grpc: string;
-  /** What each endless answer sent, and whether it stopped because the client went away. */
-  sent(): Promise<Array<{ id: string; bytes: number; stopped: 'client' | 'cap' }>>;
+  /**
+   * What each endless answer of `id` sent, and whether it stopped because the client went away:
+   * the last one, once it has stopped (the server may learn that the client went a little after
+   * the client did); asked again for up to 10 s.
+   */
+  sent(id: string): Promise<{ id: string; bytes: number; stopped: 'client' | 'cap' } | undefined>;
   close(): Promise<void>;
 }
 
@@ -30,7 +34,13 @@ export async function startMisbehaving(): Promise<Misbehaving> {
   });
   return {
     ...urls,
-    sent: async () => (await fetch(`${urls.rest}/control/sent`)).json() as never,
+    sent: async (id) => {
+      type Sent = { id: string; bytes: number; stopped: 'client' | 'cap' | null };
+      for (const until = Date.now() + 10_000; ; await new Promise((r) => setTimeout(r, 50))) {
+        const last = ((await (await fetch(`${urls.rest}/control/sent`)).json()) as Sent[]).filter((s) => s.id === id).at(-1);
+        if (last?.stopped != null || Date.now() > until) return last as never;
+      }
+    },
     close: () =>
       new Promise((resolve) => {
         child.once('exit', () => resolve());
