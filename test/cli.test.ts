@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vites
 import { parse as parseYaml } from 'yaml';
 import { GrpcCode, startEmulator, type Emulator, type OperationScript } from 'yc-operation/testing';
 import { ROOT, runNode } from './helpers/child';
-import { CLEAN_ENV, keepCliWorker, runCli, type CliRun } from './helpers/cli';
+import { CLEAN_ENV, runCli, type CliRun } from './helpers/cli';
 
 const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 const API_KEY = 'cli-test-api-key-0123456789';
@@ -33,7 +33,6 @@ beforeAll(async () => {
   emulator = await startEmulator({ apiKey: API_KEY });
 });
 afterAll(() => emulator.close());
-keepCliWorker();
 
 /** Runs the CLI in this process (its output and exit code are the point). */
 const cli = runCli;
