@@ -1,15 +1,10 @@
 #!/usr/bin/env node
 /**
  * The `yc-operation` command: get, wait on and cancel Yandex Cloud operations with the SDK's
- * promise API, or run the emulator. Run `yc-operation --help`.
- *
- * Memory: V8's lite mode is switched on first, before any module of the program is compiled. It
- * gives up the optimizing compilers, which a program that mostly waits on the network has no use
- * for, and saves about 6 MB of the peak RSS of `get` (docs/guide-cli.md has the figures). It is
- * set here, in the process's entry, and never in `./run` (which tests run in their own process).
+ * promise API (no worker thread), or run the emulator. Run `yc-operation --help`.
  *
  * Ctrl-C: no SIGINT handler is installed, on purpose: Node's default action ends the process
- * at once, by SIGINT, which shells report as exit status 130.
+ * at once, by SIGINT, even in the middle of a request, which shells report as exit status 130.
  *
  * A closed stdout or stderr (EPIPE: the reader of a pipe went away) ends the process quietly
  * with exit code 141, as SIGPIPE ends other programs; Node ignores SIGPIPE, so without this the
@@ -18,16 +13,11 @@
  * The SDK loads only when a command runs (and the error path when one fails): `--version` and
  * `--help` load none of it.
  */
-import { setFlagsFromString } from 'node:v8';
-
-setFlagsFromString('--lite-mode');
-const [{ flagValues }, { ExitCode }, { Io, redactor }, { SECRET_FLAGS }, { run }] = await Promise.all([
-  import('./arguments'),
-  import('./exit-codes'),
-  import('./io'),
-  import('./program'),
-  import('./run'),
-]);
+import { flagValues } from './arguments';
+import { ExitCode } from './exit-codes';
+import { Io, redactor } from './io';
+import { SECRET_FLAGS } from './program';
+import { run } from './run';
 
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (error: NodeJS.ErrnoException) => {
