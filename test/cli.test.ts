@@ -393,7 +393,7 @@ describe('no credentials anywhere: said before any request', () => {
   });
 
   it('the metadata service at YC_METADATA_ADDR counts as a source when something listens there (the chain then asks it)', async () => {
-    const metadata = createServer((request, response) => response.writeHead(404).end());
+    const metadata = createServer((_request, response) => response.writeHead(404).end());
     await new Promise<void>((resolve) => metadata.listen(0, '127.0.0.1', resolve));
     onTestFinished(() => void metadata.close());
     const addr = `127.0.0.1:${(metadata.address() as AddressInfo).port}`;

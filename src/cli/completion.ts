@@ -15,17 +15,23 @@ interface CommandSpec {
   name: string;
   description: string;
   options: readonly Option[];
-  /** The choices of its first argument, if it has any (completion's shell). */
+  /** Its argument's name (`id`, `shell`), or `null` when it takes none. */
+  argument: string | null;
+  /** The choices of its argument, if it has any (completion's shell). */
   choices: readonly string[];
 }
 
 function specsOf(program: Command): CommandSpec[] {
-  return program.commands.map((command) => ({
-    name: command.name(),
-    description: command.description(),
-    options: command.options.filter((option) => !option.hidden),
-    choices: ((command.registeredArguments[0] as (Argument & { argChoices?: string[] }) | undefined)?.argChoices) ?? [],
-  }));
+  return program.commands.map((command) => {
+    const argument = command.registeredArguments[0] as (Argument & { argChoices?: string[] }) | undefined;
+    return {
+      name: command.name(),
+      description: command.description(),
+      options: command.options.filter((option) => !option.hidden),
+      argument: argument?.name() ?? null,
+      choices: argument?.argChoices ?? [],
+    };
+  });
 }
 
 const flagsOf = (option: Option) => [option.short, option.long].filter((flag): flag is string => flag !== undefined);
@@ -68,7 +74,7 @@ complete -F ${fn} ${name}
 function zshOption(option: Option): string {
   const flags = flagsOf(option);
   const value = option.required || option.optional ? `:${option.attributeName()}:${choicesOf(option).length ? `(${choicesOf(option).join(' ')})` : ''}` : '';
-  const rest = `[${option.description.replace(/[[\]:\\]/g, '\\$&')}]${value}`;
+  const rest = `[${option.description.replace(/[[\]\\]/g, '\\$&')}]${value}`;
   return flags.length > 1 ? `'(${flags.join(' ')})'{${flags.join(',')}}${quote(rest)}` : quote(`${flags[0]}${rest}`);
 }
 
@@ -78,7 +84,7 @@ function zsh(name: string, specs: CommandSpec[]): string {
 # zsh completion for ${name}: source <(${name} completion zsh), or save as ${fn} in a directory of $fpath
 ${fn}() {
   local -a commands=(
-${specs.map((spec) => `    ${quote(`${spec.name}:${spec.description.replace(/:/g, '\\:')}`)}`).join('\n')}
+${specs.map((spec) => `    ${quote(`${spec.name}:${spec.description}`)}`).join('\n')}
   )
   if (( CURRENT == 2 )); then
     _describe command commands
@@ -87,7 +93,8 @@ ${specs.map((spec) => `    ${quote(`${spec.name}:${spec.description.replace(/:/g
   case $words[2] in
 ${specs
   .map((spec) => {
-    const args = [...spec.options.map(zshOption), spec.choices.length ? `'1:${spec.name}:(${spec.choices.join(' ')})'` : "'1:id: '"];
+    const argument = spec.argument === null ? [] : [`'1:${spec.argument}:${spec.choices.length ? `(${spec.choices.join(' ')})` : ''}'`];
+    const args = [...spec.options.map(zshOption), ...argument];
     return `    ${spec.name}) shift words; (( CURRENT-- )); _arguments -s ${args.join(' ')} ;;`;
   })
   .join('\n')}
