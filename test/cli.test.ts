@@ -132,6 +132,25 @@ describe('get', () => {
     expect(result.stdout).toBe(`Operation ${id}: running\n  metadata: stage=training percent=40\n`);
   });
 
+  it('starts no worker thread: one request, through the promise client (a process of its own, every Worker made reported)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'yc-operation-worker-probe-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const probe = join(dir, 'probe.cjs');
+    writeFileSync(
+      probe,
+      "const threads = require('node:worker_threads'); const Original = threads.Worker;\n" +
+        "threads.Worker = class extends Original { constructor(...args) { process.stderr.write('WORKER STARTED\\n'); super(...args); } };\n" +
+        "require('node:module').syncBuiltinESMExports();\n",
+    );
+    const id = await create({ response: RESPONSE });
+    const result = await runNode(['--require', probe, CLI, 'get', id, ...at()], CLEAN_ENV);
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(result.stdout).toContain(`Operation ${id}: success`);
+    // The probe does see a worker: the blocking client starts one.
+    const blocking = await runNode(['--require', probe, '--input-type=module', '-e', `import { OperationsClient } from 'yc-operation'; const c = new OperationsClient({ endpoint: '${emulator.url}', auth: '${API_KEY}' }); c.operation('${id}').getStatus(); c.close();`], CLEAN_ENV);
+    expect(blocking.stderr).toContain('WORKER STARTED');
+  });
+
   it('--json prints the status in the wire form', async () => {
     const id = await create({ response: RESPONSE });
     const result = await cli([...at(), 'get', id, '--json']);
@@ -214,9 +233,9 @@ describe('wait', () => {
 });
 
 describe('Ctrl-C', () => {
-  // No SIGINT handler: Node's default action ends the process by SIGINT, even while the main
-  // thread is blocked in Atomics.wait. A shell shows such an end as exit status 130.
-  it('ends a blocking wait promptly, between polls, by SIGINT (130 in a shell)', async () => {
+  // No SIGINT handler: Node's default action ends the process by SIGINT, between polls or in the
+  // middle of a request. A shell shows such an end as exit status 130.
+  it('ends a wait promptly, between polls, by SIGINT (130 in a shell)', async () => {
     const live = startCli([...at(), 'wait', await create({ never: true }), '--poll-interval', '60']);
     await live.waitFor(/poll 1: running/);
     const sentAt = performance.now();
@@ -225,7 +244,7 @@ describe('Ctrl-C', () => {
     expect(performance.now() - sentAt).toBeLessThan(10_000);
   });
 
-  it('ends a blocking wait promptly in the middle of a request, by SIGINT', async () => {
+  it('ends a wait promptly in the middle of a request, by SIGINT', async () => {
     const id = await create({ never: true, faults: [{ latency: 60 }] });
     const live = startCli([...at(), '--verbose', 'wait', id]);
     await live.waitFor(/Polling operation/);

@@ -1,8 +1,8 @@
 /**
  * The commands on one operation (`get`, `wait`, `cancel`), written with the promise API: no
- * worker thread, and a wait leaves the event loop free for its progress line and heartbeat. Data goes to stdout (with --output json or yaml, the
- * status in its wire form; nothing with --quiet); errors are thrown, for `main` to explain and
- * turn into an exit code.
+ * worker thread, and a wait leaves the event loop free for its progress line and heartbeat.
+ * Data goes to stdout (with --output json or yaml, the status in its wire form; nothing with
+ * --quiet); errors are thrown, for `main` to explain and turn into an exit code.
  */
 import { backoff, type OperationStatus } from 'yc-operation';
 import { ExitCode } from './exit-codes';
