@@ -30,6 +30,8 @@ export type { OperationKind, OperationOptions } from './core/kind';
 export type { RetryOptions } from './core/retry';
 export type { AuthProvider, CallOptions, Logger } from './core/transport';
 export type { ClientOptions, AuthData } from './transport/config';
+export { SHORT_ENDPOINTS } from './transport/config';
+export { GrpcCode } from './core/grpc-codes';
 export { envLogger } from './transport/env-logger';
 export type { LogStream } from './transport/env-logger';
 export { waitAll, asCompleted } from './many';

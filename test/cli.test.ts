@@ -10,6 +10,8 @@
 import { spawn, spawnSync, type ChildProcessByStdio } from 'node:child_process';
 import { once } from 'node:events';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -18,7 +20,7 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vites
 import { parse as parseYaml } from 'yaml';
 import { GrpcCode, startEmulator, type Emulator, type OperationScript } from 'yc-operation/testing';
 import { ROOT, runNode } from './helpers/child';
-import { CLEAN_ENV, keepCliWorker, runCli, type CliRun } from './helpers/cli';
+import { CLEAN_ENV, runCli, type CliRun } from './helpers/cli';
 
 const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 const API_KEY = 'cli-test-api-key-0123456789';
@@ -33,7 +35,6 @@ beforeAll(async () => {
   emulator = await startEmulator({ apiKey: API_KEY });
 });
 afterAll(() => emulator.close());
-keepCliWorker();
 
 /** Runs the CLI in this process (its output and exit code are the point). */
 const cli = runCli;
@@ -79,23 +80,41 @@ function expectOneLineError(result: Pick<CliRun, 'stdout' | 'stderr'>): void {
 }
 
 describe('help and version', () => {
-  it('--help lists the commands, the global options, the credential sources and every exit code', async () => {
+  it('--help lists the commands, the credential sources and every exit code', async () => {
     const result = await cli(['--help']);
     expect(result.code).toBe(0);
-    for (const text of ['get [options] <id>', 'wait [options] <id>', 'cancel [options] <id>', 'emulator [options]']) {
+    for (const text of ['get [options] <id>', 'wait [options] <id>', 'cancel [options] <id>', 'emulator [options]', 'completion <shell>', "'yc-operation <command> --help'"]) {
       expect(result.stdout).toContain(text);
-    }
-    for (const flag of ['--endpoint', '--api-key', '--iam-token', '--no-auth', '--folder-id', '--allow-insecure-http', '--verbose', '--debug', '--quiet']) {
-      expect(result.stdout).toContain(flag);
     }
     for (const variable of ['YC_API_KEY', 'YC_OPERATION_ENDPOINT', 'YC_OPERATION_LOG']) expect(result.stdout).toContain(variable);
     for (const code of [0, 1, 2, 3, 4, 70, 130, 141]) expect(result.stdout).toMatch(new RegExp(`^  ${code} +\\S`, 'm'));
   });
 
-  it('wait --help shows its own options and the global ones', async () => {
-    const result = await cli(['wait', '--help']);
+  /** The flags a help text lists (its option lines). */
+  const flagsIn = (help: string) => new Set([...help.matchAll(/^ {2}(?:(-\w), )?(--[\w-]+)/gm)].flatMap((match) => [match[1], match[2]]).filter(Boolean));
+  const SESSION_FLAGS = ['--endpoint', '--allow-insecure-http', '--api-key', '--iam-token', '--no-auth', '--folder-id', '--protocol', '--verbose', '--debug', '--quiet'];
+  const CALL_FLAGS = ['-o', '--output', '--json', '--timeout', '-h', '--help'];
+
+  it.each([
+    ['get', [...CALL_FLAGS, ...SESSION_FLAGS]],
+    ['cancel', [...CALL_FLAGS, ...SESSION_FLAGS]],
+    ['wait', ['--poll-interval', '--poll-timeout', ...CALL_FLAGS, ...SESSION_FLAGS]],
+    ['emulator', ['--port', '--api-key', '--iam-token', '-h', '--help']],
+    ['completion', ['-h', '--help']],
+  ])('%s --help lists exactly the flags it uses', async (command, flags) => {
+    const result = await cli([command, '--help']);
     expect(result.code).toBe(0);
-    for (const flag of ['--poll-interval', '--poll-timeout', '--timeout', '--output <format>', '--json', '--endpoint']) expect(result.stdout).toContain(flag);
+    expect([...flagsIn(result.stdout)].sort()).toEqual([...flags].sort());
+  });
+
+  it('the --endpoint help lists every short name the SDK accepts', async () => {
+    const help = (await cli(['get', '--help'])).stdout.replace(/\s+/g, ' ');
+    expect(help).toContain('a short name: operation, llm, searchapi, rest-assistant');
+    // Each is accepted: a short name resolves (the request then fails before the network: no credentials anywhere).
+    for (const name of ['searchapi', 'rest-assistant']) {
+      const result = await cli(['get', 'some-id', '--endpoint', name], { PATH: '' });
+      expect(result.stderr).toMatch(/^yc-operation: no credentials found/);
+    }
   });
 
   it('--version prints the package version', async () => {
@@ -111,6 +130,25 @@ describe('get', () => {
     const result = await cli([...at(), 'get', id]);
     expect(result.code).toBe(0);
     expect(result.stdout).toBe(`Operation ${id}: running\n  metadata: stage=training percent=40\n`);
+  });
+
+  it('starts no worker thread: one request, through the promise client (a process of its own, every Worker made reported)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'yc-operation-worker-probe-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const probe = join(dir, 'probe.cjs');
+    writeFileSync(
+      probe,
+      "const threads = require('node:worker_threads'); const Original = threads.Worker;\n" +
+        "threads.Worker = class extends Original { constructor(...args) { process.stderr.write('WORKER STARTED\\n'); super(...args); } };\n" +
+        "require('node:module').syncBuiltinESMExports();\n",
+    );
+    const id = await create({ response: RESPONSE });
+    const result = await runNode(['--require', probe, CLI, 'get', id, ...at()], CLEAN_ENV);
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(result.stdout).toContain(`Operation ${id}: success`);
+    // The probe does see a worker: the blocking client starts one.
+    const blocking = await runNode(['--require', probe, '--input-type=module', '-e', `import { OperationsClient } from 'yc-operation'; const c = new OperationsClient({ endpoint: '${emulator.url}', auth: '${API_KEY}' }); c.operation('${id}').getStatus(); c.close();`], CLEAN_ENV);
+    expect(blocking.stderr).toContain('WORKER STARTED');
   });
 
   it('--json prints the status in the wire form', async () => {
@@ -169,8 +207,9 @@ describe('wait', () => {
     const result = await cli([...at(), 'wait', id, '--poll-timeout', '1', '--poll-interval', '0.2', '--json']);
     expect(result.code).toBe(3);
     expect(JSON.parse(result.stdout)).toMatchObject({ id, done: false });
-    expect(result.stderr).toContain(`Operation ${id} did not finish within its poll timeout of 1 s`);
-    expect(result.stderr).toContain(`yc-operation cancel ${id}`);
+    expect(result.stderr.split('\n').filter((line) => line.startsWith('yc-operation:'))).toEqual([
+      expect.stringMatching(new RegExp(`^yc-operation: operation ${id} still running after the poll timeout of 1 s; it goes on: wait again later, or 'yc-operation cancel ${id}'`)),
+    ]);
   });
 
   it('exits 4 for an operation done with neither a response nor an error', async () => {
@@ -194,9 +233,9 @@ describe('wait', () => {
 });
 
 describe('Ctrl-C', () => {
-  // No SIGINT handler: Node's default action ends the process by SIGINT, even while the main
-  // thread is blocked in Atomics.wait. A shell shows such an end as exit status 130.
-  it('ends a blocking wait promptly, between polls, by SIGINT (130 in a shell)', async () => {
+  // No SIGINT handler: Node's default action ends the process by SIGINT, between polls or in the
+  // middle of a request. A shell shows such an end as exit status 130.
+  it('ends a wait promptly, between polls, by SIGINT (130 in a shell)', async () => {
     const live = startCli([...at(), 'wait', await create({ never: true }), '--poll-interval', '60']);
     await live.waitFor(/poll 1: running/);
     const sentAt = performance.now();
@@ -205,7 +244,7 @@ describe('Ctrl-C', () => {
     expect(performance.now() - sentAt).toBeLessThan(10_000);
   });
 
-  it('ends a blocking wait promptly in the middle of a request, by SIGINT', async () => {
+  it('ends a wait promptly in the middle of a request, by SIGINT', async () => {
     const id = await create({ never: true, faults: [{ latency: 60 }] });
     const live = startCli([...at(), '--verbose', 'wait', id]);
     await live.waitFor(/Polling operation/);
@@ -289,7 +328,7 @@ describe('usage errors: a one-line message and exit 2', () => {
     ['a malformed id', ['--no-auth', 'get', 'a/b'], /operation id must be/],
     ['an endpoint that is not a URL', ['--no-auth', '--endpoint', 'nowhere', 'get', 'some-id'], /endpoint must be a URL/],
     ['plain http to a non-loopback host, naming the flag that allows it', ['--no-auth', '--endpoint', 'http://example.com', 'get', 'some-id'], /^yc-operation: --endpoint http:\/\/example\.com is plain http to a non-loopback host; use https, or pass --allow-insecure-http\n$/],
-    ['--json with another --output', ['get', 'some-id', '--json', '--output', 'yaml'], /option '--json' cannot be used with option '--output <format>'/],
+    ['--json with another --output', ['get', 'some-id', '--json', '--output', 'yaml'], /option '--json' cannot be used with option '-o, --output <format>'/],
     ['an unknown --output', ['get', 'some-id', '--output', 'xml'], /argument 'xml' is invalid\. Allowed choices are text, json, yaml/],
   ])('%s', async (_, args, message) => {
     const result = await cli(args);
@@ -307,13 +346,12 @@ describe('usage errors: a one-line message and exit 2', () => {
 });
 
 describe('API errors: exit 4', () => {
-  it('a bad API key: the server refuses it, and the message names the kind of credential but not the key', async () => {
+  it('a bad API key: the server refuses it; one line names the kind of credential but not the key', async () => {
     const wrongKey = 'wrong-api-key-0123456789';
     const result = await cli(['--endpoint', emulator.url, '--api-key', wrongKey, 'get', await create({})]);
     expect(result.code).toBe(4);
-    expect(result.stderr).toContain('HTTP 401, gRPC code 16');
-    expect(result.stderr).toContain('auth: api-key');
-    expect(result.stderr).toContain('Check the credentials');
+    expectOneLineError(result);
+    expect(result.stderr).toMatch(/^yc-operation: credentials refused \(HTTP 401, UNAUTHENTICATED, api-key\): /);
     expect(result.stderr + result.stdout).not.toContain(wrongKey);
     expect(result.stderr + result.stdout).not.toContain(API_KEY);
   });
@@ -331,18 +369,64 @@ describe('API errors: exit 4', () => {
     expect(readFileSync(join(bin, 'calls'), 'utf8')).toMatch(/^iam create-token/);
   });
 
-  it('an unknown operation: NOT_FOUND, with a hint', async () => {
+  it('an unknown operation: one short line that names the cause, without ids', async () => {
     const result = await cli([...at(), 'get', 'nosuchoperation00000']);
-    expect(result.code).toBe(4);
-    expect(result.stderr).toContain('HTTP 404, gRPC code 5');
-    expect(result.stderr).toContain('Check the operation id');
+    expect(result).toEqual({ code: 4, stdout: '', stderr: 'yc-operation: operation nosuchoperation00000 not found (wrong id, or expired)\n' });
   });
 
-  it('no server at the endpoint: no answer within --timeout, and what the last attempt met', async () => {
+  it('--debug adds the URL, the request ids and the attempts below the short line', async () => {
+    const result = await cli([...at(), 'get', 'nosuchoperation00000', '--debug']);
+    expect(result.code).toBe(4);
+    const lines = result.stderr.split('\n').filter((line) => !/ yc-operation (debug|info|warn|error): /.test(line));
+    expect(lines[0]).toBe('yc-operation: operation nosuchoperation00000 not found (wrong id, or expired)');
+    expect(lines[1]).toMatch(new RegExp(`^  debug: ${emulator.url}/operations/nosuchoperation00000; request id [\\w-]+; server trace id \\w+; client request id [\\w-]+; 1 attempt; auth: api-key$`));
+  });
+
+  it('no server at the endpoint: no answer within --timeout, and the last attempt\'s cause, in one line', async () => {
     const result = await cli(['--endpoint', 'http://127.0.0.1:9', '--no-auth', 'get', 'some-id', '--timeout', '1']);
     expect(result.code).toBe(4);
-    expect(result.stderr).toContain("no answer within the call's timeout of 1 s; the last attempt failed: network error: ECONNREFUSED (connect ECONNREFUSED 127.0.0.1:9)");
-    expect(result.stderr).toContain('Check --endpoint and the network');
+    expectOneLineError(result);
+    expect(result.stderr).toMatch(/^yc-operation: no answer within .*1 s \(DEADLINE_EXCEEDED; http:\/\/127\.0\.0\.1:9\)/);
+    expect(result.stderr).toMatch(/\(last attempt: .*ECONNREFUSED.*\)\n$/);
+  });
+});
+
+describe('no credentials anywhere: said before any request', () => {
+  /** A directory for PATH, holding nothing (no `yc`). */
+  function emptyBin(): string {
+    const bin = mkdtempSync(join(tmpdir(), 'yc-operation-no-yc-'));
+    onTestFinished(() => rmSync(bin, { recursive: true, force: true }));
+    return bin;
+  }
+
+  it.each(['get', 'wait', 'cancel'])('%s: one line naming the ways to set them, exit 4, and the server gets no request', async (command) => {
+    const id = await create({ never: true });
+    await emulator.clearRequests();
+    const result = await cli([command, id, '--endpoint', emulator.url], { PATH: emptyBin() });
+    expect(result.code).toBe(4);
+    expectOneLineError(result);
+    for (const way of ['YC_API_KEY', 'YC_IAM_TOKEN', 'YC_OAUTH_TOKEN', '--api-key', '--iam-token', 'yc CLI', 'VM', 'YC_METADATA_ADDR', '--no-auth']) {
+      expect(result.stderr).toContain(way);
+    }
+    expect(await emulator.requests()).toEqual([]);
+  });
+
+  it('the metadata service at YC_METADATA_ADDR counts as a source when something listens there (the chain then asks it)', async () => {
+    const metadata = createServer((_request, response) => response.writeHead(404).end());
+    await new Promise<void>((resolve) => metadata.listen(0, '127.0.0.1', resolve));
+    onTestFinished(() => void metadata.close());
+    const addr = `127.0.0.1:${(metadata.address() as AddressInfo).port}`;
+    const result = await cli(['get', await create({}), '--endpoint', emulator.url], { PATH: emptyBin(), YC_METADATA_ADDR: addr });
+    // The service has no token: the chain finds nothing, and the server refuses the request.
+    expect(result.code).toBe(4);
+    expect(result.stderr).toMatch(/^yc-operation: credentials refused/);
+  });
+
+  it('a credential variable is enough, and --no-auth skips the check', async () => {
+    expect((await cli(['get', await create({}), '--endpoint', emulator.url], { PATH: emptyBin(), YC_API_KEY: API_KEY })).code).toBe(0);
+    const open = await startEmulator();
+    onTestFinished(() => open.close());
+    expect((await cli(['get', await open.create({}), '--endpoint', open.url, '--no-auth'], { PATH: emptyBin() })).code).toBe(0);
   });
 });
 
@@ -366,13 +450,13 @@ describe('credentials and --verbose', () => {
   it('--verbose with the key from the environment does not print it either', async () => {
     const result = await cli(['--endpoint', emulator.url, '--verbose', 'get', await create({})], { YC_API_KEY: API_KEY });
     expect(result.code).toBe(0);
-    expect(result.stderr).toContain('credentials: from the environment');
+    expect(result.stderr).toContain('credentials: from the environment: YC_API_KEY');
     expect(result.stderr + result.stdout).not.toContain(API_KEY);
   });
 });
 
 describe('output formats and --quiet', () => {
-  it('--output yaml prints the wire form as YAML; --output json is --json; --output text is the default', async () => {
+  it('--output yaml prints the wire form as YAML; -o is --output; --output json is --json; --output text is the default', async () => {
     const id = await create({ metadata: [{ '@type': PROGRESS_TYPE, stage: 'done' }], response: RESPONSE });
     const wire = { id, done: true, metadata: { '@type': PROGRESS_TYPE, stage: 'done' }, response: RESPONSE };
     const yaml = await cli([...at(), 'get', id, '--output', 'yaml']);
@@ -380,6 +464,8 @@ describe('output formats and --quiet', () => {
     expect(yaml.stdout).toContain(`id: ${id}\ndone: true\nmetadata:\n  "@type": ${PROGRESS_TYPE}\n`);
     expect(parseYaml(yaml.stdout)).toEqual(wire);
     expect(JSON.parse((await cli([...at(), 'get', id, '--output', 'json'])).stdout)).toEqual(wire);
+    expect((await cli([...at(), 'get', id, '-o', 'yaml'])).stdout).toBe(yaml.stdout);
+    expect((await cli([...at(), 'get', id, '-o', 'json'])).stdout).toBe((await cli([...at(), 'get', id, '--json'])).stdout);
     expect((await cli([...at(), 'get', id, '--output', 'text'])).stdout).toBe((await cli([...at(), 'get', id])).stdout);
   });
 

@@ -6,7 +6,6 @@
 import { GrpcCode, startEmulator, type OperationScript } from 'yc-operation/testing';
 import { UsageError } from './exit-codes';
 import type { Io } from './io';
-import type { GlobalOptions } from './session';
 
 /** The sample operations: what each does, and its script. */
 const SAMPLES: readonly { what: string; script: OperationScript }[] = [
@@ -44,8 +43,14 @@ function listenError(port: number, error: unknown): unknown {
   return error;
 }
 
+/** The credentials the emulator requires (its --api-key or --iam-token), if any. */
+export interface EmulatorCredentials {
+  apiKey?: string;
+  iamToken?: string;
+}
+
 /** How to authenticate to the emulator, for the hints it prints (never the secret itself). */
-function credentialHints(options: GlobalOptions): { required: string; flag: string; header: string } {
+function credentialHints(options: EmulatorCredentials): { required: string; flag: string; header: string } {
   if (options.apiKey !== undefined) {
     return { required: 'the API key given with --api-key', flag: '--api-key <the key>', header: " -H 'Authorization: Api-Key <the key>'" };
   }
@@ -56,14 +61,14 @@ function credentialHints(options: GlobalOptions): { required: string; flag: stri
 }
 
 /** Starts the emulator on 127.0.0.1 and prints how to use it; the process then runs until Ctrl-C. */
-export async function runEmulator(port: number, options: GlobalOptions, io: Io): Promise<void> {
+export async function runEmulator(port: number, options: EmulatorCredentials, io: Io): Promise<void> {
   const emulator = await startEmulator({ port, apiKey: options.apiKey, iamToken: options.iamToken }).catch((error: unknown) => {
     throw listenError(port, error);
   });
   const ids: string[] = [];
   for (const sample of SAMPLES) ids.push(await emulator.create(sample.script));
   const hints = credentialHints(options);
-  const cli = `yc-operation --endpoint ${emulator.url} ${hints.flag}`;
+  const flags = `--endpoint ${emulator.url} ${hints.flag}`;
   io.out(
     [
       `Operation API emulator listening on ${emulator.url}`,
@@ -73,9 +78,9 @@ export async function runEmulator(port: number, options: GlobalOptions, io: Io):
       ...SAMPLES.map((sample, i) => `  ${ids[i]}  ${sample.what}`),
       '',
       'Try:',
-      `  ${cli} get ${ids[0]}`,
-      `  ${cli} wait ${ids[0]}`,
-      `  ${cli} cancel ${ids[2]}`,
+      `  yc-operation get ${ids[0]} ${flags}`,
+      `  yc-operation wait ${ids[0]} ${flags}`,
+      `  yc-operation cancel ${ids[2]} ${flags}`,
       '',
       'Start a deferred completion (done after 1 s, or after the seconds in an x-emulator-done-after header):',
       `  curl -s -X POST ${emulator.url}/foundationModels/v1/completionAsync${hints.header} -d '${COMPLETION_BODY}'`,

@@ -13,7 +13,7 @@ export const ExitCode = Object.freeze({
   usage: 2,
   /** `wait` ran out of `--poll-timeout` while the operation was still running. */
   timedOut: 3,
-  /** The API could not be used: refused credentials, an error answer, no answer, a broken reply. */
+  /** The API could not be used: no credentials anywhere, refused credentials, an error answer, no answer, a broken reply. */
   apiError: 4,
   /** A bug in this program. */
   internal: 70,
@@ -39,7 +39,7 @@ Exit codes:
   1    the operation failed or was cancelled
   2    usage error (unknown flag, missing id, bad number, bad endpoint, port in use)
   3    wait: --poll-timeout ran out while the operation was still running
-  4    API error: credentials refused, error answer, no answer, broken reply
+  4    API error: no credentials found, credentials refused, error answer, no answer, broken reply
   70   internal error (a bug in yc-operation: please report it)
   141  the reader of the output went away (| head, | true): ended quietly, as by SIGPIPE
   130  interrupted by Ctrl-C (the process is ended by SIGINT; the shell shows 130)`;

@@ -2,8 +2,7 @@
  * How statuses and errors read, for people (one-line labels, a status block, error messages
  * with a hint) and for programs (the wire-shaped JSON of a status). Pure: no I/O.
  */
-import { ApiError, OperationTimeoutError, RunError, type OperationStatus } from 'yc-operation';
-import { GrpcCode } from 'yc-operation/testing';
+import { ApiError, GrpcCode, OperationNotFoundError, OperationTimeoutError, RunError, type OperationStatus } from 'yc-operation';
 
 const CANCELLED = GrpcCode.CANCELLED;
 const CODE_NAMES = new Map<number, string>(Object.entries(GrpcCode).map(([name, code]) => [code, name]));
@@ -89,31 +88,69 @@ export function inCliTerms(message: string): string {
   return OPTION_FLAGS.reduce((text, [option, flag]) => text.replace(option, flag), message);
 }
 
-/** What went wrong, for people, with what to do about it when there is something to do. */
-export function describeError(error: unknown): string {
+/**
+ * What went wrong, for people: one short line that names the cause (an operation's own failure
+ * adds its error and details below). With `debug`, lines follow with what helps a support
+ * request: the URL, the request ids, the attempts, and the chain of causes.
+ */
+export function describeError(error: unknown, debug = false): string {
   if (error instanceof RunError) {
     const verb = error.code === CANCELLED ? 'was cancelled' : 'failed';
     return [`Operation ${error.operationId} ${verb}`, ...errorLines(error.code, error.errorMessage, error.details)].join('\n');
   }
-  if (error instanceof OperationTimeoutError) {
-    return `${error.message}.\nIt is still running on the server: wait again later, or stop it with 'yc-operation cancel ${error.operationId}'.`;
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  const hint = error instanceof ApiError ? apiErrorHint(error) : '';
-  return hint ? `${message}\n${hint}` : message;
+  const lines = [shortLine(error) + lastAttempt(error)];
+  if (debug && error instanceof ApiError) lines.push(`  debug: ${apiErrorContext(error)}`);
+  if (debug) for (let cause = causeOf(error); cause !== undefined; cause = causeOf(cause)) lines.push(`  cause: ${firstLine(cause)}`);
+  return lines.join('\n');
 }
 
-function apiErrorHint(error: ApiError): string {
-  switch (error.grpcCode) {
-    case GrpcCode.UNAUTHENTICATED:
-    case GrpcCode.PERMISSION_DENIED:
-      return 'Check the credentials: --api-key, --iam-token, or YC_API_KEY / YC_IAM_TOKEN / YC_OAUTH_TOKEN.';
-    case GrpcCode.NOT_FOUND:
-      return 'Check the operation id, and that --endpoint is the service that started the operation.';
-    case GrpcCode.UNAVAILABLE:
-    case GrpcCode.DEADLINE_EXCEEDED:
-      return error.httpStatus === null ? 'Check --endpoint and the network; --timeout sets how long one request may take.' : '';
-    default:
-      return '';
+function shortLine(error: unknown): string {
+  if (error instanceof OperationTimeoutError) {
+    const id = error.operationId;
+    return `operation ${id} still running after the poll timeout of ${error.pollTimeout} s; it goes on: wait again later, or 'yc-operation cancel ${id}'`;
   }
+  if (error instanceof OperationNotFoundError) return `operation ${error.operationId} not found (wrong id, or expired)`;
+  if (error instanceof ApiError) {
+    const status = [error.httpStatus === null ? null : `HTTP ${error.httpStatus}`, CODE_NAMES.get(error.grpcCode) ?? `code ${error.grpcCode}`];
+    if (error.grpcCode === GrpcCode.UNAUTHENTICATED || error.grpcCode === GrpcCode.PERMISSION_DENIED) {
+      return `credentials refused (${[...status, error.authProvider].filter(Boolean).join(', ')}): ${error.rawMessage}`;
+    }
+    if (error.httpStatus === null) return `${error.rawMessage} (${status[1]}; ${new URL(error.endpoint).origin})`;
+    return `${error.rawMessage} (${status.join(', ')})`;
+  }
+  return firstLine(error);
+}
+
+/**
+ * For a timeout (the poll timeout, or a call with no answer in time) whose error names a cause:
+ * the cause, as ` (last attempt: connect ECONNREFUSED 127.0.0.1:9)`; else `''`.
+ */
+function lastAttempt(error: unknown): string {
+  const timedOut = error instanceof OperationTimeoutError || (error instanceof ApiError && error.httpStatus === null && error.grpcCode === GrpcCode.DEADLINE_EXCEEDED);
+  const cause = causeOf(error);
+  return timedOut && cause !== undefined ? ` (last attempt: ${firstLine(cause)})` : '';
+}
+
+/** The URL, the ids and the attempts of a failed call, for --debug. */
+function apiErrorContext(error: ApiError): string {
+  return [
+    error.endpoint,
+    error.requestId && `request id ${error.requestId}`,
+    error.serverTraceId && `server trace id ${error.serverTraceId}`,
+    error.clientRequestId && `client request id ${error.clientRequestId}`,
+    `${error.attempts} attempt${error.attempts === 1 ? '' : 's'}`,
+    error.authProvider && `auth: ${error.authProvider}`,
+  ]
+    .filter(Boolean)
+    .join('; ');
+}
+
+function causeOf(error: unknown): unknown {
+  return error instanceof Error ? error.cause : undefined;
+}
+
+/** An error in one line: an ApiError's own message (without the context its `message` adds), else the first line of its message. */
+function firstLine(error: unknown): string {
+  const message = error instanceof ApiError ? error.rawMessage : error instanceof Error ? error.message : String(error);
+  return message.split('\n', 1)[0]!;
 }

@@ -1,11 +1,10 @@
 #!/usr/bin/env node
 /**
  * The `yc-operation` command: get, wait on and cancel Yandex Cloud operations with the SDK's
- * blocking API, or run the emulator. Run `yc-operation --help`.
+ * promise API (no worker thread), or run the emulator. Run `yc-operation --help`.
  *
- * Ctrl-C: no SIGINT handler is installed, on purpose. A blocking wait holds the main thread
- * (in `Atomics.wait`), where no handler could run; Node's default action ends the process
- * at once, by SIGINT, which shells report as exit status 130.
+ * Ctrl-C: no SIGINT handler is installed, on purpose: Node's default action ends the process
+ * at once, by SIGINT, even in the middle of a request, which shells report as exit status 130.
  *
  * A closed stdout or stderr (EPIPE: the reader of a pipe went away) ends the process quietly
  * with exit code 141, as SIGPIPE ends other programs; Node ignores SIGPIPE, so without this the

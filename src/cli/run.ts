@@ -19,7 +19,10 @@ export async function run(argv: readonly string[], io: Io): Promise<ExitCode> {
     if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
     const [{ exitCodeOf }, { describeError, inCliTerms }] = await Promise.all([import('./error-exit'), import('./format')]);
     const exit = exitCodeOf(error);
-    io.err(`yc-operation: ${exit === ExitCode.usage ? inCliTerms(describeError(error)) : describeError(error)}`);
+    // --debug anywhere on the line (before a bad flag, commander may not have parsed it), or YC_OPERATION_LOG=debug.
+    const debug = argv.includes('--debug') || process.env.YC_OPERATION_LOG?.trim().toLowerCase() === 'debug';
+    const text = describeError(error, debug);
+    io.err(`yc-operation: ${exit === ExitCode.usage ? inCliTerms(text) : text}`);
     if (exit === ExitCode.internal && error instanceof Error && error.stack) io.err(error.stack);
     return exit;
   }

@@ -1,16 +1,17 @@
 /**
- * The global options of the CLI, and the blocking client they make: its endpoint, its
- * credentials (a flag, none, or the SDK's environment chain), and the logs on stderr: with
+ * The options of the commands on an operation, and the promise client they make: its endpoint,
+ * its credentials (a flag, none, or the SDK's environment chain), and the logs on stderr: with
  * --verbose, the CLI's own lines about requests and polls with the SDK's lines; with --debug
  * (or YC_OPERATION_LOG), the SDK's console logger. Logs name the kind of credentials, never
- * their value.
+ * their value. The promise client needs no worker thread: a command is one process's only work.
  */
 import { format } from 'node:util';
-import { envLogger, OperationsClient, type AuthData, type Logger } from 'yc-operation';
+import { AsyncOperationsClient, envLogger, type AuthData, type Logger } from 'yc-operation';
+import { requireCredentials } from './credentials';
 import type { Io } from './io';
 
-/** The options every command takes (commander's names). */
-export interface GlobalOptions {
+/** The connection and log options of `get`, `wait` and `cancel` (commander's names). */
+export interface SessionOptions {
   /** --endpoint, else YC_OPERATION_ENDPOINT, else 'operation'. */
   endpoint?: string;
   apiKey?: string;
@@ -28,7 +29,7 @@ export interface GlobalOptions {
 /** What a command works with. */
 export interface Session {
   io: Io;
-  client: OperationsClient;
+  client: AsyncOperationsClient;
   /** True when a log writes on stderr (--verbose, --debug or YC_OPERATION_LOG): no live progress line then. */
   logging: boolean;
   /** True with --quiet: no progress, nothing on stdout; errors still go to stderr. */
@@ -38,17 +39,17 @@ export interface Session {
 }
 
 /** The credentials the flags give; `undefined` leaves them to the SDK's environment chain. */
-function authOf(options: GlobalOptions): AuthData | undefined {
+function authOf(options: SessionOptions): AuthData | undefined {
   if (options.apiKey !== undefined) return { apiKey: options.apiKey };
   if (options.iamToken !== undefined) return { iamToken: options.iamToken };
   return options.auth ? undefined : null;
 }
 
-/** The kind of credentials in use, for the --verbose log. */
-function describeAuth(options: GlobalOptions): string {
+/** The kind of credentials in use, for the --verbose log; the environment's source is looked for first (./credentials.ts). */
+async function describeAuth(options: SessionOptions): Promise<string> {
   if (options.apiKey !== undefined) return 'API key from --api-key';
   if (options.iamToken !== undefined) return 'IAM token from --iam-token';
-  return options.auth ? 'from the environment (the SDK\'s chain)' : 'none (--no-auth)';
+  return options.auth ? `from the environment: ${await requireCredentials(process.env)}` : 'none (--no-auth)';
 }
 
 function verboseLogger(io: Io): Logger {
@@ -62,20 +63,21 @@ const SILENT: Logger = { debug() {}, info() {}, warn() {}, error() {} };
  * The logger of the flags: --verbose's; else the SDK's console logger at debug level with
  * --debug, or at YC_OPERATION_LOG's level; else none. Its lines go through the CLI's redactor.
  */
-function loggerOf(options: GlobalOptions, io: Io): Logger | undefined {
+function loggerOf(options: SessionOptions, io: Io): Logger | undefined {
   if (options.verbose) return verboseLogger(io);
   const env = options.debug ? { ...process.env, YC_OPERATION_LOG: 'debug' } : process.env;
   return envLogger(env, { write: (text) => io.stderr.write(io.redact(text)) }) ?? undefined;
 }
 
 /**
- * Runs `command` with a blocking client made from the global options, and closes the client
- * (and with it the SDK's worker thread) afterwards, whatever happens.
+ * Runs `command` with a promise client made from the options, and closes the client afterwards,
+ * whatever happens. When the credentials are left to the environment and none can be there, it
+ * throws before any request (./credentials.ts).
  */
-export function withSession<T>(options: GlobalOptions, io: Io, command: (session: Session) => T): T {
+export async function withSession<T>(options: SessionOptions, io: Io, command: (session: Session) => Promise<T>): Promise<T> {
   const logger = loggerOf(options, io);
   const log = options.verbose ? (message: string) => logger!.debug(message) : () => {};
-  const client = new OperationsClient({
+  const client = new AsyncOperationsClient({
     endpoint: options.endpoint,
     auth: authOf(options),
     folderId: options.folderId,
@@ -84,9 +86,10 @@ export function withSession<T>(options: GlobalOptions, io: Io, command: (session
     logger: logger ?? SILENT,
     protocol: options.protocol,
   });
-  log(`endpoint ${client.endpoint}; credentials: ${describeAuth(options)}; folder: ${options.folderId ?? process.env.YC_FOLDER_ID ?? 'none'}`);
   try {
-    return command({ io, client, logging: logger !== undefined, quiet: options.quiet === true, log });
+    const source = await describeAuth(options);
+    log(`endpoint ${client.endpoint}; credentials: ${source}; folder: ${options.folderId ?? process.env.YC_FOLDER_ID ?? 'none'}`);
+    return await command({ io, client, logging: logger !== undefined, quiet: options.quiet === true, log });
   } finally {
     client.close();
   }

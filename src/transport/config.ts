@@ -101,7 +101,8 @@ const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 /** The largest {@link ClientOptions.maxResponseBytes}: 256 MiB, in bytes. */
 const MAX_RESPONSE_BYTES_CAP = 256 * 1024 * 1024;
 
-const SHORT_ENDPOINTS: Record<string, string> = {
+/** The short names the `endpoint` option takes, and the base URLs they stand for. */
+export const SHORT_ENDPOINTS: Readonly<Record<string, string>> = {
   operation: 'https://operation.api.cloud.yandex.net',
   llm: 'https://llm.api.cloud.yandex.net',
   searchapi: 'https://searchapi.api.cloud.yandex.net',

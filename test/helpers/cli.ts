@@ -5,11 +5,9 @@
  * pipes, a terminal) runs `dist/cli/main.js` with test/helpers/child.ts instead.
  *
  * The environment is this process's for the length of the run (the CLI and the SDK read
- * `process.env`; the SDK's worker, started by the run's client, gets a copy of it), then put back.
+ * `process.env`), then put back.
  * Runs must not overlap: tests that use this run one after another (vitest's default in a file).
  */
-import { afterAll, beforeAll } from 'vitest';
-import { OperationsClient } from 'yc-operation';
 import { flagValues } from '../../src/cli/arguments';
 import { Io, redactor } from '../../src/cli/io';
 import { SECRET_FLAGS } from '../../src/cli/program';
@@ -40,35 +38,13 @@ async function withEnv<T>(env: Record<string, string>, body: () => Promise<T> | 
   }
 }
 
-/**
- * A blocking client that keeps the SDK's worker running between the runs of a file (each run's
- * client would otherwise end it, and the next start another): made with `CLEAN_ENV`, the
- * environment the worker then keeps. A run given an `env` of its own gets a fresh worker with it.
- */
-let keeper: OperationsClient | null = null;
-const keep = () => withEnv(CLEAN_ENV, () => void (keeper = new OperationsClient({ endpoint: 'http://127.0.0.1:9', auth: null })));
-const release = () => {
-  keeper?.close();
-  keeper = null;
-};
-
-/** Keeps one SDK worker for the runs of the calling file (see `keeper`). */
-export function keepCliWorker(): void {
-  beforeAll(keep);
-  afterAll(release);
-}
-
 /** Runs `yc-operation <args>` in this process with `CLEAN_ENV` and `env` set; resolves with its exit code and output. */
 export async function runCli(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
   if (running) throw new Error('runCli: one run at a time (the environment is the process\'s)');
   running = true;
-  // The worker copies the environment when it starts: a run with variables of its own needs a new one.
-  const kept = keeper !== null && Object.keys(env).length > 0;
-  if (kept) release();
   try {
     return await withEnv({ ...CLEAN_ENV, ...env }, () => runIn(args));
   } finally {
-    if (kept) await keep();
     running = false;
   }
 }
