@@ -122,13 +122,13 @@ function shortLine(error: unknown): string {
 }
 
 /**
- * For a timeout (the poll timeout, or a call with no answer in time) whose error names a cause:
- * the cause, as ` (last attempt: connect ECONNREFUSED 127.0.0.1:9)`; else `''`.
+ * For the poll timeout of a wait whose last poll failed: that failure, as
+ * ` (last attempt: connect ECONNREFUSED 127.0.0.1:9)`; else `''`. (A call's own timeout names its
+ * last failed attempt in its message already.)
  */
 function lastAttempt(error: unknown): string {
-  const timedOut = error instanceof OperationTimeoutError || (error instanceof ApiError && error.httpStatus === null && error.grpcCode === GrpcCode.DEADLINE_EXCEEDED);
-  const cause = causeOf(error);
-  return timedOut && cause !== undefined ? ` (last attempt: ${firstLine(cause)})` : '';
+  const cause = error instanceof OperationTimeoutError ? causeOf(error) : undefined;
+  return cause === undefined ? '' : ` (last attempt: ${firstLine(cause)})`;
 }
 
 /** The URL, the ids and the attempts of a failed call, for --debug. */

@@ -14,11 +14,17 @@ import { version } from '../../package.json';
 import { parsePort, parseSeconds } from './arguments';
 import type { CallCommandOptions, WaitCommandOptions } from './commands';
 import { completionScript, SHELLS, type Shell } from './completion';
-import { SHORT_ENDPOINTS } from 'yc-operation';
 import { EXIT_CODES_HELP, UsageError, type ExitCode } from './exit-codes';
 import type { Io } from './io';
 import { OUTPUT_FORMATS } from './output-formats';
 import type { SessionOptions } from './session';
+
+
+/**
+ * The SDK's short endpoint names (its `SHORT_ENDPOINTS`), written here so that `--help` and
+ * `--version` load none of the SDK; test/cli.test.ts checks that the two lists agree.
+ */
+export const ENDPOINT_NAMES = ['operation', 'llm', 'searchapi', 'rest-assistant'] as const;
 
 /** The flags whose values are secrets. */
 export const SECRET_FLAGS = ['--api-key', '--iam-token'] as const;
@@ -47,7 +53,7 @@ Examples:
 /** The flags of `get`, `wait` and `cancel` that say how to reach the API, and what to log. */
 function sessionOptions(): Option[] {
   return [
-    new Option('--endpoint <url>', `the API's base URL, or a short name: ${Object.keys(SHORT_ENDPOINTS).join(', ')}`).env('YC_OPERATION_ENDPOINT').default('operation'),
+    new Option('--endpoint <url>', `the API's base URL, or a short name: ${ENDPOINT_NAMES.join(', ')}`).env('YC_OPERATION_ENDPOINT').default('operation'),
     new Option('--allow-insecure-http', 'accept a plain http:// endpoint on a host other than this machine (credentials travel unencrypted)'),
     new Option('--api-key <key>', 'authenticate with an API key').conflicts('iamToken'),
     new Option('--iam-token <token>', 'authenticate with an IAM token'),
