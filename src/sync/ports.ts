@@ -25,6 +25,7 @@ import { markDeadline } from '../core/deadline';
 import { buildUrl, loadAtFirstUse } from '../runtime/load';
 import { republish, tracingWanted } from '../transport/tracing';
 import type { ClientPorts, KindParts } from '../client/layer';
+import { saidWarnings } from '../client/operation';
 import type { ClientCall } from '../client/send';
 import { BaseOperation, type OperationParts, type SyncContext } from './base-operation';
 import { errorFromData, errorToData } from './error-data';
@@ -209,7 +210,7 @@ export class BlockingPorts implements ClientPorts {
   /** Starts the worker thread (unref'd) if none runs yet for this worker file. */
   constructor(setup: BlockingSetup) {
     this.#setup = setup;
-    this.#context = { budget: setup.budget, endpoint: setup.endpoint, nowMs: Date.now, random: Math.random, guard: { checkOpen: () => this.#checkOpen() } };
+    this.#context = { budget: setup.budget, endpoint: setup.endpoint, nowMs: Date.now, random: Math.random, guard: { checkOpen: () => this.#checkOpen() }, said: saidWarnings() };
     const entry = bridges.get(setup.workerPath) ?? { bridge: new WorkerBridge(setup.workerPath), clients: 0 };
     entry.clients += 1;
     bridges.set(setup.workerPath, entry);
