@@ -69,10 +69,18 @@ const REQUESTING_WAIT = `
   op.wait({ pollInterval: 20, pollTimeout: 60, timeout: 60 });
 `;
 
+/** waitAll of two operations that never finish. */
+const WAITING_ALL = `
+  const ops = [client.operation(await emulator.create({ never: true })), client.operation(await emulator.create({ never: true }))];
+  console.log('BLOCKING');
+  client.waitAll(ops, { pollInterval: 20, pollTimeout: 60 });
+`;
+
 describe('SIGINT during a blocking call', () => {
   test.each([
     ['a sleep between polls', SLEEPING_WAIT],
     ['a request', REQUESTING_WAIT],
+    ['waitAll', WAITING_ALL],
   ])('in %s, with no listener of the script: finally runs, and the uncaught KeyboardInterrupt exits with 130', async (_, wait) => {
     const outcome = await interrupt(`try { ${wait} } finally { console.log('FINALLY'); }`);
     expect(outcome.stdout).toMatch(/^FINALLY$/m);

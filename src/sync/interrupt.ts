@@ -84,12 +84,20 @@ export class SigintWatch {
 function interrupted(): KeyboardInterrupt {
   const error = new KeyboardInterrupt();
   if (process.listenerCount('SIGINT') === 0) {
-    const onUncaught = (uncaught: unknown) => {
-      if (uncaught === error) process.once('exit', () => void (process.exitCode = 130));
-    };
-    process.once('uncaughtExceptionMonitor', onUncaught);
+    Object.defineProperty(error, ENDS_PROCESS, { value: true });
+    if (!process.listeners('uncaughtExceptionMonitor').includes(exitWith130)) process.on('uncaughtExceptionMonitor', exitWith130);
   }
   return error;
+}
+
+/** Marks the error of a SIGINT that would have ended the process (a script with no `SIGINT` listener). */
+const ENDS_PROCESS = Symbol('yc-operation.sigint-ends-process');
+
+/** Installed once, at the first such SIGINT: an uncaught error of one ends the process with code 130. */
+function exitWith130(uncaught: unknown): void {
+  if (uncaught instanceof KeyboardInterrupt && ENDS_PROCESS in uncaught) {
+    process.once('exit', () => void (process.exitCode = 130));
+  }
 }
 
 /**
