@@ -13,6 +13,7 @@ export type { BlockingFlavour, SyncOperationOptions } from './sync/ports';
 export { Operation } from './sync/operation';
 export { BaseOperation } from './sync/base-operation';
 export type { CallOptionsSync, WaitOptionsSync, OperationParts } from './sync/base-operation';
+export { KeyboardInterrupt } from './sync/interrupt';
 
 export { OperationStatus, OperationErrorInfo, isFinished, statusNameOf } from './core/status';
 export type { BaseOperationStatus, OperationStatusFields, StatusName } from './core/status';

@@ -143,4 +143,40 @@ describe('the installed tarball', () => {
     );
     expect(result).toEqual({ code: 0, stdout: '' }); // tsc ran, found nothing, exited 0
   }, 120_000);
+
+  test("README's quick start compiles under strict TypeScript against the installed package, and runs", async () => {
+    const dir = join(project, 'ts-quick-start');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'quick.ts'), quickStart());
+    const compilerOptions = {
+      module: 'NodeNext',
+      moduleResolution: 'NodeNext',
+      target: 'ES2022',
+      strict: true,
+      outDir: 'out',
+      skipLibCheck: false,
+      types: ['node'],
+      typeRoots: [join(ROOT, 'node_modules/@types')],
+    };
+    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['quick.ts'] }));
+    const result = await run(process.execPath, [TSC, '-p', dir], { cwd: dir }).then(
+      ({ stdout }) => ({ code: 0, stdout }),
+      (error: { stdout: string; code: number }) => ({ code: error.code, stdout: error.stdout }),
+    );
+    expect(result).toEqual({ code: 0, stdout: '' }); // tsc ran, found nothing, exited 0
+    const emitted = join(dir, 'out/quick.js');
+    expect(existsSync(emitted)).toBe(true); // and it compiled the file
+    const lines = (await node([emitted])).trim().split('\n');
+    expect(lines).toContain('done');
+    expect(lines.at(-1)).toMatch(/^Operation .+ failed with message: no rows \(code 9\)$/);
+  }, 120_000);
 });
+
+/** The ```ts block under README.md's "## Quick start", as the README has it now. */
+function quickStart(): string {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const section = readme.split(/^## Quick start$/m)[1]?.split(/^## /m)[0] ?? '';
+  const block = /^```ts\n([\s\S]*?)^```$/m.exec(section)?.[1];
+  if (!block) throw new Error('README.md has no ```ts block under "## Quick start"');
+  return block;
+}

@@ -9,6 +9,7 @@ import { CallScope } from '../runtime/call-scope';
 import { resolveClientConfig, type ClientOptions } from '../transport/config';
 import { createTransport } from '../transport/create-transport';
 import { ClientLayer } from '../client/layer';
+import { saidWarnings } from '../client/operation';
 import { OperationsClientMembers } from '../client/members';
 import { PromisePorts, type PromiseFlavour } from './ports';
 
@@ -22,7 +23,7 @@ export class AsyncOperationsClient extends OperationsClientMembers<PromiseFlavou
     const transport = createTransport(config);
     const { endpoint } = transport;
     const scope = new CallScope(() => new AIStudioError(`this AsyncOperationsClient of ${endpoint} is closed`));
-    const context = { budget: config.budget, endpoint, nowMs: Date.now, random: Math.random, guard: scope };
+    const context = { budget: config.budget, endpoint, nowMs: Date.now, random: Math.random, guard: scope, said: saidWarnings() };
     const settings = { endpoint, allowInsecureHttp: options?.allowInsecureHttp ?? false, folderId: config.folderId, startOptions: ['signal'], logger: config.logger, nowMs: Date.now };
     super(new ClientLayer(new PromisePorts(transport, context, config.logger), settings));
     this.#transport = transport;

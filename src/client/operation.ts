@@ -23,6 +23,20 @@ export interface OperationContext<Guard> {
   readonly random: () => number;
   /** The promise flavour's call scope (`close()` aborts its calls); the blocking flavour's open check. */
   readonly guard: Guard;
+  /**
+   * The warnings about options that the client's operations said already (each is said once per
+   * client), or `null` when they are silenced ({@link saidWarnings}). Absent: once per operation.
+   */
+  readonly said?: Set<string> | null;
+}
+
+/** The variable that silences the warnings about time options that look like milliseconds: `YC_OPERATION_UNIT_WARNINGS=off` (or `0`, `false`). */
+export const UNIT_WARNINGS_VARIABLE = 'YC_OPERATION_UNIT_WARNINGS';
+
+/** A client's record of the warnings said, empty; `null` when `env` silences them. */
+export function saidWarnings(env: NodeJS.ProcessEnv = process.env): Set<string> | null {
+  const value = env[UNIT_WARNINGS_VARIABLE]?.trim().toLowerCase();
+  return value === 'off' || value === '0' || value === 'false' ? null : new Set();
 }
 
 /** What the operation classes read of their parts beyond the public ones. */
@@ -36,17 +50,23 @@ export function machineFor<S extends BaseOperationStatus, T>(
   parts: { id: string; kind: OperationKind<S, T>; logger: Logger; initialStatus?: S | null } & PartsWithContext<unknown>,
   describe: string,
 ): OperationMachine<S, T> {
-  const { context } = parts;
+  const { context, logger } = parts;
+  const said = context?.said !== undefined ? context.said : saidWarnings();
   return new OperationMachine<S, T>({
     id: parts.id,
     kind: parts.kind,
-    logger: parts.logger,
+    logger,
     initialStatus: parts.initialStatus ?? null,
     describe,
     endpoint: context?.endpoint ?? "the operation's own fetcher",
     budget: context?.budget ?? null,
     nowMs: context?.nowMs ?? Date.now,
     random: context?.random ?? Math.random,
+    notice: (message) => {
+      if (said === null || said.has(message)) return;
+      said.add(message);
+      logger.warn(message);
+    },
   });
 }
 

@@ -55,6 +55,8 @@ export interface MachineParts<S extends BaseOperationStatus, T> {
   budget: RequestPacer | null;
   nowMs: () => number;
   random: () => number;
+  /** Says a warning about the caller's options (once per client, or not at all: the client decides); default: none. */
+  notice?: (message: string) => void;
 }
 
 export class OperationMachine<S extends BaseOperationStatus, T> {
@@ -72,6 +74,11 @@ export class OperationMachine<S extends BaseOperationStatus, T> {
   /** The status of the last `getStatus`, `cancel` or poll, or the initial one; `null` before any. */
   get lastKnownStatus(): S | null {
     return this.#lastKnownStatus;
+  }
+
+  /** Hands a warning about the caller's options to whoever says it (`MachineParts.notice`). */
+  notice(message: string): void {
+    this.#parts.notice?.(message);
   }
 
   /** The operation kind's default poll timeout, in seconds. */

@@ -12,6 +12,31 @@ export const DEFAULT_POLL_INTERVAL_S = 10;
 /** The longest delay a timer holds (2^31 - 1 ms, about 24.8 days), in seconds: the cap of every time that becomes a timer. */
 export const MAX_TIMER_S = 2_147_483;
 
+/**
+ * From how many seconds a time option looks like milliseconds written by habit (openai-node and the
+ * official Node SDK count in milliseconds): a request `timeout` of an hour or more, a `pollInterval`
+ * of 1000 s (16.7 min) or more, a `pollTimeout` of more than 30 days (a tuning legitimately waits
+ * 72 h, 259 200 s). Such a value is still taken, with a warning (`unitWarning`).
+ */
+export const MILLISECONDS_LOOKING_S = { timeout: 3600, pollInterval: 1000, pollTimeout: 30 * 86_400 + 1 } as const;
+
+/**
+ * The warning for a time option that looks like milliseconds, or `null`:
+ * `pollInterval: 5000 is in seconds (83 min); did you mean 5?`.
+ */
+export function unitWarning(name: keyof typeof MILLISECONDS_LOOKING_S, value: unknown): string | null {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < MILLISECONDS_LOOKING_S[name]) return null;
+  return `${name}: ${value} is in seconds (${spoken(value)}); did you mean ${value / 1000}?`;
+}
+
+/** A number of seconds as a person says it: `83 min`, `1.4 h`, `41.7 days`. */
+function spoken(seconds: number): string {
+  const round = (n: number) => String(Math.round(n * 10) / 10);
+  if (seconds < 7200) return `${Math.round(seconds / 60)} min`;
+  if (seconds < 172_800) return `${round(seconds / 3600)} h`;
+  return `${round(seconds / 86_400)} days`;
+}
+
 const ID_PATTERN = /^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,127}$/;
 
 /** Returns `id` when it is an operation id this SDK will put in a URL path; throws otherwise. */

@@ -3,7 +3,7 @@
  * reference's fallbacks (`value or default`). Seconds in, milliseconds out, once.
  */
 import type { OperationMachine, Run } from './machine';
-import { checkFunction, checkOptions, DEFAULT_CALL_TIMEOUT_S, DEFAULT_POLL_INTERVAL_S, MAX_TIMER_S, secondsOrFallback, secondsToMs } from './options';
+import { checkFunction, checkOptions, DEFAULT_CALL_TIMEOUT_S, DEFAULT_POLL_INTERVAL_S, MAX_TIMER_S, secondsOrFallback, secondsToMs, unitWarning } from './options';
 import { fixedInterval, isPollPolicy, type PollPolicy } from './poll-policy';
 import type { BaseOperationStatus } from './status';
 
@@ -46,9 +46,22 @@ export function planWait(options: WaitOptions, defaultPollTimeoutS: number, defa
   };
 }
 
-/** The bound of one call (`getStatus`, `getResult`, `cancel`) from its `timeout` option, in milliseconds. */
-export function planCall(timeout: unknown): number {
-  return secondsToMs('timeout', timeout, DEFAULT_CALL_TIMEOUT_S);
+/**
+ * The bound of one call (`getStatus`, `getResult`, `cancel`) from its `timeout` option, in
+ * milliseconds; a `timeout` that looks like milliseconds is noticed to `machine`.
+ */
+export function planCall(timeout: unknown, machine?: Pick<Machine<BaseOperationStatus, unknown>, 'notice'>): number {
+  const ms = secondsToMs('timeout', timeout, DEFAULT_CALL_TIMEOUT_S);
+  noticeUnits(machine, { timeout: timeout as number | undefined });
+  return ms;
+}
+
+/** Notices to `machine` each checked time option that looks like milliseconds (`unitWarning`). */
+function noticeUnits(machine: Pick<Machine<BaseOperationStatus, unknown>, 'notice'> | undefined, options: WaitOptions): void {
+  for (const name of ['timeout', 'pollTimeout', 'pollInterval'] as const) {
+    const message = unitWarning(name, options[name]);
+    if (message !== null) machine?.notice(message);
+  }
 }
 
 /*
@@ -81,17 +94,17 @@ export class OperationMembers {
 
   getStatus<S extends BaseOperationStatus, T>(machine: Machine<S, T>, options: CallOptions | undefined): Planned<S, S> {
     const { timeout, signal } = checkOptions('getStatus', options, this.#call);
-    return { run: machine.getStatus(planCall(timeout)), signal };
+    return { run: machine.getStatus(planCall(timeout, machine)), signal };
   }
 
   getResult<S extends BaseOperationStatus, T>(machine: Machine<S, T>, options: CallOptions | undefined): Planned<S, T> {
     const { timeout, signal } = checkOptions('getResult', options, this.#call);
-    return { run: machine.getResult(planCall(timeout)), signal };
+    return { run: machine.getResult(planCall(timeout, machine)), signal };
   }
 
   cancel<S extends BaseOperationStatus, T>(machine: Machine<S, T>, options: CallOptions | undefined): Planned<S, void> {
     const { timeout, signal } = checkOptions('cancel', options, this.#call);
-    return { run: machine.cancel(planCall(timeout)), signal };
+    return { run: machine.cancel(planCall(timeout, machine)), signal };
   }
 
   wait<S extends BaseOperationStatus, T>(machine: Machine<S, T>, options: (WatchOptions & { onProgress?: (status: S) => void }) | undefined): Planned<S, T> {
@@ -110,7 +123,9 @@ export class OperationMembers {
 
 /** A wait of `machine`'s operation, with its kind's defaults. */
 export function plan<S extends BaseOperationStatus, T>(machine: Machine<S, T>, options: WaitOptions) {
-  return planWait(options, machine.defaultPollTimeoutS, machine.defaultPollIntervalS);
+  const planned = planWait(options, machine.defaultPollTimeoutS, machine.defaultPollIntervalS);
+  noticeUnits(machine, options);
+  return planned;
 }
 
 /** The members of the promise flavour's operations (they take a `signal`): `src/async/base-operation.ts`. */

@@ -13,12 +13,15 @@ import type { BaseOperationStatus } from '../core/status';
 import type { Logger } from '../core/transport';
 import { INTERNALS, machineFor, type OperationContext } from '../client/operation';
 import { BLOCKING_MEMBERS as MEMBERS, type Planned, type WaitOptions } from '../core/poll';
+import { KeyboardInterrupt, type SigintWatch } from './interrupt';
 
 /** How an operation's requests are sent, blocking. */
 export interface SyncRequester<S> {
   request(call: 'get' | 'cancel', bounds: { deadlineMs: number; timeoutMs: number }): RequestAnswer<S>;
   /** Throws when the operation's client is closed (checked before every effect). */
   checkOpen(): void;
+  /** Blocks until `untilMs` (a `Date.now()` value); a SIGINT meanwhile throws `KeyboardInterrupt` where the client watches it. */
+  sleepUntil(untilMs: number): void;
 }
 
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
@@ -31,7 +34,7 @@ export function sleepUntilSync(untilMs: number): void {
 /** Performs one effect other than `progress`, blocking. */
 export function performSync<S>(effect: Exclude<Effect<S>, { type: 'progress' }>, requester: SyncRequester<S>): unknown {
   requester.checkOpen();
-  if (effect.type === 'sleep') return sleepUntilSync(effect.untilMs);
+  if (effect.type === 'sleep') return requester.sleepUntil(effect.untilMs);
   if (effect.type === 'request') return requester.request(effect.call, effect);
   if (effect.value instanceof Promise) {
     effect.value.catch(() => {});
@@ -55,6 +58,7 @@ export function* driveSync<S, R>(run: Run<S, R>, requester: SyncRequester<S>): G
       try {
         outcome = { value: performSync(effect, requester) };
       } catch (error) {
+        if (error instanceof KeyboardInterrupt) throw error; // not a failure of the operation: the run ends here
         outcome = { error };
       }
       next = 'error' in outcome ? run.throw(outcome.error) : run.next(outcome.value);
@@ -102,7 +106,7 @@ export interface OperationParts<S extends BaseOperationStatus, T> {
 }
 
 /** What a blocking client lends its operations: its dependencies, and the check that it is still open. */
-export type SyncContext = OperationContext<{ checkOpen(): void }>;
+export type SyncContext = OperationContext<{ checkOpen(): void; sigint?: SigintWatch }>;
 
 /** An operation's machine and how its requests go, for the many-operations runner. */
 export interface SyncInternals<S extends BaseOperationStatus, T> {
@@ -122,6 +126,12 @@ class PartsRequester<S extends BaseOperationStatus> implements SyncRequester<S> 
 
   checkOpen(): void {
     this.parts.context?.guard.checkOpen();
+  }
+
+  sleepUntil(untilMs: number): void {
+    const sigint = this.parts.context?.guard.sigint;
+    if (sigint) sigint.armed(() => sigint.sleepUntil(untilMs));
+    else sleepUntilSync(untilMs);
   }
 }
 

@@ -9,6 +9,7 @@ import type { BaseOperationStatus } from '../core/status';
 import { INTERNALS } from '../client/operation';
 import { plan } from '../core/poll';
 import { BaseOperation, performSync, type SyncInternals } from './base-operation';
+import { KeyboardInterrupt } from './interrupt';
 
 type AnyBlocking<T> = BaseOperation<BaseOperationStatus, T>;
 
@@ -40,6 +41,7 @@ export function* asCompletedSync<O extends AnyBlocking<unknown>>(ops: readonly O
       try {
         scheduler.resume(task, { value: performSync(task.effect, byOp.get(task.op)!.requester) });
       } catch (error) {
+        if (error instanceof KeyboardInterrupt) throw error; // not a failure of the operation: every wait ends here
         scheduler.resume(task, { error });
       }
     }

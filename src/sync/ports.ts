@@ -25,9 +25,11 @@ import { markDeadline } from '../core/deadline';
 import { buildUrl, loadAtFirstUse } from '../runtime/load';
 import { republish, tracingWanted } from '../transport/tracing';
 import type { ClientPorts, KindParts } from '../client/layer';
+import { saidWarnings } from '../client/operation';
 import type { ClientCall } from '../client/send';
 import { BaseOperation, type OperationParts, type SyncContext } from './base-operation';
 import { errorFromData, errorToData } from './error-data';
+import { SigintWatch } from './interrupt';
 import { asCompletedSync, waitAllSync } from './many';
 import { Operation } from './operation';
 import { IN_WORKER, type RetryAnswer, type RetryQuestion, type WorkerCall, type WorkerClientOptions, type WorkerReply, type WorkerRequest } from './protocol';
@@ -53,6 +55,8 @@ export function resolveWorkerPath(option: string | undefined): string {
 
 /** One worker, shared by the blocking clients that use the same worker file. */
 class WorkerBridge {
+  /** Ctrl-C while the caller's thread blocks in a call of this worker's clients (`./interrupt.ts`). */
+  readonly sigint = new SigintWatch();
   readonly #path: string;
   #syncFn: SyncFn | null = null;
 
@@ -77,13 +81,14 @@ class WorkerBridge {
    * Sends `request` and blocks until its answer, at most until its `deadlineMs` plus slack; a request the
    * worker is still working on then is abandoned (its HTTP request aborted). A retry hook the
    * worker asks for runs here, on the caller's thread, through `onAsk`, and the call goes on.
+   * A SIGINT abandons the request too, and throws `KeyboardInterrupt` within a slice.
    */
   call(
     head: { client: number; options: WorkerClientOptions; deadlineMs: number; timeoutMs: number; trace: boolean },
     call: WorkerCall,
     onAsk: (question: RetryQuestion) => RetryAnswer,
   ): WorkerReply {
-    const request = { type: 'call' as const, ...head, ...call, waitMs: SLICE_MS };
+    const request = { type: 'call' as const, ...head, ...call, waitMs: SLICE_MS, sigint: this.sigint.buffer };
     const deadline = request.deadlineMs + SLACK_MS;
     let reply = this.#send(request);
     const logs = [...(reply.logs ?? [])];
@@ -92,8 +97,9 @@ class WorkerBridge {
       if (reply.state === 'ask') {
         reply = this.#send({ type: 'answer', ticket: reply.ticket, answer: onAsk(reply.question), waitMs: SLICE_MS });
       } else {
-        if (Date.now() > deadline) {
+        if (this.sigint.pending || Date.now() > deadline) {
           this.#send({ type: 'abandon', ticket: reply.ticket });
+          this.sigint.check();
           throw noAnswer(head.deadlineMs, head.options.endpoint ?? null);
         }
         reply = this.#send({ type: 'poll', ticket: reply.ticket, waitMs: SLICE_MS });
@@ -209,8 +215,8 @@ export class BlockingPorts implements ClientPorts {
   /** Starts the worker thread (unref'd) if none runs yet for this worker file. */
   constructor(setup: BlockingSetup) {
     this.#setup = setup;
-    this.#context = { budget: setup.budget, endpoint: setup.endpoint, nowMs: Date.now, random: Math.random, guard: { checkOpen: () => this.#checkOpen() } };
     const entry = bridges.get(setup.workerPath) ?? { bridge: new WorkerBridge(setup.workerPath), clients: 0 };
+    this.#context = { budget: setup.budget, endpoint: setup.endpoint, nowMs: Date.now, random: Math.random, guard: { checkOpen: () => this.#checkOpen(), sigint: entry.bridge.sigint }, said: saidWarnings() };
     entry.clients += 1;
     bridges.set(setup.workerPath, entry);
     this.#entry = entry;
@@ -222,7 +228,8 @@ export class BlockingPorts implements ClientPorts {
     this.#checkOpen();
     const { options, logger } = this.#setup;
     const head = { client: this.#client, options, deadlineMs, timeoutMs: timeoutMs ?? deadlineMs - Date.now(), trace: tracingWanted() };
-    const reply = this.#entry.bridge.call(head, call, (question) => this.#runRetryHook(question));
+    const { bridge } = this.#entry;
+    const reply = bridge.sigint.armed(() => bridge.call(head, call, (question) => this.#runRetryHook(question)));
     for (const [level, message] of reply.logs ?? []) logger[level](message);
     if (reply.traces) republish(reply.traces);
     return unwrap(reply);

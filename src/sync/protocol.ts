@@ -51,7 +51,11 @@ export type WorkerCall =
   | { op: 'service'; endpoint: string; call: ServiceCall };
 
 export type WorkerRequest =
-  | ({ type: 'call'; client: number; options: WorkerClientOptions; deadlineMs: number; timeoutMs: number; waitMs: number; trace: boolean } & WorkerCall)
+  | ({
+      type: 'call'; client: number; options: WorkerClientOptions; deadlineMs: number; timeoutMs: number; waitMs: number; trace: boolean;
+      /** The cells of the caller's SIGINT watch (`./interrupt.ts`): the worker starts watching at the first call. */
+      sigint: SharedArrayBuffer;
+    } & WorkerCall)
   | { type: 'poll'; ticket: number; waitMs: number }
   | { type: 'answer'; ticket: number; answer: RetryAnswer; waitMs: number }
   | { type: 'abandon'; ticket: number }

@@ -12,6 +12,7 @@ import type { runAsWorker } from 'synckit';
 import type { ApiError } from '../core/errors';
 import type { RetryOptions } from '../core/retry';
 import { errorFromData, errorToData } from './error-data';
+import { watchSigint } from './interrupt';
 import { TRACE_CHANNELS } from '../transport/tracing';
 import { provideAxios } from '../transport/axios';
 import { loadAtFirstUse } from '../runtime/load';
@@ -45,6 +46,8 @@ const pending = new Map<number, Pending>();
 /** The ticket of the call whose code runs (retry hooks and tracing events find their call by it). */
 const current = new AsyncLocalStorage<number>();
 let nextTicket = 1;
+/** Whether this worker watches SIGINT for the caller's thread (from its first call on). */
+let watching = false;
 
 /** Asks the caller's thread to run a retry hook for the call in progress; resolves with its value. */
 function ask(question: RetryQuestion): Promise<unknown> {
@@ -133,6 +136,10 @@ async function within(ticket: number, waitMs: number): Promise<WorkerReply> {
 async function handle(request: WorkerRequest): Promise<WorkerReply> {
   switch (request.type) {
     case 'call': {
+      if (!watching) {
+        watching = true;
+        watchSigint(request.sigint);
+      }
       const ticket = nextTicket++;
       const controller = new AbortController();
       if (request.trace) traceCalls();
