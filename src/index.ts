@@ -53,7 +53,9 @@ export type { BatchTaskInfo, BatchTaskState } from './core/batch-task';
 export type { BatchTaskOptions, TuningOptions } from './client/tasks';
 export type { PromiseFlavour } from './async/ports';
 export { OperationsClientMembers } from './client/members';
-export type { ClientFlavour } from './client/flavour';
+export type {
+  AnswerOf, AnyOperationOf, ClientFlavour, CompletingOf, ManyOptionsOf, Of, OperationOf, OperationOptionsOf, StartOptionsOf, TrackedOf,
+} from './client/flavour';
 export type { AsyncStartOptions, StartOptions } from './client/start';
 export { StateStatus } from './core/state-status';
 export type { StateTable, TaskState } from './core/state-status';

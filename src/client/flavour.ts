@@ -38,7 +38,7 @@ export type StartOptionsOf<F extends ClientFlavour> = F['promises'] extends true
 export type ManyOptionsOf<F extends ClientFlavour> = F['promises'] extends true ? AsyncManyOptions : ManyOptions;
 
 /** The flavour `F` for result `T`, metadata `M` and status `S`. */
-type Of<F extends ClientFlavour, T, M = unknown, S extends BaseOperationStatus = BaseOperationStatus> = F & { readonly T: T; readonly M: M; readonly S: S };
+export type Of<F extends ClientFlavour, T, M = unknown, S extends BaseOperationStatus = BaseOperationStatus> = F & { readonly T: T; readonly M: M; readonly S: S };
 
 /** An Operation API operation of flavour `F`. */
 export type OperationOf<F extends ClientFlavour, T, M = unknown> = Of<F, T, M>['operation'];
