@@ -82,7 +82,12 @@ export function makePeers(names, { url, grpcUrl, ids }) {
     },
   };
   const peers = Object.fromEntries(names.map((name) => [name, make[name]()]));
-  return { peers, close: () => closers.forEach((close) => close()) };
+  return {
+    peers,
+    close() {
+      for (const close of closers) close();
+    },
+  };
 }
 
 /** All `polls` of `loops` loops (`loops` ids), each awaiting `poll(i)` in turn; the work's wall ms and CPU µs. */

@@ -48,6 +48,7 @@ if (jsonArg) writeFileSync(jsonArg.slice('--json='.length), `${JSON.stringify(re
 for (const [peer, r] of Object.entries(results)) {
   const line = (label, us) => `  ${us.toFixed(1).padStart(7)} µs  ${label}`;
   process.stdout.write(`\n${peer}: ${r.cpuUsPerPoll.toFixed(0)} µs of CPU per poll (${r.polls} polls, ${LOOPS} in flight, ${r.samples} samples)\n`);
+  process.stdout.write(`${r.layers.map(([label, us]) => line(label, us)).join('\n')}\n  by file or package:\n`);
   process.stdout.write(`${r.groups.map(([label, us]) => line(label, us)).join('\n')}\n  top functions (self):\n`);
   process.stdout.write(`${r.functions.map(([label, us]) => line(label, us)).join('\n')}\n`);
 }
@@ -81,6 +82,19 @@ function placeOf({ functionName, url, lineNumber, columnNumber }) {
   return [group ?? (at.startsWith('bench/') ? 'the bench loop' : `other: ${pkg}`), `${name} (${pkg}:${lineNumber + 1})`];
 }
 
+/** The layer of a group of {@link placeOf}: our code split by role, then the libraries, Node and V8. */
+function layerOf(group) {
+  if (group.startsWith('ours: src/proto/')) return 'ours: protobuf ⇄ JSON mapping (src/proto/)';
+  if (group === 'ours: src/transport/grpc-channel.ts') return 'ours: channel wrapper, metadata (src/transport/grpc-channel.ts)';
+  if (group === 'ours: src/transport/grpc.ts') return 'ours: gRPC transport call (src/transport/grpc.ts)';
+  if (group === 'ours: src/transport/rest.ts') return 'ours: REST transport call (src/transport/rest.ts)';
+  if (group === 'ours: src/transport/http-adapter.ts') return 'ours: axios adapter (src/transport/http-adapter.ts)';
+  if (group.startsWith('ours: ')) return 'ours: the pipeline (client, shared polls, machine, request line, call bounds, aborts)';
+  if (group.startsWith('Node: ')) return 'Node (http, http2, streams, events, timers, ...)';
+  if (group.startsWith('V8: ') || group.startsWith('native: ')) return 'V8 and native (GC, builtins, socket writes)';
+  return group;
+}
+
 /** Self time per group and per function, in µs per poll: shares of the non-idle samples times the CPU per poll. */
 function attribute(profile, cpuUsPerPoll) {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
@@ -97,6 +111,8 @@ function attribute(profile, cpuUsPerPoll) {
     functions.set(fn, (functions.get(fn) ?? 0) + count);
     busy += count;
   }
+  const layers = new Map();
+  for (const [group, count] of groups) layers.set(layerOf(group), (layers.get(layerOf(group)) ?? 0) + count);
   const inUs = (map, limit) => [...map].sort((a, b) => b[1] - a[1]).slice(0, limit).map(([label, count]) => [label, (count / busy) * cpuUsPerPoll]);
-  return { samples: busy, groups: inUs(groups, Infinity), functions: inUs(functions, TOP_FUNCTIONS) };
+  return { samples: busy, layers: inUs(layers, Infinity), groups: inUs(groups, Infinity), functions: inUs(functions, TOP_FUNCTIONS) };
 }
