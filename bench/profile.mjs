@@ -1,5 +1,5 @@
 /**
- * `node bench/profile.mjs [--json=<file>]` (after `npm run build`): where a poll's CPU goes. Each
+ * `node bench/profile.mjs [--json=<file>] [--keep=<dir>]` (after `npm run build`): where a poll's CPU goes. Each
  * client of bench/peers.mjs — ours over gRPC, the official SDK, bare grpc-js, ours over REST,
  * bare node:http — polls the emulator (a worker thread here; the client in a child process,
  * bench/rows/cpu-profile.mjs) with 64 in flight under V8's CPU profiler. The samples' self time is
@@ -8,9 +8,9 @@
  * builtins); each group's share of the samples times the client's CPU time per poll
  * (`process.cpuUsage()` over the same polls) gives its microseconds per poll, which a loaded
  * machine's descheduling does not inflate. Prints, per client, the groups and the top functions
- * by self time. docs/performance-notes.md reads a run of it.
+ * by self time; `--keep` keeps the `.cpuprofile` files (Chrome DevTools opens them). docs/performance-notes.md reads a run of it.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { SourceMap } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -24,19 +24,21 @@ const PEERS = only ? Object.fromEntries(only.map((peer) => [peer, ALL[peer]])) :
 const LOOPS = 64;
 const TOP_FUNCTIONS = Number(process.env.BENCH_PROFILE_TOP ?? 12);
 const jsonArg = process.argv.find((arg) => arg.startsWith('--json='));
+const keepDir = process.argv.find((arg) => arg.startsWith('--keep='))?.slice('--keep='.length);
 /** Source maps of the build, read once per file. */
 const maps = new Map();
 
 const emulator = await startEmulator({ requestLogLimit: 0, grpc: true });
 const dir = mkdtempSync(join(tmpdir(), 'yc-profile-'));
 const results = {};
+if (keepDir) mkdirSync(keepDir, { recursive: true });
 try {
   const ids = await Promise.all(Array.from({ length: LOOPS }, () => emulator.create({ never: true })));
   const file = join(dir, 'peers.json');
   writeFileSync(file, JSON.stringify({ url: emulator.url, grpcUrl: emulator.grpcUrl, ids }));
   for (const [peer, polls] of Object.entries(PEERS)) {
     process.stderr.write(`profile: ${peer}, ${polls} polls\n`);
-    const out = join(dir, `${peer}.cpuprofile`);
+    const out = join(keepDir ?? dir, `${peer}.cpuprofile`);
     const run = await runRow('cpu-profile', { BENCH_PROTOCOLS_FILE: file, BENCH_PROFILE_PEER: peer, BENCH_PROFILE_POLLS: String(polls), BENCH_PROFILE_OUT: out });
     results[peer] = { ...run, cpuUsPerPoll: run.cpuUs / run.polls, ...attribute(JSON.parse(readFileSync(out, 'utf8')), run.cpuUs / run.polls) };
   }

@@ -85,7 +85,7 @@ async function measure() {
     ({ peers: figures.grpcPeers, alloc: figures.alloc } = await emulatorRows());
     for (const protocol of ['rest', 'grpc']) {
       log(`${HUNDRED_K} concurrent waits over ${protocol} (cut off after ${HUNDRED_K_DEADLINE_S} s)`);
-      figures[`hundredK_${protocol}`] = await manyWaits(protocol, HUNDRED_K).catch((error) => ({ error: String(error.message).slice(0, 300) }));
+      figures[`hundredK_${protocol}`] = await manyWaits(protocol, HUNDRED_K).catch((error) => ({ error: String(error.message).replaceAll(/\s+/g, ' ').slice(0, 300) }));
     }
     log(`import cost (${IMPORT_RUNS} fresh processes each, REST-only and gRPC)`);
     figures.importCost = await importCost();
@@ -487,7 +487,7 @@ function hundredKRow(protocol, h) {
   const goal = 'all done; ≤ 600 MB RSS; lag p99 ≤ 50 ms; start ≤ 10 µs';
   if (!h) return { row, what, measured: 'not measured', ratio: '', goal, met: null };
   if (h.error) return { row, what, measured: `the row failed: ${h.error}`, ratio: '', goal, met: false };
-  const failures = h.failed ? `; ${h.failed} failed (first: ${h.firstError})` : '';
+  const failures = h.failed ? `; ${h.failed} failed (first: ${h.firstError.replaceAll(/\s+/g, ' ')})` : '';
   return {
     row,
     what,

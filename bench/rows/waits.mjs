@@ -30,16 +30,21 @@ const base = process.memoryUsage();
 let peakRss = base.rss;
 let peakHeap = base.heapUsed;
 let sampleErrors = 0;
-const sampler = setInterval(() => {
+/** `process.memoryUsage()`, or null when it failed: out of file descriptors (EMFILE), reading /proc fails too. */
+const memory = () => {
   try {
-    const now = process.memoryUsage();
-    peakRss = Math.max(peakRss, now.rss);
-    peakHeap = Math.max(peakHeap, now.heapUsed);
+    return process.memoryUsage();
   } catch {
-    // Out of file descriptors (EMFILE), reading /proc fails too: the sample is lost, and counted.
     sampleErrors++;
+    return null;
   }
-}, 50);
+};
+const sample = () => {
+  const now = memory();
+  peakRss = Math.max(peakRss, now?.rss ?? 0);
+  peakHeap = Math.max(peakHeap, now?.heapUsed ?? 0);
+};
+const sampler = setInterval(sample, 50);
 
 const lag = monitorEventLoopDelay({ resolution: 10 });
 lag.enable();
@@ -49,7 +54,7 @@ let firstError = null;
 let liveHeap = 0;
 const collect = () => {
   globalThis.gc?.();
-  liveHeap = Math.max(liveHeap, process.memoryUsage().heapUsed);
+  liveHeap = Math.max(liveHeap, memory()?.heapUsed ?? 0);
 };
 const collections = [setTimeout(collect, 3000), setTimeout(collect, 12_000)];
 const started = performance.now();
@@ -70,10 +75,7 @@ const elapsedMs = performance.now() - started;
 for (const timer of collections) clearTimeout(timer);
 lag.disable();
 clearInterval(sampler);
-const end = process.memoryUsage();
-peakRss = Math.max(peakRss, end.rss);
-peakHeap = Math.max(peakHeap, end.heapUsed);
-
+sample();
 client.close();
 
 report({
