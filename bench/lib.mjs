@@ -50,7 +50,8 @@ export async function startServer() {
 /**
  * Runs `node bench/rows/<name>.mjs` in the repository root (so that `yc-operation` resolves to
  * the build) and returns the JSON of its `RESULT` line. With `timeoutMs`, a child still running
- * then is killed (and the row fails).
+ * then is killed: its last `PROGRESS` line (JSON, with `killed: true`) stands for its result, and
+ * without one the row fails.
  */
 export async function runRow(name, env = {}, nodeArgs = [], timeoutMs = 0) {
   const child = spawn(process.execPath, [...nodeArgs, here(`./rows/${name}.mjs`)], {
@@ -61,10 +62,13 @@ export async function runRow(name, env = {}, nodeArgs = [], timeoutMs = 0) {
   let out = '';
   child.stdout.on('data', (chunk) => (out += chunk));
   const killer = timeoutMs > 0 ? setTimeout(() => child.kill('SIGKILL'), timeoutMs) : null;
-  const [code] = await once(child, 'exit');
+  const [code, signal] = await once(child, 'exit');
   clearTimeout(killer);
-  const line = out.split('\n').find((l) => l.startsWith('RESULT '));
-  if (code !== 0 || !line) throw new Error(`bench row ${name} failed (exit code ${code}):\n${out}`);
+  const lines = out.split('\n');
+  const line = lines.find((l) => l.startsWith('RESULT '));
+  const progress = lines.findLast((l) => l.startsWith('PROGRESS '));
+  if (signal === 'SIGKILL' && !line && progress) return { ...JSON.parse(progress.slice('PROGRESS '.length)), killed: true };
+  if (code !== 0 || !line) throw new Error(`bench row ${name} failed (exit code ${code}, signal ${signal}):\n${out.slice(-2000)}`);
   return JSON.parse(line.slice('RESULT '.length));
 }
 

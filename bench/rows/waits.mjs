@@ -65,28 +65,16 @@ const waits = ids.map((id) =>
     return false;
   }));
 const startUsPerWait = ((performance.now() - started) * 1000) / ids.length;
-let deadline;
-const allDone = await Promise.race([
-  Promise.all(waits).then(() => true),
-  ...(Number.isFinite(DEADLINE_S) ? [new Promise((resolve) => (deadline = setTimeout(resolve, DEADLINE_S * 1000, false)))] : []),
-]);
-clearTimeout(deadline);
-const elapsedMs = performance.now() - started;
-for (const timer of collections) clearTimeout(timer);
-lag.disable();
-clearInterval(sampler);
-sample();
-client.close();
-
-report({
+/** The figures so far; `timedOut` unless every wait settled. */
+const figures = (timedOut) => ({
   waits: ids.length,
   completed,
-  timedOut: !allDone,
+  timedOut,
   failed,
   firstError,
   sampleErrors,
   polls,
-  elapsedS: elapsedMs / 1000,
+  elapsedS: (performance.now() - started) / 1000,
   extraRssMB: (peakRss - base.rss) / MB,
   extraHeapMB: (peakHeap - base.heapUsed) / MB,
   liveHeapMB: (liveHeap - base.heapUsed) / MB,
@@ -96,5 +84,22 @@ report({
   lagP99Ms: lag.percentile(99) / 1e6,
   lagMaxMs: lag.max / 1e6,
 });
+// A stalled event loop can hold the deadline's timer far past it, until the parent kills this
+// process: the figures so far, every second the loop runs, are what the parent then reports.
+const progress = setInterval(() => process.stdout.write(`PROGRESS ${JSON.stringify(figures(true))}\n`), 1000);
+let deadline;
+const allDone = await Promise.race([
+  Promise.all(waits).then(() => true),
+  ...(Number.isFinite(DEADLINE_S) ? [new Promise((resolve) => (deadline = setTimeout(resolve, DEADLINE_S * 1000, false)))] : []),
+]);
+clearTimeout(deadline);
+clearInterval(progress);
+for (const timer of collections) clearTimeout(timer);
+clearInterval(sampler);
+sample();
+const result = figures(!allDone);
+lag.disable();
+client.close();
+report(result);
 // Waits cut off by the deadline are still asleep or in flight: end here rather than wait for them.
 if (!allDone) process.exit(0);
