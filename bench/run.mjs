@@ -252,7 +252,7 @@ async function manyWaits(protocol, count = WAITS) {
     writeFileSync(file, JSON.stringify({ url: protocol === 'grpc' ? emulator.grpcUrl : emulator.url, ids, warmupId, protocol }));
     const env = { BENCH_WAITS_FILE: file };
     if (hundredK) Object.assign(env, { BENCH_WAITS_POLL_INTERVAL: String(HUNDRED_K_POLL_INTERVAL), BENCH_WAITS_DEADLINE_S: String(HUNDRED_K_DEADLINE_S) });
-    return await runRow('waits', env, ['--expose-gc'], hundredK ? (HUNDRED_K_DEADLINE_S + 45) * 1000 : 0);
+    return await runRow('waits', env, ['--expose-gc'], hundredK ? (HUNDRED_K_DEADLINE_S + 30) * 1000 : 0);
   } finally {
     rmSync(dir, { recursive: true, force: true });
     await emulator.close();
