@@ -49,9 +49,11 @@ export async function startServer() {
 
 /**
  * Runs `node bench/rows/<name>.mjs` in the repository root (so that `yc-operation` resolves to
- * the build) and returns the JSON of its `RESULT` line.
+ * the build) and returns the JSON of its `RESULT` line. With `timeoutMs`, a child still running
+ * then is killed: its last `PROGRESS` line (JSON, with `killed: true`) stands for its result, and
+ * without one the row fails.
  */
-export async function runRow(name, env = {}, nodeArgs = []) {
+export async function runRow(name, env = {}, nodeArgs = [], timeoutMs = 0) {
   const child = spawn(process.execPath, [...nodeArgs, here(`./rows/${name}.mjs`)], {
     cwd: ROOT,
     env: { ...process.env, ...env },
@@ -59,9 +61,14 @@ export async function runRow(name, env = {}, nodeArgs = []) {
   });
   let out = '';
   child.stdout.on('data', (chunk) => (out += chunk));
-  const [code] = await once(child, 'exit');
-  const line = out.split('\n').find((l) => l.startsWith('RESULT '));
-  if (code !== 0 || !line) throw new Error(`bench row ${name} failed (exit code ${code}):\n${out}`);
+  const killer = timeoutMs > 0 ? setTimeout(() => child.kill('SIGKILL'), timeoutMs) : null;
+  const [code, signal] = await once(child, 'exit');
+  clearTimeout(killer);
+  const lines = out.split('\n');
+  const line = lines.find((l) => l.startsWith('RESULT '));
+  const progress = lines.findLast((l) => l.startsWith('PROGRESS '));
+  if (signal === 'SIGKILL' && !line && progress) return { ...JSON.parse(progress.slice('PROGRESS '.length)), killed: true };
+  if (code !== 0 || !line) throw new Error(`bench row ${name} failed (exit code ${code}, signal ${signal}):\n${out.slice(-2000)}`);
   return JSON.parse(line.slice('RESULT '.length));
 }
 
@@ -90,4 +97,28 @@ export async function timeSequential(fn, count, into) {
     await fn();
     into?.push(performance.now() - start);
   }
+}
+
+/**
+ * `loops` loops, each awaiting `poll(i)` in turn, for `ms`: requests per second and the client's
+ * CPU microseconds (user + system, `process.cpuUsage()`) per request.
+ */
+export async function slot(poll, loops, ms) {
+  let done = 0;
+  const endAt = performance.now() + ms;
+  const cpu = process.cpuUsage();
+  const start = performance.now();
+  await Promise.all(Array.from({ length: loops }, async (_, i) => {
+    while (performance.now() < endAt) {
+      await poll(i);
+      done++;
+    }
+  }));
+  const used = process.cpuUsage(cpu);
+  return { perSecond: (done * 1000) / (performance.now() - start), cpuUsPerRequest: (used.user + used.system) / done };
+}
+
+/** The slot with the most requests per second: what a process sustains, least disturbed by other load. */
+export function bestSlot(slots) {
+  return slots.reduce((a, b) => (b.perSecond > a.perSecond ? b : a));
 }

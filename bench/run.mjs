@@ -26,6 +26,10 @@ const EXIT_RUNS = 5;
 const IMPORT_RUNS = 10;
 const CLI_RUNS = 5;
 const WAITS = 10_000;
+const HUNDRED_K = 100_000;
+const ALLOC_WAITS = 10_000;
+const HUNDRED_K_POLL_INTERVAL = 10;
+const HUNDRED_K_DEADLINE_S = Number(process.env.BENCH_100K_DEADLINE_S ?? 45);
 const PROTOCOL_OPS = Number(process.env.BENCH_CONCURRENCY ?? 64);
 const MB = 1024 * 1024;
 
@@ -73,11 +77,16 @@ async function measure() {
     log(`yc-operation get against the emulator (${CLI_RUNS} runs, and as many bare ones)`);
     figures.cli = await cliGet();
     log(`${WAITS} concurrent waits (about 25 s)`);
-    figures.waits = await tenThousandWaits('rest');
+    figures.waits = await manyWaits('rest');
     log('REST and gRPC on one emulator: latency and polls per second');
     figures.protocols = await protocolRows();
     log(`${WAITS} concurrent waits over gRPC (about 25 s)`);
-    figures.grpcWaits = await tenThousandWaits('grpc');
+    figures.grpcWaits = await manyWaits('grpc');
+    ({ peers: figures.grpcPeers, alloc: figures.alloc } = await emulatorRows());
+    for (const protocol of ['rest', 'grpc']) {
+      log(`${HUNDRED_K} concurrent waits over ${protocol} (cut off after ${HUNDRED_K_DEADLINE_S} s)`);
+      figures[`hundredK_${protocol}`] = await manyWaits(protocol, HUNDRED_K).catch((error) => ({ error: String(error.message).replaceAll(/\s+/g, ' ').slice(0, 300) }));
+    }
     log(`import cost (${IMPORT_RUNS} fresh processes each, REST-only and gRPC)`);
     figures.importCost = await importCost();
     if (spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0) {
@@ -129,6 +138,32 @@ async function protocolRows() {
     const file = join(dir, 'protocols.json');
     writeFileSync(file, JSON.stringify({ url: emulator.url, grpcUrl: emulator.grpcUrl, ids }));
     return await runRow('protocols', { BENCH_PROTOCOLS_FILE: file });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    await emulator.close();
+  }
+}
+
+/**
+ * The emulator here (a worker thread, both protocols), the clients in child processes: the gRPC
+ * peers row (ours, the official SDK, grpc-js) and the allocation row, the latter with
+ * ALLOC_WAITS more never-ending operations for its sleeping waits.
+ */
+async function emulatorRows() {
+  const emulator = await startEmulator({ requestLogLimit: 0, grpc: true });
+  const dir = mkdtempSync(join(tmpdir(), 'yc-bench-'));
+  try {
+    const ids = await Promise.all(Array.from({ length: PROTOCOL_OPS }, () => emulator.create({ never: true })));
+    const file = join(dir, 'peers.json');
+    writeFileSync(file, JSON.stringify({ url: emulator.url, grpcUrl: emulator.grpcUrl, ids }));
+    log('gRPC: ours, the official SDK, grpc-js on one server (about 25 s)');
+    const peers = await runRow('grpc-peers', { BENCH_PROTOCOLS_FILE: file });
+    const sleepIds = [];
+    for (let start = 0; start < ALLOC_WAITS; start += 1000) sleepIds.push(...(await Promise.all(Array.from({ length: 1000 }, () => emulator.create({ never: true })))));
+    writeFileSync(file, JSON.stringify({ url: emulator.url, grpcUrl: emulator.grpcUrl, ids, sleepIds }));
+    log(`allocation: bytes per poll, and heap snapshots of ${ALLOC_WAITS} sleeping waits per protocol (about 30 s)`);
+    const alloc = await runRow('alloc', { BENCH_ALLOC_FILE: file }, ['--expose-gc', '--min-semi-space-size=128', '--max-semi-space-size=128']);
+    return { peers, alloc };
   } finally {
     rmSync(dir, { recursive: true, force: true });
     await emulator.close();
@@ -194,21 +229,30 @@ async function importCost() {
   return { indexMs: median(rest), grpcMs: median(grpc), runs: { rest, grpc } };
 }
 
-/** The emulator here (a worker thread); the waits in a child process, whose memory is measured. */
-async function tenThousandWaits(protocol) {
+/**
+ * The emulator here (a worker thread); `count` waits in a child process, whose memory is measured.
+ * 10k: operations done 5–20 s after creation, polled every 5 s. 100k: operations done on their
+ * second poll, polled every HUNDRED_K_POLL_INTERVAL s, the row cut off after HUNDRED_K_DEADLINE_S.
+ */
+async function manyWaits(protocol, count = WAITS) {
   const emulator = await startEmulator({ requestLogLimit: 0, grpc: protocol === 'grpc' });
   const dir = mkdtempSync(join(tmpdir(), 'yc-bench-'));
+  const hundredK = count > WAITS;
   try {
     const warmupId = await emulator.create({});
     const ids = [];
-    for (let start = 0; start < WAITS; start += 1000) {
+    const createdAt = performance.now();
+    for (let start = 0; start < count; start += 1000) {
       const batch = [];
-      for (let i = start; i < Math.min(WAITS, start + 1000); i++) batch.push(emulator.create({ doneAfter: 5 + (15 * i) / (WAITS - 1) }));
+      for (let i = start; i < Math.min(count, start + 1000); i++) batch.push(emulator.create(hundredK ? { donePolls: 2 } : { doneAfter: 5 + (15 * i) / (count - 1) }));
       ids.push(...(await Promise.all(batch)));
     }
+    log(`  ${count} operations created in ${((performance.now() - createdAt) / 1000).toFixed(1)} s`);
     const file = join(dir, 'waits.json');
     writeFileSync(file, JSON.stringify({ url: protocol === 'grpc' ? emulator.grpcUrl : emulator.url, ids, warmupId, protocol }));
-    return await runRow('waits', { BENCH_WAITS_FILE: file }, ['--expose-gc']);
+    const env = { BENCH_WAITS_FILE: file };
+    if (hundredK) Object.assign(env, { BENCH_WAITS_POLL_INTERVAL: String(HUNDRED_K_POLL_INTERVAL), BENCH_WAITS_DEADLINE_S: String(HUNDRED_K_DEADLINE_S) });
+    return await runRow('waits', env, ['--expose-gc'], hundredK ? (HUNDRED_K_DEADLINE_S + 30) * 1000 : 0);
   } finally {
     rmSync(dir, { recursive: true, force: true });
     await emulator.close();
@@ -360,25 +404,29 @@ function table(f) {
       what: '`getStatus()` over gRPC vs over REST, one at a time, the same emulator (another process)',
       measured: `async: gRPC p50 ${ms(lat('async grpc').p50)}, p99 ${ms(lat('async grpc').p99)}; REST p50 ${ms(lat('async rest').p50)}, p99 ${ms(lat('async rest').p99)}. blocking: gRPC p50 ${ms(lat('blocking grpc').p50)}; REST p50 ${ms(lat('blocking rest').p50)}`,
       ratio: `async p50 ${x(lat('async grpc').p50 / lat('async rest').p50)}, blocking p50 ${x(lat('blocking grpc').p50 / lat('blocking rest').p50)}`,
-      goal: 'reported',
-      met: null,
+      goal: 'async p50 ≤ 1.3× REST',
+      met: lat('async grpc').p50 / lat('async rest').p50 <= 1.3,
     },
     {
       row: 'gRPC polls per second',
       what: `status requests per second, ${PROTOCOL_OPS} in flight, one process, the same emulator`,
       measured: `gRPC ${p.throughput.grpc.perSecond.toFixed(0)}/s (${p.throughput.grpc.cpuUsPerRequest.toFixed(0)} µs CPU each); REST ${p.throughput.rest.perSecond.toFixed(0)}/s (${p.throughput.rest.cpuUsPerRequest.toFixed(0)} µs)`,
       ratio: x(p.throughput.grpc.perSecond / p.throughput.rest.perSecond),
-      goal: 'reported',
-      met: null,
+      goal: '≥ 0.8× REST',
+      met: p.throughput.grpc.perSecond / p.throughput.rest.perSecond >= 0.8,
     },
     {
       row: '10k waits over gRPC',
       what: `${gw.waits} concurrent \`wait({ pollInterval: 5 })\` with \`protocol: 'grpc'\`, as the 10k waits row`,
       measured: `${gw.completed}/${gw.waits} done in ${gw.elapsedS.toFixed(1)} s, ${gw.polls} polls; +${gw.extraRssMB.toFixed(1)} MB RSS, +${gw.extraHeapMB.toFixed(1)} MB heap; event-loop lag p50 ${ms(gw.lagP50Ms)}, p99 ${ms(gw.lagP99Ms)}, max ${ms(gw.lagMaxMs)}`,
       ratio: `RSS ${x(gw.extraRssMB / w.extraRssMB)} of REST's`,
-      goal: 'all done, ≤ 40 MB extra, lag p99 ≤ 50 ms',
-      met: gw.completed === gw.waits && gw.extraRssMB <= 40 && gw.lagP99Ms <= 50,
+      goal: "all done; RSS ≤ 1.2× REST's; lag p99 ≤ 50 ms",
+      met: gw.completed === gw.waits && gw.extraRssMB / w.extraRssMB <= 1.2 && gw.lagP99Ms <= 50,
     },
+    ...grpcPeerRows(f.grpcPeers),
+    hundredKRow('rest', f.hundredK_rest),
+    hundredKRow('grpc', f.hundredK_grpc),
+    allocRow(f.alloc),
     {
       row: 'import cost',
       what: `\`import('yc-operation')\` in a fresh process, and what a gRPC client's first call loads (grpc-js, protobufjs, the descriptor); median of ${IMPORT_RUNS}`,
@@ -400,6 +448,68 @@ function queueRow(q) {
     what: what.replace('worker processes', `${q.workers} worker processes`).replace('operations,', `operations (${q.operations}),`),
     measured: `${queue.commandsPerPoll.toFixed(1)} Redis commands per poll (${queue.scriptsPerPoll.toFixed(1)} Lua scripts), ${queue.bytesInPerPoll.toFixed(0)} B in and ${queue.bytesOutPerPoll.toFixed(0)} B out per poll; queue ${queue.pollsPerSecond.toFixed(0)} polls/s, one client ${local.pollsPerSecond.toFixed(0)} polls/s`,
     ratio: x(queue.pollsPerSecond / local.pollsPerSecond),
+    goal: '≤ 12 Redis commands per poll; ≥ 1.0× one client',
+    met: queue.commandsPerPoll <= 12 && queue.pollsPerSecond >= local.pollsPerSecond,
+  };
+}
+
+/** The rows of bench/rows/grpc-peers.mjs: ours over gRPC against the official SDK, its grpc-js client and bare grpc-js. */
+function grpcPeerRows(g) {
+  if (!g) return [];
+  const t = g.throughput;
+  const l = g.latency;
+  const us = (v) => `${v.toFixed(0)} µs`;
+  const each = (name) => `${t[name].perSecond.toFixed(0)}/s (${us(t[name].cpuUsPerRequest)} CPU each)`;
+  return [
+    {
+      row: 'gRPC vs the official SDK: polls per second',
+      what: `status requests per second, ${g.loops} in flight, one process, on the same grpc-js server (the emulator's, another process): ours, \`@yandex-cloud/nodejs-sdk\` v3 (nice-grpc, its middleware), its generated grpc-js client, bare grpc-js (bytes in, bytes out)`,
+      measured: `ours ${each('ours-grpc')}; the SDK ${each('sdk')}; its grpc-js client ${each('sdk-grpc-js')}; bare grpc-js ${each('grpc-js')}`,
+      ratio: `${x(t['ours-grpc'].perSecond / t.sdk.perSecond)} the SDK's; CPU ${x(t['ours-grpc'].cpuUsPerRequest / t.sdk.cpuUsPerRequest)} the SDK's, ${x(t['ours-grpc'].cpuUsPerRequest / t['grpc-js'].cpuUsPerRequest)} grpc-js's`,
+      goal: "≥ 1.2× the SDK's",
+      met: t['ours-grpc'].perSecond / t.sdk.perSecond >= 1.2,
+    },
+    {
+      row: 'gRPC vs the official SDK: latency',
+      what: '`getStatus()` one at a time, the same clients and server as the row above, interleaved rounds',
+      measured: `ours p50 ${ms(l['ours-grpc'].p50)}, p99 ${ms(l['ours-grpc'].p99)}; the SDK p50 ${ms(l.sdk.p50)}, p99 ${ms(l.sdk.p99)}; its grpc-js client p50 ${ms(l['sdk-grpc-js'].p50)}; bare grpc-js p50 ${ms(l['grpc-js'].p50)}`,
+      ratio: `p50 ${x(l['ours-grpc'].p50 / l.sdk.p50)} the SDK's, ${x(l['ours-grpc'].p50 / l['grpc-js'].p50)} grpc-js's`,
+      goal: "p50 ≤ 0.8× the SDK's",
+      met: l['ours-grpc'].p50 / l.sdk.p50 <= 0.8,
+    },
+  ];
+}
+
+/** The row of 100 000 waits on one protocol (bench/rows/waits.mjs, cut off by a deadline). */
+function hundredKRow(protocol, h) {
+  const row = `100k waits, ${protocol === 'grpc' ? 'gRPC' : 'REST'}`;
+  const what = `${HUNDRED_K} concurrent \`wait({ pollInterval: ${HUNDRED_K_POLL_INTERVAL} })\`${protocol === 'grpc' ? " with `protocol: 'grpc'`" : ''} in one process, operations done on their second poll, the emulator in another process; cut off after ${HUNDRED_K_DEADLINE_S} s`;
+  const goal = 'all done; ≤ 600 MB RSS; lag p99 ≤ 50 ms; start ≤ 10 µs';
+  if (!h) return { row, what, measured: 'not measured', ratio: '', goal, met: null };
+  if (h.error) return { row, what, measured: `the row failed: ${h.error}`, ratio: '', goal, met: false };
+  const failures = h.failed ? `; ${h.failed} failed (first: ${h.firstError.replaceAll(/\s+/g, ' ')})` : '';
+  return {
+    row,
+    what,
+    measured: `${h.completed}/${h.waits} done in ${h.elapsedS.toFixed(1)} s${h.killed ? ' (killed: the event loop held the deadline; figures of the last second it ran)' : h.timedOut ? ' (cut off)' : ''}, ${h.polls} polls${failures}; +${h.extraRssMB.toFixed(0)} MB RSS, heap after GC ${h.liveHeapMB > 0 ? `+${h.liveHeapMB.toFixed(0)} MB` : 'not reached'} (peak +${h.extraHeapMB.toFixed(0)} MB); event-loop lag p50 ${ms(h.lagP50Ms)}, p99 ${ms(h.lagP99Ms)}, max ${ms(h.lagMaxMs)}; start ${h.startUsPerWait.toFixed(1)} µs per wait`,
+    ratio: '',
+    goal,
+    met: h.completed === h.waits && h.extraRssMB <= 600 && h.lagP99Ms <= 50 && h.startUsPerWait <= 10,
+  };
+}
+
+/** The allocation row (bench/rows/alloc.mjs). */
+function allocRow(a) {
+  const what = `JS heap allocated per \`getStatus()\` (one at a time, no collection in the window; median of rounds), ours and the floors; and per sleeping wait, from heap snapshots of ${a?.waits ?? ALLOC_WAITS} waits asleep after their first poll`;
+  if (!a) return { row: 'allocation', what, measured: 'not measured', ratio: '', goal: 'reported', met: null };
+  const kb = (b) => (b === null ? 'n/a (a collection in every window)' : `${(b / 1024).toFixed(1)} KB`);
+  const p = a.perPoll;
+  const top = (w) => w.top.slice(0, 3).map((k) => `${k.kind.trim() || '?'} ${k.bytes.toFixed(0)} B`).join(', ');
+  return {
+    row: 'allocation',
+    what,
+    measured: `per poll: REST ours ${kb(p['ours-rest'].bytes)}, node:http ${kb(p['node-http'].bytes)}; gRPC ours ${kb(p['ours-grpc'].bytes)}, the official SDK ${kb(p.sdk.bytes)}, bare grpc-js ${kb(p['grpc-js'].bytes)}. Per sleeping wait: REST ${a.perWait.rest.snapshotBytes.toFixed(0)} B (most: ${top(a.perWait.rest)}), gRPC ${a.perWait.grpc.snapshotBytes.toFixed(0)} B (most: ${top(a.perWait.grpc)})`,
+    ratio: p['ours-rest'].bytes && p['node-http'].bytes && p['ours-grpc'].bytes && p.sdk.bytes ? `REST ${x(p['ours-rest'].bytes / p['node-http'].bytes)} node:http; gRPC ${x(p['ours-grpc'].bytes / p.sdk.bytes)} the SDK, ${x(p['ours-grpc'].bytes / p['ours-rest'].bytes)} REST` : '',
     goal: 'reported',
     met: null,
   };

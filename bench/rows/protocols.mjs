@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { AsyncOperationsClient, OperationsClient } from 'yc-operation';
-import { report, summarize, timeSequential } from '../lib.mjs';
+import { bestSlot, report, slot as slotOf, summarize, timeSequential } from '../lib.mjs';
 
 const { url, grpcUrl, ids } = JSON.parse(readFileSync(process.env.BENCH_PROTOCOLS_FILE, 'utf8'));
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10);
@@ -37,21 +37,7 @@ for (let round = 0; round < ROUNDS; round++) {
   for (const [name, fn] of Object.entries(latency)) await timeSequential(fn, PER_ROUND, samples[name]);
 }
 
-/** All loops for `ms`; requests per second and CPU microseconds per request. */
-async function slot(ops, ms) {
-  let done = 0;
-  const endAt = performance.now() + ms;
-  const cpu = process.cpuUsage();
-  const start = performance.now();
-  await Promise.all(ops.map(async (op) => {
-    while (performance.now() < endAt) {
-      await op.getStatus();
-      done++;
-    }
-  }));
-  const used = process.cpuUsage(cpu);
-  return { perSecond: (done * 1000) / (performance.now() - start), cpuUsPerRequest: (used.user + used.system) / done };
-}
+const slot = (ops, ms) => slotOf((i) => ops[i].getStatus(), ops.length, ms);
 
 const throughput = { rest: [], grpc: [] };
 await slot(asyncRest, 500);
@@ -61,8 +47,7 @@ for (let s = 0; s < SLOTS; s++) {
   throughput.grpc.push(await slot(asyncGrpc, SLOT_MS));
 }
 for (const client of clients) client.close();
-const best = (slots) => slots.reduce((a, b) => (b.perSecond > a.perSecond ? b : a));
 report({
   latency: Object.fromEntries(Object.entries(samples).map(([name, s]) => [name, summarize(s)])),
-  throughput: { rest: best(throughput.rest), grpc: best(throughput.grpc) },
+  throughput: { rest: bestSlot(throughput.rest), grpc: bestSlot(throughput.grpc) },
 });
