@@ -54,7 +54,7 @@ export class Progress {
     const state = [label, metadata].filter(Boolean).join(', ');
     if (this.#live) {
       const line = this.#io.redact([label, this.elapsed(), `poll ${this.#polls}`, metadata].filter(Boolean).join(' · '));
-      this.#io.stderr.write(CLEAR_LINE + fit(line, (this.#io.stderr.columns || DEFAULT_COLUMNS) - 1));
+      this.#io.stderr.write(CLEAR_LINE + fitTo(line, (this.#io.stderr.columns || DEFAULT_COLUMNS) - 1));
     } else if (state !== this.#lastState) {
       this.#io.err(`[${this.elapsed()}] poll ${this.#polls}: ${state}`);
     }
@@ -67,6 +67,6 @@ export class Progress {
   }
 }
 
-function fit(line: string, width: number): string {
+function fitTo(line: string, width: number): string {
   return line.length <= width ? line : `${line.slice(0, Math.max(width - 1, 0))}…`;
 }
