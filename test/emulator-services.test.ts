@@ -31,10 +31,38 @@ afterAll(async () => {
   await emu.close();
 });
 
-type Json = Record<string, any>;
+/**
+ * A message's proto3 JSON with the fields these tests read, of any message here: an operation
+ * (its metadata and response), a dataset, a task, an answer that wraps one, an error. 64-bit
+ * numbers are strings.
+ */
+interface Json {
+  id: string;
+  done?: boolean;
+  error?: unknown;
+  code?: number;
+  metadata: Json;
+  response: Json;
+  dataset: Json;
+  tuningTask: Json;
+  task: Json;
+  status: string;
+  folderId: string;
+  finishedAt?: string;
+  targetModelUri?: string;
+  tuningTaskId: string;
+  taskId: string;
+  taskStatus: string;
+  resultDatasetId: string;
+  processedRows?: string;
+  currentStep?: string;
+}
+
+/** A request's proto3 JSON. */
+type JsonRequest = Record<string, unknown>;
 
 /** One unary call of `path`, its request the `requestType` message of `request`, its answer as proto3 JSON. */
-function call(path: string, requestType: string, responseType: string, request: Json, headers: Record<string, string> = {}): Promise<Json> {
+function call(path: string, requestType: string, responseType: string, request: JsonRequest, headers: Record<string, string> = {}): Promise<Json> {
   const metadata = new grpc.Metadata();
   for (const [name, value] of Object.entries(headers)) metadata.set(name, value);
   const type = messageType(responseType);
@@ -57,7 +85,7 @@ const validate = (datasetId: string, headers?: Record<string, string>) =>
   call(`/${DATASET}.DatasetService/Validate`, `${DATASET}.ValidateDatasetRequest`, OPERATION, { datasetId }, headers);
 const describeDataset = (datasetId: string) =>
   call(`/${DATASET}.DatasetService/Describe`, `${DATASET}.DescribeDatasetRequest`, `${DATASET}.DescribeDatasetResponse`, { datasetId }).then((r) => r.dataset);
-const tune = (request: Json, headers?: Record<string, string>) => call(`/${TUNING}.TuningService/Tune`, `${TUNING}.TuningRequest`, OPERATION, request, headers);
+const tune = (request: JsonRequest, headers?: Record<string, string>) => call(`/${TUNING}.TuningService/Tune`, `${TUNING}.TuningRequest`, OPERATION, request, headers);
 const tuneQuick = (headers?: Record<string, string>) => tune({ baseModelUri: BASE_MODEL, trainDatasets: [{ datasetId: 'fdstrain', weight: 1 }] }, { ...QUICK, ...headers });
 const describeTuning = (tuningTaskId: string) =>
   call(`/${TUNING}.TuningService/Describe`, `${TUNING}.DescribeTuningRequest`, `${TUNING}.DescribeTuningResponse`, { tuningTaskId }).then((r) => r.tuningTask);
@@ -77,7 +105,7 @@ async function rest(path: string, init?: RequestInit): Promise<{ status: number;
   return { status: response.status, body: (await response.json()) as Json };
 }
 
-const startBatch = (body: Json, headers: Record<string, string> = QUICK) =>
+const startBatch = (body: JsonRequest, headers: Record<string, string> = QUICK) =>
   rest('/foundationModels/v1/completionBatch', { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
 /** The statuses a batch task goes through, in order. */
 const BATCH_ORDER = ['PENDING', 'IN_PROGRESS', 'COMPLETED'];

@@ -43,16 +43,27 @@ async function emulator(options?: EmulatorOptions): Promise<Emulator> {
   return emu;
 }
 
+/** The fields of an answer's JSON that these tests read: an operation's, or an error's `message` and `details`. */
+interface Body {
+  id: string;
+  done: boolean;
+  createdAt: string;
+  modifiedAt: string;
+  metadata: { step?: string } | null;
+  message: string;
+  details: unknown;
+}
+
 interface Answer {
   status: number;
   headers: Headers;
-  body: any;
+  body: Body;
 }
 
 /** A request whose answer is read as JSON. */
 async function call(url: string, init?: RequestInit): Promise<Answer> {
   const response = await fetch(url, init);
-  return { status: response.status, headers: response.headers, body: await response.json() };
+  return { status: response.status, headers: response.headers, body: (await response.json()) as Body };
 }
 
 function poll(emu: Emulator, id: string, init?: RequestInit): Promise<Answer> {
@@ -118,7 +129,7 @@ describe('operations', () => {
     const id = await emu.create({ never: true, metadata: [{ step: 'a' }, { step: 'b' }, { step: 'c' }] });
     const seen = [];
     for (let i = 0; i < 4; i += 1) seen.push((await poll(emu, id)).body);
-    expect(seen.map((body) => body.metadata.step)).toEqual(['a', 'b', 'c', 'c']);
+    expect(seen.map((body) => body.metadata?.step)).toEqual(['a', 'b', 'c', 'c']);
     expect(seen.every((body) => body.done === false)).toBe(true);
   });
 

@@ -25,7 +25,7 @@ const hex = (...parts: string[]) => parts.join('').replace(/\s+/g, '');
 /** Operation.id (1, length-delimited): `0a`, the length, the id. */
 const id = (name: string) => hex('0a', name.length.toString(16).padStart(2, '0'), text(name));
 const DONE = '30 01'; // done (6, varint) = true
-const ERROR_13 = '42 08  08 0d  12 04 ' + text('boom'); // error (8): Status { code: 13, message: "boom" }
+const ERROR_13 = `42 08  08 0d  12 04 ${text('boom')}`; // error (8): Status { code: 13, message: "boom" }
 const ERROR_0 = '42 00'; // error (8): an empty Status (code 0)
 /** Struct { fields: { "text": Value { string_value: "hello" } } }: 17 bytes. */
 const STRUCT_HELLO = hex('0a 0f', '0a 04', text('text'), '12 07', '1a 05', text('hello'));

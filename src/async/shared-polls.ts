@@ -68,7 +68,7 @@ export class SharedPolls {
   #poll(id: string, deadlineMs: number, timeoutMs: number | undefined, signal: AbortSignal | undefined): { joined: boolean; answer: Promise<PolledAnswer> } {
     if (signal?.aborted) return { joined: false, answer: Promise.reject(signal.reason) };
     let poll = this.#polls.get(id);
-    const joined = poll !== undefined && poll.flight.busy;
+    const joined = poll?.flight.busy === true;
     if (!poll || !joined) {
       const fresh: Poll = { flight: new SharedFlight<PolledAnswer>(() => this.#polls.get(id) === fresh && this.#polls.delete(id)), deadlineMs };
       poll = fresh;

@@ -29,8 +29,10 @@ export class AIStudioError extends Error {
 
   /** `instanceof` by prototype, or by brand for an error of another copy of this package. */
   static override [Symbol.hasInstance](value: unknown): boolean {
+    // biome-ignore-start lint/complexity/noThisInStatic: deliberate, `this` is the class on the right of `instanceof` (subclasses inherit this method), not always AIStudioError
     if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
     return Object.hasOwn(this, BRAND) && carriesBrand(value, (this as Branded)[BRAND]!);
+    // biome-ignore-end lint/complexity/noThisInStatic: see above
   }
 }
 
@@ -162,7 +164,7 @@ function describeApiError(f: ApiErrorFields): string {
     f.attempts > 1 && `${f.attempts} attempts`,
     f.authProvider && f.grpcCode === 16 && `auth: ${f.authProvider}`,
   ].filter(Boolean);
-  return `${f.message} (${status}; ${f.endpoint}${ids.length ? '; ' + ids.join(', ') : ''})`;
+  return `${f.message} (${status}; ${f.endpoint}${ids.length ? `; ${ids.join(', ')}` : ''})`;
 }
 
 /**

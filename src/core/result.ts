@@ -3,7 +3,7 @@
  * the result; failed raises {@link RunError}; running and "done with neither" raise
  * {@link WrongAsyncOperationStatusError}.
  */
-import { RunError, WrongAsyncOperationStatusError } from './errors';
+import { type RunError, WrongAsyncOperationStatusError } from './errors';
 import type { BaseOperationStatus } from './status';
 
 /**

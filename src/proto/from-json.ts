@@ -20,8 +20,8 @@ const SPECIAL: Record<string, (json: unknown, type: protobuf.Type) => Message> =
   'google.protobuf.Duration': (json) => ({ ...parseDuration(String(json)) }),
   'google.protobuf.FieldMask': (json) => ({ paths: String(json).split(',').filter(Boolean) }),
   'google.protobuf.Struct': (json) => structOf(json),
-  'google.protobuf.ListValue': (json) => ({ values: (json as unknown[]).map(valueOf) }),
-  'google.protobuf.Value': (json) => valueOf(json),
+  'google.protobuf.ListValue': (json) => ({ values: (json as unknown[]).map(valueMessageOf) }),
+  'google.protobuf.Value': (json) => valueMessageOf(json),
   ...Object.fromEntries(WRAPPERS.map((name) => [name, (json: unknown, type: protobuf.Type) => ({ value: fieldValue(type.fields.value!, json) })])),
 };
 
@@ -76,14 +76,14 @@ function fieldValue(field: protobuf.Field, value: unknown): unknown {
 
 function structOf(json: unknown): Message {
   if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new TypeError('a Struct must be a JSON object');
-  return { fields: Object.fromEntries(Object.entries(json).map(([k, v]) => [k, valueOf(v)])) };
+  return { fields: Object.fromEntries(Object.entries(json).map(([k, v]) => [k, valueMessageOf(v)])) };
 }
 
-function valueOf(json: unknown): Message {
+function valueMessageOf(json: unknown): Message {
   if (json === null) return { nullValue: 0 };
   if (typeof json === 'number') return { numberValue: json };
   if (typeof json === 'string') return { stringValue: json };
   if (typeof json === 'boolean') return { boolValue: json };
-  if (Array.isArray(json)) return { listValue: { values: json.map(valueOf) } };
+  if (Array.isArray(json)) return { listValue: { values: json.map(valueMessageOf) } };
   return { structValue: structOf(json) };
 }

@@ -5,8 +5,8 @@
  */
 import { deadlineOf, markDeadline } from '../core/deadline';
 import {
-  AIStudioError, ApiError, AsyncOperationError, OperationNotFoundError, OperationTimeoutError, RunError, WireDecodeError,
-  WrongAsyncOperationStatusError,
+  AIStudioError, ApiError, type ApiErrorFields, AsyncOperationError, OperationNotFoundError, OperationTimeoutError, RunError,
+  WireDecodeError, WrongAsyncOperationStatusError,
 } from '../core/errors';
 import { OperationErrorInfo, OperationStatus, type BaseOperationStatus } from '../core/status';
 
@@ -22,14 +22,19 @@ export interface ErrorData {
   cause?: ErrorData;
 }
 
-function statusToData(s: BaseOperationStatus | null): unknown {
+/** A status as plain data: a full status's fields, or the flags and text of any other status. */
+type StatusData =
+  | { done: boolean; error: { code: number; message: string; details: readonly string[] | null } | null; response: unknown; metadata: unknown }
+  | { isRunning: boolean; isSucceeded: boolean; isFailed: boolean; text: string };
+
+function statusToData(s: BaseOperationStatus | null): StatusData | null {
   if (s instanceof OperationStatus) {
     return { done: s.done, error: s.error && { ...s.error }, response: s.response, metadata: s.metadata };
   }
   return s === null ? null : { isRunning: s.isRunning, isSucceeded: s.isSucceeded, isFailed: s.isFailed, text: String(s) };
 }
 
-function statusFromData(d: any): BaseOperationStatus | null {
+function statusFromData(d: StatusData | null | undefined): BaseOperationStatus | null {
   if (d === null || d === undefined) return null;
   if ('done' in d) {
     const error = d.error ? new OperationErrorInfo(d.error.code, d.error.message, d.error.details) : null;
@@ -69,12 +74,14 @@ const SIMPLE: Record<string, new (message: string, options?: ErrorOptions) => Er
 /** Rebuilds an error from {@link errorToData}'s form, as the class it was. */
 export function errorFromData(data: ErrorData): Error {
   const options = data.cause ? { cause: errorFromData(data.cause) } : undefined;
-  const f = data.fields as any;
+  const f = data.fields;
   let error: Error;
-  if (data.name === 'RunError' && f) error = new RunError(f);
-  else if (data.name === 'OperationTimeoutError' && f) error = new OperationTimeoutError({ ...f, lastStatus: statusFromData(f.lastStatus) }, options);
-  else if (data.name === 'ApiError' && f) error = new ApiError(f, options);
-  else if (data.name === 'OperationNotFoundError' && f) error = new OperationNotFoundError(f, options);
+  if (data.name === 'RunError' && f) error = new RunError(f as ConstructorParameters<typeof RunError>[0]);
+  else if (data.name === 'OperationTimeoutError' && f) {
+    const fields = f as { operationId: string; pollTimeout: number; lastStatus: StatusData | null };
+    error = new OperationTimeoutError({ ...fields, lastStatus: statusFromData(fields.lastStatus) }, options);
+  } else if (data.name === 'ApiError' && f) error = new ApiError(f as unknown as ApiErrorFields, options);
+  else if (data.name === 'OperationNotFoundError' && f) error = new OperationNotFoundError(f as unknown as ApiErrorFields & { operationId: string }, options);
   else {
     const Simple = Object.hasOwn(SIMPLE, data.name) ? SIMPLE[data.name] : undefined;
     error = Simple ? new Simple(data.message, options) : Object.assign(new Error(data.message, options), { name: data.name });

@@ -111,7 +111,9 @@ export function validateScript(script: unknown): asserts script is OperationScri
   for (const fields of SCRIPT_EXCLUSIVE) {
     checkAtMostOne('script', script, fields.map((field) => [field]));
   }
-  script.faults?.forEach((fault, index) => validateFault(`script.faults[${index}]`, fault));
+  script.faults?.forEach((fault, index) => {
+    validateFault(`script.faults[${index}]`, fault);
+  });
 }
 
 function validateFault(path: string, fault: unknown): void {

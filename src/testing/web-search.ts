@@ -14,7 +14,7 @@ export const WEB_SEARCH_ROW: StartRow = {
     const { query } = request;
     if (!isObject(query) || typeof query.queryText !== 'string' || query.queryText === '') return { invalid: 'query.queryText is required' };
     if (typeof request.folderId !== 'string' || request.folderId === '') return { invalid: 'folderId is required' };
-    const text = escape(query.queryText);
+    const text = escapeXml(query.queryText);
     const page = request.responseFormat === 'FORMAT_HTML'
       ? `<!DOCTYPE html><html><head><title>${text}</title></head><body><ol><li><a href="https://example.com/">${text}</a></li></ol></body></html>`
       : `<?xml version="1.0" encoding="utf-8"?><yandexsearch version="1.0"><request><query>${text}</query></request><response><results><grouping><group><doc><url>https://example.com/</url><title>${text}</title></doc></group></grouping></results></response></yandexsearch>`;
@@ -22,6 +22,6 @@ export const WEB_SEARCH_ROW: StartRow = {
   },
 };
 
-function escape(text: string): string {
+function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }

@@ -94,7 +94,7 @@ describe('a wait stepped as data', () => {
   describe('with a retry of its own (the queue\'s): the core retry rule', () => {
     const r = rules({ pollTimeout: 60 }, resolveRetryPolicy({ maxAttempts: 3 }));
     const state = startWait<OperationStatus>(r, T0, null);
-    const after = (error: unknown, s: WaitState<OperationStatus> = state, random = 0) => stepWait(s, r, { error, deadlineMs: null }, T0, random);
+    const afterError = (error: unknown, s: WaitState<OperationStatus> = state, random = 0) => stepWait(s, r, { error, deadlineMs: null }, T0, random);
 
     test.each([
       ['HTTP 503', apiError({ grpcCode: 14, httpStatus: 503 })],
@@ -102,13 +102,13 @@ describe('a wait stepped as data', () => {
       ['gRPC 14', apiError({ grpcCode: 14 })],
       ['a refused connection', apiError({ grpcCode: 14 }, Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))],
     ])('%s is transient: polled again after 1 s x 1.5^n plus the jitter drawn', (_, error) => {
-      const step = after(error, state, 0.5);
+      const step = afterError(error, state, 0.5);
       expect(step.decision).toEqual({ type: 'poll', atMs: T0 + 1500 + 500 });
       expect(step.state.failures).toBe(1);
-      const second = after(error, step.state, 0);
+      const second = afterError(error, step.state, 0);
       expect(second.decision).toEqual({ type: 'poll', atMs: T0 + 2250 });
       // The third failure in a row is the last one allowed (maxAttempts 3): the wait fails with it.
-      expect(after(error, second.state).decision).toEqual({ type: 'fail', error });
+      expect(afterError(error, second.state).decision).toEqual({ type: 'fail', error });
     });
 
     test.each([
@@ -118,20 +118,20 @@ describe('a wait stepped as data', () => {
       ['a name-resolution failure', apiError({ grpcCode: 14 }, Object.assign(new Error('getaddrinfo ENOTFOUND'), { code: 'ENOTFOUND' }))],
       ['not an ApiError', new TypeError('decoder')],
     ])('%s is not transient: the wait fails with it', (_, error) => {
-      expect(after(error).decision).toEqual({ type: 'fail', error });
+      expect(afterError(error).decision).toEqual({ type: 'fail', error });
     });
 
     test('the server\'s RetryInfo is a least delay; a retry never goes past the deadline', () => {
       const slow = apiError({ grpcCode: 14, details: [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '7.5s' }] });
-      expect(after(slow).decision).toEqual({ type: 'poll', atMs: T0 + 7500 });
+      expect(afterError(slow).decision).toEqual({ type: 'poll', atMs: T0 + 7500 });
       const nearEnd = { ...state, deadlineMs: T0 + 1000 };
-      expect(after(apiError({ grpcCode: 14 }), nearEnd).decision).toEqual({ type: 'poll', atMs: T0 + 1000 });
+      expect(afterError(apiError({ grpcCode: 14 }), nearEnd).decision).toEqual({ type: 'poll', atMs: T0 + 1000 });
       // A server that asks to come back after the deadline: the wait fails with its error.
-      expect(after(slow, nearEnd).decision).toEqual({ type: 'fail', error: slow });
+      expect(afterError(slow, nearEnd).decision).toEqual({ type: 'fail', error: slow });
     });
 
     test('a status resets the failures in a row', () => {
-      const failed = after(apiError({ grpcCode: 14 })).state;
+      const failed = afterError(apiError({ grpcCode: 14 })).state;
       expect(stepWait(failed, r, { status: running(), receivedAtMs: T0 }, T0, 0).state.failures).toBe(0);
     });
   });

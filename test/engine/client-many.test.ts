@@ -1,8 +1,8 @@
 /**
  * Issue 21, API: each client's `waitAll`/`asCompleted` answers in its own flavour, the empty list
  * included (the promise client's `waitAll([])` is a Promise), and the blocking client's types
- * refuse a `resultDecoder` that returns a Promise (checked by `tsc --noEmit`, and here by the
- * compiler against the built declarations).
+ * refuse a `resultDecoder` that returns a Promise (checked by `tsc --noEmit` in ./client-many-types.ts,
+ * and here by the compiler against the built declarations).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -62,20 +62,6 @@ test("a client's waitAll refuses operations of the other flavour", async () => {
     blocking.close();
   }
 });
-
-// Type checks, read by `tsc --noEmit` (never called).
-export function typeChecks(promised: AsyncOperationsClient, blocking: OperationsClient): void {
-  const results: Promise<number[]> = promised.waitAll([] as AsyncOperation<number>[]);
-  const plain: number[] = blocking.waitAll([] as Operation<number>[]);
-  const decoded: Operation<number> = blocking.operation('x', { resultDecoder: () => 1 });
-  // @ts-expect-error the blocking client takes a synchronous resultDecoder only
-  blocking.operation('x', { resultDecoder: async (response: unknown) => response });
-  const asyncDecoded: AsyncOperation<number> = promised.operation('x', { resultDecoder: async () => 1 });
-  void results;
-  void plain;
-  void decoded;
-  void asyncDecoded;
-}
 
 /** The compiler's errors for `source`, a user's file that imports the built package by name. */
 function diagnostics(source: string): string[] {

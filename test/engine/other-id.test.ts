@@ -53,7 +53,7 @@ describe.each(FLAVOURS)('$name: an answer for another operation', (flavour) => {
 
   test('after a status of its own, an answer for another operation leaves the last known status as it was', async () => {
     const client = flavour.client({ endpoint: servers.urls.api, auth: null, retry: false });
-    const op = client.operation('flip-' + flavour.name);
+    const op = client.operation(`flip-${flavour.name}`);
     const own = await op.getStatus();
     expect(own).toMatchObject({ isRunning: true, metadata: { step: 1 } });
     expect(await op.getStatus().catch((e: unknown) => e)).toBeInstanceOf(WireDecodeError);

@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
   AsyncOperationsClient, BatchTaskStatus, DatasetValidationError, OperationNotFoundError, OperationsClient, RunError, TuningStatus,
+  type DatasetInfo, type TunedModel,
 } from 'yc-operation';
 import { startEmulator, type Emulator, type RecordedRequest } from 'yc-operation/testing';
 import { FOLDER, infoLines, PRODUCER_KEY, START_FLAVOURS } from '../helpers/producers';
@@ -38,7 +39,7 @@ describe.each(START_FLAVOURS)('$name', (flavour) => {
       const op = await client.start('validateDataset', { datasetId: 'fdsvalid1' }, { endpoint: grpcUrl });
       expect(op.lastKnownStatus?.isRunning).toBe(true);
       const seen: string[] = [];
-      const dataset = (await op.wait({ pollInterval: 0.05, onProgress: (s: { statusName: string }) => seen.push(s.statusName) })) as any;
+      const dataset = (await op.wait({ pollInterval: 0.05, onProgress: (s: { statusName: string }) => seen.push(s.statusName) })) as DatasetInfo;
       expect(dataset).toMatchObject({ datasetId: 'fdsvalid1', status: 'READY', folderId: FOLDER });
       expect([seen[0], seen.at(-1)]).toEqual(['running', 'success']);
       const requests = await emu.requests();
@@ -102,7 +103,7 @@ describe.each(START_FLAVOURS)('$name', (flavour) => {
       expect(first).toMatchObject({ isRunning: true, state: 'IN_PROGRESS', task: null });
       expect(first.taskId).toMatch(/^[a-v][a-v0-9]{19}$/);
       const seen: TuningStatus[] = [];
-      const model = (await op.wait({ pollInterval: 0.05, onProgress: (s: TuningStatus) => seen.push(s) })) as any;
+      const model = (await op.wait({ pollInterval: 0.05, onProgress: (s: TuningStatus) => seen.push(s) })) as TunedModel;
       expect(model).toEqual({ uri: `${BASE_MODEL}@${first.taskId}`, taskId: first.taskId });
       expect(states(seen)).toEqual(['IN_PROGRESS', 'COMPLETED']);
       expect(String(seen.at(-1))).toBe('TuningStatus<COMPLETED>');
@@ -118,7 +119,7 @@ describe.each(START_FLAVOURS)('$name', (flavour) => {
       const { taskId } = op.lastKnownStatus as unknown as TuningStatus;
       await emu.expire(op.id);
       await emu.clearRequests();
-      const model = (await op.wait({ pollInterval: 0.05 })) as any;
+      const model = (await op.wait({ pollInterval: 0.05 })) as TunedModel;
       expect(model.taskId).toBe(taskId);
       const last = op.lastKnownStatus as unknown as TuningStatus;
       expect(last).toMatchObject({ state: 'COMPLETED', operation: null, task: { taskId, status: 'COMPLETED', sourceModelUri: BASE_MODEL } });
@@ -179,7 +180,7 @@ describe.each(START_FLAVOURS)('$name', (flavour) => {
       const task = await client.start('completionBatch', BATCH_REQUEST, { serviceEndpoint: grpcUrl });
       expect(task.lastKnownStatus).toBeNull();
       const seen: BatchTaskStatus[] = [];
-      const dataset = (await task.wait({ pollInterval: 0.05, onProgress: (s: BatchTaskStatus) => seen.push(s) })) as any;
+      const dataset = (await task.wait({ pollInterval: 0.05, onProgress: (s: BatchTaskStatus) => seen.push(s) })) as DatasetInfo;
       expect(states(seen)).toEqual(['PENDING', 'IN_PROGRESS', 'COMPLETED']);
       const last = seen.at(-1)!;
       expect(last).toBeInstanceOf(BatchTaskStatus);

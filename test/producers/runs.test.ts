@@ -4,7 +4,7 @@
  * FAILED and CANCELLED as RunErrors, cancel refused, and the kind's defaults (300 s / 0.5 s).
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { AIStudioError, ApiError, AssistantRunStatus, CancelNotSupportedError, RunError } from 'yc-operation';
+import { AIStudioError, ApiError, AssistantRunStatus, CancelNotSupportedError, RunError, type AssistantRunResult } from 'yc-operation';
 import { DONE_AFTER_HEADER, FAIL_WITH_HEADER, RUN_STATUS_HEADER, startEmulator, type Emulator } from 'yc-operation/testing';
 import { infoLines, PRODUCER_KEY, START_FLAVOURS } from '../helpers/producers';
 
@@ -34,7 +34,7 @@ describe.each(START_FLAVOURS)('$name', (flavour) => {
     const id = await createRun(1.5);
     const run = client.run(id);
     const states: string[] = [];
-    const result = (await run.wait({ pollInterval: 0.05, onProgress: (s: AssistantRunStatus) => states.push(s.state) })) as any;
+    const result = (await run.wait({ pollInterval: 0.05, onProgress: (s: AssistantRunStatus) => states.push(s.state) })) as AssistantRunResult;
     expect(states).toContain('IN_PROGRESS');
     expect(states.at(-1)).toBe('COMPLETED');
     expect(states.slice(0, -1).every((state) => state === 'PENDING' || state === 'IN_PROGRESS')).toBe(true);
@@ -50,8 +50,9 @@ describe.each(START_FLAVOURS)('$name', (flavour) => {
   test('TOOL_CALLS counts as succeeded (assistantRun is the same call)', async () => {
     const client = flavour.client(emu);
     const run = client.run(await createRun(0.1, { [RUN_STATUS_HEADER]: 'TOOL_CALLS' }), true);
-    const result = (await run.wait({ pollInterval: 0.05 })) as any;
-    expect(result.state.toolCallList.toolCalls[0].functionCall.name).toBe('lookup');
+    const result = (await run.wait({ pollInterval: 0.05 })) as AssistantRunResult;
+    const toolCallList = result.state.toolCallList as { toolCalls: Array<{ functionCall: { name: string } }> };
+    expect(toolCallList.toolCalls[0]?.functionCall.name).toBe('lookup');
     expect(run.lastKnownStatus).toMatchObject({ isSucceeded: true, state: 'TOOL_CALLS' });
     client.close();
   });

@@ -4,7 +4,10 @@
  * malformed request refused before any call.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { RunError } from 'yc-operation';
+import {
+  RunError, type CompletionResponse, type ImageGenerationResponse, type ParsedWebSearchResponse, type SearchIndex, type SearchIndexFile,
+  type WebSearchResponse,
+} from 'yc-operation';
 import { startEmulator, type Emulator } from 'yc-operation/testing';
 import { FOLDER, infoLines, PRODUCER_KEY, START_FLAVOURS } from '../helpers/producers';
 
@@ -23,7 +26,7 @@ interface Row {
   path: string;
   request: object;
   options?: Record<string, unknown>;
-  check(result: any): void;
+  check(result: unknown): void;
   bad: [request: unknown, message: RegExp];
 }
 
@@ -33,7 +36,7 @@ const ROWS: Row[] = [
     method: 'completionAsync',
     path: '/foundationModels/v1/completionAsync',
     request: { modelUri: `gpt://${FOLDER}/yandexgpt-lite/latest`, messages: [{ role: 'user', text: 'Say hello' }] },
-    check: (r) => expect(r.alternatives[0].message).toEqual({ role: 'assistant', text: 'Say hello' }),
+    check: (r: CompletionResponse) => expect(r.alternatives[0]?.message).toEqual({ role: 'assistant', text: 'Say hello' }),
     bad: [{ modelUri: '', messages: [{ role: 'user', text: 'x' }] }, /modelUri must be a non-empty string/],
   },
   {
@@ -41,7 +44,7 @@ const ROWS: Row[] = [
     method: 'imageGenerationAsync',
     path: '/foundationModels/v1/imageGenerationAsync',
     request: { modelUri: `art://${FOLDER}/yandex-art/latest`, messages: [{ text: 'a red fox', weight: 1 }], generationOptions: { mimeType: 'image/png' } },
-    check: (r) => {
+    check: (r: ImageGenerationResponse) => {
       expect(r.image).toBeInstanceOf(Uint8Array);
       expect([...r.image.subarray(0, 8)]).toEqual(PNG_SIGNATURE);
       expect(text(r.image.subarray(8))).toBe('a red fox');
@@ -54,7 +57,7 @@ const ROWS: Row[] = [
     method: 'webSearchAsync',
     path: '/v2/web/searchAsync',
     request: { query: { searchType: 'SEARCH_TYPE_RU', queryText: 'yandex cloud' } },
-    check: (r) => {
+    check: (r: WebSearchResponse & Partial<ParsedWebSearchResponse>) => {
       expect(r.rawData).toBeInstanceOf(Uint8Array);
       expect(r.text).toBeUndefined();
       expect(text(r.rawData)).toContain('<query>yandex cloud</query>');
@@ -67,7 +70,7 @@ const ROWS: Row[] = [
     path: '/v2/web/searchAsync',
     request: { query: { searchType: 'SEARCH_TYPE_COM', queryText: 'operations' }, responseFormat: 'FORMAT_HTML' },
     options: { parse: true },
-    check: (r) => {
+    check: (r: ParsedWebSearchResponse) => {
       expect(r.rawData).toBeInstanceOf(Uint8Array);
       expect(r.text).toMatch(/^<!DOCTYPE html>.*<title>operations<\/title>/);
     },
@@ -78,7 +81,7 @@ const ROWS: Row[] = [
     method: 'createSearchIndex',
     path: '/assistants/v1/searchIndex',
     request: { fileIds: ['file1', 'file2'], name: 'docs', hybridSearchIndex: { chunkingStrategy: {} } },
-    check: (r) => {
+    check: (r: SearchIndex) => {
       expect(r).toMatchObject({ folderId: FOLDER, name: 'docs', hybridSearchIndex: { chunkingStrategy: {} } });
       expect(r.id).toMatch(/^fvt/);
     },
@@ -89,7 +92,7 @@ const ROWS: Row[] = [
     method: 'addSearchIndexFiles',
     path: '/assistants/v1/searchIndexFile:batchCreate',
     request: { searchIndexId: 'fvtindex', fileIds: ['file3', 'file4'] },
-    check: (r) => {
+    check: (r: SearchIndexFile[]) => {
       expect(r).toHaveLength(2);
       expect(r.map((f: { id: string }) => f.id)).toEqual(['file3', 'file4']);
       expect(r[0]).toMatchObject({ searchIndexId: 'fvtindex' });

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ApiError, AsyncOperationsClient } from 'yc-operation';
 import { runNode } from '../helpers/child';
 import { FLAVOURS, FLAVOURS_AND_PROTOCOLS } from '../helpers/flavours';
-import { DIST_INDEX, QUICK_RETRY, errorOf, failOnUnhandledRejections, outcomeOf, valueOf } from './harness';
+import { DIST_INDEX, QUICK_RETRY, errorOf, failOnUnhandledRejections, outcomeOf, okValueOf } from './harness';
 import { startMisbehaving, type Misbehaving } from './misbehaving';
 
 const MIB = 1024 * 1024;
@@ -44,14 +44,14 @@ describe.each(FLAVOURS_AND_PROTOCOLS)('$label', (flavour) => {
 
   test('a 5 MB answer passes the default limit of 64 MiB (gRPC alone would stop at 4 MiB)', async () => {
     const client = flavour.client({ endpoint: endpoint(), auth: null });
-    const status = valueOf(await outcomeOf(() => client.operation('big-5000000').getStatus({ timeout: 20 })));
+    const status = okValueOf(await outcomeOf(() => client.operation('big-5000000').getStatus({ timeout: 20 })));
     client.close();
     expect(status).toMatchObject({ isRunning: true });
   });
 
   test('an answer just under the limit is read', async () => {
     const client = flavour.client({ endpoint: endpoint(), auth: null, maxResponseBytes: MIB });
-    const status = valueOf(await outcomeOf(() => client.operation('big-1000000').getStatus({ timeout: 20 })));
+    const status = okValueOf(await outcomeOf(() => client.operation('big-1000000').getStatus({ timeout: 20 })));
     client.close();
     expect(status).toMatchObject({ isRunning: true });
   });

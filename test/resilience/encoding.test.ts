@@ -8,7 +8,7 @@ import axios from 'axios';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ApiError, AsyncOperationsClient } from 'yc-operation';
 import { FLAVOURS } from '../helpers/flavours';
-import { errorOf, failOnUnhandledRejections, outcomeOf, valueOf } from './harness';
+import { errorOf, failOnUnhandledRejections, outcomeOf, okValueOf } from './harness';
 import { startMisbehaving, type Misbehaving } from './misbehaving';
 
 const MIB = 1024 * 1024;
@@ -24,14 +24,14 @@ failOnUnhandledRejections();
 describe.each(FLAVOURS)('$name flavour', (flavour) => {
   test.each(['gzip', 'x-gzip', 'deflate', 'deflate-raw', 'br', 'identity'])('a %s answer is decoded; the request asked for gzip, deflate, br', async (id) => {
     const client = flavour.client({ endpoint: server.rest, auth: null });
-    const result = valueOf(await outcomeOf(() => client.operation(id).getResult({ timeout: 20 })));
+    const result = okValueOf(await outcomeOf(() => client.operation(id).getResult({ timeout: 20 })));
     client.close();
     expect(result).toMatchObject({ text: `decoded ${id}`, acceptEncoding: 'gzip, deflate, br' });
   });
 
   test('the headers option can ask for no compression', async () => {
     const client = flavour.client({ endpoint: server.rest, auth: null, headers: { 'Accept-Encoding': 'identity' } });
-    const result = valueOf(await outcomeOf(() => client.operation('identity').getResult({ timeout: 20 })));
+    const result = okValueOf(await outcomeOf(() => client.operation('identity').getResult({ timeout: 20 })));
     client.close();
     expect(result).toMatchObject({ acceptEncoding: 'identity' });
   });

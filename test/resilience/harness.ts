@@ -160,7 +160,7 @@ export async function outcomeOf(call: () => Promise<unknown>): Promise<Outcome> 
 }
 
 /** The value of an outcome that must have succeeded (its error is thrown, to show in the report). */
-export function valueOf(outcome: Outcome): unknown {
+export function okValueOf(outcome: Outcome): unknown {
   if (!outcome.ok) throw outcome.error;
   return outcome.value;
 }

@@ -189,7 +189,11 @@ describe('load', () => {
     );
     expect((performance.now() - started) / 1000).toBeLessThan(45); // bounded, not a speed claim
     const summaries: Summary[] = [];
-    slices.forEach((slice, t) => slice.forEach((op, k) => (summaries[ops.indexOf(op)] = results[t]![k]!)));
+    slices.forEach((slice, t) => {
+      slice.forEach((op, k) => {
+        summaries[ops.indexOf(op)] = results[t]![k]!;
+      });
+    });
     expectOutcomes(ops, summaries);
   }, 60_000);
 });

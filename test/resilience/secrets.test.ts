@@ -271,7 +271,9 @@ describe('the CLI', () => {
     // Each run ended as its operation says, and its output is about that operation (the
     // --verbose log names it): the scan below reads real outputs.
     expect(runs.map((run) => run.code)).toEqual(codes);
-    runs.forEach((run, i) => expect(run.stdout + run.stderr, `run ${i}`).toContain(ids[i]));
+    runs.forEach((run, i) => {
+      expect(run.stdout + run.stderr, `run ${i}`).toContain(ids[i]);
+    });
     // A wrong key is refused at the first request (the bounded runs may reach their bound first on a loaded machine).
     if (codes[0] === 4) for (const run of runs.slice(0, 2)) expect(run.stderr).toContain('HTTP 401');
     const outputs = runs.flatMap((run) => [run.stdout, run.stderr]);
