@@ -1,5 +1,5 @@
-import { defineConfig } from 'tsup';
 import type { Plugin } from 'esbuild';
+import { defineConfig } from 'tsup';
 
 /**
  * In the worker's bundle only, an empty module stands in for the parts of axios the SDK never uses
@@ -13,7 +13,8 @@ const withoutUnusedAxiosParts: Plugin = {
     build.onResolve({ filter: /^(\.\/http\.js|form-data)$/ }, (args) =>
       args.importer.includes('/node_modules/axios/') && (args.path === 'form-data' || args.importer.endsWith('/adapters/adapters.js'))
         ? { path: args.path, namespace: 'unused-axios-part' }
-        : undefined);
+        : undefined,
+    );
     build.onLoad({ filter: /.*/, namespace: 'unused-axios-part' }, () => ({ contents: 'export default undefined;', loader: 'js' }));
   },
 };
@@ -110,7 +111,9 @@ export default defineConfig([
     define: { YC_OPERATION_DIST_ROOT: JSON.stringify('../') },
     esbuildPlugins: [withoutUnusedAxiosParts],
     // axios's CommonJS dependencies require Node's modules: give the ES module a `require`.
-    banner: { js: "import { createRequire as createRequireOfWorker } from 'node:module'; const require = createRequireOfWorker(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as createRequireOfWorker } from 'node:module'; const require = createRequireOfWorker(import.meta.url);",
+    },
   },
   {
     // The gRPC channel (grpc-js and the protobuf code), loaded with import() at a gRPC client's

@@ -49,7 +49,14 @@ export default defineConfig({
     projects: [
       {
         ...shared,
-        test: { ...shared.test, name: 'parallel', include: ['test/**/*.test.ts'], exclude: ['test/long/**', ...ALONE], globalSetup: GLOBAL_SETUP, sequence: { groupOrder: 0 } },
+        test: {
+          ...shared.test,
+          name: 'parallel',
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/long/**', ...ALONE],
+          globalSetup: GLOBAL_SETUP,
+          sequence: { groupOrder: 0 },
+        },
       },
       {
         ...shared,

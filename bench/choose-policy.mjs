@@ -28,7 +28,14 @@ function simulate(policy, loS, hiS, runs) {
   return { lagS: lag / runs, polls: polls / runs, maxPolls };
 }
 
-const BANDS = [[1, 2], [2, 4], [4, 8], [8, 16], [16, 32], [32, 64]];
+const BANDS = [
+  [1, 2],
+  [2, 4],
+  [4, 8],
+  [8, 16],
+  [16, 32],
+  [32, 64],
+];
 const rows = [];
 for (const initial of [0.05, 0.1, 0.15, 0.2, 0.25, 0.3])
   for (const multiplier of [1.1, 1.15, 1.2, 1.25, 1.3, 1.4, 1.5])
@@ -38,7 +45,9 @@ for (const initial of [0.05, 0.1, 0.15, 0.2, 0.25, 0.3])
       const share = BANDS.reduce((sum, [lo, hi]) => sum + simulate(policy, lo, hi, 500).lagS / ((lo + hi) / 2), 0) / BANDS.length;
       rows.push({ initial, multiplier, jitter, lag3S: at3.lagS, polls3: at3.polls, maxPolls3: at3.maxPolls, lagShare1to64: share });
     }
-const fit = rows.filter((r) => r.lag3S <= 0.3 && r.maxPolls3 <= 12 && r.lagShare1to64 <= 0.12).sort((a, b) => a.polls3 - b.polls3 || a.lag3S - b.lag3S);
+const fit = rows
+  .filter((r) => r.lag3S <= 0.3 && r.maxPolls3 <= 12 && r.lagShare1to64 <= 0.12)
+  .sort((a, b) => a.polls3 - b.polls3 || a.lag3S - b.lag3S);
 const round = (row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, Number(v.toFixed(3))]));
 console.log('backoff() defaults:', JSON.stringify(round(simulate(backoff(), 2.75, 3.25, 3000))));
 console.log('fewest polls with lag ≤ 10 % at 3 s and ≤ 12 % from 1 to 64 s:');

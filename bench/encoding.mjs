@@ -11,8 +11,8 @@
  *   BEFORE_DIST=/tmp/before/dist/index.js node bench/encoding.mjs
  */
 import { spawn } from 'node:child_process';
-import http from 'node:http';
 import { once } from 'node:events';
+import http from 'node:http';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import zlib from 'node:zlib';
 
@@ -34,10 +34,17 @@ function serve() {
     const key = `${size} ${id} ${gzip}`;
     if (!bodies.has(key)) {
       const description = size === 'large' ? 'x'.repeat(LARGE_BYTES) : 'Emulated operation';
-      const json = Buffer.from(JSON.stringify({
-        id, description, createdAt: '2026-01-01T00:00:00Z', createdBy: 'bench', modifiedAt: '2026-01-01T00:00:00Z', done: false,
-        metadata: { '@type': 'type.googleapis.com/bench.Progress', percent: 42 },
-      }));
+      const json = Buffer.from(
+        JSON.stringify({
+          id,
+          description,
+          createdAt: '2026-01-01T00:00:00Z',
+          createdBy: 'bench',
+          modifiedAt: '2026-01-01T00:00:00Z',
+          done: false,
+          metadata: { '@type': 'type.googleapis.com/bench.Progress', percent: 42 },
+        }),
+      );
       bodies.set(key, gzip ? zlib.gzipSync(json) : json);
     }
     return bodies.get(key);
@@ -46,7 +53,11 @@ function serve() {
     const [, mode, size, , id] = req.url.split('/');
     const gzip = mode === 'gz' && /\bgzip\b/.test(req.headers['accept-encoding'] ?? '');
     const body = bodyOf(size, decodeURIComponent(id), gzip);
-    res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(body.length), ...(gzip ? { 'content-encoding': 'gzip' } : {}) });
+    res.writeHead(200, {
+      'content-type': 'application/json',
+      'content-length': String(body.length),
+      ...(gzip ? { 'content-encoding': 'gzip' } : {}),
+    });
     res.end(body);
   });
   server.keepAliveTimeout = 60_000;
@@ -79,12 +90,14 @@ async function compare() {
     const endAt = performance.now() + ms;
     const cpu = process.cpuUsage();
     const start = performance.now();
-    await Promise.all(ids.map(async (_, i) => {
-      while (performance.now() < endAt) {
-        await fn(i);
-        done++;
-      }
-    }));
+    await Promise.all(
+      ids.map(async (_, i) => {
+        while (performance.now() < endAt) {
+          await fn(i);
+          done++;
+        }
+      }),
+    );
     const used = process.cpuUsage(cpu);
     return { perSecond: (done * 1000) / (performance.now() - start), cpuUs: (used.user + used.system) / done };
   };
@@ -94,24 +107,33 @@ async function compare() {
   // would otherwise be collected in a small one's slot), each round in another order (a fixed
   // shuffle), so that no variant always follows the same one and pays for its garbage.
   let seed = 7;
-  const random = () => ((seed = (seed * 48271) % 2147483647) / 2147483647);
+  const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
   for (const size of ['small', 'large']) {
     const names = Object.keys(variants).filter((name) => name.includes(` ${size} `));
     for (let s = 0; s < SLOTS; s++) {
-      const order = names.map((name) => [random(), name]).sort((a, b) => a[0] - b[0]).map(([, name]) => name);
+      const order = names
+        .map((name) => [random(), name])
+        .sort((a, b) => a[0] - b[0])
+        .map(([, name]) => name);
       for (const name of order) results[name].push(await slot(variants[name], SLOT_MS));
     }
   }
   for (const client of clients) client.close();
   child.stdin.end();
   // Each variant's median slot by CPU per request: the machine's other load moves single slots.
-  const best = Object.fromEntries(Object.entries(results).map(([name, slots]) => [name, [...slots].sort((a, b) => a.cpuUs - b.cpuUs)[Math.floor(slots.length / 2)]]));
+  const best = Object.fromEntries(
+    Object.entries(results).map(([name, slots]) => [name, [...slots].sort((a, b) => a.cpuUs - b.cpuUs)[Math.floor(slots.length / 2)]]),
+  );
   const ratio = (r, b) => (b && b !== r ? `${(r.cpuUs / b.cpuUs).toFixed(2)}x` : '');
   console.log('variant (build answer server) | polls/s | CPU µs/poll | CPU vs before | CPU vs plain');
   for (const [name, r] of Object.entries(best)) {
     const vsBefore = name.startsWith('after') ? ratio(r, best[name.replace(/^after/, 'before')]) : '';
     const vsPlain = ratio(r, best[name.replace(/ gz$/, ' plain')]);
-    console.log(`${name.padEnd(29)} | ${r.perSecond.toFixed(0).padStart(7)} | ${r.cpuUs.toFixed(1).padStart(11)} | ${vsBefore.padStart(13)} | ${vsPlain.padStart(12)}`);
+    console.log(
+      `${name.padEnd(29)} | ${r.perSecond.toFixed(0).padStart(7)} | ${r.cpuUs.toFixed(1).padStart(11)} | ${vsBefore.padStart(13)} | ${vsPlain.padStart(12)}`,
+    );
   }
-  console.log(`(${SLOTS} interleaved slots of ${SLOT_MS} ms, ${CONCURRENCY} in flight; "plain" never compresses, "gz" compresses for a client that asks)`);
+  console.log(
+    `(${SLOTS} interleaved slots of ${SLOT_MS} ms, ${CONCURRENCY} in flight; "plain" never compresses, "gz" compresses for a client that asks)`,
+  );
 }

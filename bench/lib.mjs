@@ -1,7 +1,7 @@
 /** Helpers of the benchmark: statistics, the loopback server child, and row children. */
 import { spawn } from 'node:child_process';
-import http from 'node:http';
 import { once } from 'node:events';
+import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -80,13 +80,15 @@ export function report(result) {
 /** The floor: one bare `node:http` GET on `agent`, its body read and parsed as JSON. */
 export function bareGet(url, agent) {
   return new Promise((resolve, reject) => {
-    http.get(url, { agent }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk) => (body += chunk));
-      res.on('end', () => resolve(JSON.parse(body)));
-      res.on('error', reject);
-    }).on('error', reject);
+    http
+      .get(url, { agent }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk) => (body += chunk));
+        res.on('end', () => resolve(JSON.parse(body)));
+        res.on('error', reject);
+      })
+      .on('error', reject);
   });
 }
 
@@ -108,12 +110,14 @@ export async function slot(poll, loops, ms) {
   const endAt = performance.now() + ms;
   const cpu = process.cpuUsage();
   const start = performance.now();
-  await Promise.all(Array.from({ length: loops }, async (_, i) => {
-    while (performance.now() < endAt) {
-      await poll(i);
-      done++;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: loops }, async (_, i) => {
+      while (performance.now() < endAt) {
+        await poll(i);
+        done++;
+      }
+    }),
+  );
   const used = process.cpuUsage(cpu);
   return { perSecond: (done * 1000) / (performance.now() - start), cpuUsPerRequest: (used.user + used.system) / done };
 }

@@ -60,7 +60,8 @@ export function makePeers(names, { url, grpcUrl, ids }) {
       const { OperationServiceClient } = require('@yandex-cloud/nodejs-sdk/operation/operation_service');
       const client = new OperationServiceClient(target, grpc.credentials.createInsecure());
       closers.push(() => client.close());
-      return (i) => new Promise((resolve, reject) => client.get({ operationId: ids[i] }, (error, answer) => (error ? reject(error) : resolve(answer))));
+      return (i) =>
+        new Promise((resolve, reject) => client.get({ operationId: ids[i] }, (error, answer) => (error ? reject(error) : resolve(answer))));
     },
     'grpc-js': () => {
       const client = new grpc.Client(target, grpc.credentials.createInsecure());
@@ -72,7 +73,10 @@ export function makePeers(names, { url, grpcUrl, ids }) {
       });
       const same = (bytes) => bytes;
       const path = '/yandex.cloud.operation.OperationService/Get';
-      return (i) => new Promise((resolve, reject) => client.makeUnaryRequest(path, same, same, requests[i], (error, answer) => (error ? reject(error) : resolve(answer))));
+      return (i) =>
+        new Promise((resolve, reject) =>
+          client.makeUnaryRequest(path, same, same, requests[i], (error, answer) => (error ? reject(error) : resolve(answer))),
+        );
     },
     'node-http': () => {
       const agent = new http.Agent({ keepAlive: true });
@@ -95,9 +99,11 @@ export async function pollLoops(poll, loops, polls) {
   let left = polls;
   const cpu = process.cpuUsage();
   const start = performance.now();
-  await Promise.all(Array.from({ length: loops }, async (_, i) => {
-    while (left-- > 0) await poll(i);
-  }));
+  await Promise.all(
+    Array.from({ length: loops }, async (_, i) => {
+      while (left-- > 0) await poll(i);
+    }),
+  );
   const used = process.cpuUsage(cpu);
   return { ms: performance.now() - start, cpuUs: used.user + used.system };
 }

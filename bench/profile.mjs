@@ -39,8 +39,17 @@ try {
   for (const [peer, polls] of Object.entries(PEERS)) {
     process.stderr.write(`profile: ${peer}, ${polls} polls\n`);
     const out = join(keepDir ?? dir, `${peer}.cpuprofile`);
-    const run = await runRow('cpu-profile', { BENCH_PROTOCOLS_FILE: file, BENCH_PROFILE_PEER: peer, BENCH_PROFILE_POLLS: String(polls), BENCH_PROFILE_OUT: out });
-    results[peer] = { ...run, cpuUsPerPoll: run.cpuUs / run.polls, ...attribute(JSON.parse(readFileSync(out, 'utf8')), run.cpuUs / run.polls) };
+    const run = await runRow('cpu-profile', {
+      BENCH_PROTOCOLS_FILE: file,
+      BENCH_PROFILE_PEER: peer,
+      BENCH_PROFILE_POLLS: String(polls),
+      BENCH_PROFILE_OUT: out,
+    });
+    results[peer] = {
+      ...run,
+      cpuUsPerPoll: run.cpuUs / run.polls,
+      ...attribute(JSON.parse(readFileSync(out, 'utf8')), run.cpuUs / run.polls),
+    };
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });
@@ -49,7 +58,9 @@ try {
 if (jsonArg) writeFileSync(jsonArg.slice('--json='.length), `${JSON.stringify(results, null, 2)}\n`);
 for (const [peer, r] of Object.entries(results)) {
   const line = (label, us) => `  ${us.toFixed(1).padStart(7)} µs  ${label}`;
-  process.stdout.write(`\n${peer}: ${r.cpuUsPerPoll.toFixed(0)} µs of CPU per poll (${r.polls} polls, ${LOOPS} in flight, ${r.samples} samples)\n`);
+  process.stdout.write(
+    `\n${peer}: ${r.cpuUsPerPoll.toFixed(0)} µs of CPU per poll (${r.polls} polls, ${LOOPS} in flight, ${r.samples} samples)\n`,
+  );
   process.stdout.write(`${r.layers.map(([label, us]) => line(label, us)).join('\n')}\n  by file or package:\n`);
   process.stdout.write(`${r.groups.map(([label, us]) => line(label, us)).join('\n')}\n  top functions (self):\n`);
   process.stdout.write(`${r.functions.map(([label, us]) => line(label, us)).join('\n')}\n`);
@@ -69,18 +80,42 @@ function placeOf({ functionName, url, lineNumber, columnNumber }) {
     return ['native: V8 builtins, Node bindings (socket writes)', name];
   }
   if (url.startsWith('node:')) {
-    const module = url.replace(/^node:(internal\/)?/, '').split('/').slice(0, 2).join('/');
-    return [`Node: ${/^(http2|http|_http|net|stream|streams|timers|url|buffer|events|perf_hooks|async_hooks|process)/.exec(module)?.[1] ?? 'other'}`, `${name} (${module})`];
+    const module = url
+      .replace(/^node:(internal\/)?/, '')
+      .split('/')
+      .slice(0, 2)
+      .join('/');
+    return [
+      `Node: ${/^(http2|http|_http|net|stream|streams|timers|url|buffer|events|perf_hooks|async_hooks|process)/.exec(module)?.[1] ?? 'other'}`,
+      `${name} (${module})`,
+    ];
   }
   const path = url.startsWith('file:') ? fileURLToPath(url) : url;
   const at = relative(ROOT, path);
   if (at.startsWith('dist/')) {
     const entry = sourceMapOf(path)?.findEntry(lineNumber, columnNumber);
-    const source = entry?.originalSource ? `src/${entry.originalSource.split('/src/').pop().replace(/^(\.\.\/)+src\//, '')}` : at;
+    const source = entry?.originalSource
+      ? `src/${entry.originalSource
+          .split('/src/')
+          .pop()
+          .replace(/^(\.\.\/)+src\//, '')}`
+      : at;
     return [`ours: ${source}`, `${name} (${source}:${(entry?.originalLine ?? lineNumber) + 1})`];
   }
-  const pkg = /node_modules\/((@[^/]+\/)?[^/]+)/.exec(at.split('node_modules/').length > 2 ? at.slice(at.lastIndexOf('node_modules/')) : at)?.[1] ?? at;
-  const group = { '@grpc/grpc-js': 'grpc-js', protobufjs: 'protobufjs', axios: 'axios', 'nice-grpc': 'nice-grpc', 'nice-grpc-common': 'nice-grpc', 'nice-grpc-client-middleware-deadline': 'nice-grpc', 'abort-controller-x': 'nice-grpc', '@yandex-cloud/nodejs-sdk': 'the SDK (ts-proto codec, middleware)', long: 'long (int64s of protobufjs and ts-proto)' }[pkg];
+  const pkg =
+    /node_modules\/((@[^/]+\/)?[^/]+)/.exec(at.split('node_modules/').length > 2 ? at.slice(at.lastIndexOf('node_modules/')) : at)?.[1] ??
+    at;
+  const group = {
+    '@grpc/grpc-js': 'grpc-js',
+    protobufjs: 'protobufjs',
+    axios: 'axios',
+    'nice-grpc': 'nice-grpc',
+    'nice-grpc-common': 'nice-grpc',
+    'nice-grpc-client-middleware-deadline': 'nice-grpc',
+    'abort-controller-x': 'nice-grpc',
+    '@yandex-cloud/nodejs-sdk': 'the SDK (ts-proto codec, middleware)',
+    long: 'long (int64s of protobufjs and ts-proto)',
+  }[pkg];
   return [group ?? (at.startsWith('bench/') ? 'the bench loop' : `other: ${pkg}`), `${name} (${pkg}:${lineNumber + 1})`];
 }
 
@@ -115,6 +150,10 @@ function attribute(profile, cpuUsPerPoll) {
   }
   const layers = new Map();
   for (const [group, count] of groups) layers.set(layerOf(group), (layers.get(layerOf(group)) ?? 0) + count);
-  const inUs = (map, limit) => [...map].sort((a, b) => b[1] - a[1]).slice(0, limit).map(([label, count]) => [label, (count / busy) * cpuUsPerPoll]);
+  const inUs = (map, limit) =>
+    [...map]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, limit)
+      .map(([label, count]) => [label, (count / busy) * cpuUsPerPoll]);
   return { samples: busy, layers: inUs(layers, Infinity), groups: inUs(groups, Infinity), functions: inUs(functions, TOP_FUNCTIONS) };
 }

@@ -34,7 +34,8 @@ const PROTOCOL_OPS = Number(process.env.BENCH_CONCURRENCY ?? 64);
 const MB = 1024 * 1024;
 
 const fromIndex = process.argv.indexOf('--from');
-const { machine, figures } = fromIndex > 0 ? JSON.parse(readFileSync(process.argv[fromIndex + 1], 'utf8')) : { machine: thisMachine(), figures: await measure() };
+const { machine, figures } =
+  fromIndex > 0 ? JSON.parse(readFileSync(process.argv[fromIndex + 1], 'utf8')) : { machine: thisMachine(), figures: await measure() };
 
 /** Runs every row; the figures as measured. */
 async function measure() {
@@ -85,7 +86,9 @@ async function measure() {
     ({ peers: figures.grpcPeers, alloc: figures.alloc } = await emulatorRows());
     for (const protocol of ['rest', 'grpc']) {
       log(`${HUNDRED_K} concurrent waits over ${protocol} (cut off after ${HUNDRED_K_DEADLINE_S} s)`);
-      figures[`hundredK_${protocol}`] = await manyWaits(protocol, HUNDRED_K).catch((error) => ({ error: String(error.message).replaceAll(/\s+/g, ' ').slice(0, 300) }));
+      figures[`hundredK_${protocol}`] = await manyWaits(protocol, HUNDRED_K).catch((error) => ({
+        error: String(error.message).replaceAll(/\s+/g, ' ').slice(0, 300),
+      }));
     }
     log(`import cost (${IMPORT_RUNS} fresh processes each, REST-only and gRPC)`);
     figures.importCost = await importCost();
@@ -108,7 +111,9 @@ if (jsonFile) writeFileSync(jsonFile, asJson);
 if (jsonArg && !jsonFile) {
   process.stdout.write(asJson);
 } else {
-  process.stdout.write(`${render(rows)}\n\nMachine: ${machine.cpus} CPUs (${machine.cpuModel}), Node ${machine.node}, ${machine.platform}; ${machine.date}\n`);
+  process.stdout.write(
+    `${render(rows)}\n\nMachine: ${machine.cpus} CPUs (${machine.cpuModel}), Node ${machine.node}, ${machine.platform}; ${machine.date}\n`,
+  );
 }
 
 /** Milliseconds from a child's LAST line to its exit. */
@@ -159,10 +164,15 @@ async function emulatorRows() {
     log('gRPC: ours, the official SDK, grpc-js on one server (about 25 s)');
     const peers = await runRow('grpc-peers', { BENCH_PROTOCOLS_FILE: file });
     const sleepIds = [];
-    for (let start = 0; start < ALLOC_WAITS; start += 1000) sleepIds.push(...(await Promise.all(Array.from({ length: 1000 }, () => emulator.create({ never: true })))));
+    for (let start = 0; start < ALLOC_WAITS; start += 1000)
+      sleepIds.push(...(await Promise.all(Array.from({ length: 1000 }, () => emulator.create({ never: true })))));
     writeFileSync(file, JSON.stringify({ url: emulator.url, grpcUrl: emulator.grpcUrl, ids, sleepIds }));
     log(`allocation: bytes per poll, and heap snapshots of ${ALLOC_WAITS} sleeping waits per protocol (about 30 s)`);
-    const alloc = await runRow('alloc', { BENCH_ALLOC_FILE: file }, ['--expose-gc', '--min-semi-space-size=128', '--max-semi-space-size=128']);
+    const alloc = await runRow('alloc', { BENCH_ALLOC_FILE: file }, [
+      '--expose-gc',
+      '--min-semi-space-size=128',
+      '--max-semi-space-size=128',
+    ]);
     return { peers, alloc };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -173,7 +183,10 @@ async function emulatorRows() {
 /** Wall milliseconds and peak RSS (bytes) of `node <args>`, run in the repository root. */
 async function timed(args) {
   const startedAt = performance.now();
-  const child = spawn(process.execPath, ['-r', fileURLToPath(new URL('./rows/max-rss.cjs', import.meta.url)), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['-r', fileURLToPath(new URL('./rows/max-rss.cjs', import.meta.url)), ...args], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let err = '';
   child.stderr.on('data', (chunk) => (err += chunk));
   child.stdout.resume();
@@ -244,14 +257,19 @@ async function manyWaits(protocol, count = WAITS) {
     const createdAt = performance.now();
     for (let start = 0; start < count; start += 1000) {
       const batch = [];
-      for (let i = start; i < Math.min(count, start + 1000); i++) batch.push(emulator.create(hundredK ? { donePolls: 2 } : { doneAfter: 5 + (15 * i) / (count - 1) }));
+      for (let i = start; i < Math.min(count, start + 1000); i++)
+        batch.push(emulator.create(hundredK ? { donePolls: 2 } : { doneAfter: 5 + (15 * i) / (count - 1) }));
       ids.push(...(await Promise.all(batch)));
     }
     log(`  ${count} operations created in ${((performance.now() - createdAt) / 1000).toFixed(1)} s`);
     const file = join(dir, 'waits.json');
     writeFileSync(file, JSON.stringify({ url: protocol === 'grpc' ? emulator.grpcUrl : emulator.url, ids, warmupId, protocol }));
     const env = { BENCH_WAITS_FILE: file };
-    if (hundredK) Object.assign(env, { BENCH_WAITS_POLL_INTERVAL: String(HUNDRED_K_POLL_INTERVAL), BENCH_WAITS_DEADLINE_S: String(HUNDRED_K_DEADLINE_S) });
+    if (hundredK)
+      Object.assign(env, {
+        BENCH_WAITS_POLL_INTERVAL: String(HUNDRED_K_POLL_INTERVAL),
+        BENCH_WAITS_DEADLINE_S: String(HUNDRED_K_DEADLINE_S),
+      });
     return await runRow('waits', env, ['--expose-gc'], hundredK ? (HUNDRED_K_DEADLINE_S + 30) * 1000 : 0);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -260,7 +278,13 @@ async function manyWaits(protocol, count = WAITS) {
 }
 
 function thisMachine() {
-  return { cpus: cpus().length, cpuModel: modelName(), node: process.version, platform: `${process.platform} ${process.arch}`, date: new Date().toISOString() };
+  return {
+    cpus: cpus().length,
+    cpuModel: modelName(),
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+    date: new Date().toISOString(),
+  };
 }
 
 function modelName() {
@@ -440,8 +464,10 @@ function table(f) {
 
 /** The yc-operation/bullmq row; figures saved before it existed, or without Redis, say so. */
 function queueRow(q) {
-  const what = 'yc-operation/bullmq: Redis per poll, and polls/s of worker processes vs one in-process client (never-ending operations, no budget)';
-  if (!q || q.skipped) return { row: 'queue', what, measured: `skipped: ${q?.skipped ?? 'not measured'}`, ratio: '', goal: 'reported', met: null };
+  const what =
+    'yc-operation/bullmq: Redis per poll, and polls/s of worker processes vs one in-process client (never-ending operations, no budget)';
+  if (!q || q.skipped)
+    return { row: 'queue', what, measured: `skipped: ${q?.skipped ?? 'not measured'}`, ratio: '', goal: 'reported', met: null };
   const { queue, local } = q;
   return {
     row: 'queue',
@@ -504,12 +530,19 @@ function allocRow(a) {
   if (!a) return { row: 'allocation', what, measured: 'not measured', ratio: '', goal: 'reported', met: null };
   const kb = (b) => (b === null ? 'n/a (a collection in every window)' : `${(b / 1024).toFixed(1)} KB`);
   const p = a.perPoll;
-  const top = (w) => w.top.slice(0, 3).map((k) => `${k.kind.trim() || '?'} ${k.bytes.toFixed(0)} B`).join(', ');
+  const top = (w) =>
+    w.top
+      .slice(0, 3)
+      .map((k) => `${k.kind.trim() || '?'} ${k.bytes.toFixed(0)} B`)
+      .join(', ');
   return {
     row: 'allocation',
     what,
     measured: `per poll: REST ours ${kb(p['ours-rest'].bytes)}, node:http ${kb(p['node-http'].bytes)}; gRPC ours ${kb(p['ours-grpc'].bytes)}, the official SDK ${kb(p.sdk.bytes)}, bare grpc-js ${kb(p['grpc-js'].bytes)}. Per sleeping wait: REST ${a.perWait.rest.snapshotBytes.toFixed(0)} B (most: ${top(a.perWait.rest)}), gRPC ${a.perWait.grpc.snapshotBytes.toFixed(0)} B (most: ${top(a.perWait.grpc)})`,
-    ratio: p['ours-rest'].bytes && p['node-http'].bytes && p['ours-grpc'].bytes && p.sdk.bytes ? `REST ${x(p['ours-rest'].bytes / p['node-http'].bytes)} node:http; gRPC ${x(p['ours-grpc'].bytes / p.sdk.bytes)} the SDK, ${x(p['ours-grpc'].bytes / p['ours-rest'].bytes)} REST` : '',
+    ratio:
+      p['ours-rest'].bytes && p['node-http'].bytes && p['ours-grpc'].bytes && p.sdk.bytes
+        ? `REST ${x(p['ours-rest'].bytes / p['node-http'].bytes)} node:http; gRPC ${x(p['ours-grpc'].bytes / p.sdk.bytes)} the SDK, ${x(p['ours-grpc'].bytes / p['ours-rest'].bytes)} REST`
+        : '',
     goal: 'reported',
     met: null,
   };
@@ -519,6 +552,9 @@ function allocRow(a) {
 function render(rows) {
   const cell = (v) => String(v).replaceAll('|', '\\|');
   const lines = ['| row | what | measured | ratio | goal | met |', '|---|---|---|---|---|---|'];
-  for (const r of rows) lines.push(`| ${[r.row, r.what, r.measured, r.ratio, r.goal, r.met === null ? '–' : r.met ? 'yes' : '**no**'].map(cell).join(' | ')} |`);
+  for (const r of rows)
+    lines.push(
+      `| ${[r.row, r.what, r.measured, r.ratio, r.goal, r.met === null ? '–' : r.met ? 'yes' : '**no**'].map(cell).join(' | ')} |`,
+    );
   return lines.join('\n');
 }

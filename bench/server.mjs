@@ -9,15 +9,24 @@ import http from 'node:http';
 const now = new Date().toISOString();
 /** The answer for each id asked, built once. */
 const bodies = new Map();
-const bodyOf = (id) => bodies.get(id) ?? bodies.set(id, Buffer.from(JSON.stringify({
-  id,
-  description: 'Emulated operation',
-  createdAt: now,
-  createdBy: 'bench',
-  modifiedAt: now,
-  done: false,
-  metadata: { '@type': 'type.googleapis.com/bench.Progress', percent: 42 },
-}))).get(id);
+const bodyOf = (id) =>
+  bodies.get(id) ??
+  bodies
+    .set(
+      id,
+      Buffer.from(
+        JSON.stringify({
+          id,
+          description: 'Emulated operation',
+          createdAt: now,
+          createdBy: 'bench',
+          modifiedAt: now,
+          done: false,
+          metadata: { '@type': 'type.googleapis.com/bench.Progress', percent: 42 },
+        }),
+      ),
+    )
+    .get(id);
 const notFound = Buffer.from('{"code":5,"message":"not found","details":[]}');
 
 const server = http.createServer((req, res) => {

@@ -1,7 +1,7 @@
 // A start helper in TypeScript: `completionAsync` returns an operation whose result is typed
 // (`CompletionResponse`), so the text is read without a cast. Promise and blocking flavours.
 // Run: YC_API_KEY=... YC_FOLDER_ID=... (compiled with tsc, or under Bun or Deno as it is)
-import { AsyncOperationsClient, OperationsClient, type CompletionRequest, type CompletionResponse } from 'yc-operation';
+import { AsyncOperationsClient, type CompletionRequest, type CompletionResponse, OperationsClient } from 'yc-operation';
 
 const endpoint = process.env.YC_OPERATION_ENDPOINT;
 const llm = process.env.YC_LLM_ENDPOINT;

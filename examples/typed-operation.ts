@@ -1,7 +1,7 @@
 // `operation<T, M>()`: wait on an operation you know by its id, with its result type `T` and
 // its metadata type `M` given once, so `wait()` returns a `T` and each status's `metadata` is an `M`.
 // Run: YC_API_KEY=... node typed-operation.js <operation id>
-import { AsyncOperationsClient, OperationsClient, RunError, type OperationStatus } from 'yc-operation';
+import { AsyncOperationsClient, type OperationStatus, OperationsClient, RunError } from 'yc-operation';
 
 /** What this operation finishes with (its response JSON, `@type` included). */
 interface Report {

@@ -22,7 +22,15 @@ const root = new protobuf.Root();
 root.resolvePath = (_origin, target) => (target.startsWith('google/protobuf/') ? target : join(dir, target));
 /** Every well-known type, so that an Any of any of them decodes to its JSON. */
 const WELL_KNOWN = Object.keys(protobuf.common).filter((name) => name.endsWith('.proto'));
-root.loadSync([...WELL_KNOWN, ...protoFiles(dir).map((file) => relative(dir, file)).sort()], { keepCase: false });
+root.loadSync(
+  [
+    ...WELL_KNOWN,
+    ...protoFiles(dir)
+      .map((file) => relative(dir, file))
+      .sort(),
+  ],
+  { keepCase: false },
+);
 root.resolveAll();
 const json = `${JSON.stringify(root.toJSON(), null, 1)}\n`;
 

@@ -10,8 +10,8 @@
 // should; each result is one line: `ok <example> (<runtime>)` or `FAIL ...` with its output.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { startEmulator } from 'yc-operation/testing';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -19,7 +19,9 @@ const EXAMPLES = join(ROOT, 'examples');
 const API_KEY = 'example-key';
 const TIMEOUT_MS = 60_000;
 
-const { values } = parseArgs({ options: { runtime: { type: 'string', default: 'node' }, compiled: { type: 'string' }, bin: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { runtime: { type: 'string', default: 'node' }, compiled: { type: 'string' }, bin: { type: 'string' } },
+});
 const runtime = values.runtime;
 const bin = values.bin ?? runtime;
 if (!['node', 'bun', 'deno'].includes(runtime)) throw new Error(`--runtime must be node, bun or deno, got ${runtime}`);
@@ -66,7 +68,14 @@ const progress = [{ percent: 10 }, { percent: 60 }];
 const cases = [
   { file: 'quick-start.mjs', expect: [/^promise: OperationStatus<running>$/, /^promise: Say hello$/, /^blocking: Say hello$/] },
   { file: 'quick-start.cjs', expect: [/^promise: Say hello$/, /^blocking: Say hello$/] },
-  { file: 'completion.ts', expect: [/^started \w+$/, /^promise: What is a long-running operation\? \(\d+ tokens\)$/, /^blocking: What is a long-running operation\? \(model .+\)$/] },
+  {
+    file: 'completion.ts',
+    expect: [
+      /^started \w+$/,
+      /^promise: What is a long-running operation\? \(\d+ tokens\)$/,
+      /^blocking: What is a long-running operation\? \(model .+\)$/,
+    ],
+  },
   {
     file: 'typed-operation.ts',
     args: async () => [await emulator.create({ donePolls: 3, metadata: progress, response: report })],

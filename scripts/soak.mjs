@@ -57,9 +57,10 @@ function heap() {
 }
 
 const emu = await startEmulator({ requestLogLimit: 0 });
-const client = FLAVOUR === 'async'
-  ? new AsyncOperationsClient({ endpoint: emu.url, auth: null, retry: RETRY })
-  : new OperationsClient({ endpoint: emu.url, auth: null, retry: RETRY });
+const client =
+  FLAVOUR === 'async'
+    ? new AsyncOperationsClient({ endpoint: emu.url, auth: null, retry: RETRY })
+    : new OperationsClient({ endpoint: emu.url, auth: null, retry: RETRY });
 
 let polls = 0;
 let waits = 0;
@@ -71,7 +72,10 @@ function report() {
   const h = heap();
   samples.push({ polls, ...h });
   const base = samples[1] ?? samples[0];
-  const delta = samples.length > 1 ? ` (${h.heapUsed >= base.heapUsed ? '+' : ''}${mb(h.heapUsed - base.heapUsed)} MB since ${base.polls} polls)` : ' (warm-up)';
+  const delta =
+    samples.length > 1
+      ? ` (${h.heapUsed >= base.heapUsed ? '+' : ''}${mb(h.heapUsed - base.heapUsed)} MB since ${base.polls} polls)`
+      : ' (warm-up)';
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   console.log(
     `${String(polls).padStart(7)} polls  ${String(waits).padStart(5)} waits  heapUsed ${mb(h.heapUsed).padStart(6)} MB${delta}  ` +

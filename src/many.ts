@@ -4,13 +4,14 @@
  * typed for one flavour uses its client's `waitAll`/`asCompleted` (`src/client/members.ts`),
  * which always answers in that flavour.
  */
+
+import { BaseAsyncOperation } from './async/base-operation';
 import { asCompletedAsync, waitAllAsync } from './async/many';
 import type { AsyncManyOptions } from './client/flavour';
-import { BaseAsyncOperation } from './async/base-operation';
-import { planMany, type ManyOptions } from './core/many';
+import { type ManyOptions, planMany } from './core/many';
 import type { BaseOperationStatus } from './core/status';
-import { asCompletedSync, waitAllSync } from './sync/many';
 import { BaseOperation } from './sync/base-operation';
+import { asCompletedSync, waitAllSync } from './sync/many';
 
 type AnyAsync<T> = BaseAsyncOperation<BaseOperationStatus, T> | BaseAsyncOperation<never, T>;
 type AnyBlocking<T> = BaseOperation<BaseOperationStatus, T> | BaseOperation<never, T>;

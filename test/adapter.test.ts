@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import axios from 'axios';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { ApiError, AsyncOperationsClient, OperationsClient } from 'yc-operation';
-import { startEmulator, type Emulator } from 'yc-operation/testing';
+import { type Emulator, startEmulator } from 'yc-operation/testing';
 import { runNode } from './helpers/child';
 
 const OPERATION = (id: string) => JSON.stringify({ id, done: true, response: { '@type': 'type.googleapis.com/google.protobuf.Empty' } });
@@ -33,10 +33,27 @@ const tunnels: string[] = [];
 beforeAll(async () => {
   emu = await startEmulator();
   dir = mkdtempSync(join(tmpdir(), 'yc-adapter-'));
-  execFileSync('openssl', [
-    'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost',
-    '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
-  ], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=localhost',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1,DNS:localhost',
+      '-keyout',
+      join(dir, 'key.pem'),
+      '-out',
+      join(dir, 'cert.pem'),
+    ],
+    { stdio: 'ignore' },
+  );
   cert = readFileSync(join(dir, 'cert.pem'), 'utf8');
   tlsServer = https.createServer({ key: readFileSync(join(dir, 'key.pem')), cert }, (req, res) => {
     res.writeHead(200, { 'content-type': 'application/json' });
@@ -80,7 +97,11 @@ afterEach(() => {
 
 /** A blocking client's status of `id` in a child process with `env`: its status name, or its error's message. */
 async function blockingStatus(options: Record<string, unknown>, id: string, env: Record<string, string>): Promise<string> {
-  const child = await runNode(['--input-type=module', '-e', `
+  const child = await runNode(
+    [
+      '--input-type=module',
+      '-e',
+      `
     const { OperationsClient } = await import('yc-operation');
     const client = new OperationsClient(JSON.parse(process.env.OPTIONS));
     try {
@@ -90,7 +111,10 @@ async function blockingStatus(options: Record<string, unknown>, id: string, env:
     } finally {
       client.close();
     }
-  `], { OPTIONS: JSON.stringify(options), OP: id, ...env });
+  `,
+    ],
+    { OPTIONS: JSON.stringify(options), OP: id, ...env },
+  );
   return child.stdout.trim();
 }
 
@@ -116,7 +140,10 @@ describe('promise flavour', () => {
 
   test('a self-signed https endpoint: refused without `ca`, trusted with it, also through HTTPS_PROXY', async () => {
     const refused = new AsyncOperationsClient({ endpoint: tlsUrl, auth: null, retry: false });
-    const error = await refused.operation('tls-op').getStatus().catch((e: unknown) => e);
+    const error = await refused
+      .operation('tls-op')
+      .getStatus()
+      .catch((e: unknown) => e);
     refused.close();
     expect(error).toBeInstanceOf(ApiError);
     expect((error as ApiError).grpcCode).toBe(14);

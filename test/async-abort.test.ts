@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { AsyncOperationsClient } from 'yc-operation';
-import { startEmulator, type Emulator } from 'yc-operation/testing';
+import { type Emulator, startEmulator } from 'yc-operation/testing';
 
 let emu: Emulator;
 beforeAll(async () => {
@@ -84,10 +84,13 @@ describe('close', () => {
     const client = new AsyncOperationsClient({ endpoint: emu.url, auth: null });
     const id = await emu.create({ never: true, faults: [{ latency: 0.3 }] });
     await emu.clearRequests();
-    const inFlight = client.operation(id).getStatus().catch((e: unknown) => e);
+    const inFlight = client
+      .operation(id)
+      .getStatus()
+      .catch((e: unknown) => e);
     await new Promise((r) => setTimeout(r, 50));
     client.close();
-    expect(await inFlight).toMatchObject({ name: "AIStudioError", message: `this AsyncOperationsClient of ${emu.url} is closed` });
+    expect(await inFlight).toMatchObject({ name: 'AIStudioError', message: `this AsyncOperationsClient of ${emu.url} is closed` });
     await expect(client.operation(id).getStatus()).rejects.toThrow('is closed');
     expect(await emu.requests()).toHaveLength(1);
   });

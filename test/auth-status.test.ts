@@ -15,7 +15,7 @@ import { ApiError, AsyncOperationsClient, OperationNotFoundError } from 'yc-oper
 import { MetadataServiceAuth, YcCliAuth } from '../src/transport/auth/index';
 import { FLAVOURS_AND_PROTOCOLS } from './helpers/flavours';
 import { errorOf, failOnUnhandledRejections, outcomeOf } from './resilience/harness';
-import { startMisbehaving, type Misbehaving } from './resilience/misbehaving';
+import { type Misbehaving, startMisbehaving } from './resilience/misbehaving';
 
 const OAUTH_TOKEN = 'y0_secret-oauth-token-for-status-tests';
 const STATUSES = [302, 400, 401, 403, 404, 429, 500, 503];
@@ -78,7 +78,12 @@ describe('the VM metadata service answering an error', () => {
   test.each(FLAVOURS_AND_PROTOCOLS.filter((f) => f.name === 'async'))('$label: a 404 is no OperationNotFoundError', async (flavour) => {
     await setStatus(404);
     const auth = new MetadataServiceAuth({ addr: new URL(server.rest).host, now: Date.now });
-    const client = new AsyncOperationsClient({ endpoint: flavour.protocol === 'grpc' ? server.grpc : server.rest, protocol: flavour.protocol, auth, retry: false });
+    const client = new AsyncOperationsClient({
+      endpoint: flavour.protocol === 'grpc' ? server.grpc : server.rest,
+      protocol: flavour.protocol,
+      auth,
+      retry: false,
+    });
     const error = errorOf(await outcomeOf(() => client.operation('some-operation').getStatus({ timeout: 20 })));
     client.close();
     expectAuthFailure(error, 404, url(), 't1.metadata-token');

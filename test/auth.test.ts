@@ -3,9 +3,10 @@
  * 127.0.0.1 for the IAM token endpoint and the metadata service, and a fake `yc` shell script.
  * No request leaves the machine: every provider is pointed at a stand-in or a closed local port.
  */
+
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
@@ -13,13 +14,13 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../src/core/errors';
 import type { AuthProvider } from '../src/core/transport';
 import {
+  type AuthEnvironment,
   classifySecret,
   EnvTokenAuth,
   MetadataServiceAuth,
   OAuthAuth,
   resolveAuth,
   YcCliAuth,
-  type AuthEnvironment,
 } from '../src/transport/auth/index';
 import { refreshAtMs } from '../src/transport/auth/token-cache';
 
@@ -307,7 +308,11 @@ describe('an OAuth token', () => {
         ? json(
             res,
             401,
-            { code: 16, message: `OAuth token ${secret} is invalid`, details: [{ '@type': 'type.googleapis.com/google.rpc.RequestInfo', requestId: 'rq-1' }] },
+            {
+              code: 16,
+              message: `OAuth token ${secret} is invalid`,
+              details: [{ '@type': 'type.googleapis.com/google.rpc.RequestInfo', requestId: 'rq-1' }],
+            },
             { 'x-request-id': 'rq-1', 'x-server-trace-id': 'trace-1' },
           )
         : json(res, 200, { iamToken: 't1.second-try', expiresAt: new Date(Date.now() + 3600_000).toISOString() }),
@@ -511,7 +516,7 @@ describe('the yc CLI', () => {
   });
 
   it('aborting the call stops yc and rejects with the signal reason', async () => {
-    const yc = await fakeYc("exec sleep 30");
+    const yc = await fakeYc('exec sleep 30');
     const provider = new YcCliAuth({ ycPath: yc.path, env: {}, now: Date.now });
     const controller = new AbortController();
     const pending = rejectionOf(provider.getHeaders(controller.signal));
@@ -672,7 +677,11 @@ describe('secrets', () => {
       ['metadata-service', new MetadataServiceAuth({ addr: metadata.addr, now: Date.now }), ['t1.secret-metadata']],
       ['env:YC_TOKEN', new EnvTokenAuth({ YC_TOKEN: 't1.secret-env' }, 'YC_TOKEN'), ['t1.secret-env']],
       ['yc-cli', new YcCliAuth({ ycPath: yc.path, env: {}, now: Date.now }), ['t1.secret-yc']],
-      ['env-chain(api-key)', resolveAuth(undefined, await chainEnvironment({ YC_API_KEY: 'AQVN-secret-env-key' })), ['AQVN-secret-env-key']],
+      [
+        'env-chain(api-key)',
+        resolveAuth(undefined, await chainEnvironment({ YC_API_KEY: 'AQVN-secret-env-key' })),
+        ['AQVN-secret-env-key'],
+      ],
       [
         'env-chain(oauth)',
         resolveAuth(undefined, await chainEnvironment({ YC_OAUTH_TOKEN: 'y0_secret-env-oauth' }, { iamEndpoint: iam.url })),
@@ -699,9 +708,14 @@ describe('secrets', () => {
   it('no failure shows a secret in its message, text forms or fields', async () => {
     // Each failure is caught at once (by rejectionOf) so that none is left unhandled meanwhile.
     const failures: Array<[Promise<unknown>, string[]]> = [];
-    const echoing = await standIn((seen, res) => json(res, 400, { code: 3, message: `bad token ${JSON.parse(seen.body).yandexPassportOauthToken}`, details: [] }));
+    const echoing = await standIn((seen, res) =>
+      json(res, 400, { code: 3, message: `bad token ${JSON.parse(seen.body).yandexPassportOauthToken}`, details: [] }),
+    );
     failures.push([rejectionOf(resolveAuth('y0_secret-echoed', { iamEndpoint: echoing.url }).getHeaders()), ['y0_secret-echoed']]);
-    failures.push([rejectionOf(resolveAuth('y0_secret-unreachable', { iamEndpoint: `http://${await closedAddr()}` }).getHeaders()), ['y0_secret-unreachable']]);
+    failures.push([
+      rejectionOf(resolveAuth('y0_secret-unreachable', { iamEndpoint: `http://${await closedAddr()}` }).getHeaders()),
+      ['y0_secret-unreachable'],
+    ]);
     const env: NodeJS.ProcessEnv = { YC_TOKEN: 't1.secret-unset' };
     const envToken = resolveAuth(undefined, { ...(await chainEnvironment({})), env });
     await envToken.getHeaders();

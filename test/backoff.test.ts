@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { backoff } from 'yc-operation';
-import { startEmulator, type Emulator } from 'yc-operation/testing';
+import { type Emulator, startEmulator } from 'yc-operation/testing';
 import { FLAVOURS } from './helpers/flavours';
 import { failOnUnhandledRejections, getsOf } from './resilience/harness';
 

@@ -7,8 +7,14 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
-  BaseAsyncOperation, BaseOperation, isFinished, OperationTimeoutError, RunError, statusNameOf,
-  type BaseOperationStatus, type OperationKind,
+  BaseAsyncOperation,
+  BaseOperation,
+  type BaseOperationStatus,
+  isFinished,
+  type OperationKind,
+  OperationTimeoutError,
+  RunError,
+  statusNameOf,
 } from 'yc-operation';
 
 type BatchState = 'CREATED' | 'PENDING' | 'IN_PROGRESS' | 'COMPLETED' | 'FAILED' | 'CANCELED';
@@ -31,7 +37,8 @@ class BatchTaskStatus implements BaseOperationStatus {
 
 const batchKind: OperationKind<BatchTaskStatus, string> = {
   defaultPollTimeoutS: 72 * 3600,
-  runError: (operationId, failed) => new RunError({ code: failed.state === 'CANCELED' ? 1 : 13, message: `batch task ${failed.state}`, details: null, operationId }),
+  runError: (operationId, failed) =>
+    new RunError({ code: failed.state === 'CANCELED' ? 1 : 13, message: `batch task ${failed.state}`, details: null, operationId }),
   result: (succeeded) => `dataset of ${succeeded.state}`,
 };
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
@@ -81,7 +88,11 @@ describe('async: a batch task polled over its own HTTP call', () => {
   test('cancel makes getResult throw the kind RunError', async () => {
     const t = task();
     await t.cancel();
-    await expect(t.getResult()).rejects.toMatchObject({ name: 'RunError', code: 1, message: 'Operation t1 failed with message: batch task CANCELED (code 1)' });
+    await expect(t.getResult()).rejects.toMatchObject({
+      name: 'RunError',
+      code: 1,
+      message: 'Operation t1 failed with message: batch task CANCELED (code 1)',
+    });
   });
 });
 

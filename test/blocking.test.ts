@@ -5,8 +5,8 @@
  */
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { AIStudioError, ApiError, OperationsClient, RunError, type OperationStatus } from 'yc-operation';
-import { startEmulator, type Emulator } from 'yc-operation/testing';
+import { AIStudioError, ApiError, type OperationStatus, OperationsClient, RunError } from 'yc-operation';
+import { type Emulator, startEmulator } from 'yc-operation/testing';
 import { runNode } from './helpers/child';
 
 const CRASHING_WORKER = fileURLToPath(new URL('./fixtures/crashing-worker.mjs', import.meta.url));
@@ -112,19 +112,26 @@ describe('the blocking flavour in a child process', () => {
     console.log('LAST line');
   `;
 
-  test.each(['import', 'require'] as const)('%s of the built package runs a blocking wait, and the process exits at once', async (loader) => {
-    const id = await emu.create({ donePolls: 2, response: { '@type': 'x', v: loader } });
-    const args = loader === 'import' ? ['--input-type=module', '-e', script(loader)] : ['-e', script(loader)];
-    const child = await runNode(args, { EMU: emu.url, OP: id });
-    expect(child.stderr).toBe('');
-    expect(child.stdout).toContain(`RESULT {"@type":"x","v":"${loader}"}`);
-    expect(child.code).toBe(0);
-    expect(child.afterLastLineMs).toBeLessThan(1000);
-  });
+  test.each(['import', 'require'] as const)(
+    '%s of the built package runs a blocking wait, and the process exits at once',
+    async (loader) => {
+      const id = await emu.create({ donePolls: 2, response: { '@type': 'x', v: loader } });
+      const args = loader === 'import' ? ['--input-type=module', '-e', script(loader)] : ['-e', script(loader)];
+      const child = await runNode(args, { EMU: emu.url, OP: id });
+      expect(child.stderr).toBe('');
+      expect(child.stdout).toContain(`RESULT {"@type":"x","v":"${loader}"}`);
+      expect(child.code).toBe(0);
+      expect(child.afterLastLineMs).toBeLessThan(1000);
+    },
+  );
 
   test('async-only users never start a worker nor load synckit', async () => {
     const id = await emu.create({});
-    const child = await runNode(['--input-type=module', '-e', `
+    const child = await runNode(
+      [
+        '--input-type=module',
+        '-e',
+        `
       import wt from 'node:worker_threads';
       import { createRequire, syncBuiltinESMExports } from 'node:module';
       let started = 0;
@@ -136,12 +143,19 @@ describe('the blocking flavour in a child process', () => {
       client.close();
       const synckit = createRequire(import.meta.url).resolve('synckit');
       console.log('WORKERS ' + started + ' SYNCKIT ' + Object.keys(createRequire(import.meta.url).cache).includes(synckit));
-    `], { EMU: emu.url, OP: id });
+    `,
+      ],
+      { EMU: emu.url, OP: id },
+    );
     expect(child.stdout.trim()).toBe('WORKERS 0 SYNCKIT false');
   });
 
   test('a blocking client starts its worker when it is made, and the process still exits at once', async () => {
-    const child = await runNode(['--input-type=module', '-e', `
+    const child = await runNode(
+      [
+        '--input-type=module',
+        '-e',
+        `
       import wt from 'node:worker_threads';
       import { syncBuiltinESMExports } from 'node:module';
       let started = 0;
@@ -151,19 +165,29 @@ describe('the blocking flavour in a child process', () => {
       new OperationsClient({ endpoint: process.env.EMU, auth: null });
       console.log('WORKERS ' + started);
       console.log('LAST');
-    `], { EMU: emu.url });
+    `,
+      ],
+      { EMU: emu.url },
+    );
     expect(child.stdout).toContain('WORKERS 1');
     expect(child.code).toBe(0);
     expect(child.afterLastLineMs).toBeLessThan(2000); // nothing of the worker keeps the process alive
   });
 
   test('a blocking call from inside the SDK worker is refused', async () => {
-    const child = await runNode(['--input-type=module', '-e', `
+    const child = await runNode(
+      [
+        '--input-type=module',
+        '-e',
+        `
       globalThis[Symbol.for('yc-operation.sync-worker')] = true;
       const { OperationsClient } = await import('yc-operation');
       try { new OperationsClient({ endpoint: process.env.EMU, auth: null }).operation('abc').getStatus(); }
       catch (e) { console.log(e.message); }
-    `], { EMU: emu.url });
+    `,
+      ],
+      { EMU: emu.url },
+    );
     expect(child.stdout).toContain("cannot be called from inside the SDK's own worker thread");
   });
 });
@@ -200,7 +224,10 @@ describe('YC_OPERATION_WORKER', () => {
   test('the workerPath option wins over it', async () => {
     const id = await emu.create({});
     const real = fileURLToPath(new URL('../dist/sync/worker.js', import.meta.url));
-    const client = withWorkerVariable('/nonexistent/worker.js', () => new OperationsClient({ endpoint: emu.url, auth: null, workerPath: real }));
+    const client = withWorkerVariable(
+      '/nonexistent/worker.js',
+      () => new OperationsClient({ endpoint: emu.url, auth: null, workerPath: real }),
+    );
     expect(client.operation(id).getStatus().isSucceeded).toBe(true);
     client.close();
   });

@@ -32,7 +32,11 @@ describe('the bash script', () => {
     writeFileSync(file, (await runCli(['completion', 'bash'])).stdout);
     expect(spawnSync('bash', ['-n', file], { encoding: 'utf8' })).toMatchObject({ status: 0, stderr: '' });
     const complete = (...words: string[]) =>
-      bash(`source '${file}'; COMP_WORDS=(yc-operation ${words.map((word) => `'${word}'`).join(' ')}); COMP_CWORD=${words.length}; _yc_operation; printf '%s\\n' "\${COMPREPLY[@]}"`).stdout.trim().split('\n');
+      bash(
+        `source '${file}'; COMP_WORDS=(yc-operation ${words.map((word) => `'${word}'`).join(' ')}); COMP_CWORD=${words.length}; _yc_operation; printf '%s\\n' "\${COMPREPLY[@]}"`,
+      )
+        .stdout.trim()
+        .split('\n');
     expect(complete('')).toEqual(expect.arrayContaining(COMMANDS));
     expect(complete('wait', 'abc', '--poll')).toEqual(['--poll-interval', '--poll-timeout']);
     expect(complete('get', 'abc', '-o', '')).toEqual(['text', 'json', 'yaml']);

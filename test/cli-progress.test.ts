@@ -7,11 +7,19 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { OperationStatus } from 'yc-operation';
-import { startEmulator, type Emulator } from 'yc-operation/testing';
+import { type Emulator, startEmulator } from 'yc-operation/testing';
 import { Io } from '../src/cli/io';
 import { Progress } from '../src/cli/progress';
 import {
-  etaMs, formatDuration, HEARTBEAT_SECONDS, HEARTBEAT_VARIABLE, heartbeatLine, heartbeatMs, liveLine, percentOf, progressBar,
+  etaMs,
+  formatDuration,
+  HEARTBEAT_SECONDS,
+  HEARTBEAT_VARIABLE,
+  heartbeatLine,
+  heartbeatMs,
+  liveLine,
+  percentOf,
+  progressBar,
 } from '../src/cli/progress-view';
 import { ROOT, runNode } from './helpers/child';
 import { CLEAN_ENV } from './helpers/cli';
@@ -31,7 +39,18 @@ describe('the view (pure)', () => {
     expect(percentOf({ '@type': TYPE, stage: 'x', percent: 40 })).toBe(40);
     expect(percentOf({ progressPercent: '12.5' })).toBe(12.5);
     expect(percentOf({ completionPercentage: 100 })).toBe(100);
-    for (const none of [null, undefined, 'text', [40], { progress: 0.4 }, { percent: 140 }, { percent: -1 }, { percent: '' }, { percent: 'soon' }, { percent: true }]) {
+    for (const none of [
+      null,
+      undefined,
+      'text',
+      [40],
+      { progress: 0.4 },
+      { percent: 140 },
+      { percent: -1 },
+      { percent: '' },
+      { percent: 'soon' },
+      { percent: true },
+    ]) {
       expect(percentOf(none)).toBeNull();
     }
   });
@@ -43,14 +62,28 @@ describe('the view (pure)', () => {
   });
 
   it('writes durations, bars and lines', () => {
-    expect([formatDuration(400), formatDuration(45_000), formatDuration(125_000), formatDuration(3_725_000)]).toEqual(['0 s', '45 s', '2 min 5 s', '1 h 2 min']);
-    expect([progressBar(0), progressBar(40), progressBar(100), progressBar(50, 4)]).toEqual([`[${'-'.repeat(20)}]`, `[${'#'.repeat(8)}${'-'.repeat(12)}]`, `[${'#'.repeat(20)}]`, '[##--]']);
+    expect([formatDuration(400), formatDuration(45_000), formatDuration(125_000), formatDuration(3_725_000)]).toEqual([
+      '0 s',
+      '45 s',
+      '2 min 5 s',
+      '1 h 2 min',
+    ]);
+    expect([progressBar(0), progressBar(40), progressBar(100), progressBar(50, 4)]).toEqual([
+      `[${'-'.repeat(20)}]`,
+      `[${'#'.repeat(8)}${'-'.repeat(12)}]`,
+      `[${'#'.repeat(20)}]`,
+      '[##--]',
+    ]);
     const view = { label: 'running', elapsedMs: 12_400, polls: 9, metadata: 'stage=working percent=40', percent: 40, etaMs: 72_000 };
     expect(liveLine(view, 200)).toBe('running [########------------]  40% ETA 1 min 12 s · 12.4 s · poll 9 · stage=working percent=40');
-    expect(liveLine({ ...view, etaMs: null }, 200)).toBe('running [########------------]  40% · 12.4 s · poll 9 · stage=working percent=40');
+    expect(liveLine({ ...view, etaMs: null }, 200)).toBe(
+      'running [########------------]  40% · 12.4 s · poll 9 · stage=working percent=40',
+    );
     expect(liveLine({ ...view, percent: null, etaMs: null, metadata: 'step=2' }, 200)).toBe('running · 12.4 s · poll 9 · step=2');
     expect(liveLine(view, 21)).toBe('running [########--…');
-    expect(heartbeatLine('abc', 60_000, 'running, stage=working', 30_000, 7)).toBe('[60.0 s] still waiting on operation abc: running, stage=working (unchanged for 30.0 s, 7 polls)');
+    expect(heartbeatLine('abc', 60_000, 'running, stage=working', 30_000, 7)).toBe(
+      '[60.0 s] still waiting on operation abc: running, stage=working (unchanged for 30.0 s, 7 polls)',
+    );
     expect(heartbeatLine('abc', 30_000, null, 30_000, 0)).toBe('[30.0 s] still waiting on operation abc: no answer yet');
   });
 });
@@ -63,7 +96,16 @@ describe('Progress on a fake clock', () => {
     const stream = { isTTY, columns: 200, write: (text: string) => written.push(text) };
     return { io: new Io(stream, stream, (text) => text), written };
   }
-  const status = (percent: number) => ({ isRunning: true, isSucceeded: false, isFailed: false, done: false, statusName: 'running', error: null, metadata: { percent } }) as unknown as OperationStatus;
+  const status = (percent: number) =>
+    ({
+      isRunning: true,
+      isSucceeded: false,
+      isFailed: false,
+      done: false,
+      statusName: 'running',
+      error: null,
+      metadata: { percent },
+    }) as unknown as OperationStatus;
 
   it('on a terminal, redraws the line every second between polls, the ETA counting down', () => {
     vi.useFakeTimers({ now: 0 });
@@ -116,18 +158,31 @@ describe('the CLI', () => {
     expect(lines[0]).toMatch(/^\[\d+\.\d s\] poll 1: running, stage=training$/);
     const beats = lines.filter((line) => line.includes('still waiting'));
     expect(beats.length).toBeGreaterThanOrEqual(2);
-    for (const beat of beats) expect(beat).toMatch(new RegExp(`^\\[\\d+\\.\\d s\\] still waiting on operation ${id}: running, stage=training \\(unchanged for \\d+\\.\\d s, 1 poll\\)$`));
+    for (const beat of beats)
+      expect(beat).toMatch(
+        new RegExp(
+          `^\\[\\d+\\.\\d s\\] still waiting on operation ${id}: running, stage=training \\(unchanged for \\d+\\.\\d s, 1 poll\\)$`,
+        ),
+      );
     expect(lines.at(-1)).toMatch(/^yc-operation: operation \w+ still running after the poll timeout of 3 s/);
   });
 
-  it.skipIf(spawnSync('script', ['--version']).status !== 0)('on a terminal, shows a bar with the percentage and an ETA, then clears it', async () => {
-    const metadata = [10, 50, 100].map((percent) => ({ '@type': TYPE, percent }));
-    const id = await emulator.create({ donePolls: 3, metadata, response: { '@type': TYPE } });
-    const command = [process.execPath, CLI, 'wait', id, '--endpoint', emulator.url, '--no-auth', '--poll-interval', '0.3'].join(' ');
-    const result = spawnSync('script', ['-qec', command, '/dev/null'], { cwd: ROOT, env: { ...process.env, ...CLEAN_ENV }, encoding: 'utf8', timeout: 30_000 });
-    expect(result.status).toBe(0);
-    expect(result.stdout).toMatch(/\r\x1b\[2Krunning \[##--+\]  10% · \d+\.\d s · poll 1 · percent=10/);
-    expect(result.stdout).toMatch(/\r\x1b\[2Krunning \[#{10}-{10}\]  50% ETA \d+ s · \d+\.\d s · poll 2 · percent=50/);
-    expect(result.stdout).toContain(`\r\x1b[2KOperation ${id}: success`);
-  });
+  it.skipIf(spawnSync('script', ['--version']).status !== 0)(
+    'on a terminal, shows a bar with the percentage and an ETA, then clears it',
+    async () => {
+      const metadata = [10, 50, 100].map((percent) => ({ '@type': TYPE, percent }));
+      const id = await emulator.create({ donePolls: 3, metadata, response: { '@type': TYPE } });
+      const command = [process.execPath, CLI, 'wait', id, '--endpoint', emulator.url, '--no-auth', '--poll-interval', '0.3'].join(' ');
+      const result = spawnSync('script', ['-qec', command, '/dev/null'], {
+        cwd: ROOT,
+        env: { ...process.env, ...CLEAN_ENV },
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
+      expect(result.status).toBe(0);
+      expect(result.stdout).toMatch(/\r\x1b\[2Krunning \[##--+\] {2}10% · \d+\.\d s · poll 1 · percent=10/);
+      expect(result.stdout).toMatch(/\r\x1b\[2Krunning \[#{10}-{10}\] {2}50% ETA \d+ s · \d+\.\d s · poll 2 · percent=50/);
+      expect(result.stdout).toContain(`\r\x1b[2KOperation ${id}: success`);
+    },
+  );
 });

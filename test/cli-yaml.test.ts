@@ -1,7 +1,7 @@
 /** `--output yaml`'s writer (src/cli/yaml.ts): what a YAML reader reads back is the JSON data. */
 import fc from 'fast-check';
-import { parse } from 'yaml';
 import { describe, expect, test } from 'vitest';
+import { parse } from 'yaml';
 import { toYaml } from '../src/cli/yaml';
 
 describe('toYaml', () => {
@@ -10,7 +10,11 @@ describe('toYaml', () => {
       id: 'd7qabc',
       done: true,
       metadata: null,
-      error: { code: 9, message: 'No rows: "reviews.jsonl"', details: [{ '@type': 'type.googleapis.com/google.rpc.BadRequest', fieldViolations: [] }] },
+      error: {
+        code: 9,
+        message: 'No rows: "reviews.jsonl"',
+        details: [{ '@type': 'type.googleapis.com/google.rpc.BadRequest', fieldViolations: [] }],
+      },
       response: { list: [1, 'two', [3, {}], { nested: { deep: true } }], empty: {} },
     };
     expect(toYaml(wire)).toBe(
@@ -38,13 +42,30 @@ describe('toYaml', () => {
     expect(parse(toYaml(wire))).toEqual(wire);
   });
 
-  test.each(['yes', 'No', 'on', 'y', 'null', '~', 'true', '12', '1e3', '0x1f', '2024-05-12', '1:20', '', ' padded', 'a: b', 'a #b', '-', '@type', 'line\nbreak'])(
-    'quotes %j, which a YAML 1.1 or 1.2 reader would take for something else',
-    (value) => {
-      expect(toYaml({ value })).toBe(`value: ${JSON.stringify(value)}`);
-      expect(parse(toYaml({ value }), { version: '1.1' })).toEqual({ value });
-    },
-  );
+  test.each([
+    'yes',
+    'No',
+    'on',
+    'y',
+    'null',
+    '~',
+    'true',
+    '12',
+    '1e3',
+    '0x1f',
+    '2024-05-12',
+    '1:20',
+    '',
+    ' padded',
+    'a: b',
+    'a #b',
+    '-',
+    '@type',
+    'line\nbreak',
+  ])('quotes %j, which a YAML 1.1 or 1.2 reader would take for something else', (value) => {
+    expect(toYaml({ value })).toBe(`value: ${JSON.stringify(value)}`);
+    expect(parse(toYaml({ value }), { version: '1.1' })).toEqual({ value });
+  });
 
   test('leaves out what JSON leaves out, and writes what JSON writes for the rest', () => {
     expect(toYaml({ a: undefined, b: Number.NaN, c: new Date(0) })).toBe('b: null\nc: "1970-01-01T00:00:00.000Z"');

@@ -7,7 +7,7 @@
  * (vitest.config.ts), and the one run that reaches the chain's last step finds a `yc` this test
  * wrote. Time bounds are generous: the machine is noisy.
  */
-import { spawn, spawnSync, type ChildProcessByStdio } from 'node:child_process';
+import { type ChildProcessByStdio, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -18,11 +18,11 @@ import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { GrpcCode, startEmulator, type Emulator, type OperationScript } from 'yc-operation/testing';
 import { SHORT_ENDPOINTS } from 'yc-operation';
+import { type Emulator, GrpcCode, type OperationScript, startEmulator } from 'yc-operation/testing';
 import { ENDPOINT_NAMES } from '../src/cli/program';
 import { ROOT, runNode } from './helpers/child';
-import { CLEAN_ENV, runCli, type CliRun } from './helpers/cli';
+import { CLEAN_ENV, type CliRun, runCli } from './helpers/cli';
 
 const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 const API_KEY = 'cli-test-api-key-0123456789';
@@ -57,7 +57,11 @@ interface LiveChild {
 }
 
 function startCli(args: string[]): LiveChild {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, ...CLEAN_ENV }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...CLEAN_ENV },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   onTestFinished(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
@@ -68,7 +72,8 @@ function startCli(args: string[]): LiveChild {
   const waitFor = async (pattern: RegExp, stream: 'stdout' | 'stderr' = 'stderr') => {
     while (!pattern.test(output[stream])) {
       const ended = await Promise.race([once(child[stream], 'data').then(() => false), exit.then(() => true)]);
-      if (ended && !pattern.test(output[stream])) throw new Error(`the CLI ended before printing ${pattern}:\n${output.stdout}\n${output.stderr}`);
+      if (ended && !pattern.test(output[stream]))
+        throw new Error(`the CLI ended before printing ${pattern}:\n${output.stdout}\n${output.stderr}`);
     }
   };
   return { child, stdout: () => output.stdout, stderr: () => output.stderr, waitFor, exit };
@@ -85,7 +90,14 @@ describe('help and version', () => {
   it('--help lists the commands, the credential sources and every exit code', async () => {
     const result = await cli(['--help']);
     expect(result.code).toBe(0);
-    for (const text of ['get [options] <id>', 'wait [options] <id>', 'cancel [options] <id>', 'emulator [options]', 'completion <shell>', "'yc-operation <command> --help'"]) {
+    for (const text of [
+      'get [options] <id>',
+      'wait [options] <id>',
+      'cancel [options] <id>',
+      'emulator [options]',
+      'completion <shell>',
+      "'yc-operation <command> --help'",
+    ]) {
       expect(result.stdout).toContain(text);
     }
     for (const variable of ['YC_API_KEY', 'YC_OPERATION_ENDPOINT', 'YC_OPERATION_LOG']) expect(result.stdout).toContain(variable);
@@ -93,8 +105,20 @@ describe('help and version', () => {
   });
 
   /** The flags a help text lists (its option lines). */
-  const flagsIn = (help: string) => new Set([...help.matchAll(/^ {2}(?:(-\w), )?(--[\w-]+)/gm)].flatMap((match) => [match[1], match[2]]).filter(Boolean));
-  const SESSION_FLAGS = ['--endpoint', '--allow-insecure-http', '--api-key', '--iam-token', '--no-auth', '--folder-id', '--protocol', '--verbose', '--debug', '--quiet'];
+  const flagsIn = (help: string) =>
+    new Set([...help.matchAll(/^ {2}(?:(-\w), )?(--[\w-]+)/gm)].flatMap((match) => [match[1], match[2]]).filter(Boolean));
+  const SESSION_FLAGS = [
+    '--endpoint',
+    '--allow-insecure-http',
+    '--api-key',
+    '--iam-token',
+    '--no-auth',
+    '--folder-id',
+    '--protocol',
+    '--verbose',
+    '--debug',
+    '--quiet',
+  ];
   const CALL_FLAGS = ['-o', '--output', '--json', '--timeout', '-h', '--help'];
 
   it.each([
@@ -151,7 +175,16 @@ describe('get', () => {
     expect(result).toMatchObject({ code: 0, stderr: '' });
     expect(result.stdout).toContain(`Operation ${id}: success`);
     // The probe does see a worker: the blocking client starts one.
-    const blocking = await runNode(['--require', probe, '--input-type=module', '-e', `import { OperationsClient } from 'yc-operation'; const c = new OperationsClient({ endpoint: '${emulator.url}', auth: '${API_KEY}' }); c.operation('${id}').getStatus(); c.close();`], CLEAN_ENV);
+    const blocking = await runNode(
+      [
+        '--require',
+        probe,
+        '--input-type=module',
+        '-e',
+        `import { OperationsClient } from 'yc-operation'; const c = new OperationsClient({ endpoint: '${emulator.url}', auth: '${API_KEY}' }); c.operation('${id}').getStatus(); c.close();`,
+      ],
+      CLEAN_ENV,
+    );
     expect(blocking.stderr).toContain('WORKER STARTED');
   });
 
@@ -167,7 +200,9 @@ describe('get', () => {
     const id = await create({ error: { code: GrpcCode.FAILED_PRECONDITION, message: 'No rows', details: [detail] } });
     const result = await cli([...at(), 'get', id]);
     expect(result.code).toBe(1);
-    expect(result.stdout).toContain(`Operation ${id}: failed\n  error: FAILED_PRECONDITION (code 9): No rows\n  detail: ${JSON.stringify(detail)}`);
+    expect(result.stdout).toContain(
+      `Operation ${id}: failed\n  error: FAILED_PRECONDITION (code 9): No rows\n  detail: ${JSON.stringify(detail)}`,
+    );
     const json = await cli([...at(), 'get', id, '--json']);
     expect(JSON.parse(json.stdout).error).toEqual({ code: 9, message: 'No rows', details: [detail] });
   });
@@ -186,8 +221,12 @@ describe('wait', () => {
     const id = await create({ donePolls: 3, metadata, response: RESPONSE });
     const result = await cli([...at(), 'wait', id, '--poll-interval', '0.1']);
     expect(result.code).toBe(0);
-    expect(result.stderr).toMatch(/^\[\d+\.\d s\] poll 1: running, step=1\n\[\d+\.\d s\] poll 2: running, step=2\n\[\d+\.\d s\] poll 3: success, step=3\n$/);
-    expect(result.stdout).toMatch(new RegExp(`^Operation ${id}: success \\(after \\d+\\.\\d s, 3 polls\\)\\n  metadata: step=3\\n  response: \\{`));
+    expect(result.stderr).toMatch(
+      /^\[\d+\.\d s\] poll 1: running, step=1\n\[\d+\.\d s\] poll 2: running, step=2\n\[\d+\.\d s\] poll 3: success, step=3\n$/,
+    );
+    expect(result.stdout).toMatch(
+      new RegExp(`^Operation ${id}: success \\(after \\d+\\.\\d s, 3 polls\\)\\n  metadata: step=3\\n  response: \\{`),
+    );
     expect(result.stdout).toContain('"answer": 42');
   });
 
@@ -212,7 +251,11 @@ describe('wait', () => {
     expect(result.code).toBe(3);
     expect(JSON.parse(result.stdout)).toMatchObject({ id, done: false });
     expect(result.stderr.split('\n').filter((line) => line.startsWith('yc-operation:'))).toEqual([
-      expect.stringMatching(new RegExp(`^yc-operation: operation ${id} still running after the poll timeout of 1 s; it goes on: wait again later, or 'yc-operation cancel ${id}'`)),
+      expect.stringMatching(
+        new RegExp(
+          `^yc-operation: operation ${id} still running after the poll timeout of 1 s; it goes on: wait again later, or 'yc-operation cancel ${id}'`,
+        ),
+      ),
     ]);
   });
 
@@ -226,7 +269,11 @@ describe('wait', () => {
     const id = await create({ donePolls: 3, metadata, response: RESPONSE });
     const command = [process.execPath, CLI, ...at(), 'wait', id, '--poll-interval', '0.1'].join(' ');
     // `script` runs the CLI on a pseudo-terminal: stdout and stderr are TTYs, and both come out here.
-    const result = spawnSync('script', ['-qec', command, '/dev/null'], { env: { ...process.env, ...CLEAN_ENV }, encoding: 'utf8', timeout: 30_000 });
+    const result = spawnSync('script', ['-qec', command, '/dev/null'], {
+      env: { ...process.env, ...CLEAN_ENV },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     expect(result.status).toBe(0);
     const clear = '\r\x1b[2K';
     expect(result.stdout).toMatch(/\r\x1b\[2Krunning · \d+\.\d s · poll 1 · step=1/);
@@ -323,7 +370,11 @@ describe('usage errors: a one-line message and exit 2', () => {
     ['an unknown flag', ['wait', 'some-id', '--bogus'], /unknown option '--bogus'/],
     ['a mistyped flag, with a suggestion', ['wait', 'some-id', '--jsn'], /unknown option '--jsn' \(Did you mean --json\?\)/],
     ['a missing id', ['get'], /missing required argument 'id'/],
-    ['a non-numeric interval', ['wait', 'some-id', '--poll-interval', 'soon'], /'--poll-interval <seconds>' argument 'soon' is invalid\. Expected a positive number of seconds/],
+    [
+      'a non-numeric interval',
+      ['wait', 'some-id', '--poll-interval', 'soon'],
+      /'--poll-interval <seconds>' argument 'soon' is invalid\. Expected a positive number of seconds/,
+    ],
     ['a zero timeout', ['get', 'some-id', '--timeout', '0'], /'--timeout <seconds>' argument '0' is invalid/],
     ['an unknown command', ['frobnicate'], /unknown command 'frobnicate'/],
     ['two kinds of credentials', ['--api-key', 'some-key-123', '--iam-token', 't1.some-token', 'get', 'some-id'], /cannot be used with/],
@@ -331,8 +382,16 @@ describe('usage errors: a one-line message and exit 2', () => {
     ['a port out of range', ['emulator', '--port', '70000'], /'--port <n>' argument '70000' is invalid/],
     ['a malformed id', ['--no-auth', 'get', 'a/b'], /operation id must be/],
     ['an endpoint that is not a URL', ['--no-auth', '--endpoint', 'nowhere', 'get', 'some-id'], /endpoint must be a URL/],
-    ['plain http to a non-loopback host, naming the flag that allows it', ['--no-auth', '--endpoint', 'http://example.com', 'get', 'some-id'], /^yc-operation: --endpoint http:\/\/example\.com is plain http to a non-loopback host; use https, or pass --allow-insecure-http\n$/],
-    ['--json with another --output', ['get', 'some-id', '--json', '--output', 'yaml'], /option '--json' cannot be used with option '-o, --output <format>'/],
+    [
+      'plain http to a non-loopback host, naming the flag that allows it',
+      ['--no-auth', '--endpoint', 'http://example.com', 'get', 'some-id'],
+      /^yc-operation: --endpoint http:\/\/example\.com is plain http to a non-loopback host; use https, or pass --allow-insecure-http\n$/,
+    ],
+    [
+      '--json with another --output',
+      ['get', 'some-id', '--json', '--output', 'yaml'],
+      /option '--json' cannot be used with option '-o, --output <format>'/,
+    ],
     ['an unknown --output', ['get', 'some-id', '--output', 'xml'], /argument 'xml' is invalid\. Allowed choices are text, json, yaml/],
   ])('%s', async (_, args, message) => {
     const result = await cli(args);
@@ -375,7 +434,11 @@ describe('API errors: exit 4', () => {
 
   it('an unknown operation: one short line that names the cause, without ids', async () => {
     const result = await cli([...at(), 'get', 'nosuchoperation00000']);
-    expect(result).toEqual({ code: 4, stdout: '', stderr: 'yc-operation: operation nosuchoperation00000 not found (wrong id, or expired)\n' });
+    expect(result).toEqual({
+      code: 4,
+      stdout: '',
+      stderr: 'yc-operation: operation nosuchoperation00000 not found (wrong id, or expired)\n',
+    });
   });
 
   it('--debug adds the URL, the request ids and the attempts below the short line', async () => {
@@ -383,10 +446,14 @@ describe('API errors: exit 4', () => {
     expect(result.code).toBe(4);
     const lines = result.stderr.split('\n').filter((line) => !/ yc-operation (debug|info|warn|error): /.test(line));
     expect(lines[0]).toBe('yc-operation: operation nosuchoperation00000 not found (wrong id, or expired)');
-    expect(lines[1]).toMatch(new RegExp(`^  debug: ${emulator.url}/operations/nosuchoperation00000; request id [\\w-]+; server trace id \\w+; client request id [\\w-]+; 1 attempt; auth: api-key$`));
+    expect(lines[1]).toMatch(
+      new RegExp(
+        `^  debug: ${emulator.url}/operations/nosuchoperation00000; request id [\\w-]+; server trace id \\w+; client request id [\\w-]+; 1 attempt; auth: api-key$`,
+      ),
+    );
   });
 
-  it('no server at the endpoint: no answer within --timeout, and the last attempt\'s cause, in one line', async () => {
+  it("no server at the endpoint: no answer within --timeout, and the last attempt's cause, in one line", async () => {
     const result = await cli(['--endpoint', 'http://127.0.0.1:9', '--no-auth', 'get', 'some-id', '--timeout', '1']);
     expect(result.code).toBe(4);
     expectOneLineError(result);
@@ -404,17 +471,30 @@ describe('no credentials anywhere: said before any request', () => {
     return bin;
   }
 
-  it.each(['get', 'wait', 'cancel'])('%s: one line naming the ways to set them, exit 4, and the server gets no request', async (command) => {
-    const id = await create({ never: true });
-    await emulator.clearRequests();
-    const result = await cli([command, id, '--endpoint', emulator.url], { PATH: emptyBin() });
-    expect(result.code).toBe(4);
-    expectOneLineError(result);
-    for (const way of ['YC_API_KEY', 'YC_IAM_TOKEN', 'YC_OAUTH_TOKEN', '--api-key', '--iam-token', 'yc CLI', 'VM', 'YC_METADATA_ADDR', '--no-auth']) {
-      expect(result.stderr).toContain(way);
-    }
-    expect(await emulator.requests()).toEqual([]);
-  });
+  it.each(['get', 'wait', 'cancel'])(
+    '%s: one line naming the ways to set them, exit 4, and the server gets no request',
+    async (command) => {
+      const id = await create({ never: true });
+      await emulator.clearRequests();
+      const result = await cli([command, id, '--endpoint', emulator.url], { PATH: emptyBin() });
+      expect(result.code).toBe(4);
+      expectOneLineError(result);
+      for (const way of [
+        'YC_API_KEY',
+        'YC_IAM_TOKEN',
+        'YC_OAUTH_TOKEN',
+        '--api-key',
+        '--iam-token',
+        'yc CLI',
+        'VM',
+        'YC_METADATA_ADDR',
+        '--no-auth',
+      ]) {
+        expect(result.stderr).toContain(way);
+      }
+      expect(await emulator.requests()).toEqual([]);
+    },
+  );
 
   it('the metadata service at YC_METADATA_ADDR counts as a source when something listens there (the chain then asks it)', async () => {
     const metadata = createServer((_request, response) => response.writeHead(404).end());
@@ -483,7 +563,14 @@ describe('output formats and --quiet', () => {
 
   it('--quiet prints no progress and no status; the exit code tells the outcome', async () => {
     const metadata = [1, 2].map((step) => ({ '@type': PROGRESS_TYPE, step }));
-    const ok = await cli(['--quiet', ...at(), 'wait', await create({ donePolls: 2, metadata, response: RESPONSE }), '--poll-interval', '0.1']);
+    const ok = await cli([
+      '--quiet',
+      ...at(),
+      'wait',
+      await create({ donePolls: 2, metadata, response: RESPONSE }),
+      '--poll-interval',
+      '0.1',
+    ]);
     expect(ok).toMatchObject({ code: 0, stdout: '', stderr: '' });
     const running = await cli([...at(), 'get', await create({ never: true }), '--quiet', '--output', 'json']);
     expect(running).toMatchObject({ code: 0, stdout: '', stderr: '' });
@@ -549,7 +636,11 @@ describe('the environment, --debug and --allow-insecure-http', () => {
 describe('a reader of stdout that goes away', () => {
   /** Runs the CLI with stdout piped to a reader that closes its end after `bytes` bytes (0: at once). */
   async function closedEarly(args: string[], bytes: number) {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, ...CLEAN_ENV }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ...CLEAN_ENV },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     onTestFinished(() => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     });

@@ -4,8 +4,8 @@
  * its result is the completion.
  */
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { AsyncOperationsClient, OperationsClient, type CompletionRequest } from 'yc-operation';
-import { DONE_AFTER_HEADER, startEmulator, type Emulator } from 'yc-operation/testing';
+import { AsyncOperationsClient, type CompletionRequest, OperationsClient } from 'yc-operation';
+import { DONE_AFTER_HEADER, type Emulator, startEmulator } from 'yc-operation/testing';
 
 let emu: Emulator;
 beforeAll(async () => {
@@ -16,7 +16,10 @@ afterAll(() => emu.close());
 const REQUEST: CompletionRequest = {
   modelUri: 'gpt://b1gfolder/yandexgpt-lite/latest',
   completionOptions: { temperature: 0.3, maxTokens: '100' },
-  messages: [{ role: 'system', text: 'Be brief.' }, { role: 'user', text: 'Say hello' }],
+  messages: [
+    { role: 'system', text: 'Be brief.' },
+    { role: 'user', text: 'Say hello' },
+  ],
 };
 const options = { endpoint: '', auth: { apiKey: 'completion-key' }, folderId: 'b1gfolder', headers: { [DONE_AFTER_HEADER]: '0.2' } };
 
@@ -33,7 +36,11 @@ test.each([
   expect(completion.alternatives[0]!.status).toBe('ALTERNATIVE_STATUS_FINAL');
   const [start] = await emu.requests();
   expect(start).toMatchObject({ method: 'POST', path: '/foundationModels/v1/completionAsync', operationId: op.id });
-  expect(start!.headers).toMatchObject({ 'content-type': 'application/json', 'x-folder-id': 'b1gfolder', authorization: 'Api-Key completion-key' });
+  expect(start!.headers).toMatchObject({
+    'content-type': 'application/json',
+    'x-folder-id': 'b1gfolder',
+    authorization: 'Api-Key completion-key',
+  });
   client.close();
 });
 
@@ -45,7 +52,9 @@ test.each([
   const client = new AsyncOperationsClient({ ...options, endpoint: emu.url });
   await emu.clearRequests();
   await expect(client.completionAsync(request as never, { endpoint: emu.url })).rejects.toThrow(message);
-  expect(() => new OperationsClient({ ...options, endpoint: emu.url }).completionAsync(request as never, { endpoint: emu.url })).toThrow(message);
+  expect(() => new OperationsClient({ ...options, endpoint: emu.url }).completionAsync(request as never, { endpoint: emu.url })).toThrow(
+    message,
+  );
   expect(await emu.requests()).toHaveLength(0);
   client.close();
 });

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { AIStudioError, AsyncOperationsClient, OperationsClient } from 'yc-operation';
-import { startEmulator, type Emulator } from 'yc-operation/testing';
+import { type Emulator, startEmulator } from 'yc-operation/testing';
 import { failOnUnhandledRejections, until } from './resilience/harness';
 
 let emu: Emulator;
@@ -24,7 +24,10 @@ describe('AsyncOperationsClient', () => {
   ])('%s closes it: the sleeping wait ends with the closed error, and so does a later call', async (_name, dispose) => {
     const id = await emu.create({ never: true });
     const client = new AsyncOperationsClient({ endpoint: emu.url, auth: null });
-    const waiting = client.operation(id).wait({ pollInterval: 30 }).catch((e: unknown) => e);
+    const waiting = client
+      .operation(id)
+      .wait({ pollInterval: 30 })
+      .catch((e: unknown) => e);
     await polled(id);
     const result = dispose(client);
     if (_name === 'Symbol.asyncDispose') expect(result).toBeInstanceOf(Promise);

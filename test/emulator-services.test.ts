@@ -5,10 +5,11 @@
  * over both protocols, and an expired operation is NOT_FOUND while its task stays describable.
  * Time-based checks only look at the order of what is seen, never at how fast it came.
  */
-import * as grpc from '@grpc/grpc-js';
+
 import { setTimeout as sleep } from 'node:timers/promises';
+import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { DATASET_ERRORS_HEADER, DONE_AFTER_HEADER, FAIL_WITH_HEADER, GrpcCode, startEmulator, type Emulator } from 'yc-operation/testing';
+import { DATASET_ERRORS_HEADER, DONE_AFTER_HEADER, type Emulator, FAIL_WITH_HEADER, GrpcCode, startEmulator } from 'yc-operation/testing';
 import { encode } from '../src/proto/from-json';
 import { messageType, OPERATION } from '../src/proto/root';
 import { messageJson } from '../src/proto/to-json';
@@ -62,39 +63,70 @@ interface Json {
 type JsonRequest = Record<string, unknown>;
 
 /** One unary call of `path`, its request the `requestType` message of `request`, its answer as proto3 JSON. */
-function call(path: string, requestType: string, responseType: string, request: JsonRequest, headers: Record<string, string> = {}): Promise<Json> {
+function call(
+  path: string,
+  requestType: string,
+  responseType: string,
+  request: JsonRequest,
+  headers: Record<string, string> = {},
+): Promise<Json> {
   const metadata = new grpc.Metadata();
   for (const [name, value] of Object.entries(headers)) metadata.set(name, value);
   const type = messageType(responseType);
-  return callRaw(path, Buffer.from(encode(messageType(requestType), request)), metadata, (bytes) => messageJson(type, type.decode(bytes) as never) as Json);
+  return callRaw(
+    path,
+    Buffer.from(encode(messageType(requestType), request)),
+    metadata,
+    (bytes) => messageJson(type, type.decode(bytes) as never) as Json,
+  );
 }
 
 function callRaw<T>(path: string, body: Buffer, metadata: grpc.Metadata, decode: (bytes: Buffer) => T): Promise<T> {
   return new Promise((resolve, reject) => {
-    client.makeUnaryRequest(path, (bytes: Buffer) => bytes, decode, body, metadata, (error, answer) => (error ? reject(error) : resolve(answer as T)));
+    client.makeUnaryRequest(
+      path,
+      (bytes: Buffer) => bytes,
+      decode,
+      body,
+      metadata,
+      (error, answer) => (error ? reject(error) : resolve(answer as T)),
+    );
   });
 }
 
 /** The gRPC code a call fails with. */
 async function codeOf(answer: Promise<unknown>): Promise<number> {
-  const error = (await answer.then(() => expect.fail('the call succeeded'), (e: unknown) => e)) as grpc.ServiceError;
+  const error = (await answer.then(
+    () => expect.fail('the call succeeded'),
+    (e: unknown) => e,
+  )) as grpc.ServiceError;
   return error.code;
 }
 
 const validate = (datasetId: string, headers?: Record<string, string>) =>
   call(`/${DATASET}.DatasetService/Validate`, `${DATASET}.ValidateDatasetRequest`, OPERATION, { datasetId }, headers);
 const describeDataset = (datasetId: string) =>
-  call(`/${DATASET}.DatasetService/Describe`, `${DATASET}.DescribeDatasetRequest`, `${DATASET}.DescribeDatasetResponse`, { datasetId }).then((r) => r.dataset);
-const tune = (request: JsonRequest, headers?: Record<string, string>) => call(`/${TUNING}.TuningService/Tune`, `${TUNING}.TuningRequest`, OPERATION, request, headers);
-const tuneQuick = (headers?: Record<string, string>) => tune({ baseModelUri: BASE_MODEL, trainDatasets: [{ datasetId: 'fdstrain', weight: 1 }] }, { ...QUICK, ...headers });
+  call(`/${DATASET}.DatasetService/Describe`, `${DATASET}.DescribeDatasetRequest`, `${DATASET}.DescribeDatasetResponse`, {
+    datasetId,
+  }).then((r) => r.dataset);
+const tune = (request: JsonRequest, headers?: Record<string, string>) =>
+  call(`/${TUNING}.TuningService/Tune`, `${TUNING}.TuningRequest`, OPERATION, request, headers);
+const tuneQuick = (headers?: Record<string, string>) =>
+  tune({ baseModelUri: BASE_MODEL, trainDatasets: [{ datasetId: 'fdstrain', weight: 1 }] }, { ...QUICK, ...headers });
 const describeTuning = (tuningTaskId: string) =>
-  call(`/${TUNING}.TuningService/Describe`, `${TUNING}.DescribeTuningRequest`, `${TUNING}.DescribeTuningResponse`, { tuningTaskId }).then((r) => r.tuningTask);
+  call(`/${TUNING}.TuningService/Describe`, `${TUNING}.DescribeTuningRequest`, `${TUNING}.DescribeTuningResponse`, { tuningTaskId }).then(
+    (r) => r.tuningTask,
+  );
 const cancelTuning = (tuningTaskId: string) =>
   call(`/${TUNING}.TuningService/Cancel`, `${TUNING}.CancelTuningRequest`, `${TUNING}.CancelTuningResponse`, { tuningTaskId });
 const describeBatch = (taskId: string) =>
-  call(`/${BATCH}.BatchInferenceService/Describe`, `${BATCH}.DescribeBatchInferenceRequest`, `${BATCH}.DescribeBatchInferenceResponse`, { taskId }).then((r) => r.task);
+  call(`/${BATCH}.BatchInferenceService/Describe`, `${BATCH}.DescribeBatchInferenceRequest`, `${BATCH}.DescribeBatchInferenceResponse`, {
+    taskId,
+  }).then((r) => r.task);
 const cancelBatch = (taskId: string) =>
-  call(`/${BATCH}.BatchInferenceService/Cancel`, `${BATCH}.CancelBatchInferenceRequest`, `${BATCH}.CancelBatchInferenceResponse`, { taskId });
+  call(`/${BATCH}.BatchInferenceService/Cancel`, `${BATCH}.CancelBatchInferenceRequest`, `${BATCH}.CancelBatchInferenceResponse`, {
+    taskId,
+  });
 const getOperation = (operationId: string) =>
   call('/yandex.cloud.operation.OperationService/Get', 'yandex.cloud.operation.GetOperationRequest', OPERATION, { operationId });
 const cancelOperation = (operationId: string) =>
@@ -106,7 +138,11 @@ async function rest(path: string, init?: RequestInit): Promise<{ status: number;
 }
 
 const startBatch = (body: JsonRequest, headers: Record<string, string> = QUICK) =>
-  rest('/foundationModels/v1/completionBatch', { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  rest('/foundationModels/v1/completionBatch', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
 /** The statuses a batch task goes through, in order. */
 const BATCH_ORDER = ['PENDING', 'IN_PROGRESS', 'COMPLETED'];
 const BATCH_REQUEST = { modelUri: 'gpt://b1gfolder/yandexgpt-lite', sourceDatasetId: 'fdssource', completionOptions: { temperature: 0.3 } };
@@ -130,20 +166,38 @@ function expectProgress(values: number[], last: number): void {
 describe('DatasetService', () => {
   test('Validate: an operation whose metadata counts the rows, a dataset VALIDATING then READY, the same over REST', async () => {
     const started = await validate('fdsgood', { ...QUICK, 'x-folder-id': 'b1gmine' });
-    expect(started).toMatchObject({ description: 'Dataset validation', metadata: { '@type': `${TYPE}${DATASET}.ValidateDatasetMetadata`, datasetId: 'fdsgood', totalRows: '100' } });
+    expect(started).toMatchObject({
+      description: 'Dataset validation',
+      metadata: { '@type': `${TYPE}${DATASET}.ValidateDatasetMetadata`, datasetId: 'fdsgood', totalRows: '100' },
+    });
     expect(started.done).toBeUndefined();
     expect(await describeDataset('fdsgood')).toMatchObject({
-      datasetId: 'fdsgood', folderId: 'b1gmine', name: 'dataset-fdsgood', status: 'VALIDATING', taskType: 'TextToTextGeneration',
-      createdAt: expect.any(String), updatedAt: expect.any(String), rows: '100', sizeBytes: expect.any(String), createdBy: expect.any(String),
+      datasetId: 'fdsgood',
+      folderId: 'b1gmine',
+      name: 'dataset-fdsgood',
+      status: 'VALIDATING',
+      taskType: 'TextToTextGeneration',
+      createdAt: expect.any(String),
+      updatedAt: expect.any(String),
+      rows: '100',
+      sizeBytes: expect.any(String),
+      createdBy: expect.any(String),
     });
 
     const seen = await pollUntilDone(started.id);
-    expectProgress(seen.map((op) => Number(op.metadata.processedRows ?? 0)), 100);
+    expectProgress(
+      seen.map((op) => Number(op.metadata.processedRows ?? 0)),
+      100,
+    );
     expect(seen.at(-1)?.response).toEqual({ '@type': `${TYPE}${DATASET}.ValidateDatasetResponse`, datasetId: 'fdsgood', isValid: true });
     expect(await describeDataset('fdsgood')).toMatchObject({ status: 'READY', folderId: 'b1gmine' });
     const { status, body } = await rest(`/operations/${started.id}`);
     expect(status).toBe(200);
-    expect(body).toMatchObject({ done: true, response: { isValid: true, errors: [] }, metadata: { processedRows: '100', validRows: '100' } });
+    expect(body).toMatchObject({
+      done: true,
+      response: { isValid: true, errors: [] },
+      metadata: { processedRows: '100', validRows: '100' },
+    });
     expect((await emu.requests()).some((r) => r.path.endsWith('/Validate') && r.operationId === started.id)).toBe(true);
   });
 
@@ -152,7 +206,11 @@ describe('DatasetService', () => {
     const started = await validate('fdsbad', { ...QUICK, [DATASET_ERRORS_HEADER]: JSON.stringify(errors) });
     expect((await describeDataset('fdsbad')).folderId).toBe('b1gemulator');
     const done = (await pollUntilDone(started.id)).at(-1) as Json;
-    expect(done.response).toEqual({ '@type': `${TYPE}${DATASET}.ValidateDatasetResponse`, datasetId: 'fdsbad', errors: [{ ...errors[0], rowNumbers: ['3', '7'] }] });
+    expect(done.response).toEqual({
+      '@type': `${TYPE}${DATASET}.ValidateDatasetResponse`,
+      datasetId: 'fdsbad',
+      errors: [{ ...errors[0], rowNumbers: ['3', '7'] }],
+    });
     expect(done.metadata).toMatchObject({ processedRows: '100', validRows: '98' });
     expect((await describeDataset('fdsbad')).status).toBe('INVALID');
     expect(await codeOf(validate('fdsbad', { [DATASET_ERRORS_HEADER]: '{"error":1}' }))).toBe(GrpcCode.INVALID_ARGUMENT);
@@ -173,8 +231,12 @@ describe('DatasetService', () => {
     expect(await codeOf(validate(''))).toBe(GrpcCode.INVALID_ARGUMENT);
     expect(await codeOf(validate('fdsx', { [DONE_AFTER_HEADER]: 'soon' }))).toBe(GrpcCode.INVALID_ARGUMENT);
     const undecodable = Buffer.of((15 << 3) | 7); // a tag of wire type 7, which does not exist
-    expect(await codeOf(callRaw(`/${DATASET}.DatasetService/Validate`, undecodable, new grpc.Metadata(), (b) => b))).toBe(GrpcCode.INVALID_ARGUMENT);
-    expect(await codeOf(callRaw(`/${DATASET}.DatasetService/Delete`, Buffer.alloc(0), new grpc.Metadata(), (b) => b))).toBe(GrpcCode.UNIMPLEMENTED);
+    expect(await codeOf(callRaw(`/${DATASET}.DatasetService/Validate`, undecodable, new grpc.Metadata(), (b) => b))).toBe(
+      GrpcCode.INVALID_ARGUMENT,
+    );
+    expect(await codeOf(callRaw(`/${DATASET}.DatasetService/Delete`, Buffer.alloc(0), new grpc.Metadata(), (b) => b))).toBe(
+      GrpcCode.UNIMPLEMENTED,
+    );
   });
 });
 
@@ -184,18 +246,37 @@ describe('TuningService', () => {
     const { tuningTaskId } = started.metadata;
     expect(started).toMatchObject({
       description: 'Tuning',
-      metadata: { '@type': `${TYPE}${TUNING}.TuningMetadata`, tuningTaskId: expect.stringMatching(/^[a-v][0-9a-v]{19}$/), totalSteps: '10' },
+      metadata: {
+        '@type': `${TYPE}${TUNING}.TuningMetadata`,
+        tuningTaskId: expect.stringMatching(/^[a-v][0-9a-v]{19}$/),
+        totalSteps: '10',
+      },
     });
     const running = await describeTuning(tuningTaskId);
-    expect(running).toMatchObject({ taskId: tuningTaskId, operationId: started.id, folderId: 'b1gtune', sourceModelUri: BASE_MODEL, createdAt: expect.any(String), startedAt: expect.any(String) });
+    expect(running).toMatchObject({
+      taskId: tuningTaskId,
+      operationId: started.id,
+      folderId: 'b1gtune',
+      sourceModelUri: BASE_MODEL,
+      createdAt: expect.any(String),
+      startedAt: expect.any(String),
+    });
     expect(['CREATED', 'IN_PROGRESS']).toContain(running.status);
     expect(running.finishedAt).toBeUndefined();
     expect(running.targetModelUri).toBeUndefined();
 
     const seen = await pollUntilDone(started.id);
-    expectProgress(seen.map((op) => Number(op.metadata.currentStep ?? 0)), 10);
+    expectProgress(
+      seen.map((op) => Number(op.metadata.currentStep ?? 0)),
+      10,
+    );
     const targetModelUri = `${BASE_MODEL}@${tuningTaskId}`;
-    expect(seen.at(-1)?.response).toEqual({ '@type': `${TYPE}${TUNING}.TuningResponse`, tuningTaskId, status: 'COMPLETED', targetModelUri });
+    expect(seen.at(-1)?.response).toEqual({
+      '@type': `${TYPE}${TUNING}.TuningResponse`,
+      tuningTaskId,
+      status: 'COMPLETED',
+      targetModelUri,
+    });
     expect(await describeTuning(tuningTaskId)).toMatchObject({ status: 'COMPLETED', targetModelUri, finishedAt: expect.any(String) });
   });
 
@@ -245,11 +326,24 @@ describe('batch completion and BatchInferenceService', () => {
     expect(started).toMatchObject({
       description: 'Batch completion',
       done: false,
-      metadata: { '@type': `${TYPE}yandex.cloud.ai.foundation_models.v1.BatchCompletionMetadata`, taskId: expect.any(String), taskStatus: 'PENDING', completedBatches: '0', totalBatches: '3' },
+      metadata: {
+        '@type': `${TYPE}yandex.cloud.ai.foundation_models.v1.BatchCompletionMetadata`,
+        taskId: expect.any(String),
+        taskStatus: 'PENDING',
+        completedBatches: '0',
+        totalBatches: '3',
+      },
     });
     const { taskId } = started.metadata;
     expect(await describeBatch(taskId)).toMatchObject({
-      taskId, operationId: started.id, folderId: 'b1gbatch', modelUri: BATCH_REQUEST.modelUri, sourceDatasetId: 'fdssource', createdBy: expect.any(String), createdAt: expect.any(String), startedAt: expect.any(String),
+      taskId,
+      operationId: started.id,
+      folderId: 'b1gbatch',
+      modelUri: BATCH_REQUEST.modelUri,
+      sourceDatasetId: 'fdssource',
+      createdBy: expect.any(String),
+      createdAt: expect.any(String),
+      startedAt: expect.any(String),
     });
 
     const statuses: string[] = [started.metadata.taskStatus];
@@ -260,9 +354,17 @@ describe('batch completion and BatchInferenceService', () => {
       operation = (await rest(`/operations/${started.id}`)).body;
     }
     statuses.push((await describeBatch(taskId)).status);
-    expectProgress(statuses.map((s) => BATCH_ORDER.indexOf(s)), BATCH_ORDER.length - 1);
+    expectProgress(
+      statuses.map((s) => BATCH_ORDER.indexOf(s)),
+      BATCH_ORDER.length - 1,
+    );
     const { resultDatasetId } = operation.response;
-    expect(operation.response).toEqual({ '@type': `${TYPE}yandex.cloud.ai.foundation_models.v1.BatchCompletionResponse`, taskId, taskStatus: 'COMPLETED', resultDatasetId: expect.any(String) });
+    expect(operation.response).toEqual({
+      '@type': `${TYPE}yandex.cloud.ai.foundation_models.v1.BatchCompletionResponse`,
+      taskId,
+      taskStatus: 'COMPLETED',
+      resultDatasetId: expect.any(String),
+    });
     expect(operation.metadata).toMatchObject({ taskStatus: 'COMPLETED', completedBatches: '3' });
     expect(await describeBatch(taskId)).toMatchObject({ status: 'COMPLETED', resultDatasetId, finishedAt: expect.any(String) });
     expect(await describeDataset(resultDatasetId)).toMatchObject({ datasetId: resultDatasetId, folderId: 'b1gbatch', status: 'READY' });
@@ -317,7 +419,10 @@ describe('expire', () => {
     const { body: batch } = await startBatch(BATCH_REQUEST, { [DONE_AFTER_HEADER]: '0' });
     await emu.expire(batch.id);
     expect((await rest(`/operations/${batch.id}`)).status).toBe(404);
-    expect(await describeBatch(batch.metadata.taskId)).toMatchObject({ status: 'COMPLETED', resultDatasetId: batch.response.resultDatasetId });
+    expect(await describeBatch(batch.metadata.taskId)).toMatchObject({
+      status: 'COMPLETED',
+      resultDatasetId: batch.response.resultDatasetId,
+    });
   });
 
   test('expire rejects for an operation the emulator does not have, naming it', async () => {
@@ -334,7 +439,14 @@ test('the new methods check credentials like the others', async () => {
   try {
     const answer = new Promise((resolve, reject) => {
       const body = Buffer.from(encode(messageType(`${DATASET}.ValidateDatasetRequest`), { datasetId: 'fds' }));
-      other.makeUnaryRequest(`/${DATASET}.DatasetService/Validate`, (b: Buffer) => b, (b) => b, body, new grpc.Metadata(), (e, r) => (e ? reject(e) : resolve(r)));
+      other.makeUnaryRequest(
+        `/${DATASET}.DatasetService/Validate`,
+        (b: Buffer) => b,
+        (b) => b,
+        body,
+        new grpc.Metadata(),
+        (e, r) => (e ? reject(e) : resolve(r)),
+      );
     });
     expect(await codeOf(answer)).toBe(GrpcCode.UNAUTHENTICATED);
   } finally {

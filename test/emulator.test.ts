@@ -7,17 +7,11 @@
  */
 import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
-import { Agent, request, type IncomingMessage } from 'node:http';
+import { Agent, type IncomingMessage, request } from 'node:http';
 import { createServer, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
-import {
-  DONE_AFTER_HEADER,
-  GrpcCode,
-  startEmulator,
-  type Emulator,
-  type EmulatorOptions,
-} from 'yc-operation/testing';
+import { DONE_AFTER_HEADER, type Emulator, type EmulatorOptions, GrpcCode, startEmulator } from 'yc-operation/testing';
 
 const REQUEST_INFO = 'type.googleapis.com/google.rpc.RequestInfo';
 const EMPTY = { '@type': 'type.googleapis.com/google.protobuf.Empty' };
@@ -315,7 +309,10 @@ describe('faults', () => {
   it('a hanging request is cut off by close', async () => {
     const emu = await startEmulator();
     const id = await emu.create({ faults: [{ hang: true }] });
-    const hanging = fetch(`${emu.url}/operations/${id}`).then(() => expect.unreachable('answered'), (e: unknown) => e as TypeError & { cause?: { code?: string } });
+    const hanging = fetch(`${emu.url}/operations/${id}`).then(
+      () => expect.unreachable('answered'),
+      (e: unknown) => e as TypeError & { cause?: { code?: string } },
+    );
     // The request reached the server and hangs there (not refused by a server already closed).
     while (!(await emu.requests()).some((r) => r.fault === 'hang')) await sleep(10);
     await emu.close();

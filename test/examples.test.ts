@@ -11,8 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { ROOT } from './helpers/child';
 import { skipReason, startRedis, type TestRedis } from './bullmq/redis';
+import { ROOT } from './helpers/child';
 
 const run = promisify(execFile);
 const TSC = join(ROOT, 'node_modules/typescript/bin/tsc');
@@ -38,7 +38,11 @@ afterAll(async () => {
 test('tsc type-checks the TypeScript examples under strict, against dist/', async () => {
   expect(TS_EXAMPLES.length).toBeGreaterThanOrEqual(4);
   // --listFiles shows what was checked: each example, and the package's built declarations.
-  const { stdout } = await run(process.execPath, [TSC, '-p', 'examples/tsconfig.json', '--noEmit', 'false', '--outDir', compiled, '--listFiles'], { cwd: ROOT });
+  const { stdout } = await run(
+    process.execPath,
+    [TSC, '-p', 'examples/tsconfig.json', '--noEmit', 'false', '--outDir', compiled, '--listFiles'],
+    { cwd: ROOT },
+  );
   const files = stdout.trim().split('\n');
   for (const name of TS_EXAMPLES) {
     expect(files).toContain(join(ROOT, 'examples', name));
@@ -51,12 +55,23 @@ test('tsc type-checks the TypeScript examples under strict, against dist/', asyn
 
 test('every example runs under Node against the emulator and prints what it should', async () => {
   const env = { ...process.env, REDIS_URL: redis?.url ?? '' };
-  const child = await run(process.execPath, ['scripts/run-examples.mjs', '--runtime', 'node', '--compiled', compiled], { cwd: ROOT, env, timeout: 300_000 }).catch(
-    (error: { stdout: string; stderr: string; code: number }) => error,
-  );
+  const child = await run(process.execPath, ['scripts/run-examples.mjs', '--runtime', 'node', '--compiled', compiled], {
+    cwd: ROOT,
+    env,
+    timeout: 300_000,
+  }).catch((error: { stdout: string; stderr: string; code: number }) => error);
   expect(child.stderr).toBe('');
   const lines = child.stdout.trim().split('\n');
-  const expected = ['quick-start.mjs', 'quick-start.cjs', 'completion.ts', 'typed-operation.ts', 'typed-operation.ts (failed)', 'fetch-adapter.mjs', 'from-operation.ts', 'queue.ts'];
+  const expected = [
+    'quick-start.mjs',
+    'quick-start.cjs',
+    'completion.ts',
+    'typed-operation.ts',
+    'typed-operation.ts (failed)',
+    'fetch-adapter.mjs',
+    'from-operation.ts',
+    'queue.ts',
+  ];
   if (redis === null) expected.pop();
   expect(lines.filter((line) => line.startsWith('ok ')).map((line) => line.slice(3).replace(/ \(node\)$/, ''))).toEqual(expected);
   expect(lines.filter((line) => line.startsWith('FAIL'))).toEqual([]);

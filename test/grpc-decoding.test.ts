@@ -9,7 +9,7 @@
  * (The project's copies are in src/proto.) Unit cases on the decoder, then the same bytes served by
  * a server in a child process, through both flavours.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ApiError, RunError } from 'yc-operation';
 import { OPERATION } from '../src/proto/root';
@@ -36,7 +36,11 @@ const decode = (...parts: string[]) => responseJson(OPERATION, Buffer.from(hex(.
 
 describe('the decoder, on hand-written bytes', () => {
   test('of error and response (a oneof), the last on the wire wins, either way round', () => {
-    expect(decode(id('op1'), DONE, ERROR_13, RESPONSE)).toEqual({ id: 'op1', done: true, response: { '@type': STRUCT, value: { text: 'hello' } } });
+    expect(decode(id('op1'), DONE, ERROR_13, RESPONSE)).toEqual({
+      id: 'op1',
+      done: true,
+      response: { '@type': STRUCT, value: { text: 'hello' } },
+    });
     expect(decode(id('op1'), DONE, RESPONSE, ERROR_13)).toEqual({ id: 'op1', done: true, error: { code: 13, message: 'boom' } });
   });
 
@@ -116,7 +120,10 @@ describe('over gRPC, through both flavours (a server in a child process sends th
 
     test('bytes with a wire type that does not exist: ApiError, gRPC code 2', async () => {
       const c = client();
-      const error = await c.operation('opBadWireType').getStatus().catch((e: unknown) => e);
+      const error = await c
+        .operation('opBadWireType')
+        .getStatus()
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ApiError);
       expect(error).toMatchObject({ grpcCode: 2, httpStatus: null });
       expect((error as Error).message).toMatch(/the answer is not an Operation message: invalid wire type 7 at offset 0/);

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startEmulator, type Emulator } from 'yc-operation/testing';
+import { type Emulator, startEmulator } from 'yc-operation/testing';
 import { ROOT, runNode } from './helpers/child';
 
 const FAILING_WORKER = fileURLToPath(new URL('./fixtures/failing-worker.mjs', import.meta.url));
@@ -84,18 +84,25 @@ describe('what loading the SDK loads', () => {
 
   test("a blocking-only user's main thread loads synckit, never axios nor node:http", async () => {
     const id = await emu.create({});
-    const child = await runNode(['-e', `
+    const child = await runNode(
+      [
+        '-e',
+        `
       const { OperationsClient } = require('yc-operation');
       ${BLOCKING_CALL}
       ${LOADED} console.log('LOADED ' + loaded());
-    `], { EMU: emu.url, OP: id });
+    `,
+      ],
+      { EMU: emu.url, OP: id },
+    );
     expect(child.stdout).toContain('STATUS success');
     expect(child.stdout).toContain('LOADED synckit\n');
   });
 });
 
 /** A module hook that prints `LOADS <specifier>` for every import of the SDK. */
-const SDK_IMPORTS_HOOK = 'data:text/javascript,import { register } from "node:module"; register("data:text/javascript,' +
+const SDK_IMPORTS_HOOK =
+  'data:text/javascript,import { register } from "node:module"; register("data:text/javascript,' +
   'export async function resolve(s, c, n) { if (s.startsWith(\\"yc-operation\\")) process.stderr.write(\\"LOADS \\" + s + \\"\\\\n\\"); return n(s, c); }");';
 
 test.each([['--version'], ['--help']])('yc-operation %s loads none of the SDK', async (flag) => {
@@ -111,14 +118,20 @@ test.each([['--version'], ['--help']])('yc-operation %s loads none of the SDK', 
 describe('the blocking flavour from every loading context', () => {
   test('node -e with import()', async () => {
     const id = await emu.create({});
-    const child = await runNode(['-e', `import('yc-operation').then(({ OperationsClient }) => { ${BLOCKING_CALL} })`], { EMU: emu.url, OP: id });
+    const child = await runNode(['-e', `import('yc-operation').then(({ OperationsClient }) => { ${BLOCKING_CALL} })`], {
+      EMU: emu.url,
+      OP: id,
+    });
     expect(child.stdout.trim()).toBe('STATUS success');
     expect(child.code).toBe(0);
   });
 
   test('a script piped to node', async () => {
     const id = await emu.create({});
-    const child = await pipeToNode(`import('yc-operation').then(({ OperationsClient }) => { ${BLOCKING_CALL} });`, { EMU: emu.url, OP: id });
+    const child = await pipeToNode(`import('yc-operation').then(({ OperationsClient }) => { ${BLOCKING_CALL} });`, {
+      EMU: emu.url,
+      OP: id,
+    });
     expect(child.stdout.trim()).toBe('STATUS success');
     expect(child.code).toBe(0);
   });
@@ -128,10 +141,16 @@ describe('the blocking flavour from every loading context', () => {
     ['CJS', `const { OperationsClient } = require('yc-operation'); ${BLOCKING_CALL}`],
   ])('an eval worker that loads the SDK as %s', async (_, code) => {
     const id = await emu.create({});
-    const child = await runNode(['-e', `
+    const child = await runNode(
+      [
+        '-e',
+        `
       const { Worker } = require('node:worker_threads');
       new Worker(${JSON.stringify(code)}, { eval: true }).on('error', (e) => console.log('WORKER ERROR ' + e.message));
-    `], { EMU: emu.url, OP: id });
+    `,
+      ],
+      { EMU: emu.url, OP: id },
+    );
     expect(child.stdout.trim()).toBe('STATUS success');
     expect(child.code).toBe(0);
   });
@@ -147,14 +166,24 @@ describe('the blocking flavour from every loading context', () => {
       symlinkSync(realpathSync(join(ROOT, 'node_modules/synckit')), join(out, 'node_modules/synckit'), 'dir');
       writeFileSync(join(out, 'app.mjs'), `import { OperationsClient } from 'yc-operation';\n${BLOCKING_CALL}`);
       for (const format of ['cjs', 'esm'] as const) {
-        await build({ entryPoints: [join(out, 'app.mjs')], bundle: true, platform: 'node', format, outfile: join(out, `dist/app.${format === 'cjs' ? 'cjs' : 'mjs'}`), logLevel: 'silent' });
+        await build({
+          entryPoints: [join(out, 'app.mjs')],
+          bundle: true,
+          platform: 'node',
+          format,
+          outfile: join(out, `dist/app.${format === 'cjs' ? 'cjs' : 'mjs'}`),
+          logLevel: 'silent',
+        });
       }
       mkdirSync(join(out, 'dist/sync'));
       copyFileSync(join(ROOT, 'dist/sync/worker.js'), join(out, 'dist/sync/worker.js'));
     });
     afterAll(() => rmSync(out, { recursive: true, force: true }));
 
-    test.each([['CommonJS', 'app.cjs'], ['ESM', 'app.mjs']])('bundled as %s', async (_, file) => {
+    test.each([
+      ['CommonJS', 'app.cjs'],
+      ['ESM', 'app.mjs'],
+    ])('bundled as %s', async (_, file) => {
       const id = await emu.create({});
       const child = await runNode([join(out, 'dist', file)], { EMU: emu.url, OP: id });
       expect(child.stderr).toBe('');
@@ -165,7 +194,10 @@ describe('the blocking flavour from every loading context', () => {
 
 describe('the worker, when things go wrong or get deep', () => {
   test('a worker that fails as it loads fails the call, is never an uncaught error, and close() does not throw', async () => {
-    const child = await runNode(['-e', `
+    const child = await runNode(
+      [
+        '-e',
+        `
       const { OperationsClient, AIStudioError } = require('yc-operation');
       const client = new OperationsClient({ endpoint: process.env.EMU, auth: null, workerPath: process.env.WORKER });
       try {
@@ -176,7 +208,10 @@ describe('the worker, when things go wrong or get deep', () => {
         client.close();
       }
       setTimeout(() => console.log('ALIVE'), 200);
-    `], { EMU: emu.url, WORKER: FAILING_WORKER });
+    `,
+      ],
+      { EMU: emu.url, WORKER: FAILING_WORKER },
+    );
     expect(child.stdout).toContain('FAILED true');
     expect(child.stdout).toContain('ALIVE');
     expect(child.stderr).not.toMatch(/Uncaught|triggerUncaughtException|Error: this worker fails/);
@@ -184,7 +219,10 @@ describe('the worker, when things go wrong or get deep', () => {
   });
 
   test(`JSON nested ${DEPTH} levels deep: the blocking flavour decodes it as the promise flavour does`, async () => {
-    const child = await runNode(['-e', `
+    const child = await runNode(
+      [
+        '-e',
+        `
       const { AsyncOperationsClient, OperationsClient } = require('yc-operation');
       const depth = (v) => { let n = 0; while (v && typeof v === 'object') { v = v.a; n++; } return n; };
       const sync = new OperationsClient({ endpoint: process.env.DEEP, auth: null });
@@ -192,14 +230,20 @@ describe('the worker, when things go wrong or get deep', () => {
       sync.close();
       const promises = new AsyncOperationsClient({ endpoint: process.env.DEEP, auth: null });
       promises.operation('deep-op').getResult().then((r) => console.log('PROMISE ' + depth(r.value)), (e) => console.log('PROMISE ' + e.message)).finally(() => promises.close());
-    `], { DEEP: deepUrl });
+    `,
+      ],
+      { DEEP: deepUrl },
+    );
     expect(child.stdout).toContain(`BLOCKING ${DEPTH}`);
     expect(child.stdout).toContain(`PROMISE ${DEPTH}`);
   });
 });
 
 test('instanceof holds across the ESM and the CJS copy of the package, for every error class', async () => {
-  const child = await runNode(['--input-type=module', '-e', `
+  const child = await runNode([
+    '--input-type=module',
+    '-e',
+    `
     import { createRequire } from 'node:module';
     const esm = await import('yc-operation');
     const cjs = createRequire(process.cwd() + '/')('yc-operation');
@@ -222,7 +266,8 @@ test('instanceof holds across the ESM and the CJS copy of the package, for every
     }
     lines.push('cross copy: ' + (esm.RunError !== cjs.RunError) + ', plain Error: ' + (new Error('x') instanceof esm.AIStudioError) + ', null: ' + (null instanceof esm.ApiError));
     console.log(lines.join('\\n'));
-  `]);
+  `,
+  ]);
   const expected = [
     'AIStudioError: AIStudioError',
     'RunError: AIStudioError RunError',

@@ -1,7 +1,7 @@
 /** The wait logs as the reference does: info at the start, debug per running status, info on success, warning on failure. */
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { type Emulator, startEmulator } from 'yc-operation/testing';
 import { FLAVOURS } from './helpers/flavours';
-import { startEmulator, type Emulator } from 'yc-operation/testing';
 
 let emu: Emulator;
 beforeAll(async () => {
@@ -21,7 +21,10 @@ test.each(FLAVOURS)('$name: logs the start, each request, each running status, a
   const ok = await emu.create({ donePolls: 2 });
   await client.operation(ok).wait({ pollInterval: 0.01, pollTimeout: 30 });
   const bad = await emu.create({ error: { code: 3, message: 'nope' } });
-  await client.operation(bad).wait({ pollInterval: 0.01 }).catch(() => undefined);
+  await client
+    .operation(bad)
+    .wait({ pollInterval: 0.01 })
+    .catch(() => undefined);
   client.close();
   expect(lines).toContain(`debug GET ${emu.url}/operations/${ok} (attempt 1)`); // the transport's lines, from the worker too
   const waitLines = lines.filter((l) => !l.startsWith('debug GET'));

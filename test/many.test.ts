@@ -4,8 +4,8 @@
  * operation sharing their requests (promise flavour).
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { asCompleted, AsyncOperationsClient, OperationsClient, OperationTimeoutError, RunError, waitAll } from 'yc-operation';
-import { startEmulator, type Emulator } from 'yc-operation/testing';
+import { AsyncOperationsClient, asCompleted, OperationsClient, OperationTimeoutError, RunError, waitAll } from 'yc-operation';
+import { type Emulator, startEmulator } from 'yc-operation/testing';
 
 let emu: Emulator;
 beforeAll(async () => {
@@ -34,7 +34,9 @@ describe.each(FLAVOURS)('$name: many operations', ({ make }) => {
     const client = make();
     const ids = await Promise.all([4, 1, 2].map((polls) => emu.create({ donePolls: polls })));
     const seen: string[] = [];
-    for await (const op of asCompleted(ids.map((id) => client.operation(id)) as never, { pollInterval: 0.02 }) as AsyncIterable<{ id: string }>) {
+    for await (const op of asCompleted(ids.map((id) => client.operation(id)) as never, { pollInterval: 0.02 }) as AsyncIterable<{
+      id: string;
+    }>) {
       seen.push(op.id);
     }
     expect(seen).toEqual([ids[1], ids[2], ids[0]]);
@@ -47,13 +49,20 @@ describe.each(FLAVOURS)('$name: many operations', ({ make }) => {
     const later = await emu.create({ donePolls: 3, response: response(1) });
     const seen: Array<{ id: string; status: string | undefined }> = [];
     let failed: { getResult(): unknown } | null = null;
-    for await (const op of asCompleted([client.operation(failing), client.operation(later)] as never, { pollInterval: 0.02 }) as AsyncIterable<{ id: string; lastKnownStatus: { statusName: string } | null; getResult(): unknown }>) {
+    for await (const op of asCompleted([client.operation(failing), client.operation(later)] as never, {
+      pollInterval: 0.02,
+    }) as AsyncIterable<{ id: string; lastKnownStatus: { statusName: string } | null; getResult(): unknown }>) {
       seen.push({ id: op.id, status: op.lastKnownStatus?.statusName });
       if (op.id === failing) failed = op;
     }
-    expect(seen).toEqual([{ id: failing, status: 'failed' }, { id: later, status: 'success' }]);
+    expect(seen).toEqual([
+      { id: failing, status: 'failed' },
+      { id: later, status: 'success' },
+    ]);
     const requests = (await emu.requests()).length;
-    const error = await Promise.resolve().then(() => failed!.getResult()).catch((e: unknown) => e);
+    const error = await Promise.resolve()
+      .then(() => failed!.getResult())
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RunError);
     expect(error).toMatchObject({ code: 9, errorMessage: 'bad state' });
     expect((await emu.requests()).length).toBe(requests);
@@ -64,7 +73,9 @@ describe.each(FLAVOURS)('$name: many operations', ({ make }) => {
     const client = make();
     const never = await emu.create({ never: true });
     const failing = await emu.create({ donePolls: 2, error: { code: 9, message: 'bad state' } });
-    await expect((async () => waitAll([client.operation(never), client.operation(failing)] as never, { pollInterval: 0.02 }))()).rejects.toBeInstanceOf(RunError);
+    await expect(
+      (async () => waitAll([client.operation(never), client.operation(failing)] as never, { pollInterval: 0.02 }))(),
+    ).rejects.toBeInstanceOf(RunError);
     const before = (await emu.requests()).length;
     await new Promise((r) => setTimeout(r, 100));
     expect((await emu.requests()).length).toBe(before);
@@ -74,7 +85,9 @@ describe.each(FLAVOURS)('$name: many operations', ({ make }) => {
   test('a pollTimeout applies to each operation', async () => {
     const client = make();
     const id = await emu.create({ never: true });
-    await expect((async () => waitAll([client.operation(id)] as never, { pollInterval: 0.02, pollTimeout: 0.2 }))()).rejects.toBeInstanceOf(OperationTimeoutError);
+    await expect((async () => waitAll([client.operation(id)] as never, { pollInterval: 0.02, pollTimeout: 0.2 }))()).rejects.toBeInstanceOf(
+      OperationTimeoutError,
+    );
     client.close();
   });
 

@@ -1,7 +1,7 @@
 /** The built package as users get it: its declarations type-check a user's file. */
 import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { expect, test } from 'vitest';
 import { ROOT } from './helpers/child';
 

@@ -4,10 +4,10 @@
  * attempt met, and carries it as its cause (issue 21). A refused connection over REST; over gRPC
  * (where `wait_for_ready` waits for a connection instead of failing) answers of UNAVAILABLE.
  */
-import { createServer, type AddressInfo } from 'node:net';
+import { type AddressInfo, createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ApiError, OperationTimeoutError } from 'yc-operation';
-import { startEmulator, type Emulator } from 'yc-operation/testing';
+import { type Emulator, startEmulator } from 'yc-operation/testing';
 import { FLAVOURS, FLAVOURS_AND_PROTOCOLS } from './helpers/flavours';
 
 /** Retries slower than the timeouts below: the time runs out while the call sleeps before its next attempt. */
@@ -28,7 +28,10 @@ afterAll(() => emu.close());
 describe.each(FLAVOURS)('$label, no server at the endpoint', (flavour) => {
   test("a call's timeout names the refused connection and carries it as its cause", async () => {
     const client = flavour.client({ endpoint: refused, auth: null, retry: SLOW_RETRY });
-    const error = await client.operation('some-id').getStatus({ timeout: 1 }).catch((e: unknown) => e);
+    const error = await client
+      .operation('some-id')
+      .getStatus({ timeout: 1 })
+      .catch((e: unknown) => e);
     client.close();
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({ grpcCode: 4, httpStatus: null });
@@ -44,12 +47,15 @@ describe.each(FLAVOURS)('$label, no server at the endpoint', (flavour) => {
 
   test("a wait's poll timeout names the last failed attempt; its cause is the poll's timeout, whose cause is that attempt", async () => {
     const client = flavour.client({ endpoint: refused, auth: null, retry: SLOW_RETRY });
-    const error = await client.operation('some-id').wait({ pollTimeout: 1, pollInterval: 0.1 }).catch((e: unknown) => e);
+    const error = await client
+      .operation('some-id')
+      .wait({ pollTimeout: 1, pollInterval: 0.1 })
+      .catch((e: unknown) => e);
     client.close();
     expect(error).toBeInstanceOf(OperationTimeoutError);
     expect((error as Error).message).toBe(
-      'Operation some-id did not finish within its poll timeout of 1 s (no status received yet); '
-        + `the last attempt failed: network error: ECONNREFUSED (connect ECONNREFUSED ${refused.slice('http://'.length)})`,
+      'Operation some-id did not finish within its poll timeout of 1 s (no status received yet); ' +
+        `the last attempt failed: network error: ECONNREFUSED (connect ECONNREFUSED ${refused.slice('http://'.length)})`,
     );
     const timedOut = (error as Error).cause as ApiError;
     expect(timedOut).toMatchObject({ grpcCode: 4 });
@@ -62,7 +68,10 @@ describe.each(FLAVOURS_AND_PROTOCOLS)('$label, a server that answers UNAVAILABLE
     const id = await emu.create({ faults: [{ status: 503, times: Infinity, message: 'the backend is down' }] });
     const client = flavour.client({ endpoint: flavour.endpoint(emu), auth: null, retry: SLOW_RETRY });
     // 3 s: time for a first attempt to fail even where loading the gRPC stack is slow (a busy machine).
-    const error = await client.operation(id).getStatus({ timeout: 3 }).catch((e: unknown) => e);
+    const error = await client
+      .operation(id)
+      .getStatus({ timeout: 3 })
+      .catch((e: unknown) => e);
     client.close();
     expect(error).toMatchObject({ name: 'ApiError', grpcCode: 4, httpStatus: null });
     expect((error as Error).message).toMatch(/^no answer within the call's timeout of 3 s; the last attempt failed: /);
@@ -73,7 +82,10 @@ describe.each(FLAVOURS_AND_PROTOCOLS)('$label, a server that answers UNAVAILABLE
   test('a call that times out with no failed attempt names none', async () => {
     const id = await emu.create({ faults: [{ hang: true, times: Infinity }] });
     const client = flavour.client({ endpoint: flavour.endpoint(emu), auth: null, retry: SLOW_RETRY });
-    const error = await client.operation(id).getStatus({ timeout: 0.5 }).catch((e: unknown) => e);
+    const error = await client
+      .operation(id)
+      .getStatus({ timeout: 0.5 })
+      .catch((e: unknown) => e);
     client.close();
     expect(error).toMatchObject({ name: 'ApiError', grpcCode: 4, rawMessage: "no answer within the call's timeout of 0.5 s" });
     expect((error as Error).cause).toBeUndefined();

@@ -67,7 +67,9 @@ function expectFaithful(json: Record<string, unknown>, decoded: ReturnType<typeo
   } else {
     expect(status.error!.code).toBe(error.code);
     expect(status.error!.message).toBe(error.message ?? '');
-    expect(status.error!.details).toEqual(Array.isArray(error.details) ? error.details.map((d) => (typeof d === 'string' ? d : JSON.stringify(d))) : []); // absent or null: empty, as proto3 reads a repeated field
+    expect(status.error!.details).toEqual(
+      Array.isArray(error.details) ? error.details.map((d) => (typeof d === 'string' ? d : JSON.stringify(d))) : [],
+    ); // absent or null: empty, as proto3 reads a repeated field
   }
 }
 
@@ -97,7 +99,9 @@ const operationJson = fc
         createdAt: field(fc.date({ noInvalidDate: true }).map((d) => d.toISOString())),
         done: field(fc.boolean()),
         metadata: field(fc.jsonValue()),
-        response: field(fc.record({ '@type': fc.string() }).chain((r) => fc.dictionary(fc.string(), fc.jsonValue()).map((extra) => ({ ...extra, ...r })))),
+        response: field(
+          fc.record({ '@type': fc.string() }).chain((r) => fc.dictionary(fc.string(), fc.jsonValue()).map((extra) => ({ ...extra, ...r }))),
+        ),
         error: field(rpcStatus),
       },
       { requiredKeys: [] },
@@ -145,10 +149,16 @@ describe('decodeOperation', () => {
   test('any text a server could send, parsed as JSON: the same', () => {
     const seen = tally();
     fc.assert(
-      fc.property(fc.oneof(fc.json(), operationJson.map((json) => JSON.stringify(json))), (text) => {
-        const decoded = seen.decode(JSON.parse(text));
-        if (!(decoded instanceof WireDecodeError)) expectReferenceRules(decoded.status);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.json(),
+          operationJson.map((json) => JSON.stringify(json)),
+        ),
+        (text) => {
+          const decoded = seen.decode(JSON.parse(text));
+          if (!(decoded instanceof WireDecodeError)) expectReferenceRules(decoded.status);
+        },
+      ),
       RUNS,
     );
     seen.expectBoth();
@@ -175,7 +185,14 @@ describe('decodeOperation', () => {
         done: fc.boolean(),
         metadata: fc.option(fc.jsonValue(), { nil: null }),
         response: fc.option(fc.record({ '@type': fc.string() }), { nil: undefined }),
-        error: fc.option(fc.record({ code: fc.integer({ min: 0, max: 16 }), message: fc.string(), details: fc.array(fc.record({ '@type': fc.string() })) }), { nil: undefined }),
+        error: fc.option(
+          fc.record({
+            code: fc.integer({ min: 0, max: 16 }),
+            message: fc.string(),
+            details: fc.array(fc.record({ '@type': fc.string() })),
+          }),
+          { nil: undefined },
+        ),
       },
       { requiredKeys: ['id', 'done'] },
     );
@@ -191,11 +208,35 @@ describe('decodeOperation', () => {
 
   test('any JavaScript value a caller could hand to fromOperation (not only JSON): a status that keeps the rules, or WireDecodeError', () => {
     const anything = fc.anything({
-      withBigInt: true, withBoxedValues: true, withDate: true, withMap: true, withSet: true, withNullPrototype: true,
-      withObjectString: true, withTypedArray: true, withSparseArray: true, withUnicodeString: true,
+      withBigInt: true,
+      withBoxedValues: true,
+      withDate: true,
+      withMap: true,
+      withSet: true,
+      withNullPrototype: true,
+      withObjectString: true,
+      withTypedArray: true,
+      withSparseArray: true,
+      withUnicodeString: true,
     });
     const shaped = fc.record(
-      { id: fc.oneof(fc.string(), anything), done: fc.oneof(fc.boolean(), anything), response: anything, metadata: anything, error: fc.oneof(fc.record({ code: fc.oneof(fc.integer(), anything), message: fc.oneof(fc.string(), anything), details: fc.oneof(fc.array(anything), anything) }, { requiredKeys: [] }), anything) },
+      {
+        id: fc.oneof(fc.string(), anything),
+        done: fc.oneof(fc.boolean(), anything),
+        response: anything,
+        metadata: anything,
+        error: fc.oneof(
+          fc.record(
+            {
+              code: fc.oneof(fc.integer(), anything),
+              message: fc.oneof(fc.string(), anything),
+              details: fc.oneof(fc.array(anything), anything),
+            },
+            { requiredKeys: [] },
+          ),
+          anything,
+        ),
+      },
       { requiredKeys: [] },
     );
     const seen = tally();
@@ -235,9 +276,16 @@ describe('OperationStatus', () => {
   test('an error while done is still false never makes a status failed; done with neither is none of running, succeeded, failed', () => {
     fc.assert(
       fc.property(errorInfo, fc.option(fc.jsonValue(), { nil: null }), (error, response) => {
-        expect(new OperationStatus({ done: false, error, response, metadata: null })).toMatchObject({ isRunning: true, isFailed: false, isFinished: false });
+        expect(new OperationStatus({ done: false, error, response, metadata: null })).toMatchObject({
+          isRunning: true,
+          isFailed: false,
+          isFinished: false,
+        });
         expect(new OperationStatus({ done: true, error: null, response: null, metadata: null })).toMatchObject({
-          isRunning: false, isSucceeded: false, isFailed: false, isFinished: false,
+          isRunning: false,
+          isSucceeded: false,
+          isFailed: false,
+          isFinished: false,
         });
       }),
       RUNS,

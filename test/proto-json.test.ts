@@ -13,7 +13,12 @@ const roundTrip = (json: unknown) => messageJson(operation, operation.decode(enc
 describe('proto3 JSON, both ways', () => {
   test('an Operation with timestamps, a Struct metadata and a completion (int64 beyond 2^53, an empty oneof text)', () => {
     const json = {
-      id: 'abc', description: 'x', createdAt: '2024-05-12T18:46:54.123Z', createdBy: 'aje', modifiedAt: '2024-05-12T18:46:55Z', done: true,
+      id: 'abc',
+      description: 'x',
+      createdAt: '2024-05-12T18:46:54.123Z',
+      createdBy: 'aje',
+      modifiedAt: '2024-05-12T18:46:55Z',
+      done: true,
       metadata: { '@type': 'type.googleapis.com/google.protobuf.Struct', value: { a: [1, 'x', null, { b: true }] } },
       response: {
         '@type': 'type.googleapis.com/yandex.cloud.ai.foundation_models.v1.CompletionResponse',
@@ -26,23 +31,43 @@ describe('proto3 JSON, both ways', () => {
   });
 
   test('an error with a RetryInfo (a Duration) and a detail of an unknown type (its URL and base64 bytes)', () => {
-    const json = { id: 'x', error: { code: 3, message: 'm', details: [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '1.500s' }, { '@type': 'type.googleapis.com/x.Y', value: 'AAE=' }] } };
+    const json = {
+      id: 'x',
+      error: {
+        code: 3,
+        message: 'm',
+        details: [
+          { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '1.500s' },
+          { '@type': 'type.googleapis.com/x.Y', value: 'AAE=' },
+        ],
+      },
+    };
     expect(roundTrip(json)).toEqual(json);
   });
 
   test('default scalars are left out; a JSON object without "@type" in an Any is a Struct', () => {
     expect(roundTrip({ id: 'x', done: false, description: '', metadata: { step: 1 } })).toEqual({
-      id: 'x', metadata: { '@type': 'type.googleapis.com/google.protobuf.Struct', value: { step: 1 } },
+      id: 'x',
+      metadata: { '@type': 'type.googleapis.com/google.protobuf.Struct', value: { step: 1 } },
     });
   });
 
   test('the AI Studio task messages an operation names: a tuning task, a hybrid index ranked by RRF (an Int64Value)', () => {
     const json = {
-      id: 'x', done: true,
+      id: 'x',
+      done: true,
       metadata: {
         '@type': 'type.googleapis.com/yandex.cloud.ai.tuning.v1.TuningTask',
-        taskId: 'ftn', operationId: 'op', status: 'CANCELED', folderId: 'b1g', createdBy: 'aje', createdAt: '2025-01-02T03:04:05Z',
-        startedAt: '2025-01-02T03:04:06Z', finishedAt: '2025-01-02T04:04:06Z', sourceModelUri: 'gpt://b1g/yandexgpt-lite', targetModelUri: 'gpt://b1g/yandexgpt-lite@t1',
+        taskId: 'ftn',
+        operationId: 'op',
+        status: 'CANCELED',
+        folderId: 'b1g',
+        createdBy: 'aje',
+        createdAt: '2025-01-02T03:04:05Z',
+        startedAt: '2025-01-02T03:04:06Z',
+        finishedAt: '2025-01-02T04:04:06Z',
+        sourceModelUri: 'gpt://b1g/yandexgpt-lite',
+        targetModelUri: 'gpt://b1g/yandexgpt-lite@t1',
       },
       response: {
         '@type': 'type.googleapis.com/yandex.cloud.ai.assistants.v1.searchindex.SearchIndex',
@@ -60,6 +85,8 @@ describe('proto3 JSON, both ways', () => {
   test('what cannot be packed is refused, naming why', () => {
     expect(() => encode(operation, { response: { '@type': 'type.googleapis.com/x.Y', text: 'hi' } })).toThrow(/no .proto for it here/);
     expect(() => encode(operation, { idd: 'x' })).toThrow(/has no field "idd"/);
-    expect(() => encode(operation, { response: { '@type': 'type.googleapis.com/yandex.cloud.ai.foundation_models.v1.Alternative', status: 'DONE' } })).toThrow(/"DONE" is not a value of/);
+    expect(() =>
+      encode(operation, { response: { '@type': 'type.googleapis.com/yandex.cloud.ai.foundation_models.v1.Alternative', status: 'DONE' } }),
+    ).toThrow(/"DONE" is not a value of/);
   });
 });

@@ -47,15 +47,22 @@ test("the README's quick start type-checks under strict and runs as it is", asyn
     join(dir, 'tsconfig.json'),
     JSON.stringify({
       compilerOptions: {
-        target: 'ES2022', lib: ['ES2022'], module: 'NodeNext', moduleResolution: 'NodeNext', strict: true,
-        types: ['node'], typeRoots: [join(ROOT, 'node_modules/@types')], outDir: '.', rootDir: '.',
+        target: 'ES2022',
+        lib: ['ES2022'],
+        module: 'NodeNext',
+        moduleResolution: 'NodeNext',
+        strict: true,
+        types: ['node'],
+        typeRoots: [join(ROOT, 'node_modules/@types')],
+        outDir: '.',
+        rootDir: '.',
       },
       files: ['quick.ts'],
     }),
   );
-  const tsc = await run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(dir, 'tsconfig.json')], { cwd: dir }).catch(
-    (error: { stdout: string }) => error,
-  );
+  const tsc = await run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(dir, 'tsconfig.json')], {
+    cwd: dir,
+  }).catch((error: { stdout: string }) => error);
   expect(tsc.stdout).toBe('');
 
   const child = await runNode([join(dir, 'quick.js')]);
@@ -71,7 +78,7 @@ test("the README's quick start type-checks under strict and runs as it is", asyn
   ]);
 }, 120_000);
 
-test("every other snippet of the README is a program of examples/, or lines of one", () => {
+test('every other snippet of the README is a program of examples/, or lines of one', () => {
   const examples = readdirSync(join(ROOT, 'examples'))
     .filter((name) => /\.(mjs|cjs|ts)$/.test(name))
     .map((name) => readFileSync(join(ROOT, 'examples', name), 'utf8'));
@@ -83,13 +90,23 @@ test("every other snippet of the README is a program of examples/, or lines of o
   expect(others.filter((b) => examples.includes(b.code)).length).toBeGreaterThanOrEqual(1);
   for (const { heading, code } of others) {
     if (examples.includes(code)) continue;
-    const lines = code.split('\n').map(norm).filter((line) => line !== '' && !line.startsWith('//'));
-    expect(lines.filter((line) => !known.has(line)), `a snippet under "${heading}"`).toEqual([]);
+    const lines = code
+      .split('\n')
+      .map(norm)
+      .filter((line) => line !== '' && !line.startsWith('//'));
+    expect(
+      lines.filter((line) => !known.has(line)),
+      `a snippet under "${heading}"`,
+    ).toEqual([]);
   }
 });
 
 /** GitHub's anchor of a heading: lower case, punctuation dropped, each space a hyphen. */
-const slug = (heading: string) => heading.toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/ /g, '-');
+const slug = (heading: string) =>
+  heading
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+    .replace(/ /g, '-');
 
 /** The anchors a Markdown file offers: one per heading. */
 function anchors(path: string): Set<string> {
@@ -97,7 +114,12 @@ function anchors(path: string): Set<string> {
   return new Set([...text.matchAll(/^#{1,6} (.*)$/gm)].map((m) => slug(m[1]!)));
 }
 
-const PAGES = ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`)];
+const PAGES = [
+  'README.md',
+  ...readdirSync(join(ROOT, 'docs'))
+    .filter((name) => name.endsWith('.md'))
+    .map((name) => `docs/${name}`),
+];
 
 test.each(PAGES)('%s: every link to this repository leads to a file, and to a heading of it', (page) => {
   const path = join(ROOT, page);

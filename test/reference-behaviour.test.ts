@@ -6,9 +6,9 @@
  * with neither a response nor an error succeeds with the empty result, as in the reference.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { OperationTimeoutError, RunError, WrongAsyncOperationStatusError, type OperationStatus } from 'yc-operation';
-import { startEmulator, type Emulator, type OperationScript } from 'yc-operation/testing';
-import { FLAVOURS_AND_PROTOCOLS, isGet, type FlavourClient } from './helpers/flavours';
+import { type OperationStatus, OperationTimeoutError, RunError, WrongAsyncOperationStatusError } from 'yc-operation';
+import { type Emulator, type OperationScript, startEmulator } from 'yc-operation/testing';
+import { FLAVOURS_AND_PROTOCOLS, type FlavourClient, isGet } from './helpers/flavours';
 
 // Real AI Studio types (and typed metadata), so that they travel over gRPC as they are.
 const RESPONSE = {
@@ -68,14 +68,21 @@ describe.each(FLAVOURS_AND_PROTOCOLS)('$label', (flavour) => {
       expect(o.lastKnownStatus).toMatchObject({ done: true, isRunning: false, isFinished: false });
     });
 
-    test.runIf(flavour.protocol === 'grpc')('done with neither result nor error succeeds with the empty Any, as the reference reads gRPC', async () => {
-      const o = await op({ donePolls: 1, neither: true });
-      expect(await o.wait(FAST)).toEqual({ '@type': '', value: '' });
-      expect(o.lastKnownStatus).toMatchObject({ done: true, isSucceeded: true, isFinished: true });
-    });
+    test.runIf(flavour.protocol === 'grpc')(
+      'done with neither result nor error succeeds with the empty Any, as the reference reads gRPC',
+      async () => {
+        const o = await op({ donePolls: 1, neither: true });
+        expect(await o.wait(FAST)).toEqual({ '@type': '', value: '' });
+        expect(o.lastKnownStatus).toMatchObject({ done: true, isSucceeded: true, isFinished: true });
+      },
+    );
 
     test('an error while done is still false keeps the operation running', async () => {
-      const o = await op({ donePolls: 3, runningError: { code: 13, message: 'rolling back' }, error: { code: 13, message: 'rolled back' } });
+      const o = await op({
+        donePolls: 3,
+        runningError: { code: 13, message: 'rolling back' },
+        error: { code: 13, message: 'rolled back' },
+      });
       const first = await o.getStatus();
       expect(first).toMatchObject({ done: false, isRunning: true, isFailed: false, error: { code: 13, message: 'rolling back' } });
       await expect(o.wait(FAST)).rejects.toBeInstanceOf(RunError);
@@ -101,7 +108,10 @@ describe.each(FLAVOURS_AND_PROTOCOLS)('$label', (flavour) => {
     test('the result decoder and the metadata decoder are applied', async () => {
       const o = await op(
         { donePolls: 3, response: RESPONSE, metadata: [meta({ progress: 10 }), meta({ progress: 50 }), meta({ progress: 100 })] },
-        { resultDecoder: (r: typeof RESPONSE) => r.alternatives[0]!.message.text, metadataDecoder: (m: { value: { progress: number } }) => `${m.value.progress}%` },
+        {
+          resultDecoder: (r: typeof RESPONSE) => r.alternatives[0]!.message.text,
+          metadataDecoder: (m: { value: { progress: number } }) => `${m.value.progress}%`,
+        },
       );
       const seen: unknown[] = [];
       expect(await o.wait({ ...FAST, onProgress: (s: OperationStatus) => seen.push(s.metadata) })).toBe('hi');

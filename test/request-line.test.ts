@@ -44,7 +44,9 @@ test('a request that waited half of its time left goes at once, whatever the cou
 
 test('the runner wakes the next in line when a slot is released, and an abort leaves the line', async () => {
   const slots = new RequestSlots();
-  const held = await Promise.all(Array.from({ length: LINE_SLOTS }, () => slots.acquire(Date.now() + 60_000, new AbortController().signal)));
+  const held = await Promise.all(
+    Array.from({ length: LINE_SLOTS }, () => slots.acquire(Date.now() + 60_000, new AbortController().signal)),
+  );
   const controller = new AbortController();
   let left: { waitedMs: number; inFlight: number } | null = null;
   const leaving = slots.acquire(Date.now() + 60_000, controller.signal, (wait) => (left = wait));

@@ -1,8 +1,8 @@
 /** The bookkeeping of shared polls (src/async/shared-polls.ts), on a stand-in transport. */
 import { expect, test } from 'vitest';
 import { SharedPolls } from '../src/async/shared-polls';
-import { ApiError } from '../src/core/errors';
 import { markDeadline } from '../src/core/deadline';
+import { ApiError } from '../src/core/errors';
 import type { CallOptions, OperationTransport } from '../src/core/transport';
 
 /** A transport whose Gets answer after `latencyMs`, or time out at their own deadline first. */
@@ -16,7 +16,23 @@ function standIn(latencyMs: number): OperationTransport & { gets: number } {
         const done = setTimeout(() => resolve({ id, done: false }), latencyMs);
         const late = setTimeout(() => {
           clearTimeout(done);
-          reject(markDeadline(new ApiError({ grpcCode: 4, httpStatus: null, message: 'deadline', details: [], requestId: null, serverTraceId: null, clientRequestId: null, endpoint: 'x', attempts: 1, authProvider: null }), deadlineMs));
+          reject(
+            markDeadline(
+              new ApiError({
+                grpcCode: 4,
+                httpStatus: null,
+                message: 'deadline',
+                details: [],
+                requestId: null,
+                serverTraceId: null,
+                clientRequestId: null,
+                endpoint: 'x',
+                attempts: 1,
+                authProvider: null,
+              }),
+              deadlineMs,
+            ),
+          );
         }, deadlineMs - Date.now());
         signal?.addEventListener('abort', () => {
           clearTimeout(done);
@@ -35,13 +51,15 @@ function standIn(latencyMs: number): OperationTransport & { gets: number } {
 
 test('callers that leave early leave no entry behind once the request is over', async () => {
   const polls = new SharedPolls(standIn(100));
-  const left = Array.from({ length: 50 }, (_, i) => polls.get(`op${i}`, { deadlineMs: Date.now() + 5000, signal: AbortSignal.timeout(20) }).catch(() => 'left'));
+  const left = Array.from({ length: 50 }, (_, i) =>
+    polls.get(`op${i}`, { deadlineMs: Date.now() + 5000, signal: AbortSignal.timeout(20) }).catch(() => 'left'),
+  );
   expect(await Promise.all(left)).toEqual(Array(50).fill('left'));
   await new Promise((r) => setTimeout(r, 150));
   expect(polls.inFlight).toBe(0);
 });
 
-test("a caller that joined a request with a shorter deadline asks again within its own", async () => {
+test('a caller that joined a request with a shorter deadline asks again within its own', async () => {
   const transport = standIn(300);
   const polls = new SharedPolls(transport);
   const short = polls.get('op', { deadlineMs: Date.now() + 100 }).catch((e: unknown) => e);

@@ -81,14 +81,18 @@ describe('SIGINT during a blocking call', () => {
     ['a sleep between polls', SLEEPING_WAIT],
     ['a request', REQUESTING_WAIT],
     ['waitAll', WAITING_ALL],
-  ])('in %s, with no listener of the script: finally runs, and the uncaught KeyboardInterrupt exits with 130', async (_, wait) => {
-    const outcome = await interrupt(`try { ${wait} } finally { console.log('FINALLY'); }`);
-    expect(outcome.stdout).toMatch(/^FINALLY$/m);
-    expect(outcome.stderr).toMatch(/KeyboardInterrupt: interrupted by SIGINT/);
-    expect(outcome.stderr).not.toMatch(/DeprecationWarning/); // the worker's signal handle says nothing
-    expect({ code: outcome.code, signal: outcome.signal }).toEqual({ code: 130, signal: null });
-    expect(outcome.afterSignalMs).toBeLessThan(15_000);
-  }, 60_000);
+  ])(
+    'in %s, with no listener of the script: finally runs, and the uncaught KeyboardInterrupt exits with 130',
+    async (_, wait) => {
+      const outcome = await interrupt(`try { ${wait} } finally { console.log('FINALLY'); }`);
+      expect(outcome.stdout).toMatch(/^FINALLY$/m);
+      expect(outcome.stderr).toMatch(/KeyboardInterrupt: interrupted by SIGINT/);
+      expect(outcome.stderr).not.toMatch(/DeprecationWarning/); // the worker's signal handle says nothing
+      expect({ code: outcome.code, signal: outcome.signal }).toEqual({ code: 130, signal: null });
+      expect(outcome.afterSignalMs).toBeLessThan(15_000);
+    },
+    60_000,
+  );
 
   test('with a listener of the script: the wait throws KeyboardInterrupt, the script goes on, then its listener runs', async () => {
     const outcome = await interrupt(`
@@ -97,7 +101,11 @@ describe('SIGINT during a blocking call', () => {
         console.log('CAUGHT', error instanceof KeyboardInterrupt, error.name);
       } finally { console.log('FINALLY'); }
     `);
-    expect(outcome.stdout.split('\n').filter((l) => l !== 'BLOCKING' && l !== '')).toEqual(['CAUGHT true KeyboardInterrupt', 'FINALLY', 'LISTENER']);
+    expect(outcome.stdout.split('\n').filter((l) => l !== 'BLOCKING' && l !== '')).toEqual([
+      'CAUGHT true KeyboardInterrupt',
+      'FINALLY',
+      'LISTENER',
+    ]);
     expect({ code: outcome.code, signal: outcome.signal }).toEqual({ code: 0, signal: null });
     expect(outcome.afterSignalMs).toBeLessThan(15_000);
   }, 60_000);

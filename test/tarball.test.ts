@@ -72,7 +72,17 @@ const SCRIPT = `
 
 describe('the installed tarball', () => {
   test('holds what users run and its license, and neither the demo nor the sources', () => {
-    for (const file of ['LICENSE', 'README.md', 'package.json', 'testing/package.json', 'dist/index.js', 'dist/index.cjs', 'dist/cli/main.js', 'dist/sync/worker.js', 'dist/testing/emulator-worker.js']) {
+    for (const file of [
+      'LICENSE',
+      'README.md',
+      'package.json',
+      'testing/package.json',
+      'dist/index.js',
+      'dist/index.cjs',
+      'dist/cli/main.js',
+      'dist/sync/worker.js',
+      'dist/testing/emulator-worker.js',
+    ]) {
       expect(existsSync(join(installed, file)), file).toBe(true);
     }
     for (const absent of ['dist/demo', 'src', 'test']) expect(existsSync(join(installed, absent)), absent).toBe(false);
@@ -109,7 +119,8 @@ describe('the installed tarball', () => {
       await emulator.close();
       console.log(a.name + ': ' + a.message);
       console.log(b.name + ': ' + b.message);`;
-    const expected = "AIStudioError: a gRPC call (protocol: 'grpc', and tune, validateDataset, completionBatch and batch tasks with either protocol) needs @grpc/grpc-js, which is not installed (an optional peer dependency of yc-operation): npm install @grpc/grpc-js protobufjs";
+    const expected =
+      "AIStudioError: a gRPC call (protocol: 'grpc', and tune, validateDataset, completionBatch and batch tasks with either protocol) needs @grpc/grpc-js, which is not installed (an optional peer dependency of yc-operation): npm install @grpc/grpc-js protobufjs";
     expect(await node(['--input-type=module', '-e', code])).toBe(`${expected}\n${expected}\n`);
   });
 
@@ -122,27 +133,31 @@ describe('the installed tarball', () => {
     ['node16', { module: 'Node16', moduleResolution: 'Node16' }, ['consumer.ts', 'disposable.ts', 'require.cts']],
     ['nodenext', { module: 'NodeNext', moduleResolution: 'NodeNext' }, ['consumer.ts', 'disposable.ts', 'require.cts']],
     ['bundler', { module: 'ESNext', moduleResolution: 'Bundler' }, ['consumer.ts', 'disposable.ts']],
-  ])('a TypeScript user type-checks under %s resolution', async (name, resolution, files) => {
-    const dir = join(project, `ts-${name}`);
-    mkdirSync(dir);
-    for (const file of files) cpSync(join(FIXTURES, file), join(dir, file));
-    const compilerOptions = {
-      ...resolution,
-      target: 'ES2022',
-      lib: ['ES2022', 'ESNext.Disposable'],
-      strict: true,
-      noEmit: true,
-      skipLibCheck: false,
-      types: ['node'],
-      typeRoots: [join(ROOT, 'node_modules/@types')],
-    };
-    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, files }));
-    const result = await run(process.execPath, [TSC, '-p', dir], { cwd: dir }).then(
-      ({ stdout }) => ({ code: 0, stdout }),
-      (error: { stdout: string; code: number }) => ({ code: error.code, stdout: error.stdout }),
-    );
-    expect(result).toEqual({ code: 0, stdout: '' }); // tsc ran, found nothing, exited 0
-  }, 120_000);
+  ])(
+    'a TypeScript user type-checks under %s resolution',
+    async (name, resolution, files) => {
+      const dir = join(project, `ts-${name}`);
+      mkdirSync(dir);
+      for (const file of files) cpSync(join(FIXTURES, file), join(dir, file));
+      const compilerOptions = {
+        ...resolution,
+        target: 'ES2022',
+        lib: ['ES2022', 'ESNext.Disposable'],
+        strict: true,
+        noEmit: true,
+        skipLibCheck: false,
+        types: ['node'],
+        typeRoots: [join(ROOT, 'node_modules/@types')],
+      };
+      writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, files }));
+      const result = await run(process.execPath, [TSC, '-p', dir], { cwd: dir }).then(
+        ({ stdout }) => ({ code: 0, stdout }),
+        (error: { stdout: string; code: number }) => ({ code: error.code, stdout: error.stdout }),
+      );
+      expect(result).toEqual({ code: 0, stdout: '' }); // tsc ran, found nothing, exited 0
+    },
+    120_000,
+  );
 
   test("README's quick start compiles under strict TypeScript against the installed package, and runs", async () => {
     const dir = join(project, 'ts-quick-start');

@@ -4,11 +4,11 @@
  * recipe of docs/guide-tracing.md that turns them into OpenTelemetry spans, checked with an in-memory exporter.
  */
 import diagnostics from 'node:diagnostics_channel';
-import { SpanStatusCode, type Span } from '@opentelemetry/api';
+import { type Span, SpanStatusCode } from '@opentelemetry/api';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { AsyncOperationsClient, OperationsClient, TRACE_CHANNELS, type RequestErrorTrace, type RequestTrace } from 'yc-operation';
-import { startEmulator, type Emulator } from 'yc-operation/testing';
+import { AsyncOperationsClient, OperationsClient, type RequestErrorTrace, type RequestTrace, TRACE_CHANNELS } from 'yc-operation';
+import { type Emulator, startEmulator } from 'yc-operation/testing';
 
 const KEY = 'tracing-secret-api-key-42';
 const QUICK = { initialBackoff: 0.01, maxBackoff: 0.02, jitter: 0 };
@@ -45,7 +45,10 @@ describe.each([
     const events = await recording(() => client.operation(id).getStatus());
     client.close();
     expect(events.map(([name, e]) => [name, e.attempt])).toEqual([
-      [TRACE_CHANNELS.start, 1], [TRACE_CHANNELS.error, 1], [TRACE_CHANNELS.start, 2], [TRACE_CHANNELS.end, 2],
+      [TRACE_CHANNELS.start, 1],
+      [TRACE_CHANNELS.error, 1],
+      [TRACE_CHANNELS.start, 2],
+      [TRACE_CHANNELS.end, 2],
     ]);
     for (const [, e] of events) {
       expect(e).toMatchObject({ operationId: id, call: 'get', protocol: 'rest', target: `${emu.url}/operations/${id}` });
@@ -75,10 +78,13 @@ test("the tracing guide's recipe: one OpenTelemetry span per attempt", async () 
   const spans = new Map<number, Span>();
   const onStart = (message: unknown) => {
     const e = message as RequestTrace;
-    spans.set(e.attemptId, tracer.startSpan(`yc-operation ${e.call}`, {
-      startTime: e.startedAtMs,
-      attributes: { 'yc.operation.id': e.operationId ?? '', 'yc.attempt': e.attempt, 'url.full': e.target, 'rpc.system': e.protocol },
-    }));
+    spans.set(
+      e.attemptId,
+      tracer.startSpan(`yc-operation ${e.call}`, {
+        startTime: e.startedAtMs,
+        attributes: { 'yc.operation.id': e.operationId ?? '', 'yc.attempt': e.attempt, 'url.full': e.target, 'rpc.system': e.protocol },
+      }),
+    );
   };
   const onEnd = (message: unknown) => {
     const e = message as RequestTrace;
@@ -103,7 +109,9 @@ test("the tracing guide's recipe: one OpenTelemetry span per attempt", async () 
     client.close();
     const finished = exporter.getFinishedSpans();
     expect(finished.map((s) => [s.name, s.attributes['yc.attempt'], s.status.code])).toEqual([
-      ['yc-operation get', 1, SpanStatusCode.ERROR], ['yc-operation get', 2, SpanStatusCode.UNSET], ['yc-operation get', 1, SpanStatusCode.UNSET],
+      ['yc-operation get', 1, SpanStatusCode.ERROR],
+      ['yc-operation get', 2, SpanStatusCode.UNSET],
+      ['yc-operation get', 1, SpanStatusCode.UNSET],
     ]);
     expect(finished[0]!.attributes).toMatchObject({ 'yc.operation.id': id, 'rpc.grpc.status_code': 14 });
     expect(spans.size).toBe(0); // every attempt's span was ended: an end or an error event came for each

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { ApiError } from 'yc-operation';
-import { startEmulator, type Emulator } from 'yc-operation/testing';
+import { type Emulator, startEmulator } from 'yc-operation/testing';
 import { FLAVOURS } from './helpers/flavours';
 
 const QUICK_RETRY = { initialBackoff: 0.01, maxBackoff: 0.02, jitter: 0 };
@@ -32,7 +32,9 @@ describe.each(FLAVOURS)('$name flavour', (flavour) => {
     expect(request!.headers).toMatchObject({ authorization: 'Api-Key test-api-key-123', 'x-folder-id': 'b1gfolder', 'x-extra': 'yes' });
     expect(request!.headers['x-client-request-id']).toMatch(UUID);
     expect(request!.headers['idempotency-key']).toMatch(UUID);
-    expect(request!.headers['user-agent']).toMatch(new RegExp(`^yc-operation/\\d+\\.\\d+\\.\\d+ \\(node ${process.version.replaceAll('.', '\\.')}[;)]`));
+    expect(request!.headers['user-agent']).toMatch(
+      new RegExp(`^yc-operation/\\d+\\.\\d+\\.\\d+ \\(node ${process.version.replaceAll('.', '\\.')}[;)]`),
+    );
     expect(request!.headers['x-retry-attempt']).toBeUndefined();
   });
 
@@ -52,7 +54,10 @@ describe.each(FLAVOURS)('$name flavour', (flavour) => {
   test('retries stop after maxAttempts with the last ApiError', async () => {
     const c = client({ retry: { ...QUICK_RETRY, maxAttempts: 3 } });
     const id = await emu.create({ faults: [{ status: 503, times: Infinity, message: 'overloaded' }] });
-    const error = await c.operation(id).getStatus().catch((e: unknown) => e);
+    const error = await c
+      .operation(id)
+      .getStatus()
+      .catch((e: unknown) => e);
     c.close();
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({ grpcCode: 14, httpStatus: 503, attempts: 3, rawMessage: 'overloaded' });
@@ -67,7 +72,10 @@ describe.each(FLAVOURS)('$name flavour', (flavour) => {
   ])('HTTP %i fails at once with ApiError (gRPC code %i) and its ids', async (status, grpcCode) => {
     const c = client();
     const id = await emu.create({ faults: [{ status, message: 'no way' }] });
-    const error = (await c.operation(id).getStatus().catch((e: unknown) => e)) as ApiError;
+    const error = (await c
+      .operation(id)
+      .getStatus()
+      .catch((e: unknown) => e)) as ApiError;
     c.close();
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({ grpcCode, httpStatus: status, attempts: 1, endpoint: `${emu.url}/operations/${id}` });
@@ -82,7 +90,10 @@ describe.each(FLAVOURS)('$name flavour', (flavour) => {
     const c = client({ retry: { initialBackoff: 0.2, maxBackoff: 0.2, jitter: 0, maxAttempts: 100 } });
     const id = await emu.create({ faults: [{ status: 503, times: Infinity }] });
     const started = Date.now();
-    const error = await c.operation(id).getStatus({ timeout: 1 }).catch((e: unknown) => e);
+    const error = await c
+      .operation(id)
+      .getStatus({ timeout: 1 })
+      .catch((e: unknown) => e);
     const elapsed = Date.now() - started;
     c.close();
     expect(error).toMatchObject({ name: 'ApiError', grpcCode: 4, httpStatus: null });
@@ -97,7 +108,10 @@ describe.each(FLAVOURS)('$name flavour', (flavour) => {
   test('a wrong API key fails with ApiError 16 naming the auth kind, not the key', async () => {
     const c = flavour.client({ endpoint: emu.url, auth: { apiKey: 'wrong-secret-key' }, retry: false });
     const id = await emu.create({});
-    const error = (await c.operation(id).getStatus().catch((e: unknown) => e)) as ApiError;
+    const error = (await c
+      .operation(id)
+      .getStatus()
+      .catch((e: unknown) => e)) as ApiError;
     c.close();
     expect(error).toMatchObject({ grpcCode: 16, httpStatus: 401, authProvider: 'api-key' });
     expect(error.message).toContain('auth: api-key');
@@ -106,9 +120,17 @@ describe.each(FLAVOURS)('$name flavour', (flavour) => {
 
   test('an error body that echoes the credentials does not carry them into the ApiError', async () => {
     const c = client({ retry: false });
-    const id = await emu.create({ faults: [{ status: 400, message: 'bad header Authorization: Api-Key test-api-key-123' }, { status: 502, body: '<p>echo test-api-key-123</p>', contentType: 'text/html' }] });
+    const id = await emu.create({
+      faults: [
+        { status: 400, message: 'bad header Authorization: Api-Key test-api-key-123' },
+        { status: 502, body: '<p>echo test-api-key-123</p>', contentType: 'text/html' },
+      ],
+    });
     for (let i = 0; i < 2; i++) {
-      const error = (await c.operation(id).getStatus().catch((e: unknown) => e)) as ApiError;
+      const error = (await c
+        .operation(id)
+        .getStatus()
+        .catch((e: unknown) => e)) as ApiError;
       expect(error).toBeInstanceOf(ApiError);
       expect(`${error.message} ${error.rawMessage} ${JSON.stringify(error.details)}`).not.toContain('test-api-key-123');
       if (i === 0) expect(error.rawMessage).toBe('bad header Authorization: <redacted>');
@@ -147,7 +169,7 @@ describe.each(FLAVOURS)('$name flavour', (flavour) => {
       const c = client();
       const id = await emu.create({});
       await expect(c.operation(id).wait(options)).rejects.toThrow(/timeout|pollTimeout|pollInterval|no option "poll_interval"/);
-      await expect(c.operation(id).getStatus(("timeout" in options ? options : { bogus: 1 }) as never)).rejects.toThrow(Error);
+      await expect(c.operation(id).getStatus(('timeout' in options ? options : { bogus: 1 }) as never)).rejects.toThrow(Error);
       c.close();
       expect(await emu.requests()).toHaveLength(0);
     });

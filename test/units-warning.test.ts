@@ -4,8 +4,8 @@
  * silences it. The thresholds are documented in docs/guide-waiting.md.
  */
 import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
+import { type Emulator, startEmulator } from 'yc-operation/testing';
 import { FLAVOURS } from './helpers/flavours';
-import { startEmulator, type Emulator } from 'yc-operation/testing';
 
 let emu: Emulator;
 beforeAll(async () => {

@@ -18,9 +18,9 @@
  */
 import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { ApiError, OperationNotFoundError, RunError, WireDecodeError, type OperationStatus } from 'yc-operation';
+import { ApiError, OperationNotFoundError, type OperationStatus, RunError, WireDecodeError } from 'yc-operation';
 import { FLAVOURS, FLAVOURS_AND_PROTOCOLS, type Flavour } from './helpers/flavours';
-import { failOnUnhandledRejections, keepSdkWorker, startStandIns, type StandIns } from './resilience/harness';
+import { failOnUnhandledRejections, keepSdkWorker, type StandIns, startStandIns } from './resilience/harness';
 
 failOnUnhandledRejections();
 
@@ -42,95 +42,123 @@ const UNKNOWN_ANY = { '@type': 'type.googleapis.com/example.Unknown', value: Buf
 /** Answers of OperationService/Get, by the operation id asked for: yandex.cloud.operation.Operation. */
 const OPERATIONS: Record<string, string> = {
   'op-a': hex(
-    '0a 04', text('op-a'), // 1 id (LEN 4)
-    '12 01', text('d'), // 2 description (LEN 1)
+    '0a 04',
+    text('op-a'), // 1 id (LEN 4)
+    '12 01',
+    text('d'), // 2 description (LEN 1)
     '1a 0b', // 3 created_at (LEN 11): google.protobuf.Timestamp
     '08 80 e2 cf aa 06', //   1 seconds (VARINT) 1700000000
     '10 c0 96 b1 02', //   2 nanos (VARINT) 5000000
-    '22 01', text('u'), // 4 created_by (LEN 1)
+    '22 01',
+    text('u'), // 4 created_by (LEN 1)
     '30 00', // 6 done (VARINT) 0
     '3a 32', // 7 metadata (LEN 50): google.protobuf.Any
-    '0a 2a', text('type.googleapis.com/google.rpc.RequestInfo'), //   1 type_url (LEN 42)
+    '0a 2a',
+    text('type.googleapis.com/google.rpc.RequestInfo'), //   1 type_url (LEN 42)
     '12 04', //   2 value (LEN 4): google.rpc.RequestInfo
-    '0a 02', text('m1'), //     1 request_id (LEN 2)
+    '0a 02',
+    text('m1'), //     1 request_id (LEN 2)
   ),
   'op-b': hex(
-    '0a 04', text('op-b'), // 1 id (LEN 4)
+    '0a 04',
+    text('op-b'), // 1 id (LEN 4)
     '30 01', // 6 done (VARINT) 1
     '4a 29', // 9 response (LEN 41): google.protobuf.Any
-    '0a 23', text('type.googleapis.com/example.Unknown'), //   1 type_url (LEN 35)
+    '0a 23',
+    text('type.googleapis.com/example.Unknown'), //   1 type_url (LEN 35)
     '12 02 08 2a', //   2 value (LEN 2): 08 2a, field 1 = 42 of a type we have no .proto for
   ),
   'op-c': hex(
-    '0a 04', text('op-c'), // 1 id (LEN 4)
+    '0a 04',
+    text('op-c'), // 1 id (LEN 4)
     '30 01', // 6 done (VARINT) 1
     '42 40', // 8 error (LEN 64): google.rpc.Status
     '08 09', //   1 code (VARINT) 9
-    '12 07', text('No rows'), //   2 message (LEN 7)
+    '12 07',
+    text('No rows'), //   2 message (LEN 7)
     '1a 33', //   3 details (LEN 51): google.protobuf.Any
-    '0a 2a', text('type.googleapis.com/google.rpc.RequestInfo'), //     1 type_url (LEN 42)
+    '0a 2a',
+    text('type.googleapis.com/google.rpc.RequestInfo'), //     1 type_url (LEN 42)
     '12 05', //     2 value (LEN 5): google.rpc.RequestInfo
-    '0a 03', text('r-9'), //       1 request_id (LEN 3)
+    '0a 03',
+    text('r-9'), //       1 request_id (LEN 3)
   ),
   'op-d': hex(
-    '0a 04', text('op-d'), // 1 id (LEN 4)
+    '0a 04',
+    text('op-d'), // 1 id (LEN 4)
     '30 01', // 6 done (VARINT) 1
     '42 08', // 8 error (LEN 8): google.rpc.Status, no details
     '08 05', //   1 code (VARINT) 5
-    '12 04', text('gone'), //   2 message (LEN 4)
+    '12 04',
+    text('gone'), //   2 message (LEN 4)
   ),
   'op-e': hex(
-    '0a 04', text('op-e'), // 1 id (LEN 4)
+    '0a 04',
+    text('op-e'), // 1 id (LEN 4)
     '30 01', // 6 done (VARINT) 1
     '42 08', // 8 error (LEN 8): google.rpc.Status
     '08 05', //   1 code (VARINT) 5
-    '12 04', text('gone'), //   2 message (LEN 4)
+    '12 04',
+    text('gone'), //   2 message (LEN 4)
     '4a 29', // 9 response (LEN 41): google.protobuf.Any, the last member of the oneof
-    '0a 23', text('type.googleapis.com/example.Unknown'), //   1 type_url (LEN 35)
+    '0a 23',
+    text('type.googleapis.com/example.Unknown'), //   1 type_url (LEN 35)
     '12 02 08 2a', //   2 value (LEN 2): 08 2a, field 1 = 42 of a type we have no .proto for
   ),
   'op-f': hex(
-    '0a 04', text('op-f'), // 1 id (LEN 4)
+    '0a 04',
+    text('op-f'), // 1 id (LEN 4)
     '30 01', // 6 done (VARINT) 1
     '4a 29', // 9 response (LEN 41): google.protobuf.Any
-    '0a 23', text('type.googleapis.com/example.Unknown'), //   1 type_url (LEN 35)
+    '0a 23',
+    text('type.googleapis.com/example.Unknown'), //   1 type_url (LEN 35)
     '12 02 08 2a', //   2 value (LEN 2): 08 2a, field 1 = 42 of a type we have no .proto for
     '42 08', // 8 error (LEN 8): google.rpc.Status, the last member of the oneof
     '08 05', //   1 code (VARINT) 5
-    '12 04', text('gone'), //   2 message (LEN 4)
+    '12 04',
+    text('gone'), //   2 message (LEN 4)
   ),
   'op-g7': hex(
-    '0a 05', text('op-g7'), // 1 id (LEN 5)
+    '0a 05',
+    text('op-g7'), // 1 id (LEN 5)
     '30 01', // 6 done (VARINT) 1
     '1f 00', // 3 with wire type 7, which does not exist
   ),
   'op-g6': hex(
-    '0a 05', text('op-g6'), // 1 id (LEN 5)
+    '0a 05',
+    text('op-g6'), // 1 id (LEN 5)
     '30 01', // 6 done (VARINT) 1
     '1e 00', // 3 with wire type 6, which does not exist
   ),
   'op-h': hex(
-    '0a 04', text('op-h'), // 1 id (LEN 4)
+    '0a 04',
+    text('op-h'), // 1 id (LEN 4)
     '78 2a', // 15 (VARINT) 42: a field this version does not know
     'a2 06 03 78 79 7a', // 100 (LEN 3) "xyz": another
     '30 01', // 6 done (VARINT) 1
     '4a 29', // 9 response (LEN 41): google.protobuf.Any
-    '0a 23', text('type.googleapis.com/example.Unknown'), //   1 type_url (LEN 35)
+    '0a 23',
+    text('type.googleapis.com/example.Unknown'), //   1 type_url (LEN 35)
     '12 02 08 2a', //   2 value (LEN 2): 08 2a, field 1 = 42 of a type we have no .proto for
   ),
   'op-i': hex(
-    '0a 02', text('zz'), // 1 id (LEN 2)
+    '0a 02',
+    text('zz'), // 1 id (LEN 2)
     '30 01', // 6 done (VARINT) 1
-    '0a 04', text('op-i'), // 1 id, again: the last value wins (LEN 4)
+    '0a 04',
+    text('op-i'), // 1 id, again: the last value wins (LEN 4)
     '30 00', // 6 done, again: the last value wins (VARINT) 0
   ),
   'op-j': hex(
-    '0a 04', text('op-j'), // 1 id (LEN 4)
+    '0a 04',
+    text('op-j'), // 1 id (LEN 4)
     '3a 2c', // 7 metadata (LEN 44): google.protobuf.Any, its first part
-    '0a 2a', text('type.googleapis.com/google.rpc.RequestInfo'), //   1 type_url (LEN 42)
+    '0a 2a',
+    text('type.googleapis.com/google.rpc.RequestInfo'), //   1 type_url (LEN 42)
     '3a 06', // 7 metadata (LEN 6): google.protobuf.Any again: merged into the first
     '12 04', //   2 value (LEN 4): google.rpc.RequestInfo
-    '0a 02', text('m1'), //     1 request_id (LEN 2)
+    '0a 02',
+    text('m1'), //     1 request_id (LEN 2)
   ),
 };
 
@@ -141,15 +169,18 @@ const OPERATIONS: Record<string, string> = {
 const BATCH_TASKS: Record<string, string> = {
   'bt-a': hex(
     '0a 1b', // 1 task (LEN 27): BatchInferenceTask
-    '0a 04', text('bt-a'), //   1 task_id (LEN 4)
+    '0a 04',
+    text('bt-a'), //   1 task_id (LEN 4)
     '38 05', //   7 status (VARINT) 5 = FAILED
     '72 11', //   14 errors (LEN 17): ErrorsInfo
     '0a 0f', //     1 status (LEN 15): google.rpc.Status without a code
-    '12 0d', text('out of memory'), //       2 message (LEN 13)
+    '12 0d',
+    text('out of memory'), //       2 message (LEN 13)
   ),
   'bt-b': hex(
     '0a 08', // 1 task (LEN 8): BatchInferenceTask
-    '0a 04', text('bt-b'), //   1 task_id (LEN 4)
+    '0a 04',
+    text('bt-b'), //   1 task_id (LEN 4)
     '38 05', //   7 status (VARINT) 5 = FAILED, and no errors at all
   ),
 };
@@ -157,11 +188,14 @@ const BATCH_TASKS: Record<string, string> = {
 /** The google.rpc.Status of a failed call, sent in the `grpc-status-details-bin` trailer. */
 const NOT_FOUND_STATUS = hex(
   '08 05', // 1 code (VARINT) 5
-  '12 18', text('Operation op-k not found'), // 2 message (LEN 24)
+  '12 18',
+  text('Operation op-k not found'), // 2 message (LEN 24)
   '1a 35', // 3 details (LEN 53): google.protobuf.Any
-  '0a 2a', text('type.googleapis.com/google.rpc.RequestInfo'), //   1 type_url (LEN 42)
+  '0a 2a',
+  text('type.googleapis.com/google.rpc.RequestInfo'), //   1 type_url (LEN 42)
   '12 07', //   2 value (LEN 7): google.rpc.RequestInfo
-  '0a 05', text('req-k'), //     1 request_id (LEN 5)
+  '0a 05',
+  text('req-k'), //     1 request_id (LEN 5)
 );
 
 /** The failed calls, by operation id: their code, message and trailers. */
@@ -172,7 +206,8 @@ const FAILURES: Record<string, { code: number; message: string; trailers: Record
 
 /** A gRPC server that answers Get and Cancel with the bytes above, in a thread of its own. */
 async function startWireServer(): Promise<{ url: string; close(): Promise<void> }> {
-  const worker = new Worker(`
+  const worker = new Worker(
+    `
     const { parentPort, workerData } = require('node:worker_threads');
     const grpc = require('@grpc/grpc-js');
     const { operations, batchTasks, failures } = workerData;
@@ -198,7 +233,9 @@ async function startWireServer(): Promise<{ url: string; close(): Promise<void> 
     server.addService({ Describe: { path: '/yandex.cloud.ai.batch_inference.v1.BatchInferenceService/Describe', ...raw } }, { Describe: answer });
     server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, port) => parentPort.postMessage({ port }));
     parentPort.on('message', () => server.tryShutdown(() => parentPort.postMessage({ closed: true })));
-  `, { eval: true, workerData: { operations: OPERATIONS, batchTasks: BATCH_TASKS, failures: FAILURES } });
+  `,
+    { eval: true, workerData: { operations: OPERATIONS, batchTasks: BATCH_TASKS, failures: FAILURES } },
+  );
   const { port } = await new Promise<{ port: number }>((resolve, reject) => worker.once('message', resolve).once('error', reject));
   return {
     url: `http://127.0.0.1:${port}`,
@@ -230,7 +267,12 @@ describe.each(grpcFlavours)('gRPC bytes from the upstream field numbers: $label'
   const fields = (s: OperationStatus) => ({ done: s.done, error: s.error && { ...s.error }, response: s.response, metadata: s.metadata });
 
   test('a running operation with every field set: done false, its metadata Any inlined with its @type', async () => {
-    expect(fields(await status('op-a'))).toEqual({ done: false, error: null, response: null, metadata: { '@type': REQUEST_INFO, requestId: 'm1' } });
+    expect(fields(await status('op-a'))).toEqual({
+      done: false,
+      error: null,
+      response: null,
+      metadata: { '@type': REQUEST_INFO, requestId: 'm1' },
+    });
   });
 
   test('a done operation with a response Any of a type we have no .proto for: kept as @type and base64 value', async () => {
@@ -239,11 +281,18 @@ describe.each(grpcFlavours)('gRPC bytes from the upstream field numbers: $label'
 
   test('a failed operation: its google.rpc.Status, details as their JSON text; wait throws RunError with its code', async () => {
     expect(fields(await status('op-c'))).toEqual({
-      done: true, response: null, metadata: null,
+      done: true,
+      response: null,
+      metadata: null,
       error: { code: 9, message: 'No rows', details: [JSON.stringify({ '@type': REQUEST_INFO, requestId: 'r-9' })] },
     });
     await expect(client.operation('op-c').wait({ pollInterval: 0.01 })).rejects.toMatchObject({ name: 'RunError', code: 9 });
-    expect(await client.operation('op-c').wait({ pollInterval: 0.01 }).catch((e: unknown) => e)).toBeInstanceOf(RunError);
+    expect(
+      await client
+        .operation('op-c')
+        .wait({ pollInterval: 0.01 })
+        .catch((e: unknown) => e),
+    ).toBeInstanceOf(RunError);
   });
 
   test('an error without details: details is an empty list, as over REST', async () => {
@@ -255,10 +304,18 @@ describe.each(grpcFlavours)('gRPC bytes from the upstream field numbers: $label'
   });
 
   test('both members of the oneof result, error last: the last one wins (a failure)', async () => {
-    expect(fields(await status('op-f'))).toEqual({ done: true, error: { code: 5, message: 'gone', details: [] }, response: null, metadata: null });
+    expect(fields(await status('op-f'))).toEqual({
+      done: true,
+      error: { code: 5, message: 'gone', details: [] },
+      response: null,
+      metadata: null,
+    });
   });
 
-  test.each([[7, 'op-g7'], [6, 'op-g6']])('a field with wire type %i (there is none): ApiError UNKNOWN (code 2), not a crash nor a status', async (_type, id) => {
+  test.each([
+    [7, 'op-g7'],
+    [6, 'op-g6'],
+  ])('a field with wire type %i (there is none): ApiError UNKNOWN (code 2), not a crash nor a status', async (_type, id) => {
     const error = await status(id as string).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({ grpcCode: 2 });
@@ -279,7 +336,13 @@ describe.each(grpcFlavours)('gRPC bytes from the upstream field numbers: $label'
   test('NOT_FOUND with a google.rpc.Status trailer: OperationNotFoundError with its details, request id (from RequestInfo) and trace id', async () => {
     const error = (await status('op-k').catch((e: unknown) => e)) as OperationNotFoundError;
     expect(error).toBeInstanceOf(OperationNotFoundError);
-    expect(error).toMatchObject({ grpcCode: 5, httpStatus: null, rawMessage: 'Operation op-k not found', requestId: 'req-k', serverTraceId: 'trace-k' });
+    expect(error).toMatchObject({
+      grpcCode: 5,
+      httpStatus: null,
+      rawMessage: 'Operation op-k not found',
+      requestId: 'req-k',
+      serverTraceId: 'trace-k',
+    });
     expect(error.details).toEqual([{ '@type': REQUEST_INFO, requestId: 'req-k' }]);
   });
 
@@ -287,7 +350,10 @@ describe.each(grpcFlavours)('gRPC bytes from the upstream field numbers: $label'
     ['a status without a code', 'bt-a', 'out of memory'],
     ['no errors at all', 'bt-b', 'the batch task is FAILED'],
   ])('a FAILED batch task with %s: RunError INTERNAL (13)', async (_what, taskId, message) => {
-    const error = await client.batchTask(taskId!, { endpoint: server.url }).wait({ pollInterval: 0.01 }).catch((e: unknown) => e);
+    const error = await client
+      .batchTask(taskId!, { endpoint: server.url })
+      .wait({ pollInterval: 0.01 })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RunError);
     expect(error).toMatchObject({ code: 13, errorMessage: message });
   });
@@ -295,7 +361,14 @@ describe.each(grpcFlavours)('gRPC bytes from the upstream field numbers: $label'
   test('a failed call without a status trailer: ApiError with its code and message, its ids from the trailers, no details', async () => {
     const error = (await status('op-l').catch((e: unknown) => e)) as ApiError;
     expect(error).toBeInstanceOf(ApiError);
-    expect(error).toMatchObject({ grpcCode: 9, httpStatus: null, rawMessage: 'wrong state', requestId: 'req-l', serverTraceId: 'trace-l', details: [] });
+    expect(error).toMatchObject({
+      grpcCode: 9,
+      httpStatus: null,
+      rawMessage: 'wrong state',
+      requestId: 'req-l',
+      serverTraceId: 'trace-l',
+      details: [],
+    });
   });
 });
 
@@ -335,7 +408,7 @@ const GATEWAY_ANSWERS: Record<string, { status: number; body: string; contentTyp
   d7qgatewaytimeout001: { status: 504, body: '<html><body><h1>504 Gateway Time-out</h1></body></html>', contentType: 'text/html' },
 };
 
-describe.each(FLAVOURS)('REST answers in the gateway\'s shape: $name flavour', (flavour) => {
+describe.each(FLAVOURS)("REST answers in the gateway's shape: $name flavour", (flavour) => {
   let gateway: StandIns;
   let client: ReturnType<Flavour['client']>;
   beforeAll(async () => {
@@ -364,7 +437,13 @@ describe.each(FLAVOURS)('REST answers in the gateway\'s shape: $name flavour', (
 
   test('the reply to a start call: running, metadata null', async () => {
     const s = await status('d7qi6shlbvo5running01');
-    expect({ done: s.done, isRunning: s.isRunning, metadata: s.metadata, error: s.error, response: s.response }).toEqual({ done: false, isRunning: true, metadata: null, error: null, response: null });
+    expect({ done: s.done, isRunning: s.isRunning, metadata: s.metadata, error: s.error, response: s.response }).toEqual({
+      done: false,
+      isRunning: true,
+      metadata: null,
+      error: null,
+      response: null,
+    });
   });
 
   test('a finished completion: wait returns the response as sent, int64 counts as strings', async () => {
@@ -380,7 +459,9 @@ describe.each(FLAVOURS)('REST answers in the gateway\'s shape: $name flavour', (
     expect({ ...(await status('d7qfailedoperation01')).error }).toEqual({
       code: 9,
       message: 'Dataset has no valid rows',
-      details: ['{"@type":"type.googleapis.com/google.rpc.BadRequest","fieldViolations":[{"field":"rows[0].text","description":"must not be empty"}]}'],
+      details: [
+        '{"@type":"type.googleapis.com/google.rpc.BadRequest","fieldViolations":[{"field":"rows[0].text","description":"must not be empty"}]}',
+      ],
     });
   });
 
@@ -388,8 +469,11 @@ describe.each(FLAVOURS)('REST answers in the gateway\'s shape: $name flavour', (
     const error = await errorOf('d7qunauthenticated01');
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({
-      grpcCode: 16, httpStatus: 401, rawMessage: 'Token is invalid or has expired.',
-      requestId: GATEWAY_HEADERS['x-request-id'], serverTraceId: GATEWAY_HEADERS['x-server-trace-id'],
+      grpcCode: 16,
+      httpStatus: 401,
+      rawMessage: 'Token is invalid or has expired.',
+      requestId: GATEWAY_HEADERS['x-request-id'],
+      serverTraceId: GATEWAY_HEADERS['x-server-trace-id'],
     });
     expect(error.details).toEqual([{ '@type': REQUEST_INFO, requestId: GATEWAY_HEADERS['x-request-id'] }]);
     expect(error.message).toContain(GATEWAY_HEADERS['x-request-id']);
@@ -402,7 +486,12 @@ describe.each(FLAVOURS)('REST answers in the gateway\'s shape: $name flavour', (
   });
 
   test('HTTP 429: ApiError RESOURCE_EXHAUSTED (8) with the quota message', async () => {
-    expect(await errorOf('d7qquotaexceeded0001')).toMatchObject({ grpcCode: 8, httpStatus: 429, rawMessage: 'Quota limit llm.completionAsync.rate exceeded', details: [] });
+    expect(await errorOf('d7qquotaexceeded0001')).toMatchObject({
+      grpcCode: 8,
+      httpStatus: 429,
+      rawMessage: 'Quota limit llm.completionAsync.rate exceeded',
+      details: [],
+    });
   });
 
   test('HTTP 504 from the balancer (an HTML page, no Status body): ApiError DEADLINE_EXCEEDED (4), no details', async () => {

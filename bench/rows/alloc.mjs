@@ -18,8 +18,8 @@ import { readFileSync } from 'node:fs';
 import { PerformanceObserver } from 'node:perf_hooks';
 import v8 from 'node:v8';
 import { AsyncOperationsClient } from 'yc-operation';
-import { makePeers } from '../peers.mjs';
 import { median, report } from '../lib.mjs';
+import { makePeers } from '../peers.mjs';
 
 const input = JSON.parse(readFileSync(process.env.BENCH_ALLOC_FILE, 'utf8'));
 const POLLS = Number(process.env.BENCH_ALLOC_POLLS ?? 1000);
@@ -99,7 +99,10 @@ async function sleepingWaits(client, ids) {
   let firstDone;
   const allPolled = new Promise((resolve) => (firstDone = resolve));
   for (const id of ids) {
-    client.operation(id).wait({ pollInterval: 3600, pollTimeout: 86_400, onProgress: () => ++polled === ids.length && firstDone() }).catch(() => {});
+    client
+      .operation(id)
+      .wait({ pollInterval: 3600, pollTimeout: 86_400, onProgress: () => ++polled === ids.length && firstDone() })
+      .catch(() => {});
   }
   await allPolled;
 }
@@ -115,7 +118,12 @@ const s2 = await snapshotKinds();
 
 report({
   polls: POLLS,
-  perPoll: Object.fromEntries(Object.entries(perPoll).map(([name, runs]) => [name, { bytes: runs.some((r) => r !== null) ? median(runs.filter((r) => r !== null)) : null, runs }])),
+  perPoll: Object.fromEntries(
+    Object.entries(perPoll).map(([name, runs]) => [
+      name,
+      { bytes: runs.some((r) => r !== null) ? median(runs.filter((r) => r !== null)) : null, runs },
+    ]),
+  ),
   waits: input.sleepIds.length,
   perWait: { rest: perWait(s0, s1, input.sleepIds.length), grpc: perWait(s1, s2, input.sleepIds.length) },
 });

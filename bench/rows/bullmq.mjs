@@ -19,7 +19,7 @@ import { Redis } from 'ioredis';
 import { AsyncOperationsClient } from 'yc-operation';
 import { WaitQueue } from 'yc-operation/bullmq';
 import { startEmulator } from 'yc-operation/testing';
-import { report, ROOT } from '../lib.mjs';
+import { ROOT, report } from '../lib.mjs';
 
 const WORKERS = Number(process.env.BENCH_QUEUE_WORKERS ?? 4);
 const OPS = Number(process.env.BENCH_QUEUE_OPS ?? 256);
@@ -28,7 +28,9 @@ const WINDOW_MS = Number(process.env.BENCH_QUEUE_WINDOW_MS ?? 3000);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const port = await freePort();
-const redisServer = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'inherit'] });
+const redisServer = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
 await untilPrinted(redisServer, 'Ready to accept connections');
 const url = `redis://127.0.0.1:${port}`;
 const emulator = await startEmulator({ requestLogLimit: 1_000_000 });
@@ -61,10 +63,12 @@ try {
   const client = new AsyncOperationsClient({ endpoint: emulator.url, auth: null });
   const loops = async (ms) => {
     const endAt = performance.now() + ms;
-    await Promise.all(ids.map(async (id) => {
-      const op = client.operation(id);
-      while (performance.now() < endAt) await op.getStatus();
-    }));
+    await Promise.all(
+      ids.map(async (id) => {
+        const op = client.operation(id);
+        while (performance.now() < endAt) await op.getStatus();
+      }),
+    );
   };
   await loops(WARMUP_MS);
   const local = await measure(() => loops(WINDOW_MS));

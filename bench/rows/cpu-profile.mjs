@@ -7,8 +7,8 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
-import { makePeers, pollLoops } from '../peers.mjs';
 import { report } from '../lib.mjs';
+import { makePeers, pollLoops } from '../peers.mjs';
 
 const input = JSON.parse(readFileSync(process.env.BENCH_PROTOCOLS_FILE, 'utf8'));
 const name = process.env.BENCH_PROFILE_PEER;

@@ -7,8 +7,8 @@
  * warm-up; p50 and p99).
  */
 import { readFileSync } from 'node:fs';
-import { makePeers } from '../peers.mjs';
 import { bestSlot, report, slot, summarize, timeSequential } from '../lib.mjs';
+import { makePeers } from '../peers.mjs';
 
 const input = JSON.parse(readFileSync(process.env.BENCH_PROTOCOLS_FILE, 'utf8'));
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10);

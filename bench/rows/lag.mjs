@@ -61,15 +61,30 @@ for (const [name, wait] of Object.entries(variants)) {
     runs.push({ name, op: client.operation(id), doneAfterS, doneAtMs, wait });
   }
 }
-const outcomes = await Promise.all(runs.map(async (run) => {
-  const polls = await run.wait(run.op);
-  return { name: run.name, polls, lagS: (Date.now() - run.doneAtMs) / 1000, opS: run.doneAfterS };
-}));
+const outcomes = await Promise.all(
+  runs.map(async (run) => {
+    const polls = await run.wait(run.op);
+    return { name: run.name, polls, lagS: (Date.now() - run.doneAtMs) / 1000, opS: run.doneAfterS };
+  }),
+);
 client.close();
 await emulator.close();
 
-report(Object.fromEntries(Object.keys(variants).map((name) => {
-  const mine = outcomes.filter((o) => o.name === name);
-  const mean = (f) => mine.reduce((a, o) => a + f(o), 0) / mine.length;
-  return [name, { lagS: mean((o) => o.lagS), lagShare: mean((o) => o.lagS / o.opS), polls: mean((o) => o.polls), maxPolls: Math.max(...mine.map((o) => o.polls)), ops: mine.length }];
-})));
+report(
+  Object.fromEntries(
+    Object.keys(variants).map((name) => {
+      const mine = outcomes.filter((o) => o.name === name);
+      const mean = (f) => mine.reduce((a, o) => a + f(o), 0) / mine.length;
+      return [
+        name,
+        {
+          lagS: mean((o) => o.lagS),
+          lagShare: mean((o) => o.lagS / o.opS),
+          polls: mean((o) => o.polls),
+          maxPolls: Math.max(...mine.map((o) => o.polls)),
+          ops: mine.length,
+        },
+      ];
+    }),
+  ),
+);

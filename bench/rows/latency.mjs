@@ -11,8 +11,8 @@
  */
 import http from 'node:http';
 import axios from 'axios';
-import { AsyncOperationsClient, OperationsClient } from 'yc-operation';
 import { Pool } from 'undici';
+import { AsyncOperationsClient, OperationsClient } from 'yc-operation';
 import { bareGet, report, summarize, timeSequential } from '../lib.mjs';
 import { undiciGet } from '../undici-adapter.mjs';
 

@@ -10,8 +10,8 @@
  */
 import http from 'node:http';
 import axios from 'axios';
-import { AsyncOperationsClient } from 'yc-operation';
 import { Pool } from 'undici';
+import { AsyncOperationsClient } from 'yc-operation';
 import { bareGet, report } from '../lib.mjs';
 import { undiciAxios, undiciGet } from '../undici-adapter.mjs';
 
@@ -44,12 +44,14 @@ async function slot(fn, ms) {
   const endAt = performance.now() + ms;
   const cpu = process.cpuUsage();
   const start = performance.now();
-  await Promise.all(ids.map(async (_, i) => {
-    while (performance.now() < endAt) {
-      await fn(i);
-      done++;
-    }
-  }));
+  await Promise.all(
+    ids.map(async (_, i) => {
+      while (performance.now() < endAt) {
+        await fn(i);
+        done++;
+      }
+    }),
+  );
   const elapsed = performance.now() - start;
   const used = process.cpuUsage(cpu);
   return { perSecond: (done * 1000) / elapsed, cpuUsPerRequest: (used.user + used.system) / done };
@@ -66,7 +68,11 @@ await overUndici.close();
 await pool.close();
 agent.destroy();
 /** Each variant's best slot: "the most one process sustains", least disturbed by other load. */
-report(Object.fromEntries(Object.entries(results).map(([name, slots]) => {
-  const best = slots.reduce((a, b) => (b.perSecond > a.perSecond ? b : a));
-  return [name, { perSecond: best.perSecond, cpuUsPerRequest: best.cpuUsPerRequest, slots }];
-})));
+report(
+  Object.fromEntries(
+    Object.entries(results).map(([name, slots]) => {
+      const best = slots.reduce((a, b) => (b.perSecond > a.perSecond ? b : a));
+      return [name, { perSecond: best.perSecond, cpuUsPerRequest: best.cpuUsPerRequest, slots }];
+    }),
+  ),
+);

@@ -60,10 +60,17 @@ const collections = [setTimeout(collect, 3000), setTimeout(collect, 12_000)];
 const started = performance.now();
 let completed = 0;
 const waits = ids.map((id) =>
-  client.operation(id).wait({ pollInterval: POLL_INTERVAL, onProgress: () => polls++ }).then(() => completed++, (error) => {
-    if (failed++ === 0) firstError = String(error?.message ?? error).slice(0, 200);
-    return false;
-  }));
+  client
+    .operation(id)
+    .wait({ pollInterval: POLL_INTERVAL, onProgress: () => polls++ })
+    .then(
+      () => completed++,
+      (error) => {
+        if (failed++ === 0) firstError = String(error?.message ?? error).slice(0, 200);
+        return false;
+      },
+    ),
+);
 const startUsPerWait = ((performance.now() - started) * 1000) / ids.length;
 /** The figures so far; `timedOut` unless every wait settled. */
 const figures = (timedOut) => ({

@@ -3,16 +3,17 @@
  * operation machine's members with the promise
  * runner. No rule lives here.
  */
-import type { OperationMachine, RequestAnswer } from '../core/machine';
+
+import { INTERNALS, machineFor, type OperationContext } from '../client/operation';
+import { AIStudioError } from '../core/errors';
 import type { OperationKind } from '../core/kind';
+import type { OperationMachine, RequestAnswer } from '../core/machine';
 import { checkFunction } from '../core/options';
+import { PROMISE_MEMBERS as MEMBERS, type Planned, type WaitOptions } from '../core/poll';
 import type { BaseOperationStatus } from '../core/status';
 import type { CallOptions, Logger } from '../core/transport';
-import { AIStudioError } from '../core/errors';
 import { CallScope } from '../runtime/call-scope';
-import { INTERNALS, machineFor, type OperationContext } from '../client/operation';
-import { PROMISE_MEMBERS as MEMBERS, type Planned, type WaitOptions } from '../core/poll';
-import { driveAsync, runAsync, type AsyncRequester } from './run';
+import { type AsyncRequester, driveAsync, runAsync } from './run';
 
 /** Options of one call (`getStatus`, `getResult`, `cancel`). */
 export interface AsyncCallOptions {
@@ -63,9 +64,16 @@ export interface AsyncInternals<S extends BaseOperationStatus, T> {
 
 /** How the requests of an operation made of `parts` go: one object, no closure, per operation. */
 class PartsRequester<S extends BaseOperationStatus> implements AsyncRequester<S> {
-  constructor(private readonly parts: Pick<AsyncOperationParts<S, unknown>, 'fetch' | 'cancel' | 'receivedAtMs'>, private readonly nowMs: () => number) {}
+  constructor(
+    private readonly parts: Pick<AsyncOperationParts<S, unknown>, 'fetch' | 'cancel' | 'receivedAtMs'>,
+    private readonly nowMs: () => number,
+  ) {}
 
-  async request(call: 'get' | 'cancel', { deadlineMs, timeoutMs }: { deadlineMs: number; timeoutMs: number }, signal: AbortSignal): Promise<RequestAnswer<S>> {
+  async request(
+    call: 'get' | 'cancel',
+    { deadlineMs, timeoutMs }: { deadlineMs: number; timeoutMs: number },
+    signal: AbortSignal,
+  ): Promise<RequestAnswer<S>> {
     const { parts } = this;
     const options = { deadlineMs, timeoutMs, signal };
     const status = await (call === 'get' ? parts.fetch(options) : parts.cancel(options));

@@ -3,15 +3,16 @@
  * and makes {@link AsyncOperation}s that share it. Its members are the client layer's
  * (`src/client/members.ts`), typed for promises.
  */
-import type { ClientTransport } from '../core/transport';
-import { AIStudioError } from '../core/errors';
-import { CallScope } from '../runtime/call-scope';
-import { resolveClientConfig, type ClientOptions } from '../transport/config';
-import { createTransport } from '../transport/create-transport';
+
 import { ClientLayer } from '../client/layer';
-import { saidWarnings } from '../client/operation';
 import { OperationsClientMembers } from '../client/members';
-import { PromisePorts, type PromiseFlavour } from './ports';
+import { saidWarnings } from '../client/operation';
+import { AIStudioError } from '../core/errors';
+import type { ClientTransport } from '../core/transport';
+import { CallScope } from '../runtime/call-scope';
+import { type ClientOptions, resolveClientConfig } from '../transport/config';
+import { createTransport } from '../transport/create-transport';
+import { type PromiseFlavour, PromisePorts } from './ports';
 
 export class AsyncOperationsClient extends OperationsClientMembers<PromiseFlavour> {
   readonly #transport: ClientTransport;
@@ -24,7 +25,14 @@ export class AsyncOperationsClient extends OperationsClientMembers<PromiseFlavou
     const { endpoint } = transport;
     const scope = new CallScope(() => new AIStudioError(`this AsyncOperationsClient of ${endpoint} is closed`));
     const context = { budget: config.budget, endpoint, nowMs: Date.now, random: Math.random, guard: scope, said: saidWarnings() };
-    const settings = { endpoint, allowInsecureHttp: options?.allowInsecureHttp ?? false, folderId: config.folderId, startOptions: ['signal'], logger: config.logger, nowMs: Date.now };
+    const settings = {
+      endpoint,
+      allowInsecureHttp: options?.allowInsecureHttp ?? false,
+      folderId: config.folderId,
+      startOptions: ['signal'],
+      logger: config.logger,
+      nowMs: Date.now,
+    };
     super(new ClientLayer(new PromisePorts(transport, context, config.logger), settings));
     this.#transport = transport;
     this.#scope = scope;

@@ -3,15 +3,16 @@
  * effect the scheduler hands out at once, feeds the outcomes back as they come, and yields the
  * operations as they finish. The first error stops the rest: nothing is left polling.
  */
-import { planMany } from '../core/many';
+
 import type { AsyncManyOptions } from '../client/flavour';
+import { INTERNALS } from '../client/operation';
+import { planMany } from '../core/many';
+import { plan } from '../core/poll';
 import { ManyScheduler } from '../core/scheduler';
 import type { BaseOperationStatus } from '../core/status';
 import { whenAborted } from '../runtime/abort';
 import type { ScopedCall } from '../runtime/call-scope';
-import { INTERNALS } from '../client/operation';
-import { plan } from '../core/poll';
-import { BaseAsyncOperation, type AsyncInternals } from './base-operation';
+import { type AsyncInternals, BaseAsyncOperation } from './base-operation';
 import { performAsync } from './run';
 
 type AnyAsync<T> = BaseAsyncOperation<BaseOperationStatus, T>;
@@ -27,7 +28,10 @@ export function asyncInternals(op: unknown): AsyncInternals<BaseOperationStatus,
  * then answers without a request), in the order they finish. A wait that fails (timeout, API
  * error, abort) ends the iteration with its error; leaving the loop early stops the others.
  */
-export async function* asCompletedAsync<O extends AnyAsync<unknown>>(ops: readonly O[], options?: AsyncManyOptions): AsyncGenerator<O, void, undefined> {
+export async function* asCompletedAsync<O extends AnyAsync<unknown>>(
+  ops: readonly O[],
+  options?: AsyncManyOptions,
+): AsyncGenerator<O, void, undefined> {
   const { wait, concurrency, pacer } = planMany(options, ['signal']);
   const signal = options?.signal;
   const parts = ops.map((op) => {
@@ -38,7 +42,10 @@ export async function* asCompletedAsync<O extends AnyAsync<unknown>>(ops: readon
   const calls: ScopedCall[] = [];
   const stopWatching: Array<() => void> = [];
   const byOp = new Map(parts.map((p) => [p.op as O, p]));
-  const scheduler = new ManyScheduler<O, BaseOperationStatus>(parts.map((p) => ({ op: p.op, start: () => p.machine.watch(p.plan, pacer) })), concurrency);
+  const scheduler = new ManyScheduler<O, BaseOperationStatus>(
+    parts.map((p) => ({ op: p.op, start: () => p.machine.watch(p.plan, pacer) })),
+    concurrency,
+  );
   let wake: (() => void) | null = null;
   let woken = false;
   const notify = () => {
@@ -54,10 +61,12 @@ export async function* asCompletedAsync<O extends AnyAsync<unknown>>(ops: readon
     }
     for (;;) {
       for (const task of scheduler.take()) {
-        performAsync(task.effect, byOp.get(task.op)!.requester, stop.signal).then(
-          (value) => scheduler.resume(task, { value }),
-          (error: unknown) => scheduler.resume(task, { error }),
-        ).finally(notify);
+        performAsync(task.effect, byOp.get(task.op)!.requester, stop.signal)
+          .then(
+            (value) => scheduler.resume(task, { value }),
+            (error: unknown) => scheduler.resume(task, { error }),
+          )
+          .finally(notify);
       }
       for (let op = scheduler.popFinished(); op !== undefined; op = scheduler.popFinished()) yield op;
       if (scheduler.failure) throw scheduler.failure.error;

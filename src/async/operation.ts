@@ -1,6 +1,6 @@
+import { type SavedOperation, saveOperation } from '../core/resume';
 import type { OperationStatus } from '../core/status';
-import { BaseAsyncOperation, type AsyncOperationParts } from './base-operation';
-import { saveOperation, type SavedOperation } from '../core/resume';
+import { type AsyncOperationParts, BaseAsyncOperation } from './base-operation';
 
 /**
  * An operation of the Operation API, with promises: `getStatus`, `getResult`, `wait`, `watch`,

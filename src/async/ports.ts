@@ -3,18 +3,18 @@
  * through the client's transport as promises, each under the client's call scope (so `close()`
  * stops it), and the flavour's operations.
  */
-import type { ApiOperationKind } from '../core/kind';
+
+import type { ClientFlavour } from '../client/flavour';
+import type { ClientPorts, KindParts } from '../client/layer';
+import { type ClientCall, sendCall } from '../client/send';
+import type { ApiOperationKind, OperationOptions } from '../core/kind';
 import type { ManyOptions } from '../core/many';
 import type { OperationStatus } from '../core/status';
 import type { CallOptions, ClientTransport, Logger } from '../core/transport';
-import type { ClientPorts, KindParts } from '../client/layer';
-import { sendCall, type ClientCall } from '../client/send';
-import { ApiOperationParts, SharedPolls, type ApiClientParts } from './shared-polls';
-import { BaseAsyncOperation, type AsyncContext, type AsyncOperationParts } from './base-operation';
+import { type AsyncContext, type AsyncOperationParts, BaseAsyncOperation } from './base-operation';
 import { asCompletedAsync, waitAllAsync } from './many';
 import { AsyncOperation } from './operation';
-import type { OperationOptions } from '../core/kind';
-import type { ClientFlavour } from '../client/flavour';
+import { type ApiClientParts, ApiOperationParts, SharedPolls } from './shared-polls';
 
 /** The types of the promise flavour: promises of {@link AsyncOperation}s. */
 export interface PromiseFlavour extends ClientFlavour {

@@ -5,7 +5,7 @@
  */
 import type { Effect, RequestAnswer, Run } from '../core/machine';
 import type { ScopedCall } from '../runtime/call-scope';
-import { sleepFor, sleepUntil, type Sleeper } from '../runtime/sleep';
+import { type Sleeper, sleepFor, sleepUntil } from '../runtime/sleep';
 
 /** How an operation's requests are sent, with promises. */
 export interface AsyncRequester<S> {
@@ -13,14 +13,22 @@ export interface AsyncRequester<S> {
 }
 
 /** Performs one effect other than `progress`; rejects with `signal.reason` once it aborts. */
-export async function performAsync<S>(effect: Exclude<Effect<S>, { type: 'progress' }>, requester: AsyncRequester<S>, signal: AbortSignal): Promise<unknown> {
+export async function performAsync<S>(
+  effect: Exclude<Effect<S>, { type: 'progress' }>,
+  requester: AsyncRequester<S>,
+  signal: AbortSignal,
+): Promise<unknown> {
   signal.throwIfAborted();
   if (effect.type === 'sleep') return sleepUntil(effect.untilMs, signal);
   return settled(effect, requester, signal);
 }
 
 /** A request's answer or a `settle` effect's value; rejects with `signal.reason` if it aborted meanwhile. */
-async function settled<S>(effect: Exclude<Effect<S>, { type: 'progress' | 'sleep' }>, requester: AsyncRequester<S>, signal: AbortSignal): Promise<unknown> {
+async function settled<S>(
+  effect: Exclude<Effect<S>, { type: 'progress' | 'sleep' }>,
+  requester: AsyncRequester<S>,
+  signal: AbortSignal,
+): Promise<unknown> {
   const value = effect.type === 'request' ? await requester.request(effect.call, effect, signal) : await effect.value;
   signal.throwIfAborted();
   return value;
@@ -36,7 +44,11 @@ type Step<S, R> = { done: false; status: S } | { done: true; value: R };
  * itself ends the stepping with {@link Stepper.fail}.
  */
 abstract class Stepper<S, R> implements Sleeper {
-  constructor(protected readonly run: Run<S, R>, private readonly requester: AsyncRequester<S>, private readonly signal: AbortSignal) {}
+  constructor(
+    protected readonly run: Run<S, R>,
+    private readonly requester: AsyncRequester<S>,
+    private readonly signal: AbortSignal,
+  ) {}
 
   /** A status the run hands out: true to go on at once, false to stop stepping there. */
   protected abstract progress(status: S): boolean;
@@ -74,7 +86,10 @@ abstract class Stepper<S, R> implements Sleeper {
         } else if (effect.type === 'sleep') {
           return sleepFor(effect.untilMs, this, signal);
         } else {
-          settled(effect, this.requester, signal).then((answer) => this.#resume(false, answer), (error: unknown) => this.#resume(true, error));
+          settled(effect, this.requester, signal).then(
+            (answer) => this.#resume(false, answer),
+            (error: unknown) => this.#resume(true, error),
+          );
           return;
         }
       }
@@ -87,8 +102,12 @@ abstract class Stepper<S, R> implements Sleeper {
 /** Steps a run to its end, handing each status to `onProgress`; ends its call before it settles. */
 class RunToEnd<S, R> extends Stepper<S, R> {
   constructor(
-    run: Run<S, R>, requester: AsyncRequester<S>, private readonly call: ScopedCall, private readonly onProgress: ((status: S) => void) | undefined,
-    private readonly resolve: (value: R) => void, private readonly reject: (error: unknown) => void,
+    run: Run<S, R>,
+    requester: AsyncRequester<S>,
+    private readonly call: ScopedCall,
+    private readonly onProgress: ((status: S) => void) | undefined,
+    private readonly resolve: (value: R) => void,
+    private readonly reject: (error: unknown) => void,
   ) {
     super(run, requester, call.signal);
   }
@@ -115,7 +134,13 @@ class RunToEnd<S, R> extends Stepper<S, R> {
 
 /** Steps a run to the next status it hands out, or to its end. */
 class StepToStatus<S, R> extends Stepper<S, R> {
-  constructor(run: Run<S, R>, requester: AsyncRequester<S>, signal: AbortSignal, private readonly resolve: (step: Step<S, R>) => void, private readonly reject: (error: unknown) => void) {
+  constructor(
+    run: Run<S, R>,
+    requester: AsyncRequester<S>,
+    signal: AbortSignal,
+    private readonly resolve: (step: Step<S, R>) => void,
+    private readonly reject: (error: unknown) => void,
+  ) {
     super(run, requester, signal);
   }
 
@@ -134,7 +159,11 @@ class StepToStatus<S, R> extends Stepper<S, R> {
 }
 
 /** Runs `run`, yielding each `progress` status; returns what the run returns. */
-export async function* driveAsync<S, R>(run: Run<S, R>, requester: AsyncRequester<S>, signal: AbortSignal): AsyncGenerator<S, R, undefined> {
+export async function* driveAsync<S, R>(
+  run: Run<S, R>,
+  requester: AsyncRequester<S>,
+  signal: AbortSignal,
+): AsyncGenerator<S, R, undefined> {
   try {
     for (;;) {
       const step = await new Promise<Step<S, R>>((resolve, reject) => new StepToStatus(run, requester, signal, resolve, reject).start());
@@ -150,6 +179,11 @@ export async function* driveAsync<S, R>(run: Run<S, R>, requester: AsyncRequeste
  * Runs `run` under `call` to its end, calling `onProgress` with each status; resolves with what
  * the run returns, once `call` has ended.
  */
-export function runAsync<S, R>(run: Run<S, R>, requester: AsyncRequester<S>, call: ScopedCall, onProgress?: (status: S) => void): Promise<R> {
+export function runAsync<S, R>(
+  run: Run<S, R>,
+  requester: AsyncRequester<S>,
+  call: ScopedCall,
+  onProgress?: (status: S) => void,
+): Promise<R> {
   return new Promise<R>((resolve, reject) => new RunToEnd(run, requester, call, onProgress, resolve, reject).start());
 }

@@ -65,12 +65,20 @@ export class SharedPolls {
   }
 
   /** Joins the request in flight for `id`, or starts one bounded by `deadlineMs`. */
-  #poll(id: string, deadlineMs: number, timeoutMs: number | undefined, signal: AbortSignal | undefined): { joined: boolean; answer: Promise<PolledAnswer> } {
+  #poll(
+    id: string,
+    deadlineMs: number,
+    timeoutMs: number | undefined,
+    signal: AbortSignal | undefined,
+  ): { joined: boolean; answer: Promise<PolledAnswer> } {
     if (signal?.aborted) return { joined: false, answer: Promise.reject(signal.reason) };
     let poll = this.#polls.get(id);
     const joined = poll?.flight.busy === true;
     if (!poll || !joined) {
-      const fresh: Poll = { flight: new SharedFlight<PolledAnswer>(() => this.#polls.get(id) === fresh && this.#polls.delete(id)), deadlineMs };
+      const fresh: Poll = {
+        flight: new SharedFlight<PolledAnswer>(() => this.#polls.get(id) === fresh && this.#polls.delete(id)),
+        deadlineMs,
+      };
       poll = fresh;
       this.#polls.set(id, poll);
     }

@@ -9,11 +9,12 @@
  * `bullmq` (and a Redis driver it loads, `ioredis`) is an optional peer dependency: install it
  * to use this subpath; the rest of the package needs neither.
  */
-export { WaitQueue } from './queue';
-export type { AwaitOptions, QueueLocation, WaitJob } from './queue';
-export { WaitWorker } from './worker';
-export type { WaitWorkerOptions } from './worker';
-export { WaitJobError } from './wait-job-error';
-export { jobIdOf, DEFAULT_QUEUE_NAME } from './job-data';
+
 export type { EnqueueOptions, PollIntervalData, ProgressData, WaitJobData } from './job-data';
+export { DEFAULT_QUEUE_NAME, jobIdOf } from './job-data';
+export type { AwaitOptions, QueueLocation, WaitJob } from './queue';
+export { WaitQueue } from './queue';
 export { RedisUnavailableError } from './redis-unavailable-error';
+export { WaitJobError } from './wait-job-error';
+export type { WaitWorkerOptions } from './worker';
+export { WaitWorker } from './worker';

@@ -6,10 +6,19 @@
  * as strictly, so that data a worker did not write (another program, another version, a hand
  * edit) is refused, not polled.
  */
-import { OperationErrorInfo, OperationStatus, type BackoffOptions, type SavedOperation } from 'yc-operation';
+import { type BackoffOptions, OperationErrorInfo, OperationStatus, type SavedOperation } from 'yc-operation';
 import {
-  checkOperationId, checkOptions, DEFAULT_CALL_TIMEOUT_S, DEFAULT_POLL_INTERVAL_S, DEFAULT_POLL_TIMEOUT_S, integerInRange,
-  MAX_TIMER_S, positiveSeconds, secondsOrFallback, secondsToMs, typeName,
+  checkOperationId,
+  checkOptions,
+  DEFAULT_CALL_TIMEOUT_S,
+  DEFAULT_POLL_INTERVAL_S,
+  DEFAULT_POLL_TIMEOUT_S,
+  integerInRange,
+  MAX_TIMER_S,
+  positiveSeconds,
+  secondsOrFallback,
+  secondsToMs,
+  typeName,
 } from '../core/options';
 import { backoff, fixedInterval, type PollPolicy } from '../core/poll-policy';
 import type { RetryPolicy } from '../core/retry';
@@ -76,7 +85,19 @@ export interface EnqueueOptions {
 }
 
 const OPTION_NAMES = ['pollInterval', 'pollTimeout', 'timeout'];
-const DATA_NAMES = ['v', 'operationId', 'saved', 'pollInterval', 'pollTimeout', 'timeout', 'startedAt', 'deadlineAt', 'failures', 'polls', 'error'];
+const DATA_NAMES = [
+  'v',
+  'operationId',
+  'saved',
+  'pollInterval',
+  'pollTimeout',
+  'timeout',
+  'startedAt',
+  'deadlineAt',
+  'failures',
+  'polls',
+  'error',
+];
 
 /** The BullMQ job id of the wait on an operation: one job per operation id. */
 export function jobIdOf(operationId: string): string {
@@ -98,7 +119,18 @@ export function newJobData(target: string | SavedOperation, options: EnqueueOpti
     : secondsOrFallback('pollInterval', o.pollInterval, DEFAULT_POLL_INTERVAL_S, MAX_TIMER_S);
   const pollTimeout = secondsOrFallback('pollTimeout', o.pollTimeout, saved?.defaultPollTimeout ?? DEFAULT_POLL_TIMEOUT_S);
   const timeout = secondsToMs('timeout', o.timeout, DEFAULT_CALL_TIMEOUT_S) / 1000;
-  return { v: 1, operationId, saved, pollInterval, pollTimeout, timeout, startedAt: nowMs, deadlineAt: nowMs + pollTimeout * 1000, failures: 0, polls: 0 };
+  return {
+    v: 1,
+    operationId,
+    saved,
+    pollInterval,
+    pollTimeout,
+    timeout,
+    startedAt: nowMs,
+    deadlineAt: nowMs + pollTimeout * 1000,
+    failures: 0,
+    polls: 0,
+  };
 }
 
 /**
@@ -107,20 +139,23 @@ export function newJobData(target: string | SavedOperation, options: EnqueueOpti
  * @throws TypeError or RangeError naming the field
  */
 export function checkJobData(data: unknown): WaitJobData {
-  if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new TypeError(`the job data must be an object, got ${typeName(data)}`);
+  if (data === null || typeof data !== 'object' || Array.isArray(data))
+    throw new TypeError(`the job data must be an object, got ${typeName(data)}`);
   const d = checkOptions('the job data', data as Partial<WaitJobData>, DATA_NAMES);
   if (d.v !== 1) throw new TypeError(`the job data's version (v) must be 1, got ${typeName(d.v)} ${JSON.stringify(d.v)?.slice(0, 20)}`);
   const operationId = checkOperationId(d.operationId);
-  if (d.saved !== null && checkSavedShape(d.saved).id !== operationId) throw new TypeError('saved.id must be the job\'s operationId');
+  if (d.saved !== null && checkSavedShape(d.saved).id !== operationId) throw new TypeError("saved.id must be the job's operationId");
   if (isBackoffData(d.pollInterval)) checkBackoffData(d.pollInterval);
   else positiveSeconds('pollInterval', d.pollInterval, MAX_TIMER_S);
   const pollTimeout = positiveSeconds('pollTimeout', d.pollTimeout);
   positiveSeconds('timeout', d.timeout, MAX_TIMER_S);
   const startedAt = integerInRange('startedAt', d.startedAt, 0, Number.MAX_SAFE_INTEGER);
-  if (d.deadlineAt !== startedAt + pollTimeout * 1000) throw new RangeError(`deadlineAt must be startedAt + pollTimeout * 1000, got ${typeName(d.deadlineAt)} ${d.deadlineAt}`);
+  if (d.deadlineAt !== startedAt + pollTimeout * 1000)
+    throw new RangeError(`deadlineAt must be startedAt + pollTimeout * 1000, got ${typeName(d.deadlineAt)} ${d.deadlineAt}`);
   integerInRange('failures', d.failures, 0, Number.MAX_SAFE_INTEGER);
   if (d.polls !== undefined) integerInRange('polls', d.polls, 0, Number.MAX_SAFE_INTEGER);
-  if (d.error !== undefined && (d.error === null || typeof d.error !== 'object')) throw new TypeError(`error must be an error's data, got ${typeName(d.error)}`);
+  if (d.error !== undefined && (d.error === null || typeof d.error !== 'object'))
+    throw new TypeError(`error must be an error's data, got ${typeName(d.error)}`);
   return d as WaitJobData;
 }
 
@@ -164,7 +199,8 @@ function checkBackoffData(options: BackoffOptions): BackoffOptions {
 
 /** A saved operation as far as the job cares (the worker's client checks the rest when it restores it). */
 function checkSavedShape(saved: unknown): SavedOperation {
-  if (saved === null || typeof saved !== 'object' || Array.isArray(saved)) throw new TypeError(`saved must be what toJSON() gave, got ${typeName(saved)}`);
+  if (saved === null || typeof saved !== 'object' || Array.isArray(saved))
+    throw new TypeError(`saved must be what toJSON() gave, got ${typeName(saved)}`);
   checkOperationId((saved as SavedOperation).id);
   return saved as SavedOperation;
 }

@@ -66,7 +66,10 @@ export class JobEvents {
   close(): void {
     this.#closed = true;
     this.#loseAll(() => new JobLost('the WaitQueue was closed while awaiting the job'));
-    this.#client?.then((client) => client.disconnect(), () => undefined);
+    this.#client?.then(
+      (client) => client.disconnect(),
+      () => undefined,
+    );
   }
 
   /** Connects once, takes the stream's last id, and starts the read loop. */
@@ -74,7 +77,7 @@ export class JobEvents {
     this.#client ??= (async () => {
       const base = (await this.#queue.getBackend().client) as unknown as { duplicate(options: object): StreamClient };
       const client = base.duplicate({ maxRetriesPerRequest: null });
-      this.#trouble.listen(client as Parameters<ConnectionTrouble['listen']>[0], 'the readers\' connection');
+      this.#trouble.listen(client as Parameters<ConnectionTrouble['listen']>[0], "the readers' connection");
       client.on('close', () => (this.#dropped = true));
       client.on('ready', () => {
         if (this.#dropped) void this.#lookUpJobs();

@@ -2,12 +2,12 @@
  * The producer and reader side: enqueue a wait as a BullMQ job, and await its outcome from any
  * process through the queue's events stream.
  */
-import { Job, Queue, type ConnectionOptions } from 'bullmq';
-import { OperationStatus, type Logger, type SavedOperation } from 'yc-operation';
+import { type ConnectionOptions, Job, Queue } from 'bullmq';
+import { type Logger, OperationStatus, type SavedOperation } from 'yc-operation';
 import { checkOperationId, checkOptions } from '../core/options';
-import { checkClusterPrefix, ConnectionTrouble } from './connection';
+import { ConnectionTrouble, checkClusterPrefix } from './connection';
 import { errorFromData } from './error-data';
-import { DEFAULT_QUEUE_NAME, jobIdOf, newJobData, statusOfProgress, type EnqueueOptions, type WaitJobData } from './job-data';
+import { DEFAULT_QUEUE_NAME, type EnqueueOptions, jobIdOf, newJobData, statusOfProgress, type WaitJobData } from './job-data';
 import { JobEvents, JobLost } from './job-events';
 import { WaitJobError } from './wait-job-error';
 

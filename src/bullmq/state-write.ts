@@ -33,8 +33,16 @@ export async function writeState(worker: Worker, job: Job, token: string | undef
   const client = (await worker.getBackend().client) as unknown as ScriptClient;
   const jobKey = worker.toKey(job.id!);
   const written = await client.eval(
-    SCRIPT, 4, `${jobKey}:lock`, jobKey, worker.keys.events!, worker.keys.meta!,
-    token, job.id!, JSON.stringify(data), progress === null ? '' : JSON.stringify(progress),
+    SCRIPT,
+    4,
+    `${jobKey}:lock`,
+    jobKey,
+    worker.keys.events!,
+    worker.keys.meta!,
+    token,
+    job.id!,
+    JSON.stringify(data),
+    progress === null ? '' : JSON.stringify(progress),
   );
   if (Number(written) !== 1) return false;
   job.data = data as Job['data'];

@@ -3,19 +3,17 @@
  * operation runs, the job goes back to BullMQ's delayed set until its next poll; when it
  * finishes, the job completes with the response, or fails with the SDK's error as data.
  */
-import { DelayedError, Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job, type KeepJobs } from 'bullmq';
-import {
-  ApiError, AsyncOperationsClient, type AsyncOperation, type ClientOptions, type OperationStatus,
-} from 'yc-operation';
+import { type ConnectionOptions, DelayedError, type Job, type KeepJobs, Queue, UnrecoverableError, Worker } from 'bullmq';
+import { ApiError, type AsyncOperation, AsyncOperationsClient, type ClientOptions, type OperationStatus } from 'yc-operation';
 import { checkOptions, integerInRange, MAX_TIMER_S, numberInRange, positiveSeconds } from '../core/options';
-import { resolveRetryPolicy, retryInfoDelayMs, type RetryOptions, type RetryPolicy } from '../core/retry';
-import { overdue, pollDeadlineMs, stepWait, type PollOutcome, type WaitRules } from '../core/wait-state';
-import { checkClusterPrefix, ConnectionTrouble } from './connection';
+import { type RetryOptions, type RetryPolicy, resolveRetryPolicy, retryInfoDelayMs } from '../core/retry';
+import { overdue, type PollOutcome, pollDeadlineMs, stepWait, type WaitRules } from '../core/wait-state';
+import { ConnectionTrouble, checkClusterPrefix } from './connection';
+import { errorToData } from './error-data';
+import { checkJobData, DEFAULT_QUEUE_NAME, progressOf, rulesOf, stateOf, statusOfProgress, type WaitJobData, withState } from './job-data';
+import { LOCATION_OPTIONS, type QueueLocation } from './queue';
 import { RedisUnavailableError } from './redis-unavailable-error';
 import { writeState } from './state-write';
-import { errorToData } from './error-data';
-import { checkJobData, DEFAULT_QUEUE_NAME, progressOf, rulesOf, stateOf, statusOfProgress, withState, type WaitJobData } from './job-data';
-import { LOCATION_OPTIONS, type QueueLocation } from './queue';
 
 /** Options of {@link WaitWorker}. Times in seconds. */
 export interface WaitWorkerOptions extends QueueLocation {
@@ -100,7 +98,9 @@ export class WaitWorker {
     checkClusterPrefix(options.connection, options.prefix);
     const rate = numberInRange('maxRequestsPerSecond', options.maxRequestsPerSecond ?? 50, 0.001, 1e9);
     // The policy's numbers only: hooks run in a client, not in a job that any worker may run.
-    this.#retry = resolveRetryPolicy(checkOptions('WaitWorker retry', options.retry, ['maxAttempts', 'initialBackoff', 'maxBackoff', 'backoffMultiplier', 'jitter']));
+    this.#retry = resolveRetryPolicy(
+      checkOptions('WaitWorker retry', options.retry, ['maxAttempts', 'initialBackoff', 'maxBackoff', 'backoffMultiplier', 'jitter']),
+    );
     this.#rateLimitDelayMs = positiveSeconds('rateLimitDelay', options.rateLimitDelay ?? 1, MAX_TIMER_S) * 1000;
     const lockDurationMs = positiveSeconds('lockDuration', options.lockDuration ?? 30, MAX_TIMER_S) * 1000;
     const concurrency = integerInRange('concurrency', options.concurrency ?? 16, 1, 100_000);
@@ -112,7 +112,7 @@ export class WaitWorker {
     this.#client = new AsyncOperationsClient({ retry: false, ...options.client });
     const connection: ConnectionOptions = options.connection;
     this.#queue = new Queue(queueName, { connection, prefix: options.prefix });
-    this.#trouble.listen(this.#queue, 'the worker\'s queue');
+    this.#trouble.listen(this.#queue, "the worker's queue");
     // A rate as BullMQ's window: `max` runs per `duration` ms (2.5/s is 2 per 800 ms).
     const max = Math.max(1, Math.floor(rate));
     this.worker = new Worker<WaitJobData, unknown>(queueName, (job, token) => this.#poll(job, token), {
@@ -153,7 +153,10 @@ export class WaitWorker {
     let answered = true;
     let unavailable: RedisUnavailableError | null = null;
     try {
-      await this.#trouble.within('close', this.#queue.getBackend().client.then((client) => (client as unknown as { ping(): Promise<string> }).ping()));
+      await this.#trouble.within(
+        'close',
+        this.#queue.getBackend().client.then((client) => (client as unknown as { ping(): Promise<string> }).ping()),
+      );
     } catch (error) {
       // No answer in time: Redis is away. Another failure (a connection already closed): nothing to wait for either.
       answered = false;
@@ -239,8 +242,17 @@ export class WaitWorker {
 }
 
 const WORKER_OPTIONS = [
-  ...LOCATION_OPTIONS, 'client', 'maxRequestsPerSecond', 'concurrency', 'lockDuration', 'stalledInterval', 'maxStalledCount',
-  'retry', 'rateLimitDelay', 'removeOnComplete', 'removeOnFail',
+  ...LOCATION_OPTIONS,
+  'client',
+  'maxRequestsPerSecond',
+  'concurrency',
+  'lockDuration',
+  'stalledInterval',
+  'maxStalledCount',
+  'retry',
+  'rateLimitDelay',
+  'removeOnComplete',
+  'removeOnFail',
 ];
 
 /**
@@ -259,4 +271,3 @@ function keepJobsOf(name: string, value: boolean | number | KeepJobs | undefined
   if (keep.limit !== undefined) integerInRange(`${name}.limit`, keep.limit, 1, Number.MAX_SAFE_INTEGER);
   return { ...keep } as KeepJobs;
 }
-

@@ -9,7 +9,8 @@ const DECIMAL = /^(\d+(\.\d*)?|\.\d+)$/;
 /** A positive number of seconds, such as `5` or `0.5`. */
 export function parseSeconds(value: string): number {
   const seconds = DECIMAL.test(value) ? Number(value) : NaN;
-  if (!(seconds > 0) || !Number.isFinite(seconds)) throw new InvalidArgumentError('Expected a positive number of seconds, such as 5 or 0.5.');
+  if (!(seconds > 0) || !Number.isFinite(seconds))
+    throw new InvalidArgumentError('Expected a positive number of seconds, such as 5 or 0.5.');
   return seconds;
 }
 

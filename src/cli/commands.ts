@@ -7,11 +7,11 @@
 import { backoff, type OperationStatus } from 'yc-operation';
 import { ExitCode } from './exit-codes';
 import { formatStatus, statusLabel, statusToWire } from './format';
+import type { OutputFormat } from './output-formats';
 import { Progress } from './progress';
 import { formatSeconds, heartbeatMs } from './progress-view';
 import type { Session } from './session';
 import { toYaml } from './yaml';
-import type { OutputFormat } from './output-formats';
 
 /** Options of `get` and `cancel`. */
 export interface CallCommandOptions {
@@ -67,7 +67,8 @@ export async function wait(id: string, options: WaitCommandOptions, session: Ses
     // In a wire form, the last status is the answer, whatever the outcome (the error goes to stderr).
     if (format !== 'text' && operation.lastKnownStatus) print(session, id, operation.lastKnownStatus, options);
   }
-  if (format === 'text') print(session, id, operation.lastKnownStatus!, options, `after ${formatSeconds(Date.now() - startedAtMs)}, ${plural(polls, 'poll')}`);
+  if (format === 'text')
+    print(session, id, operation.lastKnownStatus!, options, `after ${formatSeconds(Date.now() - startedAtMs)}, ${plural(polls, 'poll')}`);
   return ExitCode.ok;
 }
 
@@ -79,7 +80,12 @@ export async function cancel(id: string, options: CallCommandOptions, session: S
   await operation.cancel({ timeout: options.timeout });
   const status = operation.lastKnownStatus!;
   const label = statusLabel(status);
-  const note = label === 'running' ? 'cancel requested; it may take a while to stop' : label === 'cancelled' ? '' : 'it had finished before the cancel';
+  const note =
+    label === 'running'
+      ? 'cancel requested; it may take a while to stop'
+      : label === 'cancelled'
+        ? ''
+        : 'it had finished before the cancel';
   print(session, id, status, options, note);
   return ExitCode.ok;
 }

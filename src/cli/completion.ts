@@ -73,7 +73,10 @@ complete -F ${fn} ${name}
 /** A zsh `_arguments` spec of an option: `'(-o --output)'{-o,--output}'[what]:output:(text json yaml)'`. */
 function zshOption(option: Option): string {
   const flags = flagsOf(option);
-  const value = option.required || option.optional ? `:${option.attributeName()}:${choicesOf(option).length ? `(${choicesOf(option).join(' ')})` : ''}` : '';
+  const value =
+    option.required || option.optional
+      ? `:${option.attributeName()}:${choicesOf(option).length ? `(${choicesOf(option).join(' ')})` : ''}`
+      : '';
   const rest = `[${option.description.replace(/[[\]\\]/g, '\\$&')}]${value}`;
   return flags.length > 1 ? `'(${flags.join(' ')})'{${flags.join(',')}}${quote(rest)}` : quote(`${flags[0]}${rest}`);
 }

@@ -34,7 +34,7 @@ export class NoCredentialsError extends Error {
   constructor() {
     super(
       'no credentials found: set YC_API_KEY, YC_IAM_TOKEN or YC_OAUTH_TOKEN, pass --api-key or --iam-token, ' +
-        "log in with the yc CLI (yc init), or run on a Yandex Cloud VM with a service account (YC_METADATA_ADDR names its metadata service); --no-auth sends none",
+        'log in with the yc CLI (yc init), or run on a Yandex Cloud VM with a service account (YC_METADATA_ADDR names its metadata service); --no-auth sends none',
     );
   }
 }

@@ -3,7 +3,7 @@
  * operations to try the other commands on. It runs until Ctrl-C. With --api-key or --iam-token
  * it requires those credentials, so that the credential flags can be tried too.
  */
-import { GrpcCode, startEmulator, type OperationScript } from 'yc-operation/testing';
+import { GrpcCode, type OperationScript, startEmulator } from 'yc-operation/testing';
 import { UsageError } from './exit-codes';
 import type { Io } from './io';
 
@@ -38,8 +38,10 @@ const COMPLETION_BODY = JSON.stringify({ modelUri: 'gpt://<folder>/yandexgpt-lit
 /** Why the emulator could not listen, for people, when the port is the reason. */
 function listenError(port: number, error: unknown): unknown {
   const code = (error as { code?: unknown })?.code;
-  if (code === 'EADDRINUSE') return new UsageError(`port ${port} is in use: pick another with --port, or --port 0 for any free port`, { cause: error });
-  if (code === 'EACCES') return new UsageError(`not allowed to listen on port ${port}: pick a port above 1023 with --port`, { cause: error });
+  if (code === 'EADDRINUSE')
+    return new UsageError(`port ${port} is in use: pick another with --port, or --port 0 for any free port`, { cause: error });
+  if (code === 'EACCES')
+    return new UsageError(`not allowed to listen on port ${port}: pick a port above 1023 with --port`, { cause: error });
   return error;
 }
 
@@ -55,7 +57,11 @@ function credentialHints(options: EmulatorCredentials): { required: string; flag
     return { required: 'the API key given with --api-key', flag: '--api-key <the key>', header: " -H 'Authorization: Api-Key <the key>'" };
   }
   if (options.iamToken !== undefined) {
-    return { required: 'the IAM token given with --iam-token', flag: '--iam-token <the token>', header: " -H 'Authorization: Bearer <the token>'" };
+    return {
+      required: 'the IAM token given with --iam-token',
+      flag: '--iam-token <the token>',
+      header: " -H 'Authorization: Bearer <the token>'",
+    };
   }
   return { required: 'none', flag: '--no-auth', header: '' };
 }

@@ -2,7 +2,7 @@
  * How statuses and errors read, for people (one-line labels, a status block, error messages
  * with a hint) and for programs (the wire-shaped JSON of a status). Pure: no I/O.
  */
-import { ApiError, GrpcCode, OperationNotFoundError, OperationTimeoutError, RunError, type OperationStatus } from 'yc-operation';
+import { ApiError, GrpcCode, OperationNotFoundError, type OperationStatus, OperationTimeoutError, RunError } from 'yc-operation';
 
 const CANCELLED = GrpcCode.CANCELLED;
 const CODE_NAMES = new Map<number, string>(Object.entries(GrpcCode).map(([name, code]) => [code, name]));
@@ -111,7 +111,10 @@ function shortLine(error: unknown): string {
   }
   if (error instanceof OperationNotFoundError) return `operation ${error.operationId} not found (wrong id, or expired)`;
   if (error instanceof ApiError) {
-    const status = [error.httpStatus === null ? null : `HTTP ${error.httpStatus}`, CODE_NAMES.get(error.grpcCode) ?? `code ${error.grpcCode}`];
+    const status = [
+      error.httpStatus === null ? null : `HTTP ${error.httpStatus}`,
+      CODE_NAMES.get(error.grpcCode) ?? `code ${error.grpcCode}`,
+    ];
     if (error.grpcCode === GrpcCode.UNAUTHENTICATED || error.grpcCode === GrpcCode.PERMISSION_DENIED) {
       return `credentials refused (${[...status, error.authProvider].filter(Boolean).join(', ')}): ${error.rawMessage}`;
     }

@@ -14,11 +14,10 @@ import { version } from '../../package.json';
 import { parsePort, parseSeconds } from './arguments';
 import type { CallCommandOptions, WaitCommandOptions } from './commands';
 import { completionScript, SHELLS, type Shell } from './completion';
-import { EXIT_CODES_HELP, UsageError, type ExitCode } from './exit-codes';
+import { EXIT_CODES_HELP, type ExitCode, UsageError } from './exit-codes';
 import type { Io } from './io';
 import { OUTPUT_FORMATS } from './output-formats';
 import type { SessionOptions } from './session';
-
 
 /**
  * The SDK's short endpoint names (its `SHORT_ENDPOINTS`), written here so that `--help` and
@@ -53,8 +52,13 @@ Examples:
 /** The flags of `get`, `wait` and `cancel` that say how to reach the API, and what to log. */
 function sessionOptions(): Option[] {
   return [
-    new Option('--endpoint <url>', `the API's base URL, or a short name: ${ENDPOINT_NAMES.join(', ')}`).env('YC_OPERATION_ENDPOINT').default('operation'),
-    new Option('--allow-insecure-http', 'accept a plain http:// endpoint on a host other than this machine (credentials travel unencrypted)'),
+    new Option('--endpoint <url>', `the API's base URL, or a short name: ${ENDPOINT_NAMES.join(', ')}`)
+      .env('YC_OPERATION_ENDPOINT')
+      .default('operation'),
+    new Option(
+      '--allow-insecure-http',
+      'accept a plain http:// endpoint on a host other than this machine (credentials travel unencrypted)',
+    ),
     new Option('--api-key <key>', 'authenticate with an API key').conflicts('iamToken'),
     new Option('--iam-token <token>', 'authenticate with an IAM token'),
     new Option('--no-auth', 'send no credentials (an emulator); skips the environment').conflicts(['apiKey', 'iamToken']),
@@ -69,7 +73,9 @@ function sessionOptions(): Option[] {
 /** The flags of a command on one operation: how to print it, and one request's bound. */
 function callOptions(): Option[] {
   return [
-    new Option('-o, --output <format>', "print the status for people (text), or in the Operation message's REST form as json or yaml").choices(OUTPUT_FORMATS).default('text'),
+    new Option('-o, --output <format>', "print the status for people (text), or in the Operation message's REST form as json or yaml")
+      .choices(OUTPUT_FORMATS)
+      .default('text'),
     new Option('--json', 'the same as --output json').conflicts('output'),
     new Option('--timeout <seconds>', 'bound of one request, its retries included (default: 60)').argParser(parseSeconds),
   ];
@@ -95,7 +101,8 @@ export function optionsOf<T>(command: Command): T {
     }
   }
   const credentials = ['apiKey', 'iamToken', 'auth'].filter((key) => given.has(key));
-  if (credentials.length > 1) throw new UsageError(`option '${flagOf(credentials[0]!)}' cannot be used with option '${flagOf(credentials[1]!)}'`);
+  if (credentials.length > 1)
+    throw new UsageError(`option '${flagOf(credentials[0]!)}' cannot be used with option '${flagOf(credentials[1]!)}'`);
   return merged as T;
 }
 
@@ -112,7 +119,13 @@ export function buildProgram(io: Io, finish: (code: ExitCode) => void): Command 
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(io.redact(text)),
       // One line: commander's message (its "Did you mean" suggestion joined on) and where to read more.
-      outputError: (text, write) => write(`yc-operation: ${text.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' ')} (see yc-operation --help)\n`),
+      outputError: (text, write) =>
+        write(
+          `yc-operation: ${text
+            .replace(/^error: /, '')
+            .trim()
+            .replace(/\s*\n\s*/g, ' ')} (see yc-operation --help)\n`,
+        ),
     })
     .exitOverride()
     .enablePositionalOptions()
@@ -123,13 +136,11 @@ export function buildProgram(io: Io, finish: (code: ExitCode) => void): Command 
    * The action of a command on one operation: a promise client for the length of the command.
    * The commands and the SDK load when one runs, so that `--help` and `--version` load neither.
    */
-  const onOperation =
-    (name: 'get' | 'wait' | 'cancel') =>
-    async (id: string, _options: unknown, self: Command) => {
-      const options = optionsOf<SessionOptions & CallCommandOptions & WaitCommandOptions>(self);
-      const [commands, { withSession }] = await Promise.all([import('./commands'), import('./session')]);
-      finish(await withSession(options, io, (session) => commands[name](id, options, session)));
-    };
+  const onOperation = (name: 'get' | 'wait' | 'cancel') => async (id: string, _options: unknown, self: Command) => {
+    const options = optionsOf<SessionOptions & CallCommandOptions & WaitCommandOptions>(self);
+    const [commands, { withSession }] = await Promise.all([import('./commands'), import('./session')]);
+    finish(await withSession(options, io, (session) => commands[name](id, options, session)));
+  };
 
   const operationCommand = (name: 'get' | 'wait' | 'cancel', description: string, own: Option[] = []) => {
     const command = program.command(name).description(description).argument('<id>', 'the operation id');

@@ -10,7 +10,7 @@
 import type { OperationStatus } from 'yc-operation';
 import { describeMetadata, statusLabel } from './format';
 import type { Io } from './io';
-import { etaMs, formatSeconds, heartbeatLine, liveLine, percentOf, type PercentSample } from './progress-view';
+import { etaMs, formatSeconds, heartbeatLine, liveLine, type PercentSample, percentOf } from './progress-view';
 
 /** The demo's reports stamp their lines as the plain progress lines are. */
 export { formatSeconds } from './progress-view';

@@ -6,7 +6,7 @@
  * their value. The promise client needs no worker thread: a command is one process's only work.
  */
 import { format } from 'node:util';
-import { AsyncOperationsClient, envLogger, type AuthData, type Logger } from 'yc-operation';
+import { AsyncOperationsClient, type AuthData, envLogger, type Logger } from 'yc-operation';
 import { requireCredentials } from './credentials';
 import type { Io } from './io';
 
@@ -53,7 +53,10 @@ async function describeAuth(options: SessionOptions): Promise<string> {
 }
 
 function verboseLogger(io: Io): Logger {
-  const line = (level: string) => (message: string, ...rest: unknown[]) => io.err(`[${level}] ${format(message, ...rest)}`);
+  const line =
+    (level: string) =>
+    (message: string, ...rest: unknown[]) =>
+      io.err(`[${level}] ${format(message, ...rest)}`);
   return { debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error') };
 }
 

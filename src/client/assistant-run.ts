@@ -13,5 +13,9 @@ export interface RunOptions {
 export function planRun(id: string, options: RunOptions | undefined, allowInsecureHttp: boolean) {
   const runId = checkOperationId(id);
   const o = checkOptions('run', options, ['endpoint']);
-  return { id: runId, url: resolveEndpoint(o.endpoint ?? 'rest-assistant', allowInsecureHttp) + RUN_PATH + encodeURIComponent(runId), kind: ASSISTANT_RUN_KIND };
+  return {
+    id: runId,
+    url: resolveEndpoint(o.endpoint ?? 'rest-assistant', allowInsecureHttp) + RUN_PATH + encodeURIComponent(runId),
+    kind: ASSISTANT_RUN_KIND,
+  };
 }

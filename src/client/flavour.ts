@@ -4,8 +4,9 @@
  * answers (a promise, or the value itself) and its options are. A flavour fills in `T`, `M` and `S`
  * through `this`, so that `Of<F, X>['operation']` is, say, `AsyncOperation<X>`.
  */
-import type { BaseOperationStatus } from '../core/status';
+
 import type { ManyOptions } from '../core/many';
+import type { BaseOperationStatus } from '../core/status';
 import type { AsyncStartOptions, StartOptions } from './start';
 
 /** The types of one flavour of client. Its members read `T` (a result), `M` (metadata) and `S` (a status). */
@@ -38,7 +39,11 @@ export type StartOptionsOf<F extends ClientFlavour> = F['promises'] extends true
 export type ManyOptionsOf<F extends ClientFlavour> = F['promises'] extends true ? AsyncManyOptions : ManyOptions;
 
 /** The flavour `F` for result `T`, metadata `M` and status `S`. */
-export type Of<F extends ClientFlavour, T, M = unknown, S extends BaseOperationStatus = BaseOperationStatus> = F & { readonly T: T; readonly M: M; readonly S: S };
+export type Of<F extends ClientFlavour, T, M = unknown, S extends BaseOperationStatus = BaseOperationStatus> = F & {
+  readonly T: T;
+  readonly M: M;
+  readonly S: S;
+};
 
 /** An Operation API operation of flavour `F`. */
 export type OperationOf<F extends ClientFlavour, T, M = unknown> = Of<F, T, M>['operation'];

@@ -5,22 +5,23 @@
  * operation of the flavour is made. The start helpers plan a row of `src/core/producers/`
  * (`./start.ts`); the trackers plan a kind of their own (`./tasks.ts`, `./assistant-run.ts`).
  */
-import { drive, type CallRunner, type TrackedKind } from '../core/calls';
-import { readAny } from '../runtime/load';
-import { kindFromOperationJson, kindFromSavedOperation, operationKind, type ApiOperationKind, type OperationOptions } from '../core/kind';
+
+import { decodeRun, refuseCancel } from '../core/assistant-run';
+import { trackBatchTask } from '../core/batch-task';
+import { type CallRunner, drive, type TrackedKind } from '../core/calls';
+import type { OperationKind } from '../core/kind';
+import { type ApiOperationKind, kindFromOperationJson, kindFromSavedOperation, type OperationOptions, operationKind } from '../core/kind';
+import type { ManyOptions } from '../core/many';
 import { checkOperationId } from '../core/options';
-import { batchTaskIdOf, STARTS, type BatchCompletionRequest, type Producer, type StartRoute } from '../core/producers';
+import { type BatchCompletionRequest, batchTaskIdOf, type Producer, STARTS, type StartRoute } from '../core/producers';
 import type { BaseOperationStatus, OperationStatus } from '../core/status';
 import type { CallOptions, Logger } from '../core/transport';
-import type { OperationKind } from '../core/kind';
-import { decodeRun, refuseCancel } from '../core/assistant-run';
-import { trackTuning, tuningStatusOf, type TuningRequest } from '../core/tuning';
-import { trackBatchTask } from '../core/batch-task';
-import type { ManyOptions } from '../core/many';
+import { type TuningRequest, trackTuning, tuningStatusOf } from '../core/tuning';
+import { readAny } from '../runtime/load';
 import { planRun, type RunOptions } from './assistant-run';
-import { clientCallOf, type ClientCall } from './send';
+import { type ClientCall, clientCallOf } from './send';
 import { checkStartAnswer, operationOptions, planStart, type StartOptions } from './start';
-import { planBatchTask, planTuning, serviceEndpoint, type BatchTaskOptions, type TuningOptions } from './tasks';
+import { type BatchTaskOptions, planBatchTask, planTuning, serviceEndpoint, type TuningOptions } from './tasks';
 
 /** The parts of an operation of a kind other than the Operation API's: its members answer values (blocking) or promises. */
 export interface KindParts<S extends BaseOperationStatus, T> {
@@ -75,7 +76,10 @@ function listOf(ops: readonly unknown[]): readonly unknown[] {
 }
 
 export class ClientLayer {
-  constructor(readonly ports: ClientPorts, readonly settings: ClientSettings) {}
+  constructor(
+    readonly ports: ClientPorts,
+    readonly settings: ClientSettings,
+  ) {}
 
   operation(id: string, options: OperationOptions | undefined): unknown {
     return this.ports.operation(checkOperationId(id), operationKind(options), null);
@@ -93,17 +97,25 @@ export class ClientLayer {
 
   /** The start call of a producer row, then its operation (known at once from the answer). */
   start<R, T>(producer: Producer<R, T>, request: R, options: StartOptions | undefined): unknown {
-    return this.ports.answer(() => then(this.#startCall(producer, request, options), ({ wire, plan }) => {
-      const { id, kind, status } = kindFromOperationJson(wire, operationOptions(producer, plan, this.runCalls));
-      return this.ports.operation(id, kind as ApiOperationKind<unknown, unknown>, status);
-    }));
+    return this.ports.answer(() =>
+      then(this.#startCall(producer, request, options), ({ wire, plan }) => {
+        const { id, kind, status } = kindFromOperationJson(wire, operationOptions(producer, plan, this.runCalls));
+        return this.ports.operation(id, kind as ApiOperationKind<unknown, unknown>, status);
+      }),
+    );
   }
 
   tune(request: TuningRequest, options: StartOptions | undefined): unknown {
-    return this.ports.answer(() => then(this.#startCall(STARTS.tune, request, options), ({ wire, plan }) => {
-      const initial = tuningStatusOf(wire, wire.id);
-      return this.#tracked(wire.id, trackTuning({ operationId: wire.id, taskId: initial.taskId, expired: false }, plan.endpoint, this.runCalls), initial);
-    }));
+    return this.ports.answer(() =>
+      then(this.#startCall(STARTS.tune, request, options), ({ wire, plan }) => {
+        const initial = tuningStatusOf(wire, wire.id);
+        return this.#tracked(
+          wire.id,
+          trackTuning({ operationId: wire.id, taskId: initial.taskId, expired: false }, plan.endpoint, this.runCalls),
+          initial,
+        );
+      }),
+    );
   }
 
   tuning(operationId: string | null, options: TuningOptions | undefined): unknown {
@@ -112,10 +124,15 @@ export class ClientLayer {
   }
 
   completionBatch(request: BatchCompletionRequest, options: (StartOptions & { serviceEndpoint?: string }) | undefined): unknown {
-    return this.ports.answer(() => then(this.#startCall(STARTS.completionBatch, request, options), ({ wire, plan }) => {
-      const taskId = batchTaskIdOf(wire);
-      return this.#tracked(taskId, trackBatchTask(taskId, serviceEndpoint(plan.options.serviceEndpoint, this.settings.allowInsecureHttp), this.runCalls));
-    }));
+    return this.ports.answer(() =>
+      then(this.#startCall(STARTS.completionBatch, request, options), ({ wire, plan }) => {
+        const taskId = batchTaskIdOf(wire);
+        return this.#tracked(
+          taskId,
+          trackBatchTask(taskId, serviceEndpoint(plan.options.serviceEndpoint, this.settings.allowInsecureHttp), this.runCalls),
+        );
+      }),
+    );
   }
 
   batchTask(taskId: string, options: BatchTaskOptions | undefined): unknown {
@@ -151,11 +168,21 @@ export class ClientLayer {
   /** The start call of a row: the Operation JSON it answers, and its plan. */
   #startCall<R>(route: StartRoute<R>, request: R, options: (StartOptions & { signal?: AbortSignal }) | undefined) {
     const { settings } = this;
-    const plan = planStart(route, request, options, { allowInsecureHttp: settings.allowInsecureHttp, folderId: settings.folderId, flavourOptions: settings.startOptions });
+    const plan = planStart(route, request, options, {
+      allowInsecureHttp: settings.allowInsecureHttp,
+      folderId: settings.folderId,
+      flavourOptions: settings.startOptions,
+    });
     const { target } = plan;
-    const call: ClientCall = target.kind === 'rest' ? { op: 'start', url: target.url, body: target.body } : { op: 'service', endpoint: target.endpoint, call: target.call };
+    const call: ClientCall =
+      target.kind === 'rest'
+        ? { op: 'start', url: target.url, body: target.body }
+        : { op: 'service', endpoint: target.endpoint, call: target.call };
     const bounds = { deadlineMs: settings.nowMs() + plan.timeoutMs, timeoutMs: plan.timeoutMs, signal: options?.signal };
-    return then(this.ports.within(bounds, (b) => this.ports.send(call, b)), (wire) => ({ wire: checkStartAnswer(wire) as { id: string }, plan }));
+    return then(
+      this.ports.within(bounds, (b) => this.ports.send(call, b)),
+      (wire) => ({ wire: checkStartAnswer(wire) as { id: string }, plan }),
+    );
   }
 
   /** An operation of a kind tracked by calls of its own (a tuning, a batch task). */

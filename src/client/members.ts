@@ -6,14 +6,24 @@
 import type { AssistantRunResult, AssistantRunStatus } from '../core/assistant-run';
 import type { BatchTaskStatus } from '../core/batch-task';
 import type { DatasetInfo } from '../core/dataset';
-import { PRODUCERS, type BatchCompletionRequest, type ValidateDatasetRequest } from '../core/producers';
+import { type BatchCompletionRequest, PRODUCERS, type ValidateDatasetRequest } from '../core/producers';
 import type { CompletionRequest, CompletionResponse } from '../core/producers/completion';
 import type { ImageGenerationRequest, ImageGenerationResponse } from '../core/producers/image-generation';
-import type { ParsedWebSearchResponse, WebSearchRequest, WebSearchResponse } from '../core/producers/web-search';
 import type { SearchIndex, SearchIndexFile, SearchIndexFilesRequest, SearchIndexRequest } from '../core/producers/search-index';
+import type { ParsedWebSearchResponse, WebSearchRequest, WebSearchResponse } from '../core/producers/web-search';
 import type { TunedModel, TuningRequest, TuningStatus } from '../core/tuning';
 import type { RunOptions } from './assistant-run';
-import type { AnswerOf, AnyOperationOf, ClientFlavour, CompletingOf, ManyOptionsOf, OperationOf, OperationOptionsOf, StartOptionsOf, TrackedOf } from './flavour';
+import type {
+  AnswerOf,
+  AnyOperationOf,
+  ClientFlavour,
+  CompletingOf,
+  ManyOptionsOf,
+  OperationOf,
+  OperationOptionsOf,
+  StartOptionsOf,
+  TrackedOf,
+} from './flavour';
 import type { ClientLayer } from './layer';
 import type { BatchTaskOptions, TuningOptions } from './tasks';
 
@@ -87,8 +97,14 @@ export abstract class OperationsClientMembers<F extends ClientFlavour> {
    * bytes, and with `parse: true` also as `text`. Python:
    * `sdk.search_api.web(search_type).run_deferred(query)`. Waits default to 3600 s, polled every 10 s.
    */
-  webSearchAsync(request: WebSearchRequest, options?: StartOptionsOf<F> & { parse?: false }): AnswerOf<F, OperationOf<F, WebSearchResponse>>;
-  webSearchAsync(request: WebSearchRequest, options: StartOptionsOf<F> & { parse: true }): AnswerOf<F, OperationOf<F, ParsedWebSearchResponse>>;
+  webSearchAsync(
+    request: WebSearchRequest,
+    options?: StartOptionsOf<F> & { parse?: false },
+  ): AnswerOf<F, OperationOf<F, WebSearchResponse>>;
+  webSearchAsync(
+    request: WebSearchRequest,
+    options: StartOptionsOf<F> & { parse: true },
+  ): AnswerOf<F, OperationOf<F, ParsedWebSearchResponse>>;
   webSearchAsync(request: WebSearchRequest, options?: StartOptionsOf<F> & { parse?: boolean }): unknown {
     return this.#layer.start(PRODUCERS.webSearch, request, options);
   }
@@ -150,7 +166,10 @@ export abstract class OperationsClientMembers<F extends ClientFlavour> {
    * `cancel()` cancels the task. Python: `model.batch.run_deferred(dataset)`. Waits default to
    * 72 h, polled every 10 s.
    */
-  completionBatch(request: BatchCompletionRequest, options?: StartOptionsOf<F> & { serviceEndpoint?: string }): AnswerOf<F, TrackedOf<F, BatchTaskStatus, DatasetInfo>> {
+  completionBatch(
+    request: BatchCompletionRequest,
+    options?: StartOptionsOf<F> & { serviceEndpoint?: string },
+  ): AnswerOf<F, TrackedOf<F, BatchTaskStatus, DatasetInfo>> {
     return this.#layer.completionBatch(request, options) as AnswerOf<F, TrackedOf<F, BatchTaskStatus, DatasetInfo>>;
   }
 

@@ -5,8 +5,9 @@
  * on the real clock. The members of both flavours' operations are planned once, by
  * `src/core/poll.ts` (`OperationMembers`).
  */
-import { OperationMachine } from '../core/machine';
+
 import type { OperationKind } from '../core/kind';
+import { OperationMachine } from '../core/machine';
 import type { RequestPacer } from '../core/pacer';
 import type { BaseOperationStatus } from '../core/status';
 import type { Logger } from '../core/transport';

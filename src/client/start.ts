@@ -5,10 +5,11 @@
  * decoder and wait defaults). Checked before any request; the answer is checked to be an
  * Operation with an id.
  */
+
+import type { CallRunner } from '../core/calls';
 import { WireDecodeError } from '../core/errors';
 import type { OperationOptions } from '../core/kind';
 import { checkOptions, DEFAULT_CALL_TIMEOUT_S, secondsToMs, typeName } from '../core/options';
-import type { CallRunner } from '../core/calls';
 import type { Producer, StartRoute } from '../core/producers/producer';
 import type { ServiceCall } from '../core/transport';
 import { resolveEndpoint } from '../transport/config';
@@ -46,13 +47,17 @@ export type StartTarget = { kind: 'rest'; url: string; body: unknown } | { kind:
 /** The start call of `route` for `request`: its target and bound, and the helper's checked options. */
 export function planStart<R>(route: StartRoute<R>, request: R, options: object | undefined, ctx: StartContext) {
   const checked = route.check(request) as Record<string, unknown>;
-  const o = checkOptions(route.method, options as StartOptions & Record<string, unknown> | undefined, [
-    'endpoint', 'timeout', ...ctx.flavourOptions, ...(route.options ?? []),
+  const o = checkOptions(route.method, options as (StartOptions & Record<string, unknown>) | undefined, [
+    'endpoint',
+    'timeout',
+    ...ctx.flavourOptions,
+    ...(route.options ?? []),
   ]);
   const { folderField } = route;
-  const body = folderField !== undefined && checked[folderField] === undefined && ctx.folderId !== null
-    ? { ...checked, [folderField]: ctx.folderId }
-    : checked;
+  const body =
+    folderField !== undefined && checked[folderField] === undefined && ctx.folderId !== null
+      ? { ...checked, [folderField]: ctx.folderId }
+      : checked;
   const endpoint = resolveEndpoint(o.endpoint ?? route.endpoint, ctx.allowInsecureHttp);
   const target: StartTarget = route.grpc
     ? { kind: 'grpc', endpoint, call: { ...route.grpc, responseType: 'yandex.cloud.operation.Operation', request: body, subject: null } }
@@ -61,7 +66,11 @@ export function planStart<R>(route: StartRoute<R>, request: R, options: object |
 }
 
 /** The options of the operation a producer row's start call returns: its result decoder (whose own calls go through `run`) and its wait defaults. */
-export function operationOptions<R, T>(producer: Producer<R, T>, plan: ReturnType<typeof planStart<R>>, run: CallRunner): OperationOptions<T, unknown> {
+export function operationOptions<R, T>(
+  producer: Producer<R, T>,
+  plan: ReturnType<typeof planStart<R>>,
+  run: CallRunner,
+): OperationOptions<T, unknown> {
   return {
     resultDecoder: producer.decoder(plan.options, { endpoint: plan.endpoint, run }),
     defaultPollTimeout: producer.defaultPollTimeout,
@@ -73,7 +82,9 @@ export function operationOptions<R, T>(producer: Producer<R, T>, plan: ReturnTyp
 export function checkStartAnswer(wire: unknown): object {
   const id = (wire as { id?: unknown } | null)?.id;
   if (wire === null || typeof wire !== 'object' || typeof id !== 'string') {
-    throw new WireDecodeError(`the start call did not answer an Operation with an id (got ${typeName(wire)}${typeof wire === 'object' && wire !== null ? ` whose id is ${typeName(id)}` : ''})`);
+    throw new WireDecodeError(
+      `the start call did not answer an Operation with an id (got ${typeName(wire)}${typeof wire === 'object' && wire !== null ? ` whose id is ${typeName(id)}` : ''})`,
+    );
   }
   return wire;
 }

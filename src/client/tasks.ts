@@ -2,8 +2,9 @@
  * Where the kinds tracked by a gRPC-only service are tracked (a tuning, a batch task), checked
  * once for both flavours: the ids, and the endpoint of their service.
  */
-import type { TuningTrack } from '../core/tuning';
+
 import { checkOperationId, checkOptions } from '../core/options';
+import type { TuningTrack } from '../core/tuning';
 import { resolveEndpoint } from '../transport/config';
 
 /** Options of `client.tuning()`. */
@@ -29,16 +30,28 @@ export function serviceEndpoint(endpoint: unknown, allowInsecureHttp: boolean): 
  * The track of a tuning known by its operation's id (`null` for one known by its task only, then
  * `taskId` is required), and where its task's service is.
  */
-export function planTuning(operationId: string | null, options: TuningOptions | undefined, allowInsecureHttp: boolean): { id: string; track: TuningTrack; endpoint: string } {
+export function planTuning(
+  operationId: string | null,
+  options: TuningOptions | undefined,
+  allowInsecureHttp: boolean,
+): { id: string; track: TuningTrack; endpoint: string } {
   const o = checkOptions('tuning', options, ['taskId', 'endpoint']);
   const taskId = o.taskId === undefined ? null : checkOperationId(o.taskId);
   if (operationId === null && taskId === null) throw new TypeError('tuning needs an operation id or a taskId');
   const opId = operationId === null ? null : checkOperationId(operationId);
-  return { id: (opId ?? taskId) as string, track: { operationId: opId, taskId, expired: false }, endpoint: serviceEndpoint(o.endpoint, allowInsecureHttp) };
+  return {
+    id: (opId ?? taskId) as string,
+    track: { operationId: opId, taskId, expired: false },
+    endpoint: serviceEndpoint(o.endpoint, allowInsecureHttp),
+  };
 }
 
 /** A batch task's checked id and where its service is. */
-export function planBatchTask(taskId: string, options: BatchTaskOptions | undefined, allowInsecureHttp: boolean): { id: string; endpoint: string } {
+export function planBatchTask(
+  taskId: string,
+  options: BatchTaskOptions | undefined,
+  allowInsecureHttp: boolean,
+): { id: string; endpoint: string } {
   const o = checkOptions('batchTask', options, ['endpoint']);
   return { id: checkOperationId(taskId), endpoint: serviceEndpoint(o.endpoint, allowInsecureHttp) };
 }

@@ -9,8 +9,8 @@
 import { CancelNotSupportedError, RunError, WireDecodeError } from './errors';
 import { deepFreeze, frozenCopy, ownCopy } from './immutable';
 import type { OperationKind } from './kind';
-import { StateStatus, type StateTable } from './state-status';
 import { typeName } from './options';
+import { StateStatus, type StateTable } from './state-status';
 
 /** The REST route of a run, below the assistants endpoint. */
 export const RUN_PATH = '/assistants/v1/runs/';
@@ -62,7 +62,9 @@ export class AssistantRunStatus extends StateStatus<AssistantRunState> {
 export function decodeRun(wire: unknown, expectedId: string): AssistantRunStatus {
   const run = frozenCopy(wire) as Partial<AssistantRunResult> | null;
   if (run === null || typeof run !== 'object' || Array.isArray(run) || typeof run.state?.status !== 'string') {
-    throw new WireDecodeError(`the server did not answer a Run with a state.status for run ${JSON.stringify(expectedId)} (got ${typeName(wire)})`);
+    throw new WireDecodeError(
+      `the server did not answer a Run with a state.status for run ${JSON.stringify(expectedId)} (got ${typeName(wire)})`,
+    );
   }
   if (run.id !== undefined && run.id !== expectedId) {
     throw new WireDecodeError(`the server answered a request for run ${JSON.stringify(expectedId)} with another run (a different id)`);
@@ -79,11 +81,12 @@ export function refuseCancel(runId: string): never {
 export const ASSISTANT_RUN_KIND: OperationKind<AssistantRunStatus, AssistantRunResult> = {
   defaultPollTimeoutS: 300,
   defaultPollIntervalS: 0.5,
-  runError: (runId, failed) => new RunError({
-    code: failed.state === 'CANCELLED' ? 1 : 2,
-    message: failed.run.state.error?.message ?? `the run is ${failed.state}`,
-    details: null,
-    operationId: runId,
-  }),
+  runError: (runId, failed) =>
+    new RunError({
+      code: failed.state === 'CANCELLED' ? 1 : 2,
+      message: failed.run.state.error?.message ?? `the run is ${failed.state}`,
+      details: null,
+      operationId: runId,
+    }),
   result: (succeeded) => ownCopy(succeeded.run) as AssistantRunResult,
 };

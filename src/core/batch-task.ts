@@ -7,7 +7,7 @@
  * default to 72 h, polled every 10 s.
  */
 import { boundsOf, type Call, type CallRunner, type Calls, type TrackedKind } from './calls';
-import { describeDataset, type DatasetInfo } from './dataset';
+import { type DatasetInfo, describeDataset } from './dataset';
 import { RunError, WireDecodeError, WrongAsyncOperationStatusError } from './errors';
 import { deepFreeze } from './immutable';
 import { typeName } from './options';
@@ -59,7 +59,13 @@ function taskCall(endpoint: string, method: 'Describe' | 'Cancel', taskId: strin
   return {
     to: 'service',
     endpoint,
-    call: { method: `${SERVICE}/${method}`, requestType: `${PACKAGE}.${method}BatchInferenceRequest`, responseType: `${PACKAGE}.${method}BatchInferenceResponse`, request: { taskId }, subject: taskId },
+    call: {
+      method: `${SERVICE}/${method}`,
+      requestType: `${PACKAGE}.${method}BatchInferenceRequest`,
+      responseType: `${PACKAGE}.${method}BatchInferenceResponse`,
+      request: { taskId },
+      subject: taskId,
+    },
   };
 }
 
@@ -68,7 +74,9 @@ export function* fetchBatchTask(taskId: string, endpoint: string): Calls<BatchTa
   const answer = (yield taskCall(endpoint, 'Describe', taskId)) as { task?: Partial<BatchTaskInfo> } | null;
   const task = answer?.task;
   if (typeof task?.taskId !== 'string' || task.taskId !== taskId) {
-    throw new WireDecodeError(`the server did not answer a DescribeBatchInference for batch task ${JSON.stringify(taskId)} with that task (got ${typeName(task)})`);
+    throw new WireDecodeError(
+      `the server did not answer a DescribeBatchInference for batch task ${JSON.stringify(taskId)} with that task (got ${typeName(task)})`,
+    );
   }
   return new BatchTaskStatus({ ...task, status: task.status ?? 'STATUS_UNSPECIFIED' } as BatchTaskInfo);
 }
@@ -94,7 +102,7 @@ export function trackBatchTask(taskId: string, endpoint: string, run: CallRunner
       runError: (id, failed) => {
         const status = failed.task.errors?.status;
         return new RunError({
-          code: failed.state === 'CANCELED' ? 1 : (status?.code || 13),
+          code: failed.state === 'CANCELED' ? 1 : status?.code || 13,
           message: status?.message ?? `the batch task is ${failed.state}`,
           details: null,
           operationId: id,

@@ -64,7 +64,9 @@ export class DatasetValidationError extends AIStudioError {
   readonly errors: readonly DatasetValidationProblem[];
 
   constructor(datasetId: string, errors: readonly DatasetValidationProblem[]) {
-    super(`dataset ${datasetId} is not valid: ${errors.length === 0 ? 'the service gave no reason' : errors.map((e) => e.error).join('; ')}`);
+    super(
+      `dataset ${datasetId} is not valid: ${errors.length === 0 ? 'the service gave no reason' : errors.map((e) => e.error).join('; ')}`,
+    );
     this.datasetId = datasetId;
     this.errors = Object.freeze([...errors]);
   }
@@ -75,7 +77,13 @@ export function describeDatasetCall(endpoint: string, datasetId: string): Call {
   return {
     to: 'service',
     endpoint,
-    call: { method: `${SERVICE}/Describe`, requestType: `${PACKAGE}.DescribeDatasetRequest`, responseType: `${PACKAGE}.DescribeDatasetResponse`, request: { datasetId }, subject: datasetId },
+    call: {
+      method: `${SERVICE}/Describe`,
+      requestType: `${PACKAGE}.DescribeDatasetRequest`,
+      responseType: `${PACKAGE}.DescribeDatasetResponse`,
+      request: { datasetId },
+      subject: datasetId,
+    },
   };
 }
 
@@ -84,7 +92,9 @@ export function* describeDataset(endpoint: string, datasetId: string): Calls<Dat
   const answer = (yield describeDatasetCall(endpoint, datasetId)) as { dataset?: Partial<DatasetInfo> } | null;
   const dataset = answer?.dataset;
   if (typeof dataset?.datasetId !== 'string' || dataset.datasetId !== datasetId) {
-    throw new WireDecodeError(`the server did not answer a DescribeDataset for dataset ${JSON.stringify(datasetId)} with that dataset (got ${typeName(dataset)})`);
+    throw new WireDecodeError(
+      `the server did not answer a DescribeDataset for dataset ${JSON.stringify(datasetId)} with that dataset (got ${typeName(dataset)})`,
+    );
   }
   return { ...dataset, status: dataset.status ?? 'STATUS_UNSPECIFIED' } as DatasetInfo;
 }

@@ -212,7 +212,19 @@ export function asOperationNotFound(error: unknown, operationId: string): unknow
   if (error.httpStatus === null ? error.grpcCode !== 5 : error.httpStatus !== 404) return error;
   const { grpcCode, httpStatus, details, requestId, serverTraceId, clientRequestId, endpoint, attempts, authProvider } = error;
   return new OperationNotFoundError(
-    { grpcCode, httpStatus, message: error.rawMessage, details, requestId, serverTraceId, clientRequestId, endpoint, attempts, authProvider, operationId },
+    {
+      grpcCode,
+      httpStatus,
+      message: error.rawMessage,
+      details,
+      requestId,
+      serverTraceId,
+      clientRequestId,
+      endpoint,
+      attempts,
+      authProvider,
+      operationId,
+    },
     { cause: error.cause },
   );
 }
@@ -237,8 +249,16 @@ export class WireDecodeError extends AIStudioError {
 // ---- guards ---------------------------------------------------------------------------------
 
 const NAMES = new Set([
-  'AIStudioError', 'RunError', 'AsyncOperationError', 'WrongAsyncOperationStatusError',
-  'OperationTimeoutError', 'ApiError', 'WireDecodeError', 'OperationNotFoundError', 'CancelNotSupportedError', 'DatasetValidationError',
+  'AIStudioError',
+  'RunError',
+  'AsyncOperationError',
+  'WrongAsyncOperationStatusError',
+  'OperationTimeoutError',
+  'ApiError',
+  'WireDecodeError',
+  'OperationNotFoundError',
+  'CancelNotSupportedError',
+  'DatasetValidationError',
 ]);
 
 /** True for any error of this package, also one from another copy of the package (of any version). */

@@ -6,11 +6,20 @@
  */
 import { RunError, WireDecodeError } from './errors';
 import { deepFreeze, frozenCopy, ownCopy } from './immutable';
-import { checkFunction, checkOperationId, checkOptions, DEFAULT_POLL_INTERVAL_S, DEFAULT_POLL_TIMEOUT_S, MAX_TIMER_S, secondsOrFallback, typeName } from './options';
-import { OperationStatus, type BaseOperationStatus } from './status';
+import {
+  checkFunction,
+  checkOperationId,
+  checkOptions,
+  DEFAULT_POLL_INTERVAL_S,
+  DEFAULT_POLL_TIMEOUT_S,
+  MAX_TIMER_S,
+  secondsOrFallback,
+  typeName,
+} from './options';
 import { checkSavedOperation } from './resume';
+import { type AnyReader, isSdkOperation, sdkOperationJson } from './sdk-operation';
+import { type BaseOperationStatus, OperationStatus } from './status';
 import { decodeOperation } from './wire';
-import { isSdkOperation, sdkOperationJson, type AnyReader } from './sdk-operation';
 
 export interface OperationKind<S extends BaseOperationStatus, T> {
   /** The poll timeout `wait()` uses when given none (or 0), in seconds. */
@@ -73,7 +82,10 @@ function makeKind<T, M>(o: OperationOptions<T, M>): ApiOperationKind<T, M> {
     const { id, status } = decodeOperation(frozen);
     if (!metadataDecoder || status.metadata === null) return { id, status: status as OperationStatus<M> };
     const { done, error, response } = status;
-    return { id, status: new OperationStatus<M>({ done, error, response, metadata: deepFreeze(metadataDecoder(ownCopy(status.metadata))) }) };
+    return {
+      id,
+      status: new OperationStatus<M>({ done, error, response, metadata: deepFreeze(metadataDecoder(ownCopy(status.metadata))) }),
+    };
   };
   return {
     defaultPollTimeoutS: secondsOrFallback('defaultPollTimeout', o.defaultPollTimeout, DEFAULT_POLL_TIMEOUT_S),
@@ -86,7 +98,9 @@ function makeKind<T, M>(o: OperationOptions<T, M>): ApiOperationKind<T, M> {
       const answer = decoded(deepFreeze(wire));
       if (answer.id !== null && answer.id !== expectedId) {
         // The other id is not quoted: it is server-supplied text, kept out of errors like any other.
-        throw new WireDecodeError(`the server answered a request for operation ${JSON.stringify(expectedId)} with the status of another operation (a different id)`);
+        throw new WireDecodeError(
+          `the server answered a request for operation ${JSON.stringify(expectedId)} with the status of another operation (a different id)`,
+        );
       }
       return answer;
     },

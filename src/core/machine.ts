@@ -23,7 +23,7 @@ import type { WaitPlan } from './poll';
 import { resultError } from './result';
 import type { BaseOperationStatus } from './status';
 import type { Logger } from './transport';
-import { overdue, pollDeadlineMs, startWait, stepWait, waitTimeout, type PollOutcome, type WaitRules, type WaitState } from './wait-state';
+import { overdue, type PollOutcome, pollDeadlineMs, startWait, stepWait, type WaitRules, type WaitState, waitTimeout } from './wait-state';
 
 export type Effect<S> =
   | { type: 'request'; call: 'get' | 'cancel'; deadlineMs: number; timeoutMs: number }

@@ -44,9 +44,7 @@ export function checkOperationId(id: unknown): string {
   if (typeof id !== 'string') throw new TypeError(`operation id must be a string, got ${typeName(id)}`);
   if (!ID_PATTERN.test(id) || id.includes('..')) {
     const shown = id.length > 40 ? `${JSON.stringify(id.slice(0, 40))}... (${id.length} characters)` : JSON.stringify(id);
-    throw new RangeError(
-      `operation id must be 1 to 128 characters of A-Z a-z 0-9 _ - . (no "..", no leading "."), got ${shown}`,
-    );
+    throw new RangeError(`operation id must be 1 to 128 characters of A-Z a-z 0-9 _ - . (no "..", no leading "."), got ${shown}`);
   }
   return id;
 }

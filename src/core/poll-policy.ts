@@ -68,6 +68,10 @@ export function fixedInterval(seconds: number): PollPolicy {
 
 /** True for an object made by {@link backoff} (or any object of the {@link PollPolicy} shape). */
 export function isPollPolicy(value: unknown): value is PollPolicy {
-  return typeof value === 'object' && value !== null && (value as PollPolicy).kind === 'poll-policy' &&
-    typeof (value as PollPolicy).intervalMs === 'function';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as PollPolicy).kind === 'poll-policy' &&
+    typeof (value as PollPolicy).intervalMs === 'function'
+  );
 }

@@ -3,7 +3,16 @@
  * reference's fallbacks (`value or default`). Seconds in, milliseconds out, once.
  */
 import type { OperationMachine, Run } from './machine';
-import { checkFunction, checkOptions, DEFAULT_CALL_TIMEOUT_S, DEFAULT_POLL_INTERVAL_S, MAX_TIMER_S, secondsOrFallback, secondsToMs, unitWarning } from './options';
+import {
+  checkFunction,
+  checkOptions,
+  DEFAULT_CALL_TIMEOUT_S,
+  DEFAULT_POLL_INTERVAL_S,
+  MAX_TIMER_S,
+  secondsOrFallback,
+  secondsToMs,
+  unitWarning,
+} from './options';
 import { fixedInterval, isPollPolicy, type PollPolicy } from './poll-policy';
 import type { BaseOperationStatus } from './status';
 
@@ -107,14 +116,20 @@ export class OperationMembers {
     return { run: machine.cancel(planCall(timeout, machine)), signal };
   }
 
-  wait<S extends BaseOperationStatus, T>(machine: Machine<S, T>, options: (WatchOptions & { onProgress?: (status: S) => void }) | undefined): Planned<S, T> {
+  wait<S extends BaseOperationStatus, T>(
+    machine: Machine<S, T>,
+    options: (WatchOptions & { onProgress?: (status: S) => void }) | undefined,
+  ): Planned<S, T> {
     const { onProgress, signal, ...rest } = checkOptions('wait', options, [...this.#watch, 'onProgress']);
     checkFunction('onProgress', onProgress);
     return { run: machine.wait(plan(machine, rest)), signal, onProgress };
   }
 
   /** `watch()`'s options, checked when `watch()` is called; each iteration starts a run of its own. */
-  watch<S extends BaseOperationStatus, T>(machine: Machine<S, T>, options: WatchOptions | undefined): { start: () => Run<S, S>; signal: AbortSignal | undefined } {
+  watch<S extends BaseOperationStatus, T>(
+    machine: Machine<S, T>,
+    options: WatchOptions | undefined,
+  ): { start: () => Run<S, S>; signal: AbortSignal | undefined } {
     const { signal, ...rest } = checkOptions('watch', options, this.#watch);
     const planned = plan(machine, rest);
     return { start: () => machine.watch(planned), signal };

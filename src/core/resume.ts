@@ -20,11 +20,18 @@ export interface SavedOperation {
 }
 
 /** The saved form of an operation. */
-export function saveOperation(id: string, endpoint: string, status: OperationStatus<unknown> | null, defaultPollTimeoutS: number): SavedOperation {
+export function saveOperation(
+  id: string,
+  endpoint: string,
+  status: OperationStatus<unknown> | null,
+  defaultPollTimeoutS: number,
+): SavedOperation {
   const lastKnownStatus = status && {
     id,
     done: status.done,
-    ...(status.error ? { error: { code: status.error.code, message: status.error.message, details: [...(status.error.details ?? [])] } } : {}),
+    ...(status.error
+      ? { error: { code: status.error.code, message: status.error.message, details: [...(status.error.details ?? [])] } }
+      : {}),
     ...(status.response !== null ? { response: status.response } : {}),
   };
   return { v: 1, id, endpoint, lastKnownStatus, defaultPollTimeout: defaultPollTimeoutS };

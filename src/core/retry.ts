@@ -4,7 +4,7 @@
  * before the next attempt. The transport's retry driver sleeps and calls; this module only decides.
  */
 import type { ApiError } from './errors';
-import { checkFunction, integerInRange, numberInRange, checkOptions } from './options';
+import { checkFunction, checkOptions, integerInRange, numberInRange } from './options';
 
 /** The hooks of a retry policy, as the drivers call them (the blocking worker's ask the caller's thread). */
 export interface RetryHooks {
@@ -84,7 +84,17 @@ export interface AttemptFailure {
 /** HTTP statuses of UNAVAILABLE (503) and RESOURCE_EXHAUSTED (429), plus gateway errors. */
 const TRANSIENT_STATUSES = new Set([429, 502, 503, 504]);
 /** Failures to reach the server or to hear its answer. */
-const TRANSIENT_NETWORK = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ECONNABORTED', 'ETIMEDOUT', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'ERR_SOCKET_CLOSED']);
+const TRANSIENT_NETWORK = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'ERR_SOCKET_CLOSED',
+]);
 
 /** The gRPC codes the reference retries: RESOURCE_EXHAUSTED and UNAVAILABLE. */
 const TRANSIENT_GRPC_CODES = new Set([8, 14]);
@@ -106,7 +116,12 @@ export function isTransient(failure: AttemptFailure): boolean {
  *   at least the server's `Retry-After`.
  */
 export function retryDelayMs(
-  policy: RetryPolicy, attempt: number, failure: AttemptFailure, remainingMs: number, random: number, retriable = isTransient(failure),
+  policy: RetryPolicy,
+  attempt: number,
+  failure: AttemptFailure,
+  remainingMs: number,
+  random: number,
+  retriable = isTransient(failure),
 ): number | null {
   if (!retriable || attempt >= policy.maxAttempts || remainingMs <= 0) return null;
   const backoff = Math.min(policy.initialBackoffMs * policy.backoffMultiplier ** attempt + random * policy.jitterMs, policy.maxBackoffMs);

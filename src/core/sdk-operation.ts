@@ -22,7 +22,9 @@ export function isSdkOperation(wire: object): boolean {
   const op = wire as Fields;
   const error = op.error as Fields | null | undefined;
   const details = error !== null && typeof error === 'object' && Array.isArray(error.details) ? error.details : [];
-  return '$type' in op || op.createdAt instanceof Date || op.modifiedAt instanceof Date || [op.metadata, op.response, ...details].some(isSdkAny);
+  return (
+    '$type' in op || op.createdAt instanceof Date || op.modifiedAt instanceof Date || [op.metadata, op.response, ...details].some(isSdkAny)
+  );
 }
 
 /** An `Any` of the official SDK: its type under `typeUrl` (a JSON `Any` has `"@type"`). */
@@ -47,7 +49,8 @@ export function sdkOperationJson(wire: object, readAny: AnyReader): Fields {
     if (op[key] !== undefined) json[key] = timestamp(key, op[key]);
   }
   if (op.done !== undefined) {
-    if (typeof op.done !== 'boolean') throw new TypeError(`fromOperation: the Operation's done must be a boolean, got ${typeName(op.done)}`);
+    if (typeof op.done !== 'boolean')
+      throw new TypeError(`fromOperation: the Operation's done must be a boolean, got ${typeName(op.done)}`);
     json.done = op.done;
   }
   for (const key of ['metadata', 'response'] as const) {
@@ -66,12 +69,20 @@ function timestamp(key: string, value: unknown): string {
 
 /** A google.rpc.Status of the official SDK (`{ code, message, details: Any[] }`) as JSON. */
 function statusJson(value: unknown, readAny: AnyReader): Fields {
-  if (typeof value !== 'object' || value === null) throw new TypeError(`fromOperation: the Operation's error must be a google.rpc.Status, got ${typeName(value)}`);
+  if (typeof value !== 'object' || value === null)
+    throw new TypeError(`fromOperation: the Operation's error must be a google.rpc.Status, got ${typeName(value)}`);
   const { code, message, details } = value as Fields;
-  if (typeof code !== 'number' || !Number.isInteger(code)) throw new TypeError(`fromOperation: the Operation's error.code must be an integer, got ${typeName(code)}`);
-  if (message !== undefined && typeof message !== 'string') throw new TypeError(`fromOperation: the Operation's error.message must be a string, got ${typeName(message)}`);
-  if (details !== undefined && !Array.isArray(details)) throw new TypeError(`fromOperation: the Operation's error.details must be an array, got ${typeName(details)}`);
-  return { code, message: message ?? '', details: (details ?? []).map((detail: unknown, i) => anyJson(`error.details[${i}]`, detail, readAny)) };
+  if (typeof code !== 'number' || !Number.isInteger(code))
+    throw new TypeError(`fromOperation: the Operation's error.code must be an integer, got ${typeName(code)}`);
+  if (message !== undefined && typeof message !== 'string')
+    throw new TypeError(`fromOperation: the Operation's error.message must be a string, got ${typeName(message)}`);
+  if (details !== undefined && !Array.isArray(details))
+    throw new TypeError(`fromOperation: the Operation's error.details must be an array, got ${typeName(details)}`);
+  return {
+    code,
+    message: message ?? '',
+    details: (details ?? []).map((detail: unknown, i) => anyJson(`error.details[${i}]`, detail, readAny)),
+  };
 }
 
 /** An `Any` of the official SDK as JSON with its `"@type"` (one already in its JSON form stays as it is). */
@@ -79,13 +90,18 @@ function anyJson(where: string, value: unknown, readAny: AnyReader): Fields {
   const any = value as Fields | null;
   if (typeof any?.['@type'] === 'string' && !('typeUrl' in any)) return any;
   if (typeof any !== 'object' || any === null || typeof any.typeUrl !== 'string' || !(any.value instanceof Uint8Array)) {
-    throw new TypeError(`fromOperation: the Operation's ${where} must be a google.protobuf.Any of the official SDK ({ typeUrl: string, value: bytes }), got ${shapeOf(value)}`);
+    throw new TypeError(
+      `fromOperation: the Operation's ${where} must be a google.protobuf.Any of the official SDK ({ typeUrl: string, value: bytes }), got ${shapeOf(value)}`,
+    );
   }
   if (any.typeUrl === '') throw new TypeError(`fromOperation: the Operation's ${where} is an Any with an empty typeUrl`);
   try {
     return readAny(any.typeUrl, any.value);
   } catch (cause) {
-    throw new TypeError(`fromOperation: the Operation's ${where} (${describe(any.typeUrl)}) does not decode as that type: ${(cause as Error).message}`, { cause });
+    throw new TypeError(
+      `fromOperation: the Operation's ${where} (${describe(any.typeUrl)}) does not decode as that type: ${(cause as Error).message}`,
+      { cause },
+    );
   }
 }
 

@@ -4,7 +4,7 @@
  * run, succeed and fail; a state in none of them (`STATUS_UNSPECIFIED`) is neither running nor
  * finished, as the reference reads it.
  */
-import { isFinished, statusNameOf, type BaseOperationStatus, type StatusName } from './status';
+import { type BaseOperationStatus, isFinished, type StatusName, statusNameOf } from './status';
 
 /** Which states run, succeed and fail. */
 export interface StateTable {

@@ -73,8 +73,7 @@ export interface OperationStatusFields<M = unknown> {
 const RULES = {
   isRunning: (s: OperationStatusFields<unknown>) => !s.done,
   isFailed: (s: OperationStatusFields<unknown>) => s.done && s.error !== null && s.error.code > 0,
-  isSucceeded: (s: OperationStatusFields<unknown>) =>
-    s.done && s.response !== null && !RULES.isFailed(s),
+  isSucceeded: (s: OperationStatusFields<unknown>) => s.done && s.response !== null && !RULES.isFailed(s),
 } as const;
 
 /**
@@ -122,8 +121,6 @@ export class OperationStatus<M = unknown> implements BaseOperationStatus, Operat
 
   /** `OperationStatus<running>`, `OperationStatus<success>`, `OperationStatus<failed, error=...>`. */
   toString(): string {
-    return this.isFailed
-      ? `OperationStatus<failed, error=${String(this.error)}>`
-      : `OperationStatus<${this.statusName}>`;
+    return this.isFailed ? `OperationStatus<failed, error=${String(this.error)}>` : `OperationStatus<${this.statusName}>`;
   }
 }

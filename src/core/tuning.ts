@@ -136,7 +136,13 @@ function taskCall(endpoint: string, method: 'Describe' | 'Cancel', taskId: strin
   return {
     to: 'service',
     endpoint,
-    call: { method: `${SERVICE}/${method}`, requestType: `${PACKAGE}.${method}TuningRequest`, responseType: `${PACKAGE}.${method}TuningResponse`, request: { tuningTaskId: taskId }, subject: taskId },
+    call: {
+      method: `${SERVICE}/${method}`,
+      requestType: `${PACKAGE}.${method}TuningRequest`,
+      responseType: `${PACKAGE}.${method}TuningResponse`,
+      request: { tuningTaskId: taskId },
+      subject: taskId,
+    },
   };
 }
 
@@ -167,7 +173,9 @@ function* describeTask(taskId: string, endpoint: string): Calls<TuningStatus> {
   const answer = (yield taskCall(endpoint, 'Describe', taskId)) as { tuningTask?: Partial<TuningTaskInfo> } | null;
   const task = answer?.tuningTask;
   if (typeof task?.taskId !== 'string' || task.taskId !== taskId) {
-    throw new WireDecodeError(`the server did not answer a DescribeTuning for tuning task ${JSON.stringify(taskId)} with that task (got ${typeName(task)})`);
+    throw new WireDecodeError(
+      `the server did not answer a DescribeTuning for tuning task ${JSON.stringify(taskId)} with that task (got ${typeName(task)})`,
+    );
   }
   return new TuningStatus({ task: { ...task, status: task.status ?? 'STATUS_UNSPECIFIED' } as TuningTaskInfo });
 }
@@ -207,7 +215,12 @@ export function trackTuning(track: TuningTrack, endpoint: string, run: CallRunne
       runError: (id, failed) =>
         failed.error
           ? RunError.fromErrorInfo(id, failed.error)
-          : new RunError({ code: failed.state === 'CANCELED' ? 1 : 2, message: `the tuning task is ${failed.state}`, details: null, operationId: id }),
+          : new RunError({
+              code: failed.state === 'CANCELED' ? 1 : 2,
+              message: `the tuning task is ${failed.state}`,
+              details: null,
+              operationId: id,
+            }),
       result: (succeeded, { timeout }) => run(tunedModel(track, endpoint, succeeded), boundsOf(timeout)),
     },
     fetch: () => fetchTuning(track, endpoint),

@@ -20,7 +20,7 @@
  */
 import { ApiError, OperationTimeoutError } from './errors';
 import type { WaitPlan } from './poll';
-import { retryDelayMs, retryInfoDelayMs, type AttemptFailure, type RetryPolicy } from './retry';
+import { type AttemptFailure, type RetryPolicy, retryDelayMs, retryInfoDelayMs } from './retry';
 
 /**
  * A wait's state, as plain data: JSON-able when its status `S` is (the queue keeps the status in
@@ -71,7 +71,11 @@ export function startWait<S>(rules: WaitRules, nowMs: number, lastStatus: S | nu
 export function waitTimeout<S>(rules: WaitRules, state: WaitState<S>, cause?: unknown): OperationTimeoutError {
   return new OperationTimeoutError(
     // A status of any kind; the error's field is typed by what every kind shares.
-    { operationId: rules.operationId, pollTimeout: rules.pollTimeoutS, lastStatus: state.lastStatus as OperationTimeoutError['lastStatus'] },
+    {
+      operationId: rules.operationId,
+      pollTimeout: rules.pollTimeoutS,
+      lastStatus: state.lastStatus as OperationTimeoutError['lastStatus'],
+    },
     cause === undefined ? undefined : { cause },
   );
 }
@@ -91,7 +95,11 @@ export function pollDeadlineMs<S>(state: WaitState<S>, rules: WaitRules, nowMs: 
  * the wait's new state. `isRunning` reads the status (the statuses' own predicate).
  */
 export function stepWait<S extends { readonly isRunning: boolean }>(
-  state: WaitState<S>, rules: WaitRules, outcome: PollOutcome<S>, nowMs: number, random: number,
+  state: WaitState<S>,
+  rules: WaitRules,
+  outcome: PollOutcome<S>,
+  nowMs: number,
+  random: number,
 ): { state: WaitState<S>; decision: WaitDecision<S> } {
   if ('error' in outcome) return afterFailure(state, rules, outcome, nowMs, random);
   const { status } = outcome;
@@ -106,7 +114,11 @@ export function stepWait<S extends { readonly isRunning: boolean }>(
 }
 
 function afterFailure<S>(
-  state: WaitState<S>, rules: WaitRules, outcome: { error: unknown; deadlineMs: number | null }, nowMs: number, random: number,
+  state: WaitState<S>,
+  rules: WaitRules,
+  outcome: { error: unknown; deadlineMs: number | null },
+  nowMs: number,
+  random: number,
 ): { state: WaitState<S>; decision: WaitDecision<S> } {
   const { error } = outcome;
   if (outcome.deadlineMs === state.deadlineMs) return { state, decision: { type: 'fail', error: waitTimeout(rules, state, error) } };

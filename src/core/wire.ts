@@ -11,8 +11,8 @@
  * Anything else of the wrong shape throws {@link WireDecodeError}.
  */
 import { WireDecodeError } from './errors';
-import { OperationErrorInfo, OperationStatus } from './status';
 import { typeName } from './options';
+import { OperationErrorInfo, OperationStatus } from './status';
 
 /** The fields of an Operation message this SDK reads, as decoded. */
 export interface DecodedOperation {

@@ -9,8 +9,8 @@
 import { AsyncOperationsClient, OperationsClient } from 'yc-operation';
 import { startEmulator } from 'yc-operation/testing';
 import { formatSeconds } from '../cli/progress';
-import { Report } from './report';
 import { showProducers } from './producers';
+import { Report } from './report';
 import { SCENARIOS } from './scenarios';
 import { startHeaders } from './time-scale';
 import { ASYNC_POLL_INTERVAL, BLOCKING_FIRST_INTERVAL, waitAsync, waitBlocking } from './waits';
@@ -37,7 +37,9 @@ try {
   report.section(`1. Promise API: AsyncOperation.wait() on all four at once (pollInterval: ${ASYNC_POLL_INTERVAL} s)`);
   await Promise.all(SCENARIOS.map((scenario) => waitAsync(scenario, emulator, asyncClient, report)));
 
-  report.section(`2. Blocking API: Operation.wait() on each in turn, holding the thread (pollInterval: backoff({ initial: ${BLOCKING_FIRST_INTERVAL} }))`);
+  report.section(
+    `2. Blocking API: Operation.wait() on each in turn, holding the thread (pollInterval: backoff({ initial: ${BLOCKING_FIRST_INTERVAL} }))`,
+  );
   for (const scenario of SCENARIOS) await waitBlocking(scenario, emulator, blockingClient, report);
 
   report.section('3. Start helpers: the operation kinds of the Python SDK, typed (promise API)');

@@ -20,16 +20,28 @@ export async function showProducers(client: AsyncOperationsClient, emulator: Emu
   const endpoint = emulator.url;
   const wait = { pollInterval: POLL_INTERVAL };
 
-  const completion = await client.completionAsync({ modelUri: `gpt://${FOLDER}/yandexgpt-lite/latest`, messages: [{ role: 'user', text: 'Hello, queue' }] }, { endpoint });
+  const completion = await client.completionAsync(
+    { modelUri: `gpt://${FOLDER}/yandexgpt-lite/latest`, messages: [{ role: 'user', text: 'Hello, queue' }] },
+    { endpoint },
+  );
   print('completionAsync', `wait() returned the completion "${(await completion.wait(wait)).alternatives[0]?.message.text}"`);
 
-  const image = await client.imageGenerationAsync({ modelUri: `art://${FOLDER}/yandex-art/latest`, messages: [{ text: 'a lighthouse at dusk' }] }, { endpoint });
+  const image = await client.imageGenerationAsync(
+    { modelUri: `art://${FOLDER}/yandex-art/latest`, messages: [{ text: 'a lighthouse at dusk' }] },
+    { endpoint },
+  );
   const { image: bytes } = await image.wait(wait);
   print('imageGenerationAsync', `wait() returned a ${bytes.length}-byte image (a Uint8Array, decoded from base64)`);
 
-  const search = await client.webSearchAsync({ query: { searchType: 'SEARCH_TYPE_COM', queryText: 'long-running operations' } }, { endpoint, parse: true });
+  const search = await client.webSearchAsync(
+    { query: { searchType: 'SEARCH_TYPE_COM', queryText: 'long-running operations' } },
+    { endpoint, parse: true },
+  );
   const page = await search.wait(wait);
-  print('webSearchAsync', `wait() returned ${page.rawData.length} bytes of XML; with parse: true also as text: ${page.text.slice(0, 38)}...`);
+  print(
+    'webSearchAsync',
+    `wait() returned ${page.rawData.length} bytes of XML; with parse: true also as text: ${page.text.slice(0, 38)}...`,
+  );
 
   const index = await client.createSearchIndex({ name: 'manuals', fileIds: ['fvtfile1'] }, { endpoint });
   const created = await index.wait(wait);
@@ -43,7 +55,10 @@ export async function showProducers(client: AsyncOperationsClient, emulator: Emu
   const run = client.run(((await started.json()) as { id: string }).id, { endpoint });
   const states: string[] = [];
   await run.wait({ pollInterval: POLL_INTERVAL, onProgress: (status) => states.push(status.state) });
-  const refused = await run.cancel().then(() => 'nothing', (error: Error) => error.name);
+  const refused = await run.cancel().then(
+    () => 'nothing',
+    (error: Error) => error.name,
+  );
   print('run (assistant)', `not an Operation, its own status kind: ${[...new Set(states)].join(' → ')}; cancel() threw ${refused}`);
 
   // The gRPC-only services, called over gRPC by this REST client; their operations polled over REST.
@@ -52,12 +67,21 @@ export async function showProducers(client: AsyncOperationsClient, emulator: Emu
   const dataset = await validation.wait(wait);
   print('validateDataset', `DatasetService over gRPC; wait() returned dataset ${dataset.datasetId}, now ${dataset.status}`);
 
-  const tuning = await client.tune({ baseModelUri: `gpt://${FOLDER}/yandexgpt-lite/latest`, trainDatasets: [{ datasetId: dataset.datasetId, weight: 1 }] }, { endpoint: grpc });
+  const tuning = await client.tune(
+    { baseModelUri: `gpt://${FOLDER}/yandexgpt-lite/latest`, trainDatasets: [{ datasetId: dataset.datasetId, weight: 1 }] },
+    { endpoint: grpc },
+  );
   const tuned = await tuning.wait(wait);
   print('tune', `TuningService over gRPC, a status kind of its own (${tuning.lastKnownStatus?.state}); wait() returned model ${tuned.uri}`);
 
-  const batch = await client.completionBatch({ modelUri: `gpt://${FOLDER}/yandexgpt-lite/latest`, sourceDatasetId: dataset.datasetId }, { endpoint, serviceEndpoint: grpc });
+  const batch = await client.completionBatch(
+    { modelUri: `gpt://${FOLDER}/yandexgpt-lite/latest`, sourceDatasetId: dataset.datasetId },
+    { endpoint, serviceEndpoint: grpc },
+  );
   const batchStates: string[] = [];
   const answers = await batch.wait({ ...wait, onProgress: (status) => batchStates.push(status.state) });
-  print('completionBatch', `a batch task on BatchInferenceService: ${[...new Set(batchStates)].join(' → ')}; wait() returned result dataset ${answers.datasetId}`);
+  print(
+    'completionBatch',
+    `a batch task on BatchInferenceService: ${[...new Set(batchStates)].join(' → ')}; wait() returned result dataset ${answers.datasetId}`,
+  );
 }

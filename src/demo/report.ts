@@ -7,7 +7,7 @@ import { OperationTimeoutError, RunError } from 'yc-operation';
 import { GrpcCode } from 'yc-operation/testing';
 import { codeLabel } from '../cli/format';
 import { formatSeconds } from '../cli/progress';
-import { SCENARIOS, type OutcomeKind, type Scenario } from './scenarios';
+import { type OutcomeKind, SCENARIOS, type Scenario } from './scenarios';
 
 /** How a wait ended: its result, or what it threw. */
 export type Outcome = { result: string } | { error: unknown };
@@ -40,7 +40,10 @@ export function explain(outcome: Outcome, polls: number): { kind: OutcomeKind; l
       ],
     };
   }
-  return { kind: 'unexpected error', lines: [`unexpected error: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`] };
+  return {
+    kind: 'unexpected error',
+    lines: [`unexpected error: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`],
+  };
 }
 
 export class Report {

@@ -7,7 +7,8 @@
 
 function scaleOf(text: string | undefined): number {
   const scale = Number(text ?? 1);
-  if (!Number.isFinite(scale) || scale <= 0) throw new RangeError(`YC_OPERATION_DEMO_TIME_SCALE must be a positive number, got ${JSON.stringify(text)}`);
+  if (!Number.isFinite(scale) || scale <= 0)
+    throw new RangeError(`YC_OPERATION_DEMO_TIME_SCALE must be a positive number, got ${JSON.stringify(text)}`);
   return scale;
 }
 

@@ -3,7 +3,7 @@
  * ({@link follow}): it reports each new progress step, and cancels the operation once the
  * scenario's `cancelAfter` has passed. Only the calling convention differs.
  */
-import { backoff, type AsyncOperationsClient, type OperationsClient, type OperationStatus } from 'yc-operation';
+import { type AsyncOperationsClient, backoff, type OperationStatus, type OperationsClient } from 'yc-operation';
 import type { Emulator } from 'yc-operation/testing';
 import type { Outcome, Report } from './report';
 import { OPERATION_OPTIONS, type Scenario, type TuningProgress } from './scenarios';
@@ -49,7 +49,13 @@ export async function waitAsync(scenario: Scenario, emulator: Emulator, client: 
   const follower = follow(scenario, report, () => (cancelling = operation.cancel()));
   let outcome: Outcome;
   try {
-    outcome = { result: await operation.wait({ pollInterval: ASYNC_POLL_INTERVAL, pollTimeout: scenario.pollTimeout, onProgress: follower.onProgress }) };
+    outcome = {
+      result: await operation.wait({
+        pollInterval: ASYNC_POLL_INTERVAL,
+        pollTimeout: scenario.pollTimeout,
+        onProgress: follower.onProgress,
+      }),
+    };
   } catch (error) {
     outcome = { error };
   }
@@ -66,7 +72,13 @@ export async function waitBlocking(scenario: Scenario, emulator: Emulator, clien
   const follower = follow(scenario, report, () => operation.cancel());
   let outcome: Outcome;
   try {
-    outcome = { result: operation.wait({ pollInterval: backoff({ initial: BLOCKING_FIRST_INTERVAL }), pollTimeout: scenario.pollTimeout, onProgress: follower.onProgress }) };
+    outcome = {
+      result: operation.wait({
+        pollInterval: backoff({ initial: BLOCKING_FIRST_INTERVAL }),
+        pollTimeout: scenario.pollTimeout,
+        onProgress: follower.onProgress,
+      }),
+    };
   } catch (error) {
     outcome = { error };
   }

@@ -17,8 +17,21 @@ type ScalarReader = Exclude<keyof protobuf.Reader, 'buf' | 'pos' | 'len' | 'skip
 
 /** The wire type of each scalar type (an enum is a varint, a message length-delimited). */
 const WIRE_TYPES: Readonly<Record<string, number>> = {
-  double: 1, float: 5, int32: 0, uint32: 0, sint32: 0, fixed32: 5, sfixed32: 5,
-  int64: 0, uint64: 0, sint64: 0, fixed64: 1, sfixed64: 1, bool: 0, string: 2, bytes: 2,
+  double: 1,
+  float: 5,
+  int32: 0,
+  uint32: 0,
+  sint32: 0,
+  fixed32: 5,
+  sfixed32: 5,
+  int64: 0,
+  uint64: 0,
+  sint64: 0,
+  fixed64: 1,
+  sfixed64: 1,
+  bool: 0,
+  string: 2,
+  bytes: 2,
 };
 
 const LENGTH_DELIMITED = 2;
@@ -136,6 +149,7 @@ function defaultOf(field: protobuf.MapField): unknown {
 function limit(reader: protobuf.Reader, end: number): number {
   const at = reader.pos;
   const fieldEnd = reader.uint32() + reader.pos;
-  if (fieldEnd > end) throw new RangeError(`a length of ${fieldEnd - reader.pos} at offset ${at} goes past the message's end at offset ${end}`);
+  if (fieldEnd > end)
+    throw new RangeError(`a length of ${fieldEnd - reader.pos} at offset ${at} goes past the message's end at offset ${end}`);
   return fieldEnd;
 }

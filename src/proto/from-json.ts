@@ -12,7 +12,9 @@ type Message = Record<string, unknown>;
 
 const STRUCT_URL = 'type.googleapis.com/google.protobuf.Struct';
 const LONG_TYPES = new Set(['int64', 'uint64', 'sint64', 'fixed64', 'sfixed64']);
-const WRAPPERS = ['Double', 'Float', 'Int64', 'UInt64', 'Int32', 'UInt32', 'Bool', 'String', 'Bytes'].map((t) => `google.protobuf.${t}Value`);
+const WRAPPERS = ['Double', 'Float', 'Int64', 'UInt64', 'Int32', 'UInt32', 'Bool', 'String', 'Bytes'].map(
+  (t) => `google.protobuf.${t}Value`,
+);
 
 const SPECIAL: Record<string, (json: unknown, type: protobuf.Type) => Message> = {
   'google.protobuf.Any': (json) => packAny(json),
@@ -22,14 +24,17 @@ const SPECIAL: Record<string, (json: unknown, type: protobuf.Type) => Message> =
   'google.protobuf.Struct': (json) => structOf(json),
   'google.protobuf.ListValue': (json) => ({ values: (json as unknown[]).map(valueMessageOf) }),
   'google.protobuf.Value': (json) => valueMessageOf(json),
-  ...Object.fromEntries(WRAPPERS.map((name) => [name, (json: unknown, type: protobuf.Type) => ({ value: fieldValue(type.fields.value!, json) })])),
+  ...Object.fromEntries(
+    WRAPPERS.map((name) => [name, (json: unknown, type: protobuf.Type) => ({ value: fieldValue(type.fields.value!, json) })]),
+  ),
 };
 
 /** The message of `type` that `json` (its proto3 JSON form) stands for, ready for `type.encode`. */
 export function messageOf(type: protobuf.Type, json: unknown): Message {
   const special = SPECIAL[type.fullName.slice(1)];
   if (special) return special(json, type);
-  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new TypeError(`${type.fullName.slice(1)} must be a JSON object`);
+  if (json === null || typeof json !== 'object' || Array.isArray(json))
+    throw new TypeError(`${type.fullName.slice(1)} must be a JSON object`);
   const out: Message = {};
   for (const [key, value] of Object.entries(json)) {
     if (value === null || value === undefined) continue;
@@ -52,7 +57,9 @@ export function packAny(json: unknown): Message {
   if (type !== null) return { type_url: typeUrl, value: encode(type, SPECIAL[type.fullName.slice(1)] ? rest.value : rest) };
   const keys = Object.keys(rest);
   if (keys.length === 1 && typeof rest.value === 'string') return { type_url: typeUrl, value: Buffer.from(rest.value, 'base64') };
-  throw new TypeError(`cannot pack an Any of ${typeUrl} over gRPC: there is no .proto for it here; give it as {"@type": "${typeUrl}", "value": "<base64 bytes>"}`);
+  throw new TypeError(
+    `cannot pack an Any of ${typeUrl} over gRPC: there is no .proto for it here; give it as {"@type": "${typeUrl}", "value": "<base64 bytes>"}`,
+  );
 }
 
 /** The bytes of `json` as a message of `type`. */

@@ -13,7 +13,9 @@ import { durationText, timestampText } from './well-known';
 type Message = Record<string, unknown>;
 
 const LONG_TYPES = new Set(['int64', 'uint64', 'sint64', 'fixed64', 'sfixed64']);
-const WRAPPERS = ['Double', 'Float', 'Int64', 'UInt64', 'Int32', 'UInt32', 'Bool', 'String', 'Bytes'].map((t) => `google.protobuf.${t}Value`);
+const WRAPPERS = ['Double', 'Float', 'Int64', 'UInt64', 'Int32', 'UInt32', 'Bool', 'String', 'Bytes'].map(
+  (t) => `google.protobuf.${t}Value`,
+);
 
 /** The well-known types whose JSON form is not an object of their fields. */
 const SPECIAL: Record<string, (message: Message, type: protobuf.Type) => unknown> = {
@@ -22,7 +24,8 @@ const SPECIAL: Record<string, (message: Message, type: protobuf.Type) => unknown
   'google.protobuf.Duration': (m) => durationText({ seconds: Number(m.seconds ?? 0), nanos: Number(m.nanos ?? 0) }),
   'google.protobuf.FieldMask': (m) => ((m.paths as string[] | undefined) ?? []).join(','),
   'google.protobuf.Struct': (m, type) => structJson(m, type),
-  'google.protobuf.ListValue': (m, type) => ((m.values as Message[] | undefined) ?? []).map((v) => valueOfValue(v, type.fields.values!.resolvedType as protobuf.Type)),
+  'google.protobuf.ListValue': (m, type) =>
+    ((m.values as Message[] | undefined) ?? []).map((v) => valueOfValue(v, type.fields.values!.resolvedType as protobuf.Type)),
   'google.protobuf.Value': (m, type) => valueOfValue(m, type),
   ...Object.fromEntries(WRAPPERS.map((name) => [name, (m: Message, type: protobuf.Type) => fieldValueJson(type.fields.value!, m.value)])),
 };
@@ -85,7 +88,9 @@ function structJson(message: Message, type: protobuf.Type): Record<string, unkno
 
 /** A `google.protobuf.Value` as the JSON value it holds. */
 function valueOfValue(message: Message, type: protobuf.Type): unknown {
-  const kind = Object.hasOwn(message, 'kind') ? String(message.kind) : ['nullValue', 'numberValue', 'stringValue', 'boolValue', 'structValue', 'listValue'].find((k) => Object.hasOwn(message, k));
+  const kind = Object.hasOwn(message, 'kind')
+    ? String(message.kind)
+    : ['nullValue', 'numberValue', 'stringValue', 'boolValue', 'structValue', 'listValue'].find((k) => Object.hasOwn(message, k));
   if (kind === undefined || kind === 'nullValue') return null;
   return fieldValueJson(type.fields[kind]!, message[kind]);
 }

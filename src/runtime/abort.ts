@@ -5,7 +5,7 @@
  * listener that tells a set of watchers; leaving is a `Set.delete`. A {@link LazyAbort} is
  * watched directly, without making its signal.
  */
-import { LazyAbort, type AbortWatcher } from './lazy-abort';
+import { type AbortWatcher, LazyAbort } from './lazy-abort';
 
 export type { AbortWatcher } from './lazy-abort';
 
@@ -27,11 +27,15 @@ export function watchAbort(signal: Stopper, watcher: AbortWatcher): void {
     const own = new Set<AbortWatcher>();
     set = own;
     watchers.set(signal, own);
-    signal.addEventListener('abort', () => {
-      // A watcher taken off by another one's onAbort is not told.
-      for (const each of own) each.onAbort(signal.reason);
-      watchers.delete(signal);
-    }, { once: true });
+    signal.addEventListener(
+      'abort',
+      () => {
+        // A watcher taken off by another one's onAbort is not told.
+        for (const each of own) each.onAbort(signal.reason);
+        watchers.delete(signal);
+      },
+      { once: true },
+    );
   }
   set.add(watcher);
 }
@@ -51,4 +55,3 @@ export function whenAborted(signal: Stopper, onAbort: (reason: unknown) => void)
   watchAbort(signal, watcher);
   return () => unwatchAbort(signal, watcher);
 }
-

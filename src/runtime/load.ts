@@ -7,8 +7,8 @@
 import type * as Crypto from 'node:crypto';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { AnyReader } from '../core/sdk-operation';
 import { AIStudioError } from '../core/errors';
+import type { AnyReader } from '../core/sdk-operation';
 
 /**
  * This build's file URL: `import.meta.url` in the ESM build; in the CJS build, and in an app
@@ -58,7 +58,7 @@ export function readAny(typeUrl: string, value: Uint8Array): Record<string, unkn
     try {
       anyReader = loadAtFirstUse<{ anyJson: AnyReader }>(fileURLToPath(distFileUrl('proto/to-json.cjs'))).anyJson;
     } catch (error) {
-      throw missingPeer(error, ['protobufjs'], "reading an Operation of the official SDK (its Any values)");
+      throw missingPeer(error, ['protobufjs'], 'reading an Operation of the official SDK (its Any values)');
     }
   }
   return anyReader(typeUrl, value);
@@ -78,5 +78,8 @@ export function missingPeer(error: unknown, peers: readonly string[], use: strin
   const text = String((error as Error).message);
   const missing = peers.filter((name) => text.includes(`'${name}'`) || text.includes(`"${name}"`));
   if (missing.length === 0) return error;
-  return new AIStudioError(`${use} needs ${missing.join(' and ')}, which is not installed (an optional peer dependency of yc-operation): npm install ${peers.join(' ')}`, { cause: error });
+  return new AIStudioError(
+    `${use} needs ${missing.join(' and ')}, which is not installed (an optional peer dependency of yc-operation): npm install ${peers.join(' ')}`,
+    { cause: error },
+  );
 }

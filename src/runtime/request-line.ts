@@ -3,8 +3,8 @@
  * {@link RequestSlots.acquire} and gives it back when its answer is in. Who goes when is decided
  * by `src/core/request-line.ts`; this module only wakes the requests it lets go.
  */
-import { lineEntry, RequestLine, type Flight, type LineEntry } from '../core/request-line';
-import { whenAborted, type Stopper } from './abort';
+import { type Flight, type LineEntry, lineEntry, RequestLine } from '../core/request-line';
+import { type Stopper, whenAborted } from './abort';
 
 interface Waiter extends LineEntry {
   go: () => void;
@@ -86,10 +86,13 @@ export class RequestSlots {
     if (this.#timer && this.#timerAtMs <= atMs) return;
     if (this.#timer) clearTimeout(this.#timer);
     this.#timerAtMs = atMs;
-    this.#timer = setTimeout(() => {
-      this.#timer = null;
-      this.#timerAtMs = Number.POSITIVE_INFINITY;
-      this.#drain();
-    }, Math.max(0, atMs - Date.now()) + 1);
+    this.#timer = setTimeout(
+      () => {
+        this.#timer = null;
+        this.#timerAtMs = Number.POSITIVE_INFINITY;
+        this.#drain();
+      },
+      Math.max(0, atMs - Date.now()) + 1,
+    );
   }
 }

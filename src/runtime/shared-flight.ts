@@ -4,7 +4,7 @@
  * request, concurrent polls of one operation share one Get.
  */
 import { markDeadline } from '../core/deadline';
-import { unwatchAbort, watchAbort, type AbortWatcher } from './abort';
+import { type AbortWatcher, unwatchAbort, watchAbort } from './abort';
 import { LazyAbort } from './lazy-abort';
 import { lend } from './lend';
 
@@ -64,7 +64,7 @@ export class SharedFlight<T> {
   run(task: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal, join: JoinOptions = {}): Promise<T> {
     try {
       signal?.throwIfAborted();
-      const live = this.#run && !this.#run.signal.aborted ? this.#run : this.#start(task, join.scoped ? signal ?? null : null);
+      const live = this.#run && !this.#run.signal.aborted ? this.#run : this.#start(task, join.scoped ? (signal ?? null) : null);
       live.callers += 1;
       if (!signal && !join.leave) return live.promise;
       return new Promise<T>((resolve, reject) => new Caller(live, signal, join.leave, resolve, reject));
@@ -108,7 +108,10 @@ class Caller<T> implements AbortWatcher {
     if (leave) this.#timer = setTimeout(() => this.#leave(markDeadline(leave.error(), leave.atMs)), Math.max(0, leave.atMs - Date.now()));
     // One listener per signal however many flights it joins (a waitAll's signal joins them all).
     if (signal) watchAbort(signal, this);
-    run.promise.then((value) => this.#settle() && resolve(value), (error: unknown) => this.#settle() && reject(error));
+    run.promise.then(
+      (value) => this.#settle() && resolve(value),
+      (error: unknown) => this.#settle() && reject(error),
+    );
   }
 
   onAbort(reason: unknown): void {

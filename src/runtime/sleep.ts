@@ -3,7 +3,7 @@
  * `signal.reason` at once, so an aborted wait leaves no timer behind. Times are `Date.now()` values
  * or milliseconds, as decided by `src/core`; nothing here chooses a duration.
  */
-import { unwatchAbort, watchAbort, type AbortWatcher, type Stopper } from './abort';
+import { type AbortWatcher, type Stopper, unwatchAbort, watchAbort } from './abort';
 
 /** What sleeps: woken once at its moment (`wake`), or told why its signal aborted first (`onAbort`). */
 export interface Sleeper extends AbortWatcher {
@@ -35,7 +35,11 @@ const wakeups = new Map<number, Wakeup>();
 
 /** One sleeper's sleep: what its signal tells when it aborts. No closure: a sleeping wait holds this object and its Set entries only. */
 class Nap implements AbortWatcher {
-  constructor(readonly wakeup: Wakeup, readonly sleeper: Sleeper, readonly signal: Stopper | undefined) {}
+  constructor(
+    readonly wakeup: Wakeup,
+    readonly sleeper: Sleeper,
+    readonly signal: Stopper | undefined,
+  ) {}
 
   onAbort(reason: unknown): void {
     const { wakeup } = this;
@@ -59,13 +63,16 @@ export function sleepFor(untilMs: number, sleeper: Sleeper, signal?: Stopper, sh
   let wakeup = shared ? wakeups.get(untilMs) : undefined;
   if (!wakeup) {
     const naps = new Set<Nap>();
-    const timer = setTimeout(() => {
-      if (wakeups.get(untilMs) === fresh) wakeups.delete(untilMs);
-      for (const nap of naps) {
-        if (nap.signal) unwatchAbort(nap.signal, nap);
-        nap.sleeper.wake();
-      }
-    }, Math.min(Math.max(0, untilMs - Date.now()), MAX_DELAY_MS));
+    const timer = setTimeout(
+      () => {
+        if (wakeups.get(untilMs) === fresh) wakeups.delete(untilMs);
+        for (const nap of naps) {
+          if (nap.signal) unwatchAbort(nap.signal, nap);
+          nap.sleeper.wake();
+        }
+      },
+      Math.min(Math.max(0, untilMs - Date.now()), MAX_DELAY_MS),
+    );
     const fresh: Wakeup = { untilMs, timer, naps };
     wakeup = fresh;
     if (shared) wakeups.set(untilMs, fresh);

@@ -6,13 +6,14 @@
  * (a request through the worker, a sleep with `Atomics.wait`, a value that must not be a promise)
  * and hands each status out as it comes. No rule lives here.
  */
-import type { Effect, OperationMachine, RequestAnswer, Run } from '../core/machine';
+
+import { INTERNALS, machineFor, type OperationContext } from '../client/operation';
 import type { OperationKind } from '../core/kind';
+import type { Effect, OperationMachine, RequestAnswer, Run } from '../core/machine';
 import { checkFunction } from '../core/options';
+import { BLOCKING_MEMBERS as MEMBERS, type Planned, type WaitOptions } from '../core/poll';
 import type { BaseOperationStatus } from '../core/status';
 import type { Logger } from '../core/transport';
-import { INTERNALS, machineFor, type OperationContext } from '../client/operation';
-import { BLOCKING_MEMBERS as MEMBERS, type Planned, type WaitOptions } from '../core/poll';
 import { KeyboardInterrupt, type SigintWatch } from './interrupt';
 
 /** How an operation's requests are sent, blocking. */

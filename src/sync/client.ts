@@ -3,14 +3,15 @@
  * that sends the requests. Its members are the client layer's (`src/client/members.ts`), typed
  * for blocking calls.
  */
+
+import { ClientLayer } from '../client/layer';
+import { OperationsClientMembers } from '../client/members';
 import { checkOptions, typeName } from '../core/options';
 import type { RetryOptions } from '../core/retry';
 import { resolveAuth } from '../transport/auth';
+import { CLIENT_OPTIONS, type ClientOptions, resolveClientConfig } from '../transport/config';
 import { envLogger } from '../transport/env-logger';
-import { CLIENT_OPTIONS, resolveClientConfig, type ClientOptions } from '../transport/config';
-import { ClientLayer } from '../client/layer';
-import { OperationsClientMembers } from '../client/members';
-import { BlockingPorts, resolveWorkerPath, type BlockingFlavour } from './ports';
+import { type BlockingFlavour, BlockingPorts, resolveWorkerPath } from './ports';
 import type { WorkerClientOptions } from './protocol';
 
 /** The client options the blocking flavour takes: all but `axios` (its requests are sent in the worker thread). */
@@ -36,9 +37,12 @@ export class OperationsClient extends OperationsClientMembers<BlockingFlavour> {
   constructor(options?: SyncClientOptions) {
     const { workerPath, logger, ...rest } = checkOptions('client', options, SYNC_CLIENT_OPTIONS);
     if (rest.auth !== undefined && rest.auth !== null && typeof rest.auth === 'object' && 'getHeaders' in rest.auth) {
-      throw new TypeError('the blocking client takes credentials as plain data (a string or { apiKey | iamToken | oauthToken }), not an AuthProvider');
+      throw new TypeError(
+        'the blocking client takes credentials as plain data (a string or { apiKey | iamToken | oauthToken }), not an AuthProvider',
+      );
     }
-    if (workerPath !== undefined && typeof workerPath !== 'string') throw new TypeError(`workerPath must be a string, got ${typeName(workerPath)}`);
+    if (workerPath !== undefined && typeof workerPath !== 'string')
+      throw new TypeError(`workerPath must be a string, got ${typeName(workerPath)}`);
     resolveAuth(rest.auth); // checks the credentials now, as the async client does (providers do no I/O until used)
     const config = resolveClientConfig({ ...rest, logger });
     const { maxRequestsPerSecond: _spentHere, ca: _sentAsText, retry, ...forWorker } = rest;
@@ -56,8 +60,22 @@ export class OperationsClient extends OperationsClientMembers<BlockingFlavour> {
       ...(config.ca === null ? {} : { ca: config.ca.toString() }),
     };
     const { endpoint } = config;
-    const ports = new BlockingPorts({ options: workerOptions, retryHooks, logger: config.logger, budget: config.budget, endpoint, workerPath: resolveWorkerPath(workerPath) });
-    const settings = { endpoint, allowInsecureHttp: rest.allowInsecureHttp ?? false, folderId: config.folderId, startOptions: [], logger: config.logger, nowMs: Date.now };
+    const ports = new BlockingPorts({
+      options: workerOptions,
+      retryHooks,
+      logger: config.logger,
+      budget: config.budget,
+      endpoint,
+      workerPath: resolveWorkerPath(workerPath),
+    });
+    const settings = {
+      endpoint,
+      allowInsecureHttp: rest.allowInsecureHttp ?? false,
+      folderId: config.folderId,
+      startOptions: [],
+      logger: config.logger,
+      nowMs: Date.now,
+    };
     super(new ClientLayer(ports, settings));
     this.#ports = ports;
   }

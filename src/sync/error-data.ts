@@ -5,10 +5,17 @@
  */
 import { deadlineOf, markDeadline } from '../core/deadline';
 import {
-  AIStudioError, ApiError, type ApiErrorFields, AsyncOperationError, OperationNotFoundError, OperationTimeoutError, RunError,
-  WireDecodeError, WrongAsyncOperationStatusError,
+  AIStudioError,
+  ApiError,
+  type ApiErrorFields,
+  AsyncOperationError,
+  OperationNotFoundError,
+  OperationTimeoutError,
+  RunError,
+  WireDecodeError,
+  WrongAsyncOperationStatusError,
 } from '../core/errors';
-import { OperationErrorInfo, OperationStatus, type BaseOperationStatus } from '../core/status';
+import { type BaseOperationStatus, OperationErrorInfo, OperationStatus } from '../core/status';
 
 /** The structured-clone-safe form of an error. */
 export interface ErrorData {
@@ -24,7 +31,12 @@ export interface ErrorData {
 
 /** A status as plain data: a full status's fields, or the flags and text of any other status. */
 type StatusData =
-  | { done: boolean; error: { code: number; message: string; details: readonly string[] | null } | null; response: unknown; metadata: unknown }
+  | {
+      done: boolean;
+      error: { code: number; message: string; details: readonly string[] | null } | null;
+      response: unknown;
+      metadata: unknown;
+    }
   | { isRunning: boolean; isSucceeded: boolean; isFailed: boolean; text: string };
 
 function statusToData(s: BaseOperationStatus | null): StatusData | null {
@@ -56,7 +68,18 @@ export function errorToData(error: unknown): ErrorData {
     data.fields = { operationId: error.operationId, pollTimeout: error.pollTimeout, lastStatus: statusToData(error.lastStatus) };
   } else if (error instanceof ApiError) {
     const { grpcCode, httpStatus, details, requestId, serverTraceId, clientRequestId, endpoint, attempts, authProvider } = error;
-    data.fields = { grpcCode, httpStatus, details, requestId, serverTraceId, clientRequestId, endpoint, attempts, authProvider, message: error.rawMessage };
+    data.fields = {
+      grpcCode,
+      httpStatus,
+      details,
+      requestId,
+      serverTraceId,
+      clientRequestId,
+      endpoint,
+      attempts,
+      authProvider,
+      message: error.rawMessage,
+    };
     if (error instanceof OperationNotFoundError) data.fields.operationId = error.operationId;
   }
   const deadlineMs = deadlineOf(error);
@@ -66,9 +89,18 @@ export function errorToData(error: unknown): ErrorData {
 }
 
 const SIMPLE: Record<string, new (message: string, options?: ErrorOptions) => Error> = {
-  AIStudioError, AsyncOperationError, WrongAsyncOperationStatusError, WireDecodeError,
+  AIStudioError,
+  AsyncOperationError,
+  WrongAsyncOperationStatusError,
+  WireDecodeError,
   // The built-in classes bad input is refused with, so that `instanceof TypeError` holds across the worker too.
-  Error, TypeError, RangeError, SyntaxError, ReferenceError, URIError, EvalError,
+  Error,
+  TypeError,
+  RangeError,
+  SyntaxError,
+  ReferenceError,
+  URIError,
+  EvalError,
 };
 
 /** Rebuilds an error from {@link errorToData}'s form, as the class it was. */
@@ -81,7 +113,8 @@ export function errorFromData(data: ErrorData): Error {
     const fields = f as { operationId: string; pollTimeout: number; lastStatus: StatusData | null };
     error = new OperationTimeoutError({ ...fields, lastStatus: statusFromData(fields.lastStatus) }, options);
   } else if (data.name === 'ApiError' && f) error = new ApiError(f as unknown as ApiErrorFields, options);
-  else if (data.name === 'OperationNotFoundError' && f) error = new OperationNotFoundError(f as unknown as ApiErrorFields & { operationId: string }, options);
+  else if (data.name === 'OperationNotFoundError' && f)
+    error = new OperationNotFoundError(f as unknown as ApiErrorFields & { operationId: string }, options);
   else {
     const Simple = Object.hasOwn(SIMPLE, data.name) ? SIMPLE[data.name] : undefined;
     error = Simple ? new Simple(data.message, options) : Object.assign(new Error(data.message, options), { name: data.name });

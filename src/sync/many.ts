@@ -3,11 +3,12 @@
  * thread it performs the effect due first (sleeping until it is due), feeds its outcome back, and
  * yields the operations as they finish.
  */
-import { planMany, type ManyOptions } from '../core/many';
+
+import { INTERNALS } from '../client/operation';
+import { type ManyOptions, planMany } from '../core/many';
+import { plan } from '../core/poll';
 import { ManyScheduler } from '../core/scheduler';
 import type { BaseOperationStatus } from '../core/status';
-import { INTERNALS } from '../client/operation';
-import { plan } from '../core/poll';
 import { BaseOperation, performSync, type SyncInternals } from './base-operation';
 import { KeyboardInterrupt } from './interrupt';
 
@@ -31,7 +32,10 @@ export function* asCompletedSync<O extends AnyBlocking<unknown>>(ops: readonly O
     return { op, ...found, plan: plan(found.machine, wait) };
   });
   const byOp = new Map(parts.map((p) => [p.op as O, p]));
-  const scheduler = new ManyScheduler<O, BaseOperationStatus>(parts.map((p) => ({ op: p.op, start: () => p.machine.watch(p.plan, pacer) })), concurrency);
+  const scheduler = new ManyScheduler<O, BaseOperationStatus>(
+    parts.map((p) => ({ op: p.op, start: () => p.machine.watch(p.plan, pacer) })),
+    concurrency,
+  );
   try {
     for (;;) {
       for (let op = scheduler.popFinished(); op !== undefined; op = scheduler.popFinished()) yield op;

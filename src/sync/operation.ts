@@ -1,6 +1,6 @@
+import { type SavedOperation, saveOperation } from '../core/resume';
 import type { OperationStatus } from '../core/status';
 import { BaseOperation, type OperationParts } from './base-operation';
-import { saveOperation, type SavedOperation } from '../core/resume';
 
 /**
  * An operation of the Operation API whose members block until they have their answer, as the

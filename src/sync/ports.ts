@@ -14,26 +14,34 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { startWorkerThread } from 'synckit';
+import type { ClientFlavour } from '../client/flavour';
+import type { ClientPorts, KindParts } from '../client/layer';
+import { saidWarnings } from '../client/operation';
+import type { ClientCall } from '../client/send';
+import { markDeadline } from '../core/deadline';
+import { AIStudioError, ApiError } from '../core/errors';
 import type { ApiOperationKind, OperationOptions } from '../core/kind';
 import type { ManyOptions } from '../core/many';
 import type { RequestPacer } from '../core/pacer';
 import type { RetryOptions } from '../core/retry';
 import type { BaseOperationStatus, OperationStatus } from '../core/status';
 import type { CallOptions, Logger } from '../core/transport';
-import { AIStudioError, ApiError } from '../core/errors';
-import { markDeadline } from '../core/deadline';
 import { buildUrl, loadAtFirstUse } from '../runtime/load';
 import { republish, tracingWanted } from '../transport/tracing';
-import type { ClientPorts, KindParts } from '../client/layer';
-import { saidWarnings } from '../client/operation';
-import type { ClientCall } from '../client/send';
 import { BaseOperation, type OperationParts, type SyncContext } from './base-operation';
 import { errorFromData, errorToData } from './error-data';
 import { SigintWatch } from './interrupt';
 import { asCompletedSync, waitAllSync } from './many';
 import { Operation } from './operation';
-import { IN_WORKER, type RetryAnswer, type RetryQuestion, type WorkerCall, type WorkerClientOptions, type WorkerReply, type WorkerRequest } from './protocol';
-import type { ClientFlavour } from '../client/flavour';
+import {
+  IN_WORKER,
+  type RetryAnswer,
+  type RetryQuestion,
+  type WorkerCall,
+  type WorkerClientOptions,
+  type WorkerReply,
+  type WorkerRequest,
+} from './protocol';
 
 /** How long the worker may keep one round trip before it answers `pending`, in milliseconds. */
 const SLICE_MS = 1000;
@@ -126,7 +134,7 @@ class WorkerBridge {
 
   #send(request: WorkerRequest): WorkerReply {
     if ((globalThis as Record<symbol, unknown>)[IN_WORKER]) {
-      throw new AIStudioError('the blocking API cannot be called from inside the SDK\'s own worker thread');
+      throw new AIStudioError("the blocking API cannot be called from inside the SDK's own worker thread");
     }
     try {
       this.#syncFn ??= this.#startWorker();
@@ -149,18 +157,21 @@ class WorkerBridge {
  * deadline it is ends with its `OperationTimeoutError`, as at every other place (`src/core/deadline.ts`).
  */
 function noAnswer(deadlineMs: number, endpoint: string | null): ApiError {
-  return markDeadline(new ApiError({
-    grpcCode: 4,
-    httpStatus: null,
-    message: `the blocking call got no answer from its worker within ${SLACK_MS / 1000} s after its deadline`,
-    details: [],
-    requestId: null,
-    serverTraceId: null,
-    clientRequestId: null,
-    endpoint: endpoint ?? "the blocking flavour's worker",
-    attempts: 0,
-    authProvider: null,
-  }), deadlineMs);
+  return markDeadline(
+    new ApiError({
+      grpcCode: 4,
+      httpStatus: null,
+      message: `the blocking call got no answer from its worker within ${SLACK_MS / 1000} s after its deadline`,
+      details: [],
+      requestId: null,
+      serverTraceId: null,
+      clientRequestId: null,
+      endpoint: endpoint ?? "the blocking flavour's worker",
+      attempts: 0,
+      authProvider: null,
+    }),
+    deadlineMs,
+  );
 }
 
 /** The answer of a `call` (its JSON parsed here), or its error rebuilt as the class it was thrown as. */
@@ -216,7 +227,14 @@ export class BlockingPorts implements ClientPorts {
   constructor(setup: BlockingSetup) {
     this.#setup = setup;
     const entry = bridges.get(setup.workerPath) ?? { bridge: new WorkerBridge(setup.workerPath), clients: 0 };
-    this.#context = { budget: setup.budget, endpoint: setup.endpoint, nowMs: Date.now, random: Math.random, guard: { checkOpen: () => this.#checkOpen(), sigint: entry.bridge.sigint }, said: saidWarnings() };
+    this.#context = {
+      budget: setup.budget,
+      endpoint: setup.endpoint,
+      nowMs: Date.now,
+      random: Math.random,
+      guard: { checkOpen: () => this.#checkOpen(), sigint: entry.bridge.sigint },
+      said: saidWarnings(),
+    };
     entry.clients += 1;
     bridges.set(setup.workerPath, entry);
     this.#entry = entry;

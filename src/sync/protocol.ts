@@ -4,10 +4,11 @@
  * ticket; the caller asks again with `poll`, so that each blocking round trip stays short and a
  * stuck worker is noticed.
  */
-import type { ErrorData } from './error-data';
+
 import type { RetryOptions } from '../core/retry';
-import type { AuthData } from '../transport/config';
 import type { ServiceCall } from '../core/transport';
+import type { AuthData } from '../transport/config';
+import type { ErrorData } from './error-data';
 
 /** A blocking client's options as they travel to the worker. */
 export interface WorkerClientOptions {
@@ -52,7 +53,13 @@ export type WorkerCall =
 
 export type WorkerRequest =
   | ({
-      type: 'call'; client: number; options: WorkerClientOptions; deadlineMs: number; timeoutMs: number; waitMs: number; trace: boolean;
+      type: 'call';
+      client: number;
+      options: WorkerClientOptions;
+      deadlineMs: number;
+      timeoutMs: number;
+      waitMs: number;
+      trace: boolean;
       /** The cells of the caller's SIGINT watch (`./interrupt.ts`): the worker starts watching at the first call. */
       sigint: SharedArrayBuffer;
     } & WorkerCall)
@@ -61,14 +68,15 @@ export type WorkerRequest =
   | { type: 'abandon'; ticket: number }
   | { type: 'close'; client: number; exit: boolean };
 
-export type WorkerReply = (
+export type WorkerReply =
   /** The operation's JSON, as text. */
-  | { state: 'done'; json: string }
-  | { state: 'failed'; error: ErrorData }
-  | { state: 'pending'; ticket: number }
-  | { state: 'ask'; ticket: number; question: RetryQuestion }
-  | { state: 'closed' }
-) & { logs?: LogLine[]; traces?: TraceLine[] };
+  (
+    | { state: 'done'; json: string }
+    | { state: 'failed'; error: ErrorData }
+    | { state: 'pending'; ticket: number }
+    | { state: 'ask'; ticket: number; question: RetryQuestion }
+    | { state: 'closed' }
+  ) & { logs?: LogLine[]; traces?: TraceLine[] };
 
 /**
  * The channel (a `BroadcastChannel` name) on which every SDK worker of the process says what keeps

@@ -9,19 +9,27 @@ import diagnostics from 'node:diagnostics_channel';
 import { BroadcastChannel, threadId } from 'node:worker_threads';
 import axios from 'axios';
 import type { runAsWorker } from 'synckit';
+import { sendCall } from '../client/send';
 import type { ApiError } from '../core/errors';
 import type { RetryOptions } from '../core/retry';
-import { errorFromData, errorToData } from './error-data';
-import { watchSigint } from './interrupt';
-import { TRACE_CHANNELS } from '../transport/tracing';
-import { provideAxios } from '../transport/axios';
+import type { ClientTransport, Logger } from '../core/transport';
 import { loadAtFirstUse } from '../runtime/load';
+import { provideAxios } from '../transport/axios';
 import { resolveClientConfig } from '../transport/config';
 import { createTransport } from '../transport/create-transport';
-import { sendCall } from '../client/send';
-import type { ClientTransport, Logger } from '../core/transport';
+import { TRACE_CHANNELS } from '../transport/tracing';
+import { errorFromData, errorToData } from './error-data';
+import { watchSigint } from './interrupt';
 import {
-  IN_WORKER, RESOURCES_CHANNEL, type LogLine, type ResourcesReply, type RetryQuestion, type TraceLine, type WorkerClientOptions, type WorkerReply, type WorkerRequest,
+  IN_WORKER,
+  type LogLine,
+  RESOURCES_CHANNEL,
+  type ResourcesReply,
+  type RetryQuestion,
+  type TraceLine,
+  type WorkerClientOptions,
+  type WorkerReply,
+  type WorkerRequest,
 } from './protocol';
 
 (globalThis as Record<symbol, unknown>)[IN_WORKER] = true;
@@ -66,10 +74,16 @@ function retryOf(options: WorkerClientOptions): RetryOptions | false | undefined
   return {
     ...retry,
     ...(retryHooks.includes('shouldRetry')
-      ? { shouldRetry: (error: ApiError, attempt: number) => ask({ hook: 'shouldRetry', error: errorToData(error), attempt }) as unknown as boolean }
+      ? {
+          shouldRetry: (error: ApiError, attempt: number) =>
+            ask({ hook: 'shouldRetry', error: errorToData(error), attempt }) as unknown as boolean,
+        }
       : {}),
     ...(retryHooks.includes('onRetry')
-      ? { onRetry: (attempt: number, error: ApiError, delay: number) => ask({ hook: 'onRetry', error: errorToData(error), attempt, delay }) as unknown as void }
+      ? {
+          onRetry: (attempt: number, error: ApiError, delay: number) =>
+            ask({ hook: 'onRetry', error: errorToData(error), attempt, delay }) as unknown as void,
+        }
       : {}),
   };
 }
@@ -143,14 +157,23 @@ async function handle(request: WorkerRequest): Promise<WorkerReply> {
       const ticket = nextTicket++;
       const controller = new AbortController();
       if (request.trace) traceCalls();
-      const entry: Pending = { settled: Promise.resolve({ state: 'closed' }), controller, client: request.client, question: null, asked: null, traces: request.trace ? [] : null };
+      const entry: Pending = {
+        settled: Promise.resolve({ state: 'closed' }),
+        controller,
+        client: request.client,
+        question: null,
+        asked: null,
+        traces: request.trace ? [] : null,
+      };
       pending.set(ticket, entry);
-      entry.settled = current.run(ticket, async (): Promise<WorkerReply> => {
-        const transport = transportOf(request.client, request.options);
-        const options = { deadlineMs: request.deadlineMs, timeoutMs: request.timeoutMs, signal: controller.signal };
-        const wire = await sendCall(transport, request, options);
-        return { state: 'done', json: JSON.stringify(wire) };
-      }).catch((error: unknown) => ({ state: 'failed', error: errorToData(error) }) as const);
+      entry.settled = current
+        .run(ticket, async (): Promise<WorkerReply> => {
+          const transport = transportOf(request.client, request.options);
+          const options = { deadlineMs: request.deadlineMs, timeoutMs: request.timeoutMs, signal: controller.signal };
+          const wire = await sendCall(transport, request, options);
+          return { state: 'done', json: JSON.stringify(wire) };
+        })
+        .catch((error: unknown) => ({ state: 'failed', error: errorToData(error) }) as const);
       return within(ticket, request.waitMs);
     }
     case 'poll':

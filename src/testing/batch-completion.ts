@@ -4,7 +4,7 @@
  * (`batch-inference.ts`), whose status its metadata shows from the first answer on; it finishes
  * with the id of the result dataset, which the dataset store (`datasets.ts`) then holds READY.
  */
-import { batchStatus, TOTAL_BATCHES, type BatchTask } from './batch-inference';
+import { type BatchTask, batchStatus, TOTAL_BATCHES } from './batch-inference';
 import type { DatasetStore } from './datasets';
 import { isObject, type StartRow } from './route';
 import { requiredString } from './start';

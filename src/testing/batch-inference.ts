@@ -7,7 +7,7 @@
  */
 import type { GrpcRoutes } from './grpc-method';
 import type { Stage } from './operations';
-import { taskFields, taskMethods, taskStatus, type Task, type TaskStatus, type TaskStore } from './tasks';
+import { type Task, type TaskStatus, type TaskStore, taskFields, taskMethods, taskStatus } from './tasks';
 
 const SERVICE = 'yandex.cloud.ai.batch_inference.v1.BatchInferenceService';
 /** The batches of every task: each takes an equal share of its operation's time. */

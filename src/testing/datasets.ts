@@ -6,8 +6,8 @@
  * dataset (`batch-completion.ts`) appears READY once its batch completes. `Describe` shows one.
  * A dataset's status is read from its operation's stage, so the two agree at every instant.
  */
-import { notFound, startMethod, unaryMethod, type GrpcRoutes } from './grpc-method';
-import { CREATED_BY, unusedId, type EmulatedOperation, type OperationStore, type Stage } from './operations';
+import { type GrpcRoutes, notFound, startMethod, unaryMethod } from './grpc-method';
+import { CREATED_BY, type EmulatedOperation, type OperationStore, type Stage, unusedId } from './operations';
 import { isObject } from './route';
 import { headerValue, type RequestHeaders } from './scripting';
 import { requiredString, type StartCall } from './start';
@@ -69,7 +69,13 @@ export class DatasetStore {
 
   /** The result dataset of `batch`: READY once the batch completes, absent before and otherwise. */
   addResult(id: string, folderId: string, batch: EmulatedOperation): void {
-    this.datasets.set(id, { id, folderId, createdAtMs: null, operation: batch, status: ({ outcome }) => (outcome === 'succeeded' ? 'READY' : null) });
+    this.datasets.set(id, {
+      id,
+      folderId,
+      createdAtMs: null,
+      operation: batch,
+      status: ({ outcome }) => (outcome === 'succeeded' ? 'READY' : null),
+    });
   }
 
   /** The DatasetInfo message of a dataset at `nowMs`, or `undefined` when there is none (yet). */
@@ -99,11 +105,15 @@ export class DatasetStore {
 export function datasetMethods(datasets: DatasetStore, operations: OperationStore): GrpcRoutes {
   return {
     [`/${PACKAGE}.DatasetService/Validate`]: startMethod(`${PACKAGE}.ValidateDatasetRequest`, validateCall(datasets), operations),
-    [`/${PACKAGE}.DatasetService/Describe`]: unaryMethod(`${PACKAGE}.DescribeDatasetRequest`, `${PACKAGE}.DescribeDatasetResponse`, ({ request }) => {
-      const id = String(request.datasetId ?? '');
-      const dataset = datasets.describe(id, Date.now());
-      return dataset === undefined ? notFound(`Dataset ${id} not found`) : { response: { dataset } };
-    }),
+    [`/${PACKAGE}.DatasetService/Describe`]: unaryMethod(
+      `${PACKAGE}.DescribeDatasetRequest`,
+      `${PACKAGE}.DescribeDatasetResponse`,
+      ({ request }) => {
+        const id = String(request.datasetId ?? '');
+        const dataset = datasets.describe(id, Date.now());
+        return dataset === undefined ? notFound(`Dataset ${id} not found`) : { response: { dataset } };
+      },
+    ),
   };
 }
 
@@ -123,7 +133,13 @@ function validateCall(datasets: DatasetStore): StartCall {
           at: ({ step }) => {
             const processedRows = (TOTAL_ROWS * step) / VALIDATION_STEPS;
             const validRows = processedRows - invalidRows.filter((row) => row <= processedRows).length;
-            return { '@type': METADATA_TYPE, datasetId, validRows: String(validRows), processedRows: String(processedRows), totalRows: String(TOTAL_ROWS) };
+            return {
+              '@type': METADATA_TYPE,
+              datasetId,
+              validRows: String(validRows),
+              processedRows: String(processedRows),
+              totalRows: String(TOTAL_ROWS),
+            };
           },
         },
         track: (operation) => datasets.validate(datasetId, folderId, operation, errors.length > 0),
@@ -145,12 +161,20 @@ function readDatasetErrors(headers: RequestHeaders): ValidationError[] | { inval
   if (!Array.isArray(errors) || !errors.every(isValidationError)) {
     return { invalid: `${DATASET_ERRORS_HEADER} must be a JSON array of {error, errorDescription, rowNumbers}` };
   }
-  return errors.map(({ error, errorDescription = '', rowNumbers = [] }) => ({ error, errorDescription, rowNumbers: rowNumbers.map(String) }));
+  return errors.map(({ error, errorDescription = '', rowNumbers = [] }) => ({
+    error,
+    errorDescription,
+    rowNumbers: rowNumbers.map(String),
+  }));
 }
 
 function isValidationError(value: unknown): value is { error: string; errorDescription?: string; rowNumbers?: (number | string)[] } {
   if (!isObject(value) || typeof value.error !== 'string') return false;
   const { errorDescription, rowNumbers } = value;
-  const isRowNumber = (row: unknown) => (typeof row === 'number' && Number.isInteger(row) && row >= 0) || (typeof row === 'string' && /^\d+$/.test(row));
-  return (errorDescription === undefined || typeof errorDescription === 'string') && (rowNumbers === undefined || (Array.isArray(rowNumbers) && rowNumbers.every(isRowNumber)));
+  const isRowNumber = (row: unknown) =>
+    (typeof row === 'number' && Number.isInteger(row) && row >= 0) || (typeof row === 'string' && /^\d+$/.test(row));
+  return (
+    (errorDescription === undefined || typeof errorDescription === 'string') &&
+    (rowNumbers === undefined || (Array.isArray(rowNumbers) && rowNumbers.every(isRowNumber)))
+  );
 }

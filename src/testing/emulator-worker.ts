@@ -3,10 +3,10 @@
  * server keeps answering while the caller blocks in `Atomics.wait`, and carries out the
  * commands of its `Emulator` handle.
  */
-import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import type { Command, CommandMessage, CommandResults, WorkerConfig, WorkerMessage } from './protocol';
+import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import { authorizationCheck } from './auth';
 import { GrpcEmulatorServer } from './grpc-server';
+import type { Command, CommandMessage, CommandResults, WorkerConfig, WorkerMessage } from './protocol';
 import { EmulatorServer } from './server';
 import { EmulatorStores } from './stores';
 

@@ -11,7 +11,7 @@ import { messageType, OPERATION } from '../proto/root';
 import type { GrpcReply } from './grpc-reply';
 import type { OperationStore } from './operations';
 import type { RecordedRequest } from './script';
-import { start, type StartCall } from './start';
+import { type StartCall, start } from './start';
 
 /** What a method's handler gets: the request as proto3 JSON, the call's metadata, its reply and its log entry. */
 export interface GrpcCall {

@@ -54,12 +54,15 @@ export class GrpcReply {
   status(code: number, message: string, extraDetails: unknown[] = []): void {
     if (this.isGone) return;
     const status: RpcStatus = { code, message, details: [{ '@type': REQUEST_INFO_TYPE, requestId: this.requestId }, ...extraDetails] };
-    this.stream.respond({
-      ...this.headers(),
-      'grpc-status': String(code),
-      'grpc-message': encodeURIComponent(message),
-      'grpc-status-details-bin': Buffer.from(encode(messageType(RPC_STATUS), status)).toString('base64'),
-    }, { endStream: true });
+    this.stream.respond(
+      {
+        ...this.headers(),
+        'grpc-status': String(code),
+        'grpc-message': encodeURIComponent(message),
+        'grpc-status-details-bin': Buffer.from(encode(messageType(RPC_STATUS), status)).toString('base64'),
+      },
+      { endStream: true },
+    );
   }
 
   /** A non-gRPC answer (a proxy's HTML page, say). */

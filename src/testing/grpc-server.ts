@@ -43,7 +43,9 @@ export class GrpcEmulatorServer {
       session.on('close', () => this.sessions.delete(session));
       session.on('error', () => {}); // a reset of our own making, or a client gone
     });
-    this.server.on('stream', (stream: ServerHttp2Stream, headers: IncomingHttpHeaders, _flags: number, rawHeaders: string[]) => this.handle(stream, headers, rawHeaders));
+    this.server.on('stream', (stream: ServerHttp2Stream, headers: IncomingHttpHeaders, _flags: number, rawHeaders: string[]) =>
+      this.handle(stream, headers, rawHeaders),
+    );
   }
 
   async listen(port: number): Promise<number> {
@@ -80,7 +82,13 @@ export class GrpcEmulatorServer {
     });
   }
 
-  private async answer(path: string, headers: IncomingHttpHeaders, body: Buffer | null, reply: GrpcReply, entry: RecordedRequest): Promise<void> {
+  private async answer(
+    path: string,
+    headers: IncomingHttpHeaders,
+    body: Buffer | null,
+    reply: GrpcReply,
+    entry: RecordedRequest,
+  ): Promise<void> {
     // The endpoint list is public, as the API's: it is called with no credential.
     const failure = path === LIST_ENDPOINTS ? null : this.authFailure(headers.authorization as string | undefined);
     if (failure !== null) return reply.status(GrpcCode.UNAUTHENTICATED, failure);

@@ -5,16 +5,16 @@
  */
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
+import { buildUrl } from '../runtime/load';
 import type { Command, CommandKind, CommandMessage, CommandResults, WorkerConfig, WorkerMessage } from './protocol';
 import type { EmulatorOptions, OperationScript, RecordedRequest } from './script';
 import { validateOptions, validateScript } from './validate';
-import { buildUrl } from '../runtime/load';
 
-export { DONE_AFTER_HEADER, FAIL_WITH_HEADER } from './scripting';
-export { RUN_STATUS_HEADER } from './runs';
-export { DATASET_ERRORS_HEADER } from './datasets';
 export { GrpcCode, grpcCodeOf, httpStatusOf } from '../core/grpc-codes';
+export { DATASET_ERRORS_HEADER } from './datasets';
+export { RUN_STATUS_HEADER } from './runs';
 export type { EmulatorOptions, Fault, OperationScript, RecordedRequest, RpcStatus } from './script';
+export { DONE_AFTER_HEADER, FAIL_WITH_HEADER } from './scripting';
 
 const DEFAULT_REQUEST_LOG_LIMIT = 10_000;
 

@@ -6,8 +6,8 @@
  * and the task reads the same stage: the two agree at every instant.
  */
 import { randomBytes } from 'node:crypto';
-import { FaultQueue } from './faults';
 import { GrpcCode } from '../core/grpc-codes';
+import { FaultQueue } from './faults';
 import type { OperationScript, RpcStatus } from './script';
 
 /** The Operation message in its REST form (docs/wire.md): camelCase, `done` always explicit. */

@@ -2,8 +2,9 @@
  * The messages between an `Emulator` handle (the caller's thread) and its worker. Everything
  * here crosses a worker boundary, so it is plain structured-clonable data.
  */
-import type { ServerSettings } from './server';
+
 import type { OperationScript, RecordedRequest } from './script';
+import type { ServerSettings } from './server';
 
 /** The worker's `workerData`. */
 export interface WorkerConfig extends ServerSettings {

@@ -8,7 +8,7 @@
  */
 import { GrpcCode } from '../core/grpc-codes';
 import { CREATED_BY, newOperationId, unusedId } from './operations';
-import { decodePathSegment, parseObject, readBody, type Exchange, type Route } from './route';
+import { decodePathSegment, type Exchange, parseObject, type Route, readBody } from './route';
 import { headerValue, readScripting } from './scripting';
 
 /** The request header that scripts the state a run ends in (default `COMPLETED`). */
@@ -104,7 +104,14 @@ function runJson(run: EmulatedRun, nowMs: number): unknown {
 function stateData(run: EmulatedRun): Record<string, unknown> {
   switch (run.final) {
     case 'COMPLETED':
-      return { completedMessage: { id: newOperationId(), threadId: run.threadId, author: { id: run.assistantId, role: 'ASSISTANT' }, content: { content: [{ text: { content: `Answer of ${run.assistantId}` } }] } } };
+      return {
+        completedMessage: {
+          id: newOperationId(),
+          threadId: run.threadId,
+          author: { id: run.assistantId, role: 'ASSISTANT' },
+          content: { content: [{ text: { content: `Answer of ${run.assistantId}` } }] },
+        },
+      };
     case 'TOOL_CALLS':
       return { toolCallList: { toolCalls: [{ functionCall: { name: 'lookup', arguments: { query: run.threadId } } }] } };
     case 'FAILED':

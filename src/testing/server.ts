@@ -5,11 +5,11 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { GrpcCode } from '../core/grpc-codes';
 import { authorizationCheck, type ExpectedCredentials } from './auth';
 import { actOutFault, describeFault } from './faults';
-import { GrpcCode } from '../core/grpc-codes';
-import type { EmulatedOperation, OperationJson } from './operations';
 import { listenOn } from './listen';
+import type { EmulatedOperation, OperationJson } from './operations';
 import { Reply } from './reply';
 import { RequestLog } from './request-log';
 import { decodePathSegment, type Exchange, type Route } from './route';

@@ -9,13 +9,19 @@ import { batchCompletionRow } from './batch-completion';
 import { COMPLETION_ROW } from './completion';
 import { IMAGE_GENERATION_ROW } from './image-generation';
 import type { OperationStore } from './operations';
-import { exactPath, parseObject, readBody, type Exchange, type Route, type StartRow } from './route';
+import { type Exchange, exactPath, parseObject, type Route, readBody, type StartRow } from './route';
 import { ADD_SEARCH_INDEX_FILES_ROW, CREATE_SEARCH_INDEX_ROW } from './search-index';
 import { start } from './start';
 import type { EmulatorStores } from './stores';
 import { WEB_SEARCH_ROW } from './web-search';
 
-const ROWS: readonly StartRow[] = [COMPLETION_ROW, IMAGE_GENERATION_ROW, WEB_SEARCH_ROW, CREATE_SEARCH_INDEX_ROW, ADD_SEARCH_INDEX_FILES_ROW];
+const ROWS: readonly StartRow[] = [
+  COMPLETION_ROW,
+  IMAGE_GENERATION_ROW,
+  WEB_SEARCH_ROW,
+  CREATE_SEARCH_INDEX_ROW,
+  ADD_SEARCH_INDEX_FILES_ROW,
+];
 
 /** The routes of every start call, creating their operations (and tasks) in `stores`. */
 export function startRoutes(stores: EmulatorStores): Route[] {

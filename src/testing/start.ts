@@ -6,7 +6,7 @@
  * to tie its task to it.
  */
 import type { EmulatedOperation, LiveMetadata, OperationJson, OperationStore } from './operations';
-import { headerValue, readScripting, type RequestHeaders } from './scripting';
+import { headerValue, type RequestHeaders, readScripting } from './scripting';
 
 /** The request header (REST) or metadata (gRPC) that names the caller's folder. */
 const FOLDER_ID_HEADER = 'x-folder-id';

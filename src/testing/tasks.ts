@@ -4,8 +4,8 @@
  * and each service's Describe and Cancel find a task by its id. An expired operation's task stays
  * describable.
  */
-import { unaryMethod, notFound, type GrpcRoutes } from './grpc-method';
-import { CREATED_BY, unusedId, type EmulatedOperation, type Stage } from './operations';
+import { type GrpcRoutes, notFound, unaryMethod } from './grpc-method';
+import { CREATED_BY, type EmulatedOperation, type Stage, unusedId } from './operations';
 
 /** What every task has: its id, its operation and the folder it was started in. */
 export interface Task {

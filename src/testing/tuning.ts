@@ -4,11 +4,11 @@
  * finishes with the tuned model's URI (the base model's URI, `@`, the task id); `Describe` and
  * `Cancel` address the task (`tasks.ts`).
  */
-import { startMethod, type GrpcRoutes } from './grpc-method';
+import { type GrpcRoutes, startMethod } from './grpc-method';
 import type { OperationStore } from './operations';
 import { isObject } from './route';
 import { requiredString, type StartCall } from './start';
-import { taskFields, taskMethods, taskStatus, type Task, type TaskStore } from './tasks';
+import { type Task, type TaskStore, taskFields, taskMethods, taskStatus } from './tasks';
 
 const PACKAGE = 'yandex.cloud.ai.tuning.v1';
 const METADATA_TYPE = `type.googleapis.com/${PACKAGE}.TuningMetadata`;
@@ -25,7 +25,13 @@ export interface TuningTask extends Task {
 export function tuningMethods(tunings: TaskStore<TuningTask>, operations: OperationStore): GrpcRoutes {
   return {
     [`/${PACKAGE}.TuningService/Tune`]: startMethod(`${PACKAGE}.TuningRequest`, tuneCall(tunings), operations),
-    ...taskMethods(tunings, { service: `${PACKAGE}.TuningService`, noun: 'Tuning', idField: 'tuningTaskId', taskField: 'tuningTask', json: tuningTaskJson }),
+    ...taskMethods(tunings, {
+      service: `${PACKAGE}.TuningService`,
+      noun: 'Tuning',
+      idField: 'tuningTaskId',
+      taskField: 'tuningTask',
+      json: tuningTaskJson,
+    }),
   };
 }
 
@@ -36,7 +42,11 @@ function tuneCall(tunings: TaskStore<TuningTask>): StartCall {
       const baseModelUri = requiredString(request, 'baseModelUri');
       if (baseModelUri === undefined) return { invalid: 'baseModelUri is required' };
       const { trainDatasets } = request;
-      if (!Array.isArray(trainDatasets) || trainDatasets.length === 0 || !trainDatasets.every((d) => isObject(d) && requiredString(d, 'datasetId'))) {
+      if (
+        !Array.isArray(trainDatasets) ||
+        trainDatasets.length === 0 ||
+        !trainDatasets.every((d) => isObject(d) && requiredString(d, 'datasetId'))
+      ) {
         return { invalid: 'trainDatasets must be a non-empty list of {datasetId, weight}' };
       }
       const id = tunings.newId();

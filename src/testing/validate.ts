@@ -109,7 +109,11 @@ export function validateOptions(options: unknown): asserts options is EmulatorOp
 export function validateScript(script: unknown): asserts script is OperationScript {
   checkObject('script', script, SCRIPT_FIELDS);
   for (const fields of SCRIPT_EXCLUSIVE) {
-    checkAtMostOne('script', script, fields.map((field) => [field]));
+    checkAtMostOne(
+      'script',
+      script,
+      fields.map((field) => [field]),
+    );
   }
   script.faults?.forEach((fault, index) => {
     validateFault(`script.faults[${index}]`, fault);

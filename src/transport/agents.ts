@@ -5,8 +5,8 @@
  */
 import type * as Http from 'node:http';
 import type * as Https from 'node:https';
-import type * as Tls from 'node:tls';
 import type { Socket } from 'node:net';
+import type * as Tls from 'node:tls';
 import { loadAtFirstUse } from '../runtime/load';
 import { openTunnel, proxyFor } from './proxy';
 
@@ -79,6 +79,12 @@ export class AgentPool {
       Object.assign(agent, { createConnection: tunnelled });
     }
     const port = Number(url.port || (secure ? 443 : 80));
-    return { agent, request: https ? https.request : http.request, protocol: url.protocol, hostname: url.hostname.replace(/^\[|\]$/g, ''), port };
+    return {
+      agent,
+      request: https ? https.request : http.request,
+      protocol: url.protocol,
+      hostname: url.hostname.replace(/^\[|\]$/g, ''),
+      port,
+    };
   }
 }

@@ -80,10 +80,13 @@ export class BoundedCall {
     this.abort = abort;
     this.#lent = lent !== null;
     this.#stopWatching = signal && !lent ? whenAborted(signal, (reason) => abort.abort(reason)) : null;
-    this.#timer = setTimeout(() => {
-      this.#expired = !abort.aborted;
-      abort.abort();
-    }, Math.max(0, this.startTimeoutMs));
+    this.#timer = setTimeout(
+      () => {
+        this.#expired = !abort.aborted;
+        abort.abort();
+      },
+      Math.max(0, this.startTimeoutMs),
+    );
   }
 
   /** `abort`'s signal, made at the first ask: for code of others (a credential provider, a user's axios, a gRPC channel). */

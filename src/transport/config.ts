@@ -5,8 +5,8 @@
  */
 import type { AxiosInstance } from 'axios';
 import { checkOptions, integerInRange, typeName } from '../core/options';
-import { resolveRetryPolicy, type RetryOptions } from '../core/retry';
 import { RequestPacer } from '../core/pacer';
+import { type RetryOptions, resolveRetryPolicy } from '../core/retry';
 import type { AuthProvider, Logger } from '../core/transport';
 import { envLogger } from './env-logger';
 import type { GrpcTransportOptions } from './grpc';
@@ -92,8 +92,20 @@ export interface ClientOptions {
 }
 
 export const CLIENT_OPTIONS = [
-  'auth', 'folderId', 'endpoint', 'allowInsecureHttp', 'retry', 'headers', 'logger', 'iamEndpoint', 'maxRequestsPerSecond', 'protocol', 'ca',
-  'discoverEndpoints', 'axios', 'maxResponseBytes',
+  'auth',
+  'folderId',
+  'endpoint',
+  'allowInsecureHttp',
+  'retry',
+  'headers',
+  'logger',
+  'iamEndpoint',
+  'maxRequestsPerSecond',
+  'protocol',
+  'ca',
+  'discoverEndpoints',
+  'axios',
+  'maxResponseBytes',
 ] as const;
 
 /** The default of {@link ClientOptions.maxResponseBytes}: 64 MiB, in bytes. */
@@ -110,7 +122,10 @@ export const SHORT_ENDPOINTS: Readonly<Record<string, string>> = {
 };
 
 /** The endpoint ids of `ApiEndpointService.List` for the short names' URLs (wire.md). */
-const DISCOVERY_IDS: Record<string, string> = { [SHORT_ENDPOINTS.operation as string]: 'operation', [SHORT_ENDPOINTS.llm as string]: 'ai-foundation-models' };
+const DISCOVERY_IDS: Record<string, string> = {
+  [SHORT_ENDPOINTS.operation as string]: 'operation',
+  [SHORT_ENDPOINTS.llm as string]: 'ai-foundation-models',
+};
 const DEFAULT_API_ENDPOINT = 'api.cloud.yandex.net:443';
 
 const SILENT: Logger = Object.freeze({ debug() {}, info() {}, warn() {}, error() {} });
@@ -149,7 +164,10 @@ export function resolveClientConfig(options: ClientOptions | undefined, env: Nod
     ca: checkCa(o.ca),
     axios: checkAxios(o.axios, o.protocol),
     discovery: resolveDiscovery(o, env),
-    maxResponseBytes: o.maxResponseBytes === undefined ? DEFAULT_MAX_RESPONSE_BYTES : integerInRange('maxResponseBytes', o.maxResponseBytes, 1, MAX_RESPONSE_BYTES_CAP),
+    maxResponseBytes:
+      o.maxResponseBytes === undefined
+        ? DEFAULT_MAX_RESPONSE_BYTES
+        : integerInRange('maxResponseBytes', o.maxResponseBytes, 1, MAX_RESPONSE_BYTES_CAP),
   };
 }
 
@@ -159,21 +177,28 @@ function resolveDiscovery(o: ClientOptions, env: NodeJS.ProcessEnv): GrpcTranspo
   if (o.discoverEndpoints !== true) throw new TypeError(`discoverEndpoints must be a boolean, got ${typeName(o.discoverEndpoints)}`);
   if (o.protocol !== 'grpc') throw new TypeError("discoverEndpoints needs protocol: 'grpc' (the endpoint list gives gRPC addresses)");
   const id = DISCOVERY_IDS[resolveEndpoint(o.endpoint ?? 'operation', true)];
-  if (id === undefined) throw new TypeError(`discoverEndpoints needs endpoint ${Object.keys(SHORT_ENDPOINTS).join(' or ')} (the ids it looks up), not another URL`);
+  if (id === undefined)
+    throw new TypeError(
+      `discoverEndpoints needs endpoint ${Object.keys(SHORT_ENDPOINTS).join(' or ')} (the ids it looks up), not another URL`,
+    );
   const api = env.YC_API_ENDPOINT || DEFAULT_API_ENDPOINT;
   return { api: resolveEndpoint(/^[a-z]+:\/\//i.test(api) ? api : `https://${api}`, o.allowInsecureHttp ?? false), id };
 }
 
 function checkProtocol(protocol: unknown): 'rest' | 'grpc' {
   if (protocol === undefined) return 'rest';
-  if (protocol !== 'rest' && protocol !== 'grpc') throw new TypeError(`protocol must be 'rest' or 'grpc', got ${typeof protocol === 'string' ? JSON.stringify(protocol.slice(0, 100)) : typeName(protocol)}`);
+  if (protocol !== 'rest' && protocol !== 'grpc')
+    throw new TypeError(
+      `protocol must be 'rest' or 'grpc', got ${typeof protocol === 'string' ? JSON.stringify(protocol.slice(0, 100)) : typeName(protocol)}`,
+    );
   return protocol;
 }
 
 /** A PEM string or bytes (a Buffer reaches the blocking worker as a Uint8Array). */
 function checkCa(ca: unknown): string | Buffer | null {
   if (ca === undefined) return null;
-  if ((typeof ca !== 'string' && !(ca instanceof Uint8Array)) || ca.length === 0) throw new TypeError(`ca must be a non-empty PEM string or Buffer, got ${typeName(ca)}`);
+  if ((typeof ca !== 'string' && !(ca instanceof Uint8Array)) || ca.length === 0)
+    throw new TypeError(`ca must be a non-empty PEM string or Buffer, got ${typeName(ca)}`);
   return typeof ca === 'string' ? ca : Buffer.from(ca);
 }
 
@@ -186,7 +211,9 @@ export function resolveEndpoint(endpoint: unknown, allowInsecureHttp: boolean): 
   try {
     url = new URL(endpoint);
   } catch {
-    throw new TypeError(`endpoint must be a URL or one of ${Object.keys(SHORT_ENDPOINTS).join(', ')}, got ${JSON.stringify(endpoint.slice(0, 100))}`);
+    throw new TypeError(
+      `endpoint must be a URL or one of ${Object.keys(SHORT_ENDPOINTS).join(', ')}, got ${JSON.stringify(endpoint.slice(0, 100))}`,
+    );
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new TypeError(`endpoint must be an http(s) URL, got ${url.protocol}`);
   if (url.username || url.password) throw new TypeError('endpoint must not carry credentials; use the auth option');

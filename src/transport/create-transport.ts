@@ -14,7 +14,8 @@ import { GrpcServices } from './services';
 export function createTransport(config: ClientConfig): ClientTransport {
   const { iamEndpoint, budget: _budget, protocol, discovery, axios, ...rest } = config;
   const options = { ...rest, auth: resolveAuth(config.auth, { iamEndpoint }) };
-  const main: OperationTransport = protocol === 'grpc' ? new GrpcTransport({ ...options, discovery }) : new RestTransport({ ...options, axios });
+  const main: OperationTransport =
+    protocol === 'grpc' ? new GrpcTransport({ ...options, discovery }) : new RestTransport({ ...options, axios });
   const services = new GrpcServices(options);
   return {
     endpoint: main.endpoint,

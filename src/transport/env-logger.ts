@@ -50,11 +50,15 @@ export function envLogger(env: NodeJS.ProcessEnv = process.env, stream: LogStrea
   if (threshold < 0) {
     if (!warned.has(raw)) {
       warned.add(raw);
-      stream.write(`yc-operation: ignoring ${LOG_VARIABLE}=${JSON.stringify(raw.slice(0, 40))}: expected one of ${LOG_LEVELS.join(', ')}\n`);
+      stream.write(
+        `yc-operation: ignoring ${LOG_VARIABLE}=${JSON.stringify(raw.slice(0, 40))}: expected one of ${LOG_LEVELS.join(', ')}\n`,
+      );
     }
     return null;
   }
-  const secrets = SECRET_VARIABLES.map((name) => env[name]?.trim()).filter((value): value is string => value !== undefined && value.length >= MIN_SECRET_LENGTH);
+  const secrets = SECRET_VARIABLES.map((name) => env[name]?.trim()).filter(
+    (value): value is string => value !== undefined && value.length >= MIN_SECRET_LENGTH,
+  );
   const line = (level: LogLevel) =>
     LOG_LEVELS.indexOf(level) < threshold
       ? () => {}

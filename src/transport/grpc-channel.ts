@@ -5,8 +5,8 @@
  * here to the REST gateway's JSON.
  */
 import * as grpc from '@grpc/grpc-js';
-import { messageType, OPERATION } from '../proto/root';
 import { encode } from '../proto/from-json';
+import { messageType, OPERATION } from '../proto/root';
 import { messageJsonOf } from '../proto/to-json';
 import { answerTooLarge } from './answer-size';
 import { tlsCredentials } from './grpc-tls';
@@ -46,7 +46,6 @@ export interface UnaryFailure {
  * once decompressed; the limit it names tells it from a server's answer of the same words.
  */
 const OVER_LIMIT = /^Received message (?:larger than max \(\d+ vs (\d+)\)|that decompresses to a size larger than (\d+))$/;
-
 
 export class GrpcChannel {
   readonly #client: grpc.Client;
@@ -137,7 +136,13 @@ const LIST_ENDPOINTS = '/yandex.cloud.endpoint.ApiEndpointService/List';
  * The address (`host:port`) of endpoint `id` in `ApiEndpointService.List` on `channel` (every page);
  * `null` when the list has no such endpoint. Rejects with a {@link UnaryFailure}.
  */
-export async function discoverAddress(channel: GrpcChannel, id: string, headers: Record<string, string>, deadlineMs: number, signal: AbortSignal): Promise<string | null> {
+export async function discoverAddress(
+  channel: GrpcChannel,
+  id: string,
+  headers: Record<string, string>,
+  deadlineMs: number,
+  signal: AbortSignal,
+): Promise<string | null> {
   const request = messageType('yandex.cloud.endpoint.ListApiEndpointsRequest');
   const response = messageType('yandex.cloud.endpoint.ListApiEndpointsResponse');
   let pageToken = '';

@@ -10,13 +10,13 @@
 import { AIStudioError, ApiError } from '../core/errors';
 import type { CallOptions, OperationTransport, ServiceCall } from '../core/transport';
 import { distFileUrl, GRPC_PEERS, missingPeer, randomUUID } from '../runtime/load';
-import { noAnswer, type AttemptContext, type Failure } from './http-failure';
+import type { GrpcChannel, UnaryAnswer, UnaryFailure } from './grpc-channel';
+import { type AttemptContext, type Failure, noAnswer } from './http-failure';
 import { isLoopback } from './loopback';
 import { PerCredentials } from './per-credentials';
-import { Pipeline, type Exchange, type Protocol } from './pipeline';
+import { type Exchange, Pipeline, type Protocol } from './pipeline';
 import type { AttemptOutcome } from './retrying';
-import { USER_AGENT, type TransportOptions } from './transport-options';
-import type { GrpcChannel, UnaryAnswer, UnaryFailure } from './grpc-channel';
+import { type TransportOptions, USER_AGENT } from './transport-options';
 
 type ChannelModule = typeof import('./grpc-channel');
 
@@ -196,7 +196,11 @@ class GrpcWire implements Protocol<ServiceCall, UnaryAnswer> {
 
   async #open(exchange: Exchange<ServiceCall>): Promise<Loaded> {
     const module = (await import(distFileUrl('transport/grpc-channel.js')).catch((error: unknown) => {
-      throw missingPeer(error, GRPC_PEERS, "a gRPC call (protocol: 'grpc', and tune, validateDataset, completionBatch and batch tasks with either protocol)");
+      throw missingPeer(
+        error,
+        GRPC_PEERS,
+        "a gRPC call (protocol: 'grpc', and tune, validateDataset, completionBatch and batch tasks with either protocol)",
+      );
     })) as ChannelModule;
     const { ca, discovery } = this.#options;
     const { maxResponseBytes } = this.#options;
@@ -217,21 +221,40 @@ class GrpcWire implements Protocol<ServiceCall, UnaryAnswer> {
    * called as the reference calls it: with no credential (it needs none) and a request id of its own.
    */
   async #discover(
-    module: ChannelModule, apiTarget: { address: string; plaintext: boolean }, discovery: { api: string; id: string }, exchange: Exchange<ServiceCall>,
+    module: ChannelModule,
+    apiTarget: { address: string; plaintext: boolean },
+    discovery: { api: string; id: string },
+    exchange: Exchange<ServiceCall>,
   ): Promise<string> {
     const ctx: AttemptContext = {
-      endpoint: `${discovery.api}${LIST_ENDPOINTS}`, clientRequestId: randomUUID(), attempts: exchange.attempts, authProvider: null, redact: String,
+      endpoint: `${discovery.api}${LIST_ENDPOINTS}`,
+      clientRequestId: randomUUID(),
+      attempts: exchange.attempts,
+      authProvider: null,
+      redact: String,
     };
-    const api = new module.GrpcChannel({ ...apiTarget, ca: this.#options.ca, userAgent: USER_AGENT, maxResponseBytes: this.#options.maxResponseBytes });
+    const api = new module.GrpcChannel({
+      ...apiTarget,
+      ca: this.#options.ca,
+      userAgent: USER_AGENT,
+      maxResponseBytes: this.#options.maxResponseBytes,
+    });
     let address: string | null;
     try {
-      address = await module.discoverAddress(api, discovery.id, { 'x-client-request-id': ctx.clientRequestId! }, exchange.deadlineMs, this.#closing.signal);
+      address = await module.discoverAddress(
+        api,
+        discovery.id,
+        { 'x-client-request-id': ctx.clientRequestId! },
+        exchange.deadlineMs,
+        this.#closing.signal,
+      );
     } catch (failure) {
       throw this.#closing.signal.aborted ? failure : new DiscoveryFailed(failureOf(failure as UnaryFailure, module, ctx));
     } finally {
       api.close();
     }
-    if (address === null) throw new ApiError({ ...noAnswer(ctx), grpcCode: 5, message: `the API's endpoint list has no endpoint "${discovery.id}"` });
+    if (address === null)
+      throw new ApiError({ ...noAnswer(ctx), grpcCode: 5, message: `the API's endpoint list has no endpoint "${discovery.id}"` });
     return address;
   }
 }

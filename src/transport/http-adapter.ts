@@ -10,12 +10,13 @@
  * axios's own adapter gives for it (`./http-failure` reads both). A request may name headers that
  * skip axios's own header handling ({@link WIRE_HEADERS}).
  */
-import type { AxiosAdapter, AxiosResponse, AxiosStatic, InternalAxiosRequestConfig } from 'axios';
+
 import type { ClientRequest, IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import type * as Zlib from 'node:zlib';
-import type { AgentPool } from './agents';
-import { whenAborted, type Stopper } from '../runtime/abort';
+import type { AxiosAdapter, AxiosResponse, AxiosStatic, InternalAxiosRequestConfig } from 'axios';
+import { type Stopper, whenAborted } from '../runtime/abort';
 import { loadAtFirstUse } from '../runtime/load';
+import type { AgentPool } from './agents';
 
 type AxiosParts = Pick<AxiosStatic, 'AxiosError' | 'CanceledError' | 'AxiosHeaders'>;
 
@@ -33,9 +34,16 @@ export class WireHeaders {
 }
 
 /** `headers` as `axios` sends a request's `headers` (names trimmed and merged case-insensitively, values cleaned). */
-export function asAxiosSends(axios: Pick<AxiosStatic, 'AxiosHeaders' | 'mergeConfig'>, headers: Record<string, string>): Record<string, string> {
+export function asAxiosSends(
+  axios: Pick<AxiosStatic, 'AxiosHeaders' | 'mergeConfig'>,
+  headers: Record<string, string>,
+): Record<string, string> {
   const merged = axios.mergeConfig({ headers: {} }, { headers }).headers;
-  return { ...axios.AxiosHeaders.concat({}, merged as Record<string, string>).normalize(false).toJSON() } as Record<string, string>;
+  return {
+    ...axios.AxiosHeaders.concat({}, merged as Record<string, string>)
+      .normalize(false)
+      .toJSON(),
+  } as Record<string, string>;
 }
 
 /** What the SDK's requests accept, as axios's own adapter asks: the encodings {@link CODECS} decode. */
@@ -47,87 +55,99 @@ const ACCEPT_ENCODING = 'gzip, deflate, br';
  * further: the request is destroyed and rejects with axios's `maxContentLength` error.
  */
 export function createHttpAdapter(pool: AgentPool, axios: AxiosParts, maxResponseBytes: number): AxiosAdapter {
-  return (config) => new Promise<AxiosResponse>((resolve, reject) => {
-    // An AbortSignal, or the SDK's own lazy abort (src/runtime/lazy-abort.ts), watched without making its signal.
-    const signal = config.signal as Stopper | undefined;
-    if (signal?.aborted) return reject(new axios.CanceledError(undefined, config));
-    const { origin, path } = split(config.url ?? '', config.baseURL);
-    const route = pool.route(origin);
-    const agent = (route.protocol === 'https:' ? config.httpsAgent : config.httpAgent) ?? route.agent;
-    const wire = (config as { [WIRE_HEADERS]?: WireHeaders })[WIRE_HEADERS];
-    const headers = (wire ? Object.assign(config.headers.toJSON(), wire.headers) : config.headers.toJSON()) as OutgoingHttpHeaders;
-    headers['accept-encoding'] ??= ACCEPT_ENCODING;
-    const method = (config.method ?? 'get').toUpperCase();
-    const req = route.request({ protocol: route.protocol, hostname: route.hostname, port: route.port, path, method, headers, agent });
-    const stopWatching = signal ? whenAborted(signal, () => stop(new axios.CanceledError(undefined, config, req))) : null;
-    // axios's `timeout` bounds the whole request (the transport bounds its calls with `signal`).
-    const timer = config.timeout
-      ? setTimeout(() => stop(new axios.AxiosError(`timeout of ${config.timeout}ms exceeded`, 'ECONNABORTED', config, req)), config.timeout)
-      : undefined;
-    let settled = false;
-    /** The whole answer came: its socket may be back in the agent's pool, and is not destroyed. */
-    let received = false;
-    const settle = () => {
-      settled = true;
-      clearTimeout(timer);
-      stopWatching?.();
-    };
-    const fail = (error: Error & { code?: string }) => {
-      if (settled) return;
-      settle();
-      reject(error instanceof axios.AxiosError ? error : axios.AxiosError.from(error, error.code, config, req));
-    };
-    // Failed at once (an answer being decoded has no request left to fail), and the request destroyed if still under way.
-    const stop = (error: Error) => {
-      fail(error);
-      if (!received) req.destroy(error);
-    };
-    /** Fails with axios's own error for a body over the limit, and stops the answer coming. */
-    const tooLarge = (res: IncomingMessage) => {
-      stop(new axios.AxiosError(`maxContentLength size of ${maxResponseBytes} exceeded`, 'ERR_BAD_RESPONSE', config, req, partial(res, config, req, axios)));
-    };
-    // `on`, not `once`: a socket may report more than one error, and none may go unheard.
-    req.on('error', fail);
-    req.once('response', (res: IncomingMessage) => {
-      res.on('error', fail);
-      if (Number(res.headers['content-length']) > maxResponseBytes) return tooLarge(res);
-      const chunks: Buffer[] = [];
-      let length = 0;
-      res.on('data', (chunk: Buffer) => {
-        length += chunk.length;
-        if (length > maxResponseBytes) return tooLarge(res);
-        chunks.push(chunk);
-      });
-      res.once('end', () => {
-        received = true;
+  return (config) =>
+    new Promise<AxiosResponse>((resolve, reject) => {
+      // An AbortSignal, or the SDK's own lazy abort (src/runtime/lazy-abort.ts), watched without making its signal.
+      const signal = config.signal as Stopper | undefined;
+      if (signal?.aborted) return reject(new axios.CanceledError(undefined, config));
+      const { origin, path } = split(config.url ?? '', config.baseURL);
+      const route = pool.route(origin);
+      const agent = (route.protocol === 'https:' ? config.httpsAgent : config.httpAgent) ?? route.agent;
+      const wire = (config as { [WIRE_HEADERS]?: WireHeaders })[WIRE_HEADERS];
+      const headers = (wire ? Object.assign(config.headers.toJSON(), wire.headers) : config.headers.toJSON()) as OutgoingHttpHeaders;
+      headers['accept-encoding'] ??= ACCEPT_ENCODING;
+      const method = (config.method ?? 'get').toUpperCase();
+      const req = route.request({ protocol: route.protocol, hostname: route.hostname, port: route.port, path, method, headers, agent });
+      const stopWatching = signal ? whenAborted(signal, () => stop(new axios.CanceledError(undefined, config, req))) : null;
+      // axios's `timeout` bounds the whole request (the transport bounds its calls with `signal`).
+      const timer = config.timeout
+        ? setTimeout(
+            () => stop(new axios.AxiosError(`timeout of ${config.timeout}ms exceeded`, 'ECONNABORTED', config, req)),
+            config.timeout,
+          )
+        : undefined;
+      let settled = false;
+      /** The whole answer came: its socket may be back in the agent's pool, and is not destroyed. */
+      let received = false;
+      const settle = () => {
+        settled = true;
+        clearTimeout(timer);
+        stopWatching?.();
+      };
+      const fail = (error: Error & { code?: string }) => {
         if (settled) return;
-        const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, length);
-        const encoding = res.headers['content-encoding']?.trim().toLowerCase() ?? '';
-        if (body.length === 0 || !CODECS.has(encoding)) return finish(res, body);
-        decode(encoding, body, maxResponseBytes, (error, decoded) => {
-          if (error?.code === 'ERR_BUFFER_TOO_LARGE') return tooLarge(res);
-          // zlib's error (its code, and a message that never quotes the bytes), with the answer.
-          if (error) return fail(axios.AxiosError.from(error, error.code, config, req, partial(res, config, req, axios)));
-          finish(res, decoded!);
+        settle();
+        reject(error instanceof axios.AxiosError ? error : axios.AxiosError.from(error, error.code, config, req));
+      };
+      // Failed at once (an answer being decoded has no request left to fail), and the request destroyed if still under way.
+      const stop = (error: Error) => {
+        fail(error);
+        if (!received) req.destroy(error);
+      };
+      /** Fails with axios's own error for a body over the limit, and stops the answer coming. */
+      const tooLarge = (res: IncomingMessage) => {
+        stop(
+          new axios.AxiosError(
+            `maxContentLength size of ${maxResponseBytes} exceeded`,
+            'ERR_BAD_RESPONSE',
+            config,
+            req,
+            partial(res, config, req, axios),
+          ),
+        );
+      };
+      // `on`, not `once`: a socket may report more than one error, and none may go unheard.
+      req.on('error', fail);
+      req.once('response', (res: IncomingMessage) => {
+        res.on('error', fail);
+        if (Number(res.headers['content-length']) > maxResponseBytes) return tooLarge(res);
+        const chunks: Buffer[] = [];
+        let length = 0;
+        res.on('data', (chunk: Buffer) => {
+          length += chunk.length;
+          if (length > maxResponseBytes) return tooLarge(res);
+          chunks.push(chunk);
+        });
+        res.once('end', () => {
+          received = true;
+          if (settled) return;
+          const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, length);
+          const encoding = res.headers['content-encoding']?.trim().toLowerCase() ?? '';
+          if (body.length === 0 || !CODECS.has(encoding)) return finish(res, body);
+          decode(encoding, body, maxResponseBytes, (error, decoded) => {
+            if (error?.code === 'ERR_BUFFER_TOO_LARGE') return tooLarge(res);
+            // zlib's error (its code, and a message that never quotes the bytes), with the answer.
+            if (error) return fail(axios.AxiosError.from(error, error.code, config, req, partial(res, config, req, axios)));
+            finish(res, decoded!);
+          });
         });
       });
+      const finish = (res: IncomingMessage, body: Buffer) => {
+        if (settled) return;
+        settle();
+        // Inside a stream's callback: nothing may throw out of it (a validateStatus of the user's, say).
+        try {
+          const response = answer(res, body, config, req, axios);
+          const valid = config.validateStatus;
+          if (!valid || valid(response.status)) return resolve(response);
+          const code = response.status < 500 ? 'ERR_BAD_REQUEST' : 'ERR_BAD_RESPONSE';
+          reject(new axios.AxiosError(`Request failed with status code ${response.status}`, code, config, req, response));
+        } catch (error) {
+          reject(axios.AxiosError.from(error, (error as { code?: string }).code, config, req));
+        }
+      };
+      req.end(config.data as string | undefined);
     });
-    const finish = (res: IncomingMessage, body: Buffer) => {
-      if (settled) return;
-      settle();
-      // Inside a stream's callback: nothing may throw out of it (a validateStatus of the user's, say).
-      try {
-        const response = answer(res, body, config, req, axios);
-        const valid = config.validateStatus;
-        if (!valid || valid(response.status)) return resolve(response);
-        const code = response.status < 500 ? 'ERR_BAD_REQUEST' : 'ERR_BAD_RESPONSE';
-        reject(new axios.AxiosError(`Request failed with status code ${response.status}`, code, config, req, response));
-      } catch (error) {
-        reject(axios.AxiosError.from(error, (error as { code?: string }).code, config, req));
-      }
-    };
-    req.end(config.data as string | undefined);
-  });
 }
 
 type Decoded = (error: (Error & { code?: string }) | null, body?: Buffer) => void;
@@ -144,7 +164,11 @@ const CODECS = new Map<string, (zlib: typeof Zlib, body: Buffer) => Codec>([
   ['gzip', (zlib) => ({ sync: zlib.gunzipSync, async: zlib.gunzip })],
   ['x-gzip', (zlib) => ({ sync: zlib.gunzipSync, async: zlib.gunzip })],
   // `deflate` is zlib-wrapped by the standard; some servers send it raw, which axios reads too.
-  ['deflate', (zlib, body) => (zlibWrapped(body) ? { sync: zlib.inflateSync, async: zlib.inflate } : { sync: zlib.inflateRawSync, async: zlib.inflateRaw })],
+  [
+    'deflate',
+    (zlib, body) =>
+      zlibWrapped(body) ? { sync: zlib.inflateSync, async: zlib.inflate } : { sync: zlib.inflateRawSync, async: zlib.inflateRaw },
+  ],
   ['br', (zlib) => ({ sync: zlib.brotliDecompressSync, async: zlib.brotliDecompress })],
 ]);
 
@@ -188,12 +212,23 @@ function split(url: string, baseURL: string | undefined): { origin: string; path
 }
 
 /** The answer, its headers already axios's (which it would otherwise make twice over from Node's). */
-function answer(res: IncomingMessage, body: Buffer, config: InternalAxiosRequestConfig, request: ClientRequest, axios: AxiosParts): AxiosResponse<string> {
+function answer(
+  res: IncomingMessage,
+  body: Buffer,
+  config: InternalAxiosRequestConfig,
+  request: ClientRequest,
+  axios: AxiosParts,
+): AxiosResponse<string> {
   return { ...partial(res, config, request, axios), data: body.toString('utf8') };
 }
 
 /** The answer's status and headers, without its body (for an error about a body that was not read). */
-function partial(res: IncomingMessage, config: InternalAxiosRequestConfig, request: ClientRequest, axios: AxiosParts): AxiosResponse<string> {
+function partial(
+  res: IncomingMessage,
+  config: InternalAxiosRequestConfig,
+  request: ClientRequest,
+  axios: AxiosParts,
+): AxiosResponse<string> {
   const headers = new axios.AxiosHeaders(res.headers as Record<string, string>);
   return { data: '', status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', headers, config, request };
 }

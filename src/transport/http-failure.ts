@@ -4,9 +4,9 @@
  * {@link ApiError} to raise if it is not retried. Every text from the other side (body, header
  * values, the HTTP client's messages) passes the context's `redact` before it enters an error.
  */
-import { ApiError, attemptFailureText, type ApiErrorFields } from '../core/errors';
-import { parseRetryAfterMs, type AttemptFailure } from '../core/retry';
+import { ApiError, type ApiErrorFields, attemptFailureText } from '../core/errors';
 import { grpcCodeOf } from '../core/grpc-codes';
+import { type AttemptFailure, parseRetryAfterMs } from '../core/retry';
 import { answerTooLarge } from './answer-size';
 
 /** What is known of the call when an attempt fails. */
@@ -70,7 +70,11 @@ export function failureOfNetwork(cause: unknown, ctx: AttemptContext): Failure {
     networkCode,
     retryAfterMs: null,
     error: new ApiError(
-      { ...noAnswer(ctx), grpcCode: 14, message: `network error: ${networkCode ?? ((cause as Error)?.message === undefined ? 'unknown' : text)}${detail}` },
+      {
+        ...noAnswer(ctx),
+        grpcCode: 14,
+        message: `network error: ${networkCode ?? ((cause as Error)?.message === undefined ? 'unknown' : text)}${detail}`,
+      },
       { cause: plainCause(cause, ctx) },
     ),
   };
@@ -88,7 +92,11 @@ const UNDECODABLE = /^(Z_|ERR__ERROR)/;
  * retried: the same answer would come again. `null` for any other failure.
  */
 function failureOfUnreadAnswer(cause: unknown, ctx: AttemptContext): Failure | null {
-  const { code, message, response } = (cause ?? {}) as { code?: unknown; message?: unknown; response?: { status?: number; headers?: Headers } };
+  const { code, message, response } = (cause ?? {}) as {
+    code?: unknown;
+    message?: unknown;
+    response?: { status?: number; headers?: Headers };
+  };
   const limit = code === 'ERR_BAD_RESPONSE' && typeof message === 'string' ? TOO_LARGE.exec(message)?.[1] : undefined;
   const undecodable = typeof code === 'string' && UNDECODABLE.test(code);
   if (limit === undefined && !undecodable) return null;
@@ -104,7 +112,12 @@ function failureOfUnreadAnswer(cause: unknown, ctx: AttemptContext): Failure | n
       ? { grpcCode: 2, message: `the answer's body could not be decoded${encoding ? ` (content-encoding: ${encoding})` : ''}: ${reason}` }
       : { grpcCode: 8, message: answerTooLarge(limit) }),
   };
-  return { httpStatus: null, networkCode: null, retryAfterMs: null, error: new ApiError(fields, undecodable ? { cause: plainCause(cause, ctx) } : undefined) };
+  return {
+    httpStatus: null,
+    networkCode: null,
+    retryAfterMs: null,
+    error: new ApiError(fields, undecodable ? { cause: plainCause(cause, ctx) } : undefined),
+  };
 }
 
 /**
@@ -121,7 +134,10 @@ function networkCodeOf(cause: unknown): string | null {
 /** The error of a credentials provider that failed with an error of its own (not an ApiError). */
 export function authFailure(cause: unknown, ctx: AttemptContext): ApiError {
   const reason = ctx.redact(cause instanceof Error ? cause.message : String(cause));
-  return new ApiError({ ...noAnswer(ctx), grpcCode: 16, message: `the credentials provider ${ctx.authProvider} failed: ${reason}` }, { cause: plainCause(cause, ctx) });
+  return new ApiError(
+    { ...noAnswer(ctx), grpcCode: 16, message: `the credentials provider ${ctx.authProvider} failed: ${reason}` },
+    { cause: plainCause(cause, ctx) },
+  );
 }
 
 /**
@@ -185,8 +201,16 @@ export function malformedBodyError(status: number, headers: Headers, body: strin
 /** The fields of an error with no HTTP answer, from what is known of the call. */
 export function noAnswer(ctx: AttemptContext): ApiErrorFields {
   return {
-    grpcCode: 2, httpStatus: null, message: '', details: [], requestId: null, serverTraceId: null,
-    clientRequestId: ctx.clientRequestId, endpoint: ctx.endpoint, attempts: ctx.attempts, authProvider: ctx.authProvider,
+    grpcCode: 2,
+    httpStatus: null,
+    message: '',
+    details: [],
+    requestId: null,
+    serverTraceId: null,
+    clientRequestId: ctx.clientRequestId,
+    endpoint: ctx.endpoint,
+    attempts: ctx.attempts,
+    authProvider: ctx.authProvider,
   };
 }
 
@@ -214,7 +238,9 @@ function parseRpcStatus(body: string): RpcStatus | null {
 }
 
 function isRequestInfo(detail: unknown): detail is { requestId: unknown } {
-  return typeof detail === 'object' && detail !== null && String((detail as Record<string, unknown>)['@type']).endsWith('google.rpc.RequestInfo');
+  return (
+    typeof detail === 'object' && detail !== null && String((detail as Record<string, unknown>)['@type']).endsWith('google.rpc.RequestInfo')
+  );
 }
 
 /** A short message for an error body that is not a google.rpc.Status (an HTML gateway page, say). */
@@ -226,6 +252,9 @@ function describeBody(status: number, contentType: string | null, body: string):
 
 /** The first 200 characters of a body's text, tags stripped and white space folded. */
 function snippet(body: string): string {
-  const text = body.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+  const text = body
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return text.length > 200 ? `${text.slice(0, 200)}...` : text;
 }

@@ -18,16 +18,16 @@
  * (a trace only while someone listens).
  */
 import { deadlineOf, markDeadline } from '../core/deadline';
-import { ApiError, asOperationNotFound, type AIStudioError } from '../core/errors';
+import { type AIStudioError, ApiError, asOperationNotFound } from '../core/errors';
 import type { RetryPolicy } from '../core/retry';
 import type { AuthProvider, CallOptions, Logger } from '../core/transport';
 import { randomUUID } from '../runtime/load';
-import { RequestSlots, type LineWait } from '../runtime/request-line';
+import { type LineWait, RequestSlots } from '../runtime/request-line';
 import { withoutCredentials } from './auth/secret';
 import { StaticAuth } from './auth/static';
 import { BoundedCall, CallBounds, EXPIRED, RUNNING } from './call-bounds';
-import { authFailure, deadlineError, lineError, type AttemptContext, type Failure } from './http-failure';
-import { retrying, type AttemptOutcome, type RetryRun } from './retrying';
+import { type AttemptContext, authFailure, deadlineError, type Failure, lineError } from './http-failure';
+import { type AttemptOutcome, type RetryRun, retrying } from './retrying';
 import type { CallTrace, TraceSource } from './tracing';
 
 /** What a call is, for its traces and its errors: `get`, `cancel`, `start`, `fetch` or `service`. */
@@ -118,7 +118,13 @@ export class Exchange<R> extends BoundedCall implements AttemptContext, RetryRun
     this.#lineWait = wait;
   };
 
-  constructor(pipeline: Pipeline<R, unknown>, request: R, kind: CallKind, operationId: string | null, { deadlineMs, timeoutMs, signal }: CallOptions) {
+  constructor(
+    pipeline: Pipeline<R, unknown>,
+    request: R,
+    kind: CallKind,
+    operationId: string | null,
+    { deadlineMs, timeoutMs, signal }: CallOptions,
+  ) {
     super(pipeline.bounds, deadlineMs, signal);
     this.#pipeline = pipeline;
     this.request = request;
@@ -164,7 +170,9 @@ export class Exchange<R> extends BoundedCall implements AttemptContext, RetryRun
       if (stopped === RUNNING) thrown = error;
       // The deadline's error as the driver made it (a failure that came back too late), or made now.
       else if (stopped === EXPIRED) thrown = deadlineOf(error) === this.deadlineMs ? error : this.expired();
-      throw this.#operationId !== null && (this.#kind === 'get' || this.#kind === 'cancel') ? asOperationNotFound(thrown, this.#operationId) : thrown;
+      throw this.#operationId !== null && (this.#kind === 'get' || this.#kind === 'cancel')
+        ? asOperationNotFound(thrown, this.#operationId)
+        : thrown;
     } finally {
       this.end();
     }
@@ -228,7 +236,9 @@ export class Exchange<R> extends BoundedCall implements AttemptContext, RetryRun
   onRetry(n: number, delayMs: number, failure: Failure): void {
     this.#lastFailure = failure;
     const what = this.#pipeline.protocol.describe(this.request);
-    this.#pipeline.options.logger.debug(`${what}: attempt ${n} failed (${failure.error.rawMessage}), retrying in ${Math.round(delayMs)} ms`);
+    this.#pipeline.options.logger.debug(
+      `${what}: attempt ${n} failed (${failure.error.rawMessage}), retrying in ${Math.round(delayMs)} ms`,
+    );
   }
 
   deadlineError(last: Failure): Error {

@@ -20,7 +20,10 @@ function bypassed(target: URL, noProxy: string): boolean {
   const port = target.port || (target.protocol === 'https:' ? '443' : '80');
   return noProxy.split(/[\s,]+/).some((entry) => {
     if (entry === '*') return true;
-    const [name = '', entryPort] = entry.toLowerCase().replace(/^\[|\](?=:|$)/g, '').split(/:(?=\d+$)/);
+    const [name = '', entryPort] = entry
+      .toLowerCase()
+      .replace(/^\[|\](?=:|$)/g, '')
+      .split(/:(?=\d+$)/);
     if (!name || (entryPort !== undefined && entryPort !== port)) return false;
     const domain = name.replace(/^\*?\./, '');
     return host === domain || host.endsWith(`.${domain}`);
@@ -41,11 +44,20 @@ export function openTunnel(request: Request, proxy: URL, host: string, port: num
     const credentials = `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`;
     headers['proxy-authorization'] = `Basic ${Buffer.from(credentials).toString('base64')}`;
   }
-  const connect = request({ host: proxy.hostname.replace(/^\[|\]$/g, ''), port: Number(proxy.port || 80), method: 'CONNECT', path: authority, headers, agent: false });
+  const connect = request({
+    host: proxy.hostname.replace(/^\[|\]$/g, ''),
+    port: Number(proxy.port || 80),
+    method: 'CONNECT',
+    path: authority,
+    headers,
+    agent: false,
+  });
   connect.once('connect', (res: IncomingMessage, socket: Socket) => {
     if (res.statusCode === 200) return connected(null, socket);
     socket.destroy();
-    connected(Object.assign(new Error(`the proxy ${proxy.host} refused the tunnel to ${authority}: HTTP ${res.statusCode}`), { code: 'EPROXY' }));
+    connected(
+      Object.assign(new Error(`the proxy ${proxy.host} refused the tunnel to ${authority}: HTTP ${res.statusCode}`), { code: 'EPROXY' }),
+    );
   });
   connect.once('error', (error) => connected(error));
   connect.end();

@@ -9,14 +9,14 @@
  */
 import type { AxiosInstance, AxiosRequestConfig, AxiosResponse, AxiosStatic } from 'axios';
 import type { CallOptions, OperationTransport } from '../core/transport';
-import { failureOfNetwork, failureOfResponse, malformedBodyError, type Failure } from './http-failure';
-import type { AttemptOutcome } from './retrying';
-import { Pipeline, type Exchange, type Protocol } from './pipeline';
-import { PerCredentials } from './per-credentials';
 import { AgentPool } from './agents';
 import { useAxios } from './axios';
 import { asAxiosSends, createHttpAdapter, WIRE_HEADERS, WireHeaders } from './http-adapter';
-import { USER_AGENT, type TransportOptions } from './transport-options';
+import { type Failure, failureOfNetwork, failureOfResponse, malformedBodyError } from './http-failure';
+import { PerCredentials } from './per-credentials';
+import { type Exchange, Pipeline, type Protocol } from './pipeline';
+import type { AttemptOutcome } from './retrying';
+import { type TransportOptions, USER_AGENT } from './transport-options';
 
 /** The options of both transports, and: */
 export interface RestTransportOptions extends TransportOptions {
@@ -146,7 +146,11 @@ class RestWire implements Protocol<RestRequest, AxiosResponse<string>> {
     exchange.stamp(headers);
     if (body !== undefined) headers['content-type'] = 'application/json';
     // The SDK's own adapter watches the call's abort itself; a user's instance gets a signal.
-    const request: AxiosRequestConfig & { [WIRE_HEADERS]?: WireHeaders } = { method, url, signal: net.own ? exchange.abort : exchange.signal };
+    const request: AxiosRequestConfig & { [WIRE_HEADERS]?: WireHeaders } = {
+      method,
+      url,
+      signal: net.own ? exchange.abort : exchange.signal,
+    };
     if (body !== undefined) request.data = body;
     if (wire) request[WIRE_HEADERS] = new WireHeaders(headers);
     else request.headers = headers;
@@ -164,7 +168,9 @@ class RestWire implements Protocol<RestRequest, AxiosResponse<string>> {
    */
   stale(error: unknown, exchange: Exchange<RestRequest>): string | null {
     const { code, request } = error as { code?: string; request?: { reusedSocket?: boolean } };
-    return exchange.request.method === 'GET' && STALE_SOCKET.has(code ?? '') && request?.reusedSocket === true ? `${code} on a reused socket` : null;
+    return exchange.request.method === 'GET' && STALE_SOCKET.has(code ?? '') && request?.reusedSocket === true
+      ? `${code} on a reused socket`
+      : null;
   }
 
   /** A 2xx answer's JSON, or the failure of any other answer (a 2xx that is not JSON is not retried). */
@@ -197,7 +203,14 @@ class RestWire implements Protocol<RestRequest, AxiosResponse<string>> {
     const { ca, axios: userAxios } = this.#options;
     const pooled = new AgentPool({ keepAlive: true, ca, env: process.env });
     const fresh = new AgentPool({ keepAlive: false, ca, env: process.env });
-    if (userAxios) return (this.#net = { axios: userAxios, pooled, fresh, overrides: { ...USER_INSTANCE_OVERRIDES, maxContentLength: this.#options.maxResponseBytes }, own: null });
+    if (userAxios)
+      return (this.#net = {
+        axios: userAxios,
+        pooled,
+        fresh,
+        overrides: { ...USER_INSTANCE_OVERRIDES, maxContentLength: this.#options.maxResponseBytes },
+        own: null,
+      });
     const axios = useAxios();
     const instance = axios.create();
     // axios.create() fills in all of axios's defaults (XSRF names, body limits, a header bucket

@@ -2,11 +2,11 @@
  * The retry driver: runs attempts of one logical call until one succeeds, the policy gives up,
  * or the call's deadline passes. It sleeps; `src/core/retry.ts` decides.
  */
-import { isTransient, retryDelayMs, type RetryPolicy } from '../core/retry';
+import { isTransient, type RetryPolicy, retryDelayMs } from '../core/retry';
 import type { Stopper } from '../runtime/abort';
 import { sleep } from '../runtime/sleep';
 import type { Failure } from './http-failure';
-import { traced, type AttemptRunner, type TraceSource } from './tracing';
+import { type AttemptRunner, type TraceSource, traced } from './tracing';
 
 /** The outcome of one attempt: a value, or a failure to retry or raise. */
 export type AttemptOutcome<T> = { ok: true; value: T } | { ok: false; failure: Failure };

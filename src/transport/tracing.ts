@@ -73,7 +73,11 @@ export interface AttemptRunner<T> {
 }
 
 /** Runs attempt `n` of `runner`, publishing its start and its end or error while anyone listens. */
-export async function traced<T extends { ok: boolean; failure?: { error: ApiError } }>(source: TraceSource | undefined, n: number, runner: AttemptRunner<T>): Promise<T> {
+export async function traced<T extends { ok: boolean; failure?: { error: ApiError } }>(
+  source: TraceSource | undefined,
+  n: number,
+  runner: AttemptRunner<T>,
+): Promise<T> {
   if (!source || !tracingWanted()) return runner.attempt(n);
   const event: RequestTrace = Object.freeze({ ...source.traceOf(), attemptId: nextAttemptId++, attempt: n, startedAtMs: Date.now() });
   start.publish(event);

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { WaitQueue, WaitWorker } from 'yc-operation/bullmq';
-import { startEmulator, type Emulator } from 'yc-operation/testing';
+import { type Emulator, startEmulator } from 'yc-operation/testing';
 import { skipReason, startRedisCluster } from './redis';
 
 const RESPONSE = { '@type': 'type.googleapis.com/example.Result', text: 'done' };
@@ -30,7 +30,10 @@ describe.skipIf(skipReason !== null)('yc-operation/bullmq on a Redis Cluster', (
   });
 
   const connect = () => {
-    const connection = new Cluster(cluster.ports.map((port) => ({ host: '127.0.0.1', port })), { redisOptions: { maxRetriesPerRequest: null } });
+    const connection = new Cluster(
+      cluster.ports.map((port) => ({ host: '127.0.0.1', port })),
+      { redisOptions: { maxRetriesPerRequest: null } },
+    );
     connection.on('error', () => undefined);
     closers.push(async () => connection.disconnect());
     return connection;
@@ -39,16 +42,21 @@ describe.skipIf(skipReason !== null)('yc-operation/bullmq on a Redis Cluster', (
   test('without a hash tag in the prefix, the queue and the worker are refused when made, naming the fix', () => {
     const connection = connect();
     for (const prefix of [undefined, 'bull', 'yc{}', '{}{yc}']) {
-      expect(() => new WaitQueue({ connection, prefix })).toThrow(/a Redis Cluster connection needs a key prefix with a hash tag, such as prefix: '\{yc\}'/);
+      expect(() => new WaitQueue({ connection, prefix })).toThrow(
+        /a Redis Cluster connection needs a key prefix with a hash tag, such as prefix: '\{yc\}'/,
+      );
       expect(() => new WaitWorker({ connection, prefix })).toThrow(TypeError);
     }
   });
 
-  test('with prefix \'{yc}\', waits complete', async () => {
+  test("with prefix '{yc}', waits complete", async () => {
     const location = { connection: connect(), prefix: '{yc}', queueName: 'cluster' };
     const queue = new WaitQueue(location);
     const worker = new WaitWorker({ ...location, client: { endpoint: emu.url, auth: null }, maxRequestsPerSecond: 1000 });
-    closers.push(() => worker.close(), () => queue.close());
+    closers.push(
+      () => worker.close(),
+      () => queue.close(),
+    );
     await worker.ready();
     const ids = await Promise.all(Array.from({ length: 20 }, () => emu.create({ donePolls: 2, response: RESPONSE })));
     await Promise.all(ids.map((id) => queue.enqueue(id, { pollInterval: 0.05 })));

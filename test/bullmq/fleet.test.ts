@@ -3,12 +3,12 @@
  * imported by name): a worker killed mid-poll and another finishing the job, two workers under
  * one request budget (counted at the emulator), 1 000 operations over 4 workers.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { WaitQueue } from 'yc-operation/bullmq';
-import { startEmulator, type Emulator } from 'yc-operation/testing';
+import { type Emulator, startEmulator } from 'yc-operation/testing';
 import { ROOT } from '../helpers/child';
 import { skipReason, startRedis, type TestRedis } from './redis';
 
@@ -43,10 +43,19 @@ describe.skipIf(skipReason !== null)('yc-operation/bullmq, worker processes', ()
     return { queue, queueName };
   }
 
-  async function startWorker(queueName: string, settings: { rate: number; concurrency: number; lock: number; stalled: number }): Promise<WorkerProcess> {
+  async function startWorker(
+    queueName: string,
+    settings: { rate: number; concurrency: number; lock: number; stalled: number },
+  ): Promise<WorkerProcess> {
     const env = {
-      ...process.env, REDIS_URL: redis.url, QUEUE: queueName, EMU: emu.url, RATE: String(settings.rate),
-      CONCURRENCY: String(settings.concurrency), LOCK: String(settings.lock), STALLED: String(settings.stalled),
+      ...process.env,
+      REDIS_URL: redis.url,
+      QUEUE: queueName,
+      EMU: emu.url,
+      RATE: String(settings.rate),
+      CONCURRENCY: String(settings.concurrency),
+      LOCK: String(settings.lock),
+      STALLED: String(settings.stalled),
     };
     const child = spawn(process.execPath, [FIXTURE], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     children.push(child);
@@ -90,7 +99,13 @@ describe.skipIf(skipReason !== null)('yc-operation/bullmq, worker processes', ()
     expect(await queue.result(id)).toEqual(RESPONSE);
     expect(await survivor.stop()).toBeGreaterThanOrEqual(2);
     expect((await requestsOf(new Set([id]))).map((r) => r.fault)).toEqual([expect.stringMatching(/hang/), null, null]);
-    expect(await queue.queue.getJobCounts('completed', 'failed', 'active', 'wait', 'delayed')).toEqual({ completed: 1, failed: 0, active: 0, wait: 0, delayed: 0 });
+    expect(await queue.queue.getJobCounts('completed', 'failed', 'active', 'wait', 'delayed')).toEqual({
+      completed: 1,
+      failed: 0,
+      active: 0,
+      wait: 0,
+      delayed: 0,
+    });
   });
 
   test('two worker processes under one budget make at most the budgeted requests per second, together', async () => {

@@ -5,7 +5,7 @@
  * progress written by a worker frozen past its lock after the job completed, and the build
  * imports from `yc-operation` only what the root exports.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -13,10 +13,10 @@ import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ApiError, OperationTimeoutError } from 'yc-operation';
-import { WaitJobError, WaitQueue, WaitWorker, type WaitJobData, type WaitWorkerOptions } from 'yc-operation/bullmq';
-import { startEmulator, type Emulator } from 'yc-operation/testing';
+import { type WaitJobData, WaitJobError, WaitQueue, WaitWorker, type WaitWorkerOptions } from 'yc-operation/bullmq';
+import { type Emulator, startEmulator } from 'yc-operation/testing';
 import { ROOT } from '../helpers/child';
-import { inProcessFleet, skipReason, startRedis, untilPrinted, type TestRedis } from './redis';
+import { inProcessFleet, skipReason, startRedis, type TestRedis, untilPrinted } from './redis';
 
 const RESPONSE = { '@type': 'type.googleapis.com/example.Result', text: 'done' };
 const FIXTURE = fileURLToPath(new URL('../fixtures/bullmq-worker.mjs', import.meta.url));
@@ -40,7 +40,7 @@ describe.skipIf(skipReason !== null)('yc-operation/bullmq jobs', () => {
 
   const requestsOf = async (id: string) => (await emu.requests()).filter((r) => r.operationId === id);
 
-  test('enqueue applies wait()\'s fallbacks: pollInterval and pollTimeout 0 are the defaults', async () => {
+  test("enqueue applies wait()'s fallbacks: pollInterval and pollTimeout 0 are the defaults", async () => {
     const { queue } = fleet();
     const id = await emu.create({ never: true });
     await queue.enqueue(id, { pollInterval: 0, pollTimeout: 0 });
@@ -52,7 +52,17 @@ describe.skipIf(skipReason !== null)('yc-operation/bullmq jobs', () => {
   describe('job data the worker did not write is refused with a WaitJobError naming the field, and never polled', () => {
     const valid = (operationId: string): WaitJobData => {
       const startedAt = Date.now();
-      return { v: 1, operationId, saved: null, pollInterval: 0.05, pollTimeout: 60, timeout: 5, startedAt, deadlineAt: startedAt + 60_000, failures: 0 };
+      return {
+        v: 1,
+        operationId,
+        saved: null,
+        pollInterval: 0.05,
+        pollTimeout: 60,
+        timeout: 5,
+        startedAt,
+        deadlineAt: startedAt + 60_000,
+        failures: 0,
+      };
     };
     const cases: Array<[string, (d: WaitJobData) => unknown, RegExp]> = [
       ['pollInterval 0', (d) => ({ ...d, pollInterval: 0 }), /pollInterval must be a positive, finite number of seconds, got 0/],
@@ -60,7 +70,11 @@ describe.skipIf(skipReason !== null)('yc-operation/bullmq jobs', () => {
       ['pollInterval 1e12', (d) => ({ ...d, pollInterval: 1e12 }), /pollInterval must be at most 2147483 s/],
       ['backoff options out of range', (d) => ({ ...d, pollInterval: { initial: 0 } }), /backoff.initial must be a number from 0.001/],
       ['timeout a string', (d) => ({ ...d, timeout: '5' }), /timeout must be a number of seconds, got a string/],
-      ['a deadline that is not the poll timeout\'s', (d) => ({ ...d, deadlineAt: d.deadlineAt + 1e9 }), /deadlineAt must be startedAt \+ pollTimeout \* 1000/],
+      [
+        "a deadline that is not the poll timeout's",
+        (d) => ({ ...d, deadlineAt: d.deadlineAt + 1e9 }),
+        /deadlineAt must be startedAt \+ pollTimeout \* 1000/,
+      ],
       ['an unknown field', (d) => ({ ...d, extra: 1 }), /the job data has no option "extra"/],
       ['another version', (d) => ({ ...d, v: 2 }), /version \(v\) must be 1/],
       ['an operation id with ".."', (d) => ({ ...d, operationId: 'a..b' }), /operation id must be/],
@@ -81,7 +95,7 @@ describe.skipIf(skipReason !== null)('yc-operation/bullmq jobs', () => {
     });
   });
 
-  test('the job holds the wait\'s state: a backoff policy\'s poll count grows; a fixed interval has none to write', async () => {
+  test("the job holds the wait's state: a backoff policy's poll count grows; a fixed interval has none to write", async () => {
     const { queue, startWorker } = fleet();
     startWorker();
     const [grows, fixed] = await Promise.all([emu.create({ never: true }), emu.create({ never: true })]);
@@ -93,7 +107,7 @@ describe.skipIf(skipReason !== null)('yc-operation/bullmq jobs', () => {
     expect(await data(fixed)).toMatchObject({ polls: 0, failures: 0 });
   });
 
-  test('code 4 (no answer in time) is not transient: the wait fails with it, as the SDK\'s retry rule says', async () => {
+  test("code 4 (no answer in time) is not transient: the wait fails with it, as the SDK's retry rule says", async () => {
     const { queue, startWorker } = fleet();
     startWorker();
     const id = await emu.create({ donePolls: 2, response: RESPONSE, faults: [{ hang: true }] });
@@ -116,7 +130,12 @@ describe.skipIf(skipReason !== null)('yc-operation/bullmq jobs', () => {
     // The failed job is removed with the error it stored: the reader gets its message.
     expect(failure).toBeInstanceOf(WaitJobError);
     expect((failure as Error).message).toMatch(/the job was removed \(Operation .* failed with message: no rows \(code 9\)/);
-    expect(await queue.queue.getJobCounts('completed', 'failed', 'delayed', 'active')).toEqual({ completed: 0, failed: 0, delayed: 0, active: 0 });
+    expect(await queue.queue.getJobCounts('completed', 'failed', 'delayed', 'active')).toEqual({
+      completed: 0,
+      failed: 0,
+      delayed: 0,
+      active: 0,
+    });
   });
 
   test('removeOnComplete as a number keeps the latest that many; a wrong form is refused when the worker is made', async () => {
@@ -129,13 +148,21 @@ describe.skipIf(skipReason !== null)('yc-operation/bullmq jobs', () => {
     }
     expect(await queue.queue.getJobCounts('completed')).toEqual({ completed: 1 });
     const location = { connection: redis.connection, queueName: redis.queueName() };
-    expect(() => new WaitWorker({ ...location, removeOnComplete: 'yes' as unknown as boolean })).toThrow(/removeOnComplete options must be an object/);
+    expect(() => new WaitWorker({ ...location, removeOnComplete: 'yes' as unknown as boolean })).toThrow(
+      /removeOnComplete options must be an object/,
+    );
     expect(() => new WaitWorker({ ...location, removeOnFail: -1 })).toThrow(/removeOnFail must be a whole number/);
     expect(() => new WaitWorker({ ...location, removeOnFail: { cnt: 1 } as never })).toThrow(/removeOnFail has no option "cnt"/);
-    expect(() => new WaitWorker({ ...location, retry: { maxAttempts: 0 } })).toThrow(/retry.maxAttempts must be a whole number from 1 to 100/);
+    expect(() => new WaitWorker({ ...location, retry: { maxAttempts: 0 } })).toThrow(
+      /retry.maxAttempts must be a whole number from 1 to 100/,
+    );
     // The hooks run in a client, not in a job: the worker's retry takes the policy's numbers only.
-    expect(() => new WaitWorker({ ...location, retry: { shouldRetry: () => true } as never })).toThrow(/WaitWorker retry has no option "shouldRetry"/);
-    expect(() => new WaitWorker({ ...location, concurency: 2 } as object as WaitWorkerOptions)).toThrow(/WaitWorker has no option "concurency"/);
+    expect(() => new WaitWorker({ ...location, retry: { shouldRetry: () => true } as never })).toThrow(
+      /WaitWorker retry has no option "shouldRetry"/,
+    );
+    expect(() => new WaitWorker({ ...location, concurency: 2 } as object as WaitWorkerOptions)).toThrow(
+      /WaitWorker has no option "concurency"/,
+    );
     expect(() => new WaitQueue({ ...location, redisTimeout: 0 })).toThrow(/redisTimeout must be a positive, finite number of seconds/);
     expect(() => new WaitQueue({ ...location, queue: 'x' } as object as typeof location)).toThrow(/WaitQueue has no option "queue"/);
   });
@@ -144,7 +171,14 @@ describe.skipIf(skipReason !== null)('yc-operation/bullmq jobs', () => {
     const { queue, location } = fleet();
     const start = async () => {
       const env = {
-        ...process.env, REDIS_URL: redis.url, QUEUE: location.queueName, EMU: emu.url, RATE: '1000', CONCURRENCY: '4', LOCK: '1', STALLED: '0.5',
+        ...process.env,
+        REDIS_URL: redis.url,
+        QUEUE: location.queueName,
+        EMU: emu.url,
+        RATE: '1000',
+        CONCURRENCY: '4',
+        LOCK: '1',
+        STALLED: '0.5',
       };
       const child = spawn(process.execPath, [FIXTURE], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
       children.push(child);
@@ -165,7 +199,10 @@ describe.skipIf(skipReason !== null)('yc-operation/bullmq jobs', () => {
     const client = new Redis(redis.url);
     closers.push(async () => client.disconnect());
     const entries = await client.xrange(`bull:${location.queueName}:events`, '-', '+');
-    const ofJob = entries.map(([, fields]) => fields).filter((f) => f[f.indexOf('jobId') + 1] === `op-${id}`).map((f) => f[f.indexOf('event') + 1]);
+    const ofJob = entries
+      .map(([, fields]) => fields)
+      .filter((f) => f[f.indexOf('jobId') + 1] === `op-${id}`)
+      .map((f) => f[f.indexOf('event') + 1]);
     expect(ofJob).toContain('completed');
     expect(ofJob.slice(ofJob.lastIndexOf('completed') + 1)).not.toContain('progress');
     for (const child of [frozen, other]) {
@@ -178,7 +215,9 @@ describe.skipIf(skipReason !== null)('yc-operation/bullmq jobs', () => {
   test('the build imports from yc-operation only names the root exports (ESM and CommonJS)', async () => {
     const root = createRequire(import.meta.url)(`${ROOT}/dist/index.cjs`) as Record<string, unknown>;
     const esm = readFileSync(`${ROOT}/dist/bullmq/index.js`, 'utf8');
-    const names = [...esm.matchAll(/import \{([^}]*)\} from "yc-operation"/g)].flatMap((m) => m[1]!.split(',').map((n) => n.trim().split(/\s+as\s+/)[0]!)).filter(Boolean);
+    const names = [...esm.matchAll(/import \{([^}]*)\} from "yc-operation"/g)]
+      .flatMap((m) => m[1]!.split(',').map((n) => n.trim().split(/\s+as\s+/)[0]!))
+      .filter(Boolean);
     expect(names.length).toBeGreaterThan(3);
     expect(names.filter((n) => !(n in root))).toEqual([]);
     const cjs = readFileSync(`${ROOT}/dist/bullmq/index.cjs`, 'utf8');

@@ -4,9 +4,9 @@
  * progress, the deadline across restarts, duplicates sharing polls, 429 backing the queue off.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { ApiError, AsyncOperationsClient, OperationTimeoutError, RunError, type OperationStatus } from 'yc-operation';
+import { ApiError, AsyncOperationsClient, type OperationStatus, OperationTimeoutError, RunError } from 'yc-operation';
 import { WaitJobError, WaitQueue, type WaitWorkerOptions } from 'yc-operation/bullmq';
-import { startEmulator, type Emulator } from 'yc-operation/testing';
+import { type Emulator, startEmulator } from 'yc-operation/testing';
 import { inProcessFleet, skipReason, startRedis, type TestRedis } from './redis';
 
 const RESPONSE = { '@type': 'type.googleapis.com/example.Result', text: 'done' };
@@ -59,7 +59,10 @@ describe.skipIf(skipReason !== null)('yc-operation/bullmq, workers in this proce
   test('failure: RunError with its fields, as a local wait() throws it', async () => {
     const { queue, startWorker } = fleet();
     startWorker();
-    const id = await emu.create({ donePolls: 2, error: { code: 9, message: 'no rows', details: [{ '@type': 'type.googleapis.com/x.Detail', a: 1 }] } });
+    const id = await emu.create({
+      donePolls: 2,
+      error: { code: 9, message: 'no rows', details: [{ '@type': 'type.googleapis.com/x.Detail', a: 1 }] },
+    });
     await queue.enqueue(id, { pollInterval: 0.05 });
     const error = await queue.result(id).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RunError);
@@ -81,8 +84,16 @@ describe.skipIf(skipReason !== null)('yc-operation/bullmq, workers in this proce
     const { queue, startWorker } = fleet();
     startWorker();
     // The SDK's retry rule: the next try waits 1 s x 1.5^n plus up to 1 s, at least the server's RetryInfo.
-    const body = JSON.stringify({ code: 14, message: 'try later', details: [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '0.1s' }] });
-    const id = await emu.create({ donePolls: 1, response: RESPONSE, faults: [{ status: 503, times: 2, body, contentType: 'application/json' }] });
+    const body = JSON.stringify({
+      code: 14,
+      message: 'try later',
+      details: [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '0.1s' }],
+    });
+    const id = await emu.create({
+      donePolls: 1,
+      response: RESPONSE,
+      faults: [{ status: 503, times: 2, body, contentType: 'application/json' }],
+    });
     await queue.enqueue(id, { pollInterval: 0.05 });
     expect(await queue.result(id)).toEqual(RESPONSE);
     const requests = await requestsOf(id);
@@ -131,7 +142,11 @@ describe.skipIf(skipReason !== null)('yc-operation/bullmq, workers in this proce
     startWorker();
     const retryInfo = { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '1s' };
     const body = JSON.stringify({ code: 8, message: 'quota exceeded', details: [retryInfo] });
-    const limited = await emu.create({ donePolls: 2, response: RESPONSE, faults: [{ status: 429, body, contentType: 'application/json' }] });
+    const limited = await emu.create({
+      donePolls: 2,
+      response: RESPONSE,
+      faults: [{ status: 429, body, contentType: 'application/json' }],
+    });
     const busy = await emu.create({ donePolls: 30, response: RESPONSE });
     await queue.enqueue(busy, { pollInterval: 0.05 });
     await new Promise((r) => setTimeout(r, 300));

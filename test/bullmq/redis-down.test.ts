@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { isAIStudioError } from 'yc-operation';
-import { RedisUnavailableError, WaitJobError, WaitQueue, WaitWorker, type QueueLocation } from 'yc-operation/bullmq';
-import { startEmulator, type Emulator } from 'yc-operation/testing';
+import { type QueueLocation, RedisUnavailableError, WaitJobError, WaitQueue, WaitWorker } from 'yc-operation/bullmq';
+import { type Emulator, startEmulator } from 'yc-operation/testing';
 import { runNode } from '../helpers/child';
-import { skipReason, startRedisServer, type RedisServer } from './redis';
+import { type RedisServer, skipReason, startRedisServer } from './redis';
 
 const RESPONSE = { '@type': 'type.googleapis.com/example.Result', text: 'done' };
 
@@ -52,7 +52,13 @@ describe.skipIf(skipReason !== null)('yc-operation/bullmq when Redis goes away',
   }
 
   function worker(loc: QueueLocation) {
-    const w = new WaitWorker({ ...loc, client: { endpoint: emu.url, auth: null }, maxRequestsPerSecond: 1000, lockDuration: 2, stalledInterval: 1 });
+    const w = new WaitWorker({
+      ...loc,
+      client: { endpoint: emu.url, auth: null },
+      maxRequestsPerSecond: 1000,
+      lockDuration: 2,
+      stalledInterval: 1,
+    });
     closers.push(() => w.close(true));
     return w;
   }
@@ -87,7 +93,9 @@ describe.skipIf(skipReason !== null)('yc-operation/bullmq when Redis goes away',
     expect(child.code).toBe(0);
     const lines = child.stdout.trim().split('\n');
     expect(lines.slice(0, 4)).toEqual([
-      expect.stringMatching(/^enqueue: Redis did not answer enqueue\(\) of queue yc-operation-waits within 0\.5 s \(last connection error: connect ECONNREFUSED 127\.0\.0\.1:\d+\)$/),
+      expect.stringMatching(
+        /^enqueue: Redis did not answer enqueue\(\) of queue yc-operation-waits within 0\.5 s \(last connection error: connect ECONNREFUSED 127\.0\.0\.1:\d+\)$/,
+      ),
       expect.stringMatching(/^result: Redis did not answer result\(\) .* within 0\.5 s/),
       expect.stringMatching(/^ready: Redis did not answer ready\(\) .* within 0\.5 s/),
       expect.stringMatching(/^close: Redis did not answer close\(\) .* within 0\.5 s/),
@@ -110,7 +118,11 @@ describe.skipIf(skipReason !== null)('yc-operation/bullmq when Redis goes away',
     expect(error).toBeInstanceOf(RedisUnavailableError);
     expect(isAIStudioError(error)).toBe(true);
     expect(error).toMatchObject({ call: 'result', queueName: 'downs', timeout: 1 });
-    expect(lines.some((l) => /^warn: yc-operation\/bullmq: .* of queue downs: Redis connection error: .*(ECONNREFUSED|ECONNRESET|Connection is closed)/.test(l))).toBe(true);
+    expect(
+      lines.some((l) =>
+        /^warn: yc-operation\/bullmq: .* of queue downs: Redis connection error: .*(ECONNREFUSED|ECONNRESET|Connection is closed)/.test(l),
+      ),
+    ).toBe(true);
     // Still down: the next calls fail the same way, within their bound.
     await expect(q.enqueue(await emu.create({ never: true }))).rejects.toBeInstanceOf(RedisUnavailableError);
     await expect(q.result(id)).rejects.toBeInstanceOf(RedisUnavailableError);

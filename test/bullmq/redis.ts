@@ -3,18 +3,19 @@
  * on a free loopback port, without persistence. Without either, the tests are skipped and the
  * reason is printed on one line.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
-import { randomUUID } from 'node:crypto';
 import { WaitQueue, WaitWorker, type WaitWorkerOptions } from 'yc-operation/bullmq';
 
 const hasRedisServer = !process.env.REDIS_URL && spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
 
 /** Why the queue tests cannot run here, or `null` when they can. */
-export const skipReason: string | null = process.env.REDIS_URL || hasRedisServer
-  ? null
-  : 'bullmq tests skipped: no redis-server on PATH and no REDIS_URL (Debian: apt-get install -y redis-server)';
+export const skipReason: string | null =
+  process.env.REDIS_URL || hasRedisServer
+    ? null
+    : 'bullmq tests skipped: no redis-server on PATH and no REDIS_URL (Debian: apt-get install -y redis-server)';
 
 if (skipReason !== null) process.stdout.write(`${skipReason}\n`);
 
@@ -64,9 +65,7 @@ export interface RedisServer {
 /** A `redis-server` on a free loopback port; `aof`: with an append-only file (`appendfsync always`) in `dir`. */
 export async function startRedisServer(options: { aof?: boolean; dir?: string } = {}): Promise<RedisServer> {
   let child: ChildProcess | null = null;
-  const persistence = options.aof
-    ? ['--appendonly', 'yes', '--appendfsync', 'always', '--dir', options.dir!]
-    : ['--appendonly', 'no'];
+  const persistence = options.aof ? ['--appendonly', 'yes', '--appendfsync', 'always', '--dir', options.dir!] : ['--appendonly', 'no'];
   const first = await startServer(persistence);
   child = first.child;
   const port = first.port;
@@ -86,9 +85,12 @@ export async function startRedisServer(options: { aof?: boolean; dir?: string } 
   };
 }
 
-async function startServer(persistence: string[] = ['--appendonly', 'no'], fixedPort?: number): Promise<{ child: ChildProcess; port: number }> {
+async function startServer(
+  persistence: string[] = ['--appendonly', 'no'],
+  fixedPort?: number,
+): Promise<{ child: ChildProcess; port: number }> {
   for (let attempt = 0; ; attempt++) {
-    const port = fixedPort ?? await freePort();
+    const port = fixedPort ?? (await freePort());
     const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -120,13 +122,23 @@ function freePort(): Promise<number> {
  * A queue of its own on `redis`, and a way to start workers on it in this process against the
  * emulator at `endpoint` (fast stall settings, no budget in the way); each goes to `closers`.
  */
-export function inProcessFleet(redis: TestRedis, endpoint: string, closers: Array<() => Promise<unknown>>, workerOptions: Partial<WaitWorkerOptions> = {}) {
+export function inProcessFleet(
+  redis: TestRedis,
+  endpoint: string,
+  closers: Array<() => Promise<unknown>>,
+  workerOptions: Partial<WaitWorkerOptions> = {},
+) {
   const location = { connection: redis.connection, queueName: redis.queueName() };
   const queue = new WaitQueue(location);
   closers.push(() => queue.close());
   const startWorker = () => {
     const worker = new WaitWorker({
-      ...location, client: { endpoint, auth: null }, maxRequestsPerSecond: 1000, lockDuration: 2, stalledInterval: 1, ...workerOptions,
+      ...location,
+      client: { endpoint, auth: null },
+      maxRequestsPerSecond: 1000,
+      lockDuration: 2,
+      stalledInterval: 1,
+      ...workerOptions,
     });
     closers.push(() => worker.close());
     return worker;
@@ -140,31 +152,55 @@ export async function startRedisCluster(dir: string): Promise<{ ports: number[];
   const ports: number[] = [];
   for (let i = 0; i < 3; i++) {
     const port = await freePort();
-    const child = spawn('redis-server', [
-      '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--cluster-enabled', 'yes',
-      '--cluster-config-file', `nodes-${port}.conf`, '--dir', dir,
-    ], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      'redis-server',
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--cluster-enabled',
+        'yes',
+        '--cluster-config-file',
+        `nodes-${port}.conf`,
+        '--dir',
+        dir,
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     nodes.push(child);
     ports.push(port);
     await untilPrinted(child, 'Ready to accept connections');
   }
-  const create = spawnSync('redis-cli', ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '0', '--cluster-yes'], { encoding: 'utf8', timeout: 30_000 });
+  const create = spawnSync(
+    'redis-cli',
+    ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '0', '--cluster-yes'],
+    { encoding: 'utf8', timeout: 30_000 },
+  );
   if (create.status !== 0) throw new Error(`redis-cli --cluster create failed: ${create.stdout}${create.stderr}`);
   // Until every node sees the cluster as ok.
   for (let i = 0; i < 100; i++) {
-    const ok = ports.every((p) => /cluster_state:ok/.test(spawnSync('redis-cli', ['-p', String(p), 'cluster', 'info'], { encoding: 'utf8' }).stdout));
+    const ok = ports.every((p) =>
+      /cluster_state:ok/.test(spawnSync('redis-cli', ['-p', String(p), 'cluster', 'info'], { encoding: 'utf8' }).stdout),
+    );
     if (ok) break;
     await new Promise((r) => setTimeout(r, 100));
   }
   return {
     ports,
     async stop() {
-      await Promise.all(nodes.map(async (child) => {
-        if (child.exitCode !== null || child.signalCode !== null) return;
-        const exited = once(child, 'exit');
-        child.kill('SIGKILL');
-        await exited;
-      }));
+      await Promise.all(
+        nodes.map(async (child) => {
+          if (child.exitCode !== null || child.signalCode !== null) return;
+          const exited = once(child, 'exit');
+          child.kill('SIGKILL');
+          await exited;
+        }),
+      );
     },
   };
 }

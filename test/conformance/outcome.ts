@@ -4,8 +4,17 @@
  * with `toEqual` across the five paths.
  */
 import {
-  AIStudioError, ApiError, AsyncOperationError, CancelNotSupportedError, OperationNotFoundError, OperationTimeoutError, RunError,
-  WireDecodeError, WrongAsyncOperationStatusError, type BaseOperationStatus, type OperationStatus,
+  AIStudioError,
+  ApiError,
+  AsyncOperationError,
+  type BaseOperationStatus,
+  CancelNotSupportedError,
+  OperationNotFoundError,
+  type OperationStatus,
+  OperationTimeoutError,
+  RunError,
+  WireDecodeError,
+  WrongAsyncOperationStatusError,
 } from 'yc-operation';
 import { WaitJobError } from 'yc-operation/bullmq';
 
@@ -50,7 +59,11 @@ export function classOf(error: unknown): string {
 export function statusData(status: BaseOperationStatus | null): StatusData | null {
   if (status === null) return null;
   const s = status as OperationStatus;
-  const error = s.error && { code: s.error.code, message: s.error.message, details: s.error.details === null ? null : [...s.error.details] };
+  const error = s.error && {
+    code: s.error.code,
+    message: s.error.message,
+    details: s.error.details === null ? null : [...s.error.details],
+  };
   return { done: s.done, statusName: s.statusName, error };
 }
 
@@ -58,7 +71,8 @@ export function statusData(status: BaseOperationStatus | null): StatusData | nul
 export function errorOutcome(error: unknown, gets: number): Outcome {
   const name = classOf(error);
   if (error instanceof ApiError) return { error: name as 'ApiError', grpcCode: error.grpcCode, message: error.message, gets };
-  if (error instanceof RunError) return { error: 'RunError', code: error.code, message: error.errorMessage, details: [...error.details], gets };
+  if (error instanceof RunError)
+    return { error: 'RunError', code: error.code, message: error.errorMessage, details: [...error.details], gets };
   if (error instanceof OperationTimeoutError) {
     return { error: 'OperationTimeoutError', pollTimeout: error.pollTimeout, lastStatus: statusData(error.lastStatus), gets };
   }

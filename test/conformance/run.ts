@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { failOnUnhandledRejections } from '../resilience/harness';
 import type { OpenPath } from './paths/client';
-import { rowsFor, type PathName } from './table';
+import { type PathName, rowsFor } from './table';
 
 /**
  * `concurrent`: the rows run at once (each row has an operation, and a job, of its own). Not for
@@ -24,9 +24,13 @@ export function runTable(path: PathName, open: () => Promise<OpenPath>, { concur
 
     const define = concurrent ? test.concurrent : test;
     for (const row of rowsFor(path)) {
-      define(`${row.group}: ${row.name}`, async () => {
-        expect(await opened!.run(row)).toEqual(row.expected);
-      }, 15_000);
+      define(
+        `${row.group}: ${row.name}`,
+        async () => {
+          expect(await opened!.run(row)).toEqual(row.expected);
+        },
+        15_000,
+      );
     }
   });
 }

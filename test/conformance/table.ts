@@ -68,7 +68,11 @@ const retryLater = (status: 429 | 503, grpcCode: number, times: number): Fault =
   status,
   times,
   contentType: 'application/json',
-  body: JSON.stringify({ code: grpcCode, message: 'try later', details: [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '0.05s' }] }),
+  body: JSON.stringify({
+    code: grpcCode,
+    message: 'try later',
+    details: [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '0.05s' }],
+  }),
 });
 
 const running: StatusData = { done: false, statusName: 'running', error: null };
@@ -80,7 +84,10 @@ const REST_504 =
 const JSON_ONLY = 'a protobuf message cannot hold JSON of the wrong shape';
 const CLIENTS_ONLY: Partial<Record<PathName, string>> = { queue: NO_CALL_ON_QUEUE };
 const QUEUE_ONLY: Partial<Record<PathName, string>> = {
-  'async-rest': NO_STORED_JOB, 'async-grpc': NO_STORED_JOB, 'blocking-rest': NO_STORED_JOB, 'blocking-grpc': NO_STORED_JOB,
+  'async-rest': NO_STORED_JOB,
+  'async-grpc': NO_STORED_JOB,
+  'blocking-rest': NO_STORED_JOB,
+  'blocking-grpc': NO_STORED_JOB,
 };
 const NOT_GRPC = (reason: string): Partial<Record<PathName, string>> => ({ 'async-grpc': reason, 'blocking-grpc': reason });
 
@@ -158,7 +165,11 @@ const REFERENCE: Row[] = [
     group: 'reference',
     operation: { neither: true },
     call: wait(),
-    expected: { error: 'WrongAsyncOperationStatusError', message: text(/is done but response have result neither error fields set$/), gets: 1 },
+    expected: {
+      error: 'WrongAsyncOperationStatusError',
+      message: text(/is done but response have result neither error fields set$/),
+      gets: 1,
+    },
     excluded: NOT_GRPC('over gRPC an Any is never absent: the reference reads it as a success with the empty Any (docs/guide-grpc.md)'),
   },
   {
@@ -278,7 +289,10 @@ const FAULTS: Row[] = [
   {
     name: 'a gateway 504 (an HTML page, no status body) once, then the answer: retried, wait returns the response',
     group: 'fault',
-    operation: { response: RESPONSE, faults: [{ status: 504, body: '<html><body>504 Gateway Time-out</body></html>', contentType: 'text/html' }] },
+    operation: {
+      response: RESPONSE,
+      faults: [{ status: 504, body: '<html><body>504 Gateway Time-out</body></html>', contentType: 'text/html' }],
+    },
     call: wait(),
     expected: { ok: RESPONSE, gets: 2 },
   },
@@ -337,7 +351,7 @@ const FAULTS: Row[] = [
     expected: { error: 'ApiError', grpcCode: 2, message: expect.any(String) as string, gets: 1 },
   },
   {
-    name: 'an answer for another operation id: WireDecodeError, not this operation\'s status',
+    name: "an answer for another operation id: WireDecodeError, not this operation's status",
     group: 'fault',
     operation: {
       response: RESPONSE,
@@ -369,13 +383,21 @@ const refused = (name: string, options: object, error: 'RangeError' | 'TypeError
 
 /** A wait option that is a number but not a positive, finite one: the core's RangeError. */
 const notPositive = (option: string, value: number): Row =>
-  refused(`${option}: ${value} is refused with a RangeError`, { [option]: value }, 'RangeError',
-    new RegExp(`^${option} must be a positive, finite number of seconds, got ${value}$`));
+  refused(
+    `${option}: ${value} is refused with a RangeError`,
+    { [option]: value },
+    'RangeError',
+    new RegExp(`^${option} must be a positive, finite number of seconds, got ${value}$`),
+  );
 
 /** A wait option that is a string: the core's TypeError. */
 const notANumber = (option: string, value: string): Row =>
-  refused(`${option}: '${value}' is refused with a TypeError`, { [option]: value }, 'TypeError',
-    new RegExp(`^${option} must be a number of seconds, got a string$`));
+  refused(
+    `${option}: '${value}' is refused with a TypeError`,
+    { [option]: value },
+    'TypeError',
+    new RegExp(`^${option} must be a number of seconds, got a string$`),
+  );
 
 const storedJob = (name: string, data: Record<string, unknown>, message: RegExp): Row => ({
   name,
@@ -396,7 +418,12 @@ const INPUT: Row[] = [
   notANumber('pollTimeout', '60'),
   notPositive('timeout', 0),
   notANumber('timeout', '1'),
-  refused('an unknown option (poll_timeout) is refused with a TypeError naming it', { poll_timeout: 5 }, 'TypeError', /has no option "poll_timeout"/),
+  refused(
+    'an unknown option (poll_timeout) is refused with a TypeError naming it',
+    { poll_timeout: 5 },
+    'TypeError',
+    /has no option "poll_timeout"/,
+  ),
   {
     name: 'options that are null are refused with a TypeError',
     group: 'input',

@@ -6,14 +6,26 @@
  */
 import { describe, expect, test } from 'vitest';
 import { cancelBatchTask, fetchBatchTask } from '../../src/core/batch-task';
-import { drive, type Call, type Calls } from '../../src/core/calls';
-import { describeDataset, validatedDataset, DatasetValidationError } from '../../src/core/dataset';
+import { type Call, type Calls, drive } from '../../src/core/calls';
+import { DatasetValidationError, describeDataset, validatedDataset } from '../../src/core/dataset';
 import { ApiError, OperationNotFoundError, WireDecodeError } from '../../src/core/errors';
 import { cancelTuning, fetchTuning, type TuningTrack } from '../../src/core/tuning';
 
 const ENDPOINT = 'http://127.0.0.1:1';
 const notFound = (operationId: string) =>
-  new OperationNotFoundError({ grpcCode: 5, httpStatus: 404, message: 'not found', details: [], requestId: null, serverTraceId: null, clientRequestId: null, endpoint: 'x', attempts: 1, authProvider: null, operationId });
+  new OperationNotFoundError({
+    grpcCode: 5,
+    httpStatus: 404,
+    message: 'not found',
+    details: [],
+    requestId: null,
+    serverTraceId: null,
+    clientRequestId: null,
+    endpoint: 'x',
+    attempts: 1,
+    authProvider: null,
+    operationId,
+  });
 
 /** A send that answers from `answers` by the call's method name, recording each call. */
 function fakeSend(answers: Record<string, (call: Call) => unknown>) {
@@ -40,12 +52,22 @@ function* twoCalls(): Calls<string> {
 
 describe('drive', () => {
   test('runs synchronously with a send that answers values, an error thrown into the generator', () => {
-    const { send } = fakeSend({ get: () => 'first', cancel: () => { throw new Error('boom'); } });
+    const { send } = fakeSend({
+      get: () => 'first',
+      cancel: () => {
+        throw new Error('boom');
+      },
+    });
     expect(drive(twoCalls(), send)).toBe('first, then caught boom');
   });
 
   test('runs as a promise with a send that answers promises, a rejection thrown into the generator', async () => {
-    const { send } = fakeSend({ get: async () => 'first', cancel: async () => { throw new Error('boom'); } });
+    const { send } = fakeSend({
+      get: async () => 'first',
+      cancel: async () => {
+        throw new Error('boom');
+      },
+    });
     const run = drive(twoCalls(), (call) => send(call) as Promise<unknown>);
     expect(run).toBeInstanceOf(Promise);
     expect(await run).toBe('first, then caught boom');
@@ -53,7 +75,12 @@ describe('drive', () => {
 });
 
 describe('tuning', () => {
-  const operation = (done: boolean) => ({ id: 'op1', done, metadata: { tuningTaskId: 'task1', status: 'IN_PROGRESS' }, ...(done ? { response: { tuningTaskId: 'task1', targetModelUri: 'gpt://f/m@t' } } : {}) });
+  const operation = (done: boolean) => ({
+    id: 'op1',
+    done,
+    metadata: { tuningTaskId: 'task1', status: 'IN_PROGRESS' },
+    ...(done ? { response: { tuningTaskId: 'task1', targetModelUri: 'gpt://f/m@t' } } : {}),
+  });
   const task = (status: string) => ({ tuningTask: { taskId: 'task1', status } });
 
   test('a Get of the operation learns the task id from its metadata', () => {
@@ -65,7 +92,12 @@ describe('tuning', () => {
 
   test('NOT_FOUND with a known task: the task is described, and from then on only it', () => {
     const track: TuningTrack = { operationId: 'op1', taskId: 'task1', expired: false };
-    const { sent, send } = fakeSend({ get: () => { throw notFound('op1'); }, 'TuningService/Describe': () => task('COMPLETED') });
+    const { sent, send } = fakeSend({
+      get: () => {
+        throw notFound('op1');
+      },
+      'TuningService/Describe': () => task('COMPLETED'),
+    });
     expect(drive(fetchTuning(track, ENDPOINT), send)).toMatchObject({ state: 'COMPLETED', operation: null, task: { taskId: 'task1' } });
     expect(track.expired).toBe(true);
     expect(drive(fetchTuning(track, ENDPOINT), send)).toMatchObject({ state: 'COMPLETED' });
@@ -73,10 +105,29 @@ describe('tuning', () => {
   });
 
   test('NOT_FOUND without a task id stays an OperationNotFoundError; another error is never a fallback', () => {
-    expect(() => drive(fetchTuning({ operationId: 'op1', taskId: null, expired: false }, ENDPOINT), () => { throw notFound('op1'); })).toThrow(OperationNotFoundError);
-    const unavailable = new ApiError({ grpcCode: 14, httpStatus: 503, message: 'down', details: [], requestId: null, serverTraceId: null, clientRequestId: null, endpoint: 'x', attempts: 5, authProvider: null });
+    expect(() =>
+      drive(fetchTuning({ operationId: 'op1', taskId: null, expired: false }, ENDPOINT), () => {
+        throw notFound('op1');
+      }),
+    ).toThrow(OperationNotFoundError);
+    const unavailable = new ApiError({
+      grpcCode: 14,
+      httpStatus: 503,
+      message: 'down',
+      details: [],
+      requestId: null,
+      serverTraceId: null,
+      clientRequestId: null,
+      endpoint: 'x',
+      attempts: 5,
+      authProvider: null,
+    });
     const track: TuningTrack = { operationId: 'op1', taskId: 'task1', expired: false };
-    expect(() => drive(fetchTuning(track, ENDPOINT), () => { throw unavailable; })).toThrow(unavailable);
+    expect(() =>
+      drive(fetchTuning(track, ENDPOINT), () => {
+        throw unavailable;
+      }),
+    ).toThrow(unavailable);
     expect(track.expired).toBe(false);
   });
 
@@ -94,28 +145,43 @@ describe('tuning', () => {
 
   test('a Describe answer for another task is a WireDecodeError', () => {
     const track: TuningTrack = { operationId: null, taskId: 'task1', expired: false };
-    expect(() => drive(fetchTuning(track, ENDPOINT), () => ({ tuningTask: { taskId: 'task2', status: 'COMPLETED' } }))).toThrow(WireDecodeError);
+    expect(() => drive(fetchTuning(track, ENDPOINT), () => ({ tuningTask: { taskId: 'task2', status: 'COMPLETED' } }))).toThrow(
+      WireDecodeError,
+    );
   });
 });
 
 describe('batch tasks and datasets', () => {
   test('a batch task is its Describe; cancel is Cancel then Describe; another task is refused', () => {
-    expect(drive(fetchBatchTask('t1', ENDPOINT), () => ({ task: { taskId: 't1', status: 'PENDING' } }))).toMatchObject({ state: 'PENDING', isRunning: true });
+    expect(drive(fetchBatchTask('t1', ENDPOINT), () => ({ task: { taskId: 't1', status: 'PENDING' } }))).toMatchObject({
+      state: 'PENDING',
+      isRunning: true,
+    });
     const calls: string[] = [];
     drive(cancelBatchTask('t1', ENDPOINT), (call) => {
       calls.push(call.to === 'service' ? call.call.requestType : 'operation');
       return { taskId: 't1', task: { taskId: 't1', status: 'CANCELED' } };
     });
-    expect(calls).toEqual(['yandex.cloud.ai.batch_inference.v1.CancelBatchInferenceRequest', 'yandex.cloud.ai.batch_inference.v1.DescribeBatchInferenceRequest']);
+    expect(calls).toEqual([
+      'yandex.cloud.ai.batch_inference.v1.CancelBatchInferenceRequest',
+      'yandex.cloud.ai.batch_inference.v1.DescribeBatchInferenceRequest',
+    ]);
     expect(() => drive(fetchBatchTask('t1', ENDPOINT), () => ({ task: { taskId: 't2', status: 'PENDING' } }))).toThrow(WireDecodeError);
     expect(() => drive(fetchBatchTask('t1', ENDPOINT), () => ({}))).toThrow(WireDecodeError);
   });
 
   test('a dataset is its Describe; a validation with errors raises DatasetValidationError before any call', () => {
-    expect(drive(describeDataset(ENDPOINT, 'd1'), () => ({ dataset: { datasetId: 'd1', status: 'READY' } }))).toEqual({ datasetId: 'd1', status: 'READY' });
+    expect(drive(describeDataset(ENDPOINT, 'd1'), () => ({ dataset: { datasetId: 'd1', status: 'READY' } }))).toEqual({
+      datasetId: 'd1',
+      status: 'READY',
+    });
     expect(() => drive(describeDataset(ENDPOINT, 'd1'), () => ({ dataset: { datasetId: 'd2' } }))).toThrow(WireDecodeError);
     const errors = [{ error: 'bad row', rowNumbers: ['1'] }];
-    expect(() => drive(validatedDataset(ENDPOINT, { datasetId: 'd1', isValid: false, errors }), () => { throw new Error('no call expected'); })).toThrow(DatasetValidationError);
+    expect(() =>
+      drive(validatedDataset(ENDPOINT, { datasetId: 'd1', isValid: false, errors }), () => {
+        throw new Error('no call expected');
+      }),
+    ).toThrow(DatasetValidationError);
     expect(() => drive(validatedDataset(ENDPOINT, { isValid: true }), () => ({}))).toThrow(WireDecodeError);
   });
 });

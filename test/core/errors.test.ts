@@ -1,20 +1,33 @@
 import { describe, expect, test } from 'vitest';
 import {
-  AIStudioError, ApiError, AsyncOperationError, isAIStudioError, OperationTimeoutError, RunError,
+  AIStudioError,
+  ApiError,
+  AsyncOperationError,
+  isAIStudioError,
+  OperationTimeoutError,
+  RunError,
   WrongAsyncOperationStatusError,
 } from '../../src/core/errors';
-import { errorFromData, errorToData } from '../../src/sync/error-data';
 import { OperationErrorInfo, OperationStatus } from '../../src/core/status';
+import { errorFromData, errorToData } from '../../src/sync/error-data';
 
 const apiFields = {
-  grpcCode: 14, httpStatus: 503, message: 'try later', details: [{ '@type': 'x' }], requestId: 'r-1', serverTraceId: 't-1',
-  clientRequestId: 'c-1', endpoint: 'http://127.0.0.1:1/operations/a', attempts: 5, authProvider: 'api-key',
+  grpcCode: 14,
+  httpStatus: 503,
+  message: 'try later',
+  details: [{ '@type': 'x' }],
+  requestId: 'r-1',
+  serverTraceId: 't-1',
+  clientRequestId: 'c-1',
+  endpoint: 'http://127.0.0.1:1/operations/a',
+  attempts: 5,
+  authProvider: 'api-key',
 };
 
 describe('errors', () => {
   test("RunError's text is the reference's, one line per detail, and details is [] when none", () => {
     const e = new RunError({ code: 3, message: '', details: null, operationId: 'op1' });
-    expect(e.message).toBe("Operation op1 failed with message: <Empty message> (code 3)");
+    expect(e.message).toBe('Operation op1 failed with message: <Empty message> (code 3)');
     expect(e.details).toEqual([]);
     const d = RunError.fromErrorInfo('op2', new OperationErrorInfo(5, 'gone', ['a', 'b']));
     expect(d.message).toBe('Operation op2 failed with message: gone (code 5)\na\nb');
@@ -37,7 +50,14 @@ describe('errors', () => {
   test.each([
     ['RunError', new RunError({ code: 1, message: 'cancelled', details: ['d'], operationId: 'op' })],
     ['ApiError', new ApiError(apiFields, { cause: new Error('socket') })],
-    ['OperationTimeoutError', new OperationTimeoutError({ operationId: 'op', pollTimeout: 3, lastStatus: new OperationStatus({ done: false, error: new OperationErrorInfo(13, 'r', null), response: null, metadata: { p: 1 } }) })],
+    [
+      'OperationTimeoutError',
+      new OperationTimeoutError({
+        operationId: 'op',
+        pollTimeout: 3,
+        lastStatus: new OperationStatus({ done: false, error: new OperationErrorInfo(13, 'r', null), response: null, metadata: { p: 1 } }),
+      }),
+    ],
     ['WrongAsyncOperationStatusError', new WrongAsyncOperationStatusError('is running')],
   ])('a %s survives the plain-data round trip with its class and fields', (_name, error) => {
     const data = errorToData(error);

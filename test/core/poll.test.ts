@@ -1,18 +1,36 @@
 import { describe, expect, test } from 'vitest';
 import { markDeadline } from '../../src/core/deadline';
 import { ApiError, OperationTimeoutError } from '../../src/core/errors';
-import { OperationMachine, type Effect } from '../../src/core/machine';
+import { type Effect, OperationMachine } from '../../src/core/machine';
 import { RequestPacer } from '../../src/core/pacer';
 import { planWait } from '../../src/core/poll';
 import { backoff } from '../../src/core/poll-policy';
-import { OperationStatus, type BaseOperationStatus } from '../../src/core/status';
+import { type BaseOperationStatus, OperationStatus } from '../../src/core/status';
 
 const running = new OperationStatus({ done: false, error: null, response: null, metadata: null });
 const success = new OperationStatus({ done: true, error: null, response: { ok: 1 }, metadata: null });
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
-const kind = { defaultPollTimeoutS: 3600, runError: () => { throw new Error('unused'); }, result: (s: BaseOperationStatus) => s };
+const kind = {
+  defaultPollTimeoutS: 3600,
+  runError: () => {
+    throw new Error('unused');
+  },
+  result: (s: BaseOperationStatus) => s,
+};
 
-const apiError = (grpcCode: number) => new ApiError({ grpcCode, httpStatus: null, message: 'timeout', details: [], requestId: null, serverTraceId: null, clientRequestId: null, endpoint: 'x', attempts: 1, authProvider: null });
+const apiError = (grpcCode: number) =>
+  new ApiError({
+    grpcCode,
+    httpStatus: null,
+    message: 'timeout',
+    details: [],
+    requestId: null,
+    serverTraceId: null,
+    clientRequestId: null,
+    endpoint: 'x',
+    attempts: 1,
+    authProvider: null,
+  });
 
 /**
  * Runs the machine's `watch` on a fake clock: each request takes `fetchMs` and answers the next
@@ -26,7 +44,15 @@ function run(
 ) {
   let now = 1_000_000;
   const machine = new OperationMachine<BaseOperationStatus, unknown>({
-    id: 'op1', kind, logger: silent, initialStatus: null, describe: 'op1', endpoint: 'x', budget, nowMs: () => now, random: () => 0.5,
+    id: 'op1',
+    kind,
+    logger: silent,
+    initialStatus: null,
+    describe: 'op1',
+    endpoint: 'x',
+    budget,
+    nowMs: () => now,
+    random: () => 0.5,
   });
   const loop = machine.watch(planWait(options, defaultPollTimeout));
   let input: { value?: unknown; error?: unknown } = {};
@@ -53,7 +79,7 @@ function run(
   }
 }
 
-describe('the machine\'s watch decides as the reference wait does', () => {
+describe("the machine's watch decides as the reference wait does", () => {
   test('the first poll is immediate, then sleep the interval between polls', () => {
     const { trace, result } = run([running, running, success], { pollInterval: 2 });
     expect(trace).toEqual(['fetch 60000', 'progress', 'sleep 2000', 'fetch 60000', 'progress', 'sleep 2000', 'fetch 60000', 'progress']);
@@ -92,7 +118,14 @@ describe('the machine\'s watch decides as the reference wait does', () => {
   test('the last sleep is cut to the time left, and no poll is made after the deadline', () => {
     const trace: string[] = [];
     expect(() => run([running, running, running, running], { pollTimeout: 5, pollInterval: 2 }, { trace })).toThrow(OperationTimeoutError);
-    expect(trace.filter((t) => t !== 'progress')).toEqual(['fetch 5000', 'sleep 2000', 'fetch 3000', 'sleep 2000', 'fetch 1000', 'sleep 1000']);
+    expect(trace.filter((t) => t !== 'progress')).toEqual([
+      'fetch 5000',
+      'sleep 2000',
+      'fetch 3000',
+      'sleep 2000',
+      'fetch 1000',
+      'sleep 1000',
+    ]);
   });
 
   test('each request timeout is clipped to the time left, and a clipped request that runs out is the wait timing out', () => {
@@ -110,7 +143,7 @@ describe('the machine\'s watch decides as the reference wait does', () => {
     expect(() => run([running], { pollTimeout: 100, timeout: 1 }, { fetchMs: 5000 })).toThrow(ApiError);
   });
 
-  test('an error shaped like a deadline but not marked with the wait\'s (an auth provider\'s own timeout) is not a wait timeout', () => {
+  test("an error shaped like a deadline but not marked with the wait's (an auth provider's own timeout) is not a wait timeout", () => {
     const foreign = apiError(4);
     let caught: unknown;
     try {
@@ -121,11 +154,23 @@ describe('the machine\'s watch decides as the reference wait does', () => {
     expect(caught).toBe(foreign);
   });
 
-  test('the request budget is spent as sleeps before requests, within the wait\'s deadline', () => {
+  test("the request budget is spent as sleeps before requests, within the wait's deadline", () => {
     const budget = new RequestPacer(0.5); // one request every 2 s
     const trace: string[] = [];
-    expect(() => run([running, running, running, running], { pollTimeout: 5, pollInterval: 0.1 }, { budget, trace })).toThrow(OperationTimeoutError);
-    expect(trace.filter((t) => t !== 'progress')).toEqual(['fetch 5000', 'sleep 100', 'sleep 1900', 'fetch 3000', 'sleep 100', 'sleep 1900', 'fetch 1000', 'sleep 100', 'sleep 900']);
+    expect(() => run([running, running, running, running], { pollTimeout: 5, pollInterval: 0.1 }, { budget, trace })).toThrow(
+      OperationTimeoutError,
+    );
+    expect(trace.filter((t) => t !== 'progress')).toEqual([
+      'fetch 5000',
+      'sleep 100',
+      'sleep 1900',
+      'fetch 3000',
+      'sleep 100',
+      'sleep 1900',
+      'fetch 1000',
+      'sleep 100',
+      'sleep 900',
+    ]);
   });
 
   test('a failed request ends the wait with its error', () => {
@@ -139,7 +184,9 @@ describe('the machine\'s watch decides as the reference wait does', () => {
   });
 
   test('a backoff policy grows the sleeps and caps them', () => {
-    const { trace } = run([running, running, running, running, success], { pollInterval: backoff({ initial: 1, multiplier: 2, max: 3, jitter: 0 }) });
+    const { trace } = run([running, running, running, running, success], {
+      pollInterval: backoff({ initial: 1, multiplier: 2, max: 3, jitter: 0 }),
+    });
     expect(trace.filter((t) => t.startsWith('sleep'))).toEqual(['sleep 1000', 'sleep 2000', 'sleep 3000', 'sleep 3000']);
   });
 

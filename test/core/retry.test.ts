@@ -7,15 +7,26 @@ const net = (networkCode: string) => ({ httpStatus: null, networkCode, retryAfte
 
 describe('the reference retry policy', () => {
   test('defaults: 5 attempts, 1 s initial, x1.5, 10 s cap, 1 s jitter', () => {
-    expect(policy).toEqual({ maxAttempts: 5, initialBackoffMs: 1000, maxBackoffMs: 10000, backoffMultiplier: 1.5, jitterMs: 1000, hooks: null });
+    expect(policy).toEqual({
+      maxAttempts: 5,
+      initialBackoffMs: 1000,
+      maxBackoffMs: 10000,
+      backoffMultiplier: 1.5,
+      jitterMs: 1000,
+      hooks: null,
+    });
   });
 
   test.each([[503], [429], [502], [504]])('HTTP %i is transient', (status) => expect(isTransient(http(status))).toBe(true));
-  test.each([[400], [401], [403], [404], [409], [500], [501], [200]])('HTTP %i is not', (status) => expect(isTransient(http(status))).toBe(false));
+  test.each([[400], [401], [403], [404], [409], [500], [501], [200]])('HTTP %i is not', (status) =>
+    expect(isTransient(http(status))).toBe(false),
+  );
   test.each([['ECONNRESET'], ['ECONNREFUSED'], ['EPIPE']])('%s is transient', (code) => expect(isTransient(net(code))).toBe(true));
   test('an unknown network failure is not', () => expect(isTransient(net('EWEIRD'))).toBe(false));
   const grpc = (grpcCode: number) => ({ httpStatus: null, networkCode: null, grpcCode, retryAfterMs: null });
-  test.each([[14], [8]])('gRPC code %i (UNAVAILABLE, RESOURCE_EXHAUSTED) is transient', (code) => expect(isTransient(grpc(code))).toBe(true));
+  test.each([[14], [8]])('gRPC code %i (UNAVAILABLE, RESOURCE_EXHAUSTED) is transient', (code) =>
+    expect(isTransient(grpc(code))).toBe(true),
+  );
   test.each([[4], [13], [2], [16], [5]])('gRPC code %i is not', (code) => expect(isTransient(grpc(code))).toBe(false));
 
   test('before attempt n+1 it sleeps min(1.0 * 1.5**n + uniform(0, 1.0), 10.0, time left)', () => {

@@ -16,12 +16,28 @@ const success = new OperationStatus({ done: true, error: null, response: { ok: 1
 
 function apiError(fields: Partial<ConstructorParameters<typeof ApiError>[0]>, cause?: unknown): ApiError {
   return new ApiError(
-    { grpcCode: 14, httpStatus: null, message: 'x', details: [], requestId: null, serverTraceId: null, clientRequestId: null, endpoint: 'e', attempts: 1, authProvider: null, ...fields },
+    {
+      grpcCode: 14,
+      httpStatus: null,
+      message: 'x',
+      details: [],
+      requestId: null,
+      serverTraceId: null,
+      clientRequestId: null,
+      endpoint: 'e',
+      attempts: 1,
+      authProvider: null,
+      ...fields,
+    },
     cause === undefined ? undefined : { cause },
   );
 }
 
-const rules = (options: Parameters<typeof planWait>[0], retry: WaitRules['retry'] = null): WaitRules => ({ ...planWait(options, 3600), operationId: 'op1', retry });
+const rules = (options: Parameters<typeof planWait>[0], retry: WaitRules['retry'] = null): WaitRules => ({
+  ...planWait(options, 3600),
+  operationId: 'op1',
+  retry,
+});
 
 describe('a wait stepped as data', () => {
   test('starts with its deadline; a poll is bounded by its timeout cut to the deadline', () => {
@@ -55,7 +71,7 @@ describe('a wait stepped as data', () => {
     expect(state.lastStatus).toBe(success);
   });
 
-  test('the policy\'s state is the poll count: backoff grows from poll to poll, with the random drawn as given', () => {
+  test("the policy's state is the poll count: backoff grows from poll to poll, with the random drawn as given", () => {
     const r = rules({ pollInterval: backoff({ initial: 1, multiplier: 2, max: 10, jitter: 0 }) });
     let state = startWait<OperationStatus>(r, T0, null);
     const sleeps: number[] = [];
@@ -75,11 +91,14 @@ describe('a wait stepped as data', () => {
     expect(String((decision as { error: Error }).error.message)).toMatch(/the poll policy bad\(\) gave an interval of NaN ms/);
   });
 
-  test('a failed poll that the wait\'s deadline cut short is the wait\'s timeout, with the error as cause; any other fails as it is', () => {
+  test("a failed poll that the wait's deadline cut short is the wait's timeout, with the error as cause; any other fails as it is", () => {
     const r = rules({ pollTimeout: 10 });
     const state = { ...startWait<OperationStatus>(r, T0, null), lastStatus: running({ a: 1 }) };
     const cut = apiError({ grpcCode: 4 });
-    const timedOut = stepWait(state, r, { error: cut, deadlineMs: state.deadlineMs }, T0 + 10_000, 0).decision as { type: 'fail'; error: OperationTimeoutError };
+    const timedOut = stepWait(state, r, { error: cut, deadlineMs: state.deadlineMs }, T0 + 10_000, 0).decision as {
+      type: 'fail';
+      error: OperationTimeoutError;
+    };
     expect(timedOut.error).toBeInstanceOf(OperationTimeoutError);
     expect(timedOut.error.cause).toBe(cut);
     expect(timedOut.error.lastStatus).toBe(state.lastStatus);
@@ -91,10 +110,11 @@ describe('a wait stepped as data', () => {
     expect(stepWait(state, r, { error: unavailable, deadlineMs: null }, T0, 0).decision).toEqual({ type: 'fail', error: unavailable });
   });
 
-  describe('with a retry of its own (the queue\'s): the core retry rule', () => {
+  describe("with a retry of its own (the queue's): the core retry rule", () => {
     const r = rules({ pollTimeout: 60 }, resolveRetryPolicy({ maxAttempts: 3 }));
     const state = startWait<OperationStatus>(r, T0, null);
-    const afterError = (error: unknown, s: WaitState<OperationStatus> = state, random = 0) => stepWait(s, r, { error, deadlineMs: null }, T0, random);
+    const afterError = (error: unknown, s: WaitState<OperationStatus> = state, random = 0) =>
+      stepWait(s, r, { error, deadlineMs: null }, T0, random);
 
     test.each([
       ['HTTP 503', apiError({ grpcCode: 14, httpStatus: 503 })],
@@ -121,7 +141,7 @@ describe('a wait stepped as data', () => {
       expect(afterError(error).decision).toEqual({ type: 'fail', error });
     });
 
-    test('the server\'s RetryInfo is a least delay; a retry never goes past the deadline', () => {
+    test("the server's RetryInfo is a least delay; a retry never goes past the deadline", () => {
       const slow = apiError({ grpcCode: 14, details: [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '7.5s' }] });
       expect(afterError(slow).decision).toEqual({ type: 'poll', atMs: T0 + 7500 });
       const nearEnd = { ...state, deadlineMs: T0 + 1000 };

@@ -5,8 +5,13 @@ import { decodeOperation } from '../../src/core/wire';
 describe('decodeOperation reads the proto3 JSON form', () => {
   test('a start call answer: done false, metadata null, no result', () => {
     const { id, status } = decodeOperation({
-      id: 'd7qi6shlbvo5xxxxxxxx', description: 'Async GPT Completion', createdAt: '2023-11-30T18:31:32Z',
-      createdBy: 'aje2stn6id9kxxxxxxxx', modifiedAt: '2023-11-30T18:31:33Z', done: false, metadata: null,
+      id: 'd7qi6shlbvo5xxxxxxxx',
+      description: 'Async GPT Completion',
+      createdAt: '2023-11-30T18:31:32Z',
+      createdBy: 'aje2stn6id9kxxxxxxxx',
+      modifiedAt: '2023-11-30T18:31:33Z',
+      done: false,
+      metadata: null,
     });
     expect(id).toBe('d7qi6shlbvo5xxxxxxxx');
     expect(status).toMatchObject({ done: false, error: null, response: null, metadata: null, isRunning: true });
@@ -33,7 +38,10 @@ describe('decodeOperation reads the proto3 JSON form', () => {
   });
 
   test('error details become their JSON text, in order', () => {
-    const details = [{ '@type': 'type.googleapis.com/google.rpc.RequestInfo', requestId: 'r1' }, { '@type': 'x', a: 1 }];
+    const details = [
+      { '@type': 'type.googleapis.com/google.rpc.RequestInfo', requestId: 'r1' },
+      { '@type': 'x', a: 1 },
+    ];
     const { status } = decodeOperation({ done: true, error: { code: 3, message: 'bad', details } });
     expect(status.error!.details).toEqual(details.map((d) => JSON.stringify(d)));
   });

@@ -10,7 +10,11 @@ describe('promise flavour: N concurrent calls on one client', () => {
   test('20 getStatus calls and waits with maxRequestsPerSecond: 10 start about 10 per second', async () => {
     const ids = await Promise.all(Array.from({ length: 20 }, () => emulator().create({ donePolls: 1, response: { '@type': 'x' } })));
     const client = new AsyncOperationsClient({ endpoint: emulator().url, auth: null, maxRequestsPerSecond: 10 });
-    await Promise.all(ids.map((id, i) => (i % 2 ? client.operation(id).getStatus({ timeout: 10 }) : client.operation(id).wait({ pollInterval: 0.05, timeout: 10 }))));
+    await Promise.all(
+      ids.map((id, i) =>
+        i % 2 ? client.operation(id).getStatus({ timeout: 10 }) : client.operation(id).wait({ pollInterval: 0.05, timeout: 10 }),
+      ),
+    );
     client.close();
     const times = await arrivals(ids);
     expect(times).toHaveLength(20);

@@ -9,7 +9,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ApiError, AsyncOperationsClient, OperationsClient, OperationTimeoutError, waitAll } from 'yc-operation';
-import { startEmulator, type Emulator } from 'yc-operation/testing';
+import { type Emulator, startEmulator } from 'yc-operation/testing';
 import type { Flavour } from '../helpers/flavours';
 import { failOnUnhandledRejections } from '../resilience/harness';
 
@@ -29,7 +29,10 @@ const CLIENTS = { async: AsyncOperationsClient, blocking: OperationsClient } as 
 
 /** The arrival times (ms) of the requests for `ids`, oldest first. */
 export async function arrivals(ids: readonly string[]): Promise<number[]> {
-  return (await emu.requests()).filter((r) => ids.includes(r.operationId ?? '')).map((r) => r.at).sort((a, b) => a - b);
+  return (await emu.requests())
+    .filter((r) => ids.includes(r.operationId ?? ''))
+    .map((r) => r.at)
+    .sort((a, b) => a - b);
 }
 
 /** The most requests that arrived within any 1 s window. */
@@ -69,16 +72,21 @@ export function describeBudget(flavour: Flavour): void {
       client.close();
     });
 
-    test('a slot after the call\'s deadline: ApiError grpcCode 8, no request sent, at once', async () => {
+    test("a slot after the call's deadline: ApiError grpcCode 8, no request sent, at once", async () => {
       const [first, second] = await Promise.all([emu.create({}), emu.create({})]);
       const client = flavour.client({ endpoint: emu.url, auth: null, maxRequestsPerSecond: 0.2 });
       await client.operation(first!).getStatus();
       const started = performance.now();
-      const error = await client.operation(second!).getStatus({ timeout: 1 }).catch((e: unknown) => e); // its slot is 5 s away
+      const error = await client
+        .operation(second!)
+        .getStatus({ timeout: 1 })
+        .catch((e: unknown) => e); // its slot is 5 s away
       expect(performance.now() - started).toBeLessThan(900); // it did not wait for a slot it cannot have
       expect(error).toBeInstanceOf(ApiError);
       expect(error).toMatchObject({ grpcCode: 8, httpStatus: null, attempts: 0 });
-      expect((error as Error).message).toMatch(/no request was sent: the request budget of 0\.2 per second has no free slot within the timeout of 1 s/);
+      expect((error as Error).message).toMatch(
+        /no request was sent: the request budget of 0\.2 per second has no free slot within the timeout of 1 s/,
+      );
       expect(await arrivals([second!])).toEqual([]);
       client.close();
     });
@@ -91,7 +99,10 @@ export function describeBudget(flavour: Flavour): void {
       const slow = await emu.create({ donePolls: 2, faults: [{ latency: 1.5 }] });
       const ids = [slow, ...(await Promise.all(Array.from({ length: 7 }, () => emu.create({ donePolls: 2 }))))];
       const client = new CLIENTS[flavour.name]({ endpoint: emu.url, auth: null, maxRequestsPerSecond: 10 });
-      await (waitAll as (ops: unknown[], o: object) => unknown)(ids.map((id) => client.operation(id)), { pollInterval: 0.01, pollTimeout: 15 });
+      await (waitAll as (ops: unknown[], o: object) => unknown)(
+        ids.map((id) => client.operation(id)),
+        { pollInterval: 0.01, pollTimeout: 15 },
+      );
       client.close();
       keeper.close();
       const times = await arrivals(ids);
@@ -99,16 +110,23 @@ export function describeBudget(flavour: Flavour): void {
       expect(busiestSecond(times)).toBeLessThanOrEqual(12);
     }, 20_000);
 
-    test('waitAll\'s own maxRequestsPerSecond composes with the client\'s: the lower one holds', async () => {
+    test("waitAll's own maxRequestsPerSecond composes with the client's: the lower one holds", async () => {
       // The blocking flavour's worker starts on a first call, which would hold the first request back a
       // second (then the slots that passed go together): start it first, with a client kept open.
       const keeper = new CLIENTS[flavour.name]({ endpoint: emu.url, auth: null });
       await keeper.operation(await emu.create({})).getStatus();
-      for (const [clientRate, waitAllRate] of [[4, 2], [2, 4]] as const) {
+      for (const [clientRate, waitAllRate] of [
+        [4, 2],
+        [2, 4],
+      ] as const) {
         const ids = await Promise.all(Array.from({ length: 3 }, () => emu.create({ donePolls: 2, response: { '@type': 'x' } })));
         const client = new CLIENTS[flavour.name]({ endpoint: emu.url, auth: null, maxRequestsPerSecond: clientRate });
         const ops = ids.map((id) => client.operation(id));
-        const results = await (waitAll as (ops: unknown[], o: object) => unknown)(ops, { maxRequestsPerSecond: waitAllRate, pollInterval: 0.01, pollTimeout: 15 });
+        const results = await (waitAll as (ops: unknown[], o: object) => unknown)(ops, {
+          maxRequestsPerSecond: waitAllRate,
+          pollInterval: 0.01,
+          pollTimeout: 15,
+        });
         client.close();
         expect(results).toHaveLength(3);
         const times = await arrivals(ids);
@@ -124,7 +142,10 @@ export function describeBudget(flavour: Flavour): void {
       const id = await emu.create({ never: true });
       const client = flavour.client({ endpoint: emu.url, auth: null, maxRequestsPerSecond: 0.5 }); // a slot every 2 s
       const started = performance.now();
-      const error = await client.operation(id).wait({ pollInterval: 0.01, pollTimeout: 1 }).catch((e: unknown) => e);
+      const error = await client
+        .operation(id)
+        .wait({ pollInterval: 0.01, pollTimeout: 1 })
+        .catch((e: unknown) => e);
       const seconds = (performance.now() - started) / 1000;
       client.close();
       expect(error).toBeInstanceOf(OperationTimeoutError);

@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { AsyncOperationsClient, OperationsClient, type AsyncOperation, type Operation } from 'yc-operation';
-import { startEmulator, type Emulator } from 'yc-operation/testing';
+import { type AsyncOperation, AsyncOperationsClient, type Operation, OperationsClient } from 'yc-operation';
+import { type Emulator, startEmulator } from 'yc-operation/testing';
 
 let emu: Emulator;
 beforeAll(async () => {
@@ -30,7 +30,10 @@ test('the promise client: waitAll([]) is a Promise of [], and asCompleted([]) is
     for await (const op of client.asCompleted([] as AsyncOperation[])) seen.push(op);
     expect(seen).toEqual([]);
     const ids = [await emu.create({ donePolls: 2 }), await emu.create({})];
-    const results = await client.waitAll(ids.map((id) => client.operation(id)), { pollInterval: 0.01 });
+    const results = await client.waitAll(
+      ids.map((id) => client.operation(id)),
+      { pollInterval: 0.01 },
+    );
     expect(results).toHaveLength(2);
   } finally {
     client.close();
@@ -45,7 +48,12 @@ test('the blocking client: waitAll([]) is [] itself, and asCompleted([]) is iter
     expect(() => client.waitAll([], { concurrency: 0 })).toThrow(RangeError);
     expect([...client.asCompleted([] as Operation[])]).toEqual([]);
     const ids = [await emu.create({ donePolls: 2 }), await emu.create({})];
-    expect(client.waitAll(ids.map((id) => client.operation(id)), { pollInterval: 0.01 })).toHaveLength(2);
+    expect(
+      client.waitAll(
+        ids.map((id) => client.operation(id)),
+        { pollInterval: 0.01 },
+      ),
+    ).toHaveLength(2);
   } finally {
     client.close();
   }
@@ -71,8 +79,15 @@ function diagnostics(source: string): string[] {
     writeFileSync(file, source);
     const root = fileURLToPath(new URL('../..', import.meta.url));
     const program = ts.createProgram([file], {
-      strict: true, noEmit: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler,
-      lib: ['lib.es2022.d.ts', 'lib.esnext.disposable.d.ts'], types: ['node'], typeRoots: [join(root, 'node_modules/@types')], skipLibCheck: true,
+      strict: true,
+      noEmit: true,
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.ESNext,
+      moduleResolution: ts.ModuleResolutionKind.Bundler,
+      lib: ['lib.es2022.d.ts', 'lib.esnext.disposable.d.ts'],
+      types: ['node'],
+      typeRoots: [join(root, 'node_modules/@types')],
+      skipLibCheck: true,
       paths: { 'yc-operation': [join(root, 'dist/index.d.ts')] },
     });
     return ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));

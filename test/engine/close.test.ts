@@ -4,8 +4,8 @@
  */
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { AIStudioError, AsyncOperationsClient, OperationsClient, type OperationStatus } from 'yc-operation';
-import { startEmulator, type Emulator } from 'yc-operation/testing';
+import { AIStudioError, AsyncOperationsClient, type OperationStatus, OperationsClient } from 'yc-operation';
+import { type Emulator, startEmulator } from 'yc-operation/testing';
 import { activeResources, expectNothingLeft, failOnUnhandledRejections, until } from '../resilience/harness';
 
 const CRASHING_WORKER = fileURLToPath(new URL('../fixtures/crashing-worker.mjs', import.meta.url));
@@ -25,7 +25,10 @@ describe('promise flavour: close()', () => {
     const id = await emu.create({ never: true });
     const before = await activeResources();
     const client = new AsyncOperationsClient({ endpoint: emu.url, auth: null });
-    const waiting = client.operation(id).wait({ pollInterval: 30 }).catch((e: unknown) => e);
+    const waiting = client
+      .operation(id)
+      .wait({ pollInterval: 30 })
+      .catch((e: unknown) => e);
     await polled(id);
     await new Promise((r) => setTimeout(r, 50)); // the answer is in: the wait sleeps its 30 s
     const closedAt = performance.now();
@@ -61,7 +64,10 @@ describe('promise flavour: close()', () => {
     const hung = await emu.create({ never: true, faults: [{ hang: true }] });
     const before = await activeResources();
     const client = new AsyncOperationsClient({ endpoint: emu.url, auth: null });
-    const pending = client.operation(hung).getStatus({ timeout: 20 }).catch((e: unknown) => e);
+    const pending = client
+      .operation(hung)
+      .getStatus({ timeout: 20 })
+      .catch((e: unknown) => e);
     await polled(hung);
     expect(() => client.close()).not.toThrow();
     expect(() => client.close()).not.toThrow();

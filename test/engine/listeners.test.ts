@@ -8,7 +8,7 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { AsyncOperationsClient, waitAll } from 'yc-operation';
-import { startEmulator, type Emulator } from 'yc-operation/testing';
+import { type Emulator, startEmulator } from 'yc-operation/testing';
 import { runNode } from '../helpers/child';
 import { DIST_INDEX } from '../resilience/harness';
 
@@ -92,7 +92,11 @@ describe('blocking flavour', () => {
   // event never sees: the client runs in a child process, whose stderr gets every thread's warnings.
   test('many calls and a waitAll of 20 on one client: no warning from either thread, and every operation done', async () => {
     const ids = await Promise.all(Array.from({ length: 20 }, () => emu.create({ donePolls: 2, response: { '@type': 'x' } })));
-    const child = await runNode(['--input-type=module', '-e', `
+    const child = await runNode(
+      [
+        '--input-type=module',
+        '-e',
+        `
       import { OperationsClient, waitAll } from ${JSON.stringify(DIST_INDEX)};
       const client = new OperationsClient({ endpoint: process.env.EMU, auth: null });
       const ops = process.env.IDS.split(',').map((id) => client.operation(id));
@@ -100,7 +104,10 @@ describe('blocking flavour', () => {
       const results = waitAll(ops, { pollInterval: 0.05 });
       client.close();
       console.log(ops.filter((op) => op.lastKnownStatus.isSucceeded).length + ' of ' + results.length);
-    `], { EMU: emu.url, IDS: ids.join(',') });
+    `,
+      ],
+      { EMU: emu.url, IDS: ids.join(',') },
+    );
     expect(child).toMatchObject({ code: 0, stderr: '', stdout: '20 of 20\n' });
   });
 });

@@ -4,10 +4,9 @@
  * with OperationTimeoutError after about 2 s (it took 7 s in the blocking flavour), in both flavours.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { OperationTimeoutError, waitAll } from 'yc-operation';
-import { startEmulator, type Emulator } from 'yc-operation/testing';
+import { AsyncOperationsClient, OperationsClient, OperationTimeoutError, waitAll } from 'yc-operation';
+import { type Emulator, startEmulator } from 'yc-operation/testing';
 import { FLAVOURS } from '../helpers/flavours';
-import { AsyncOperationsClient, OperationsClient } from 'yc-operation';
 
 let emu: Emulator;
 beforeAll(async () => {
@@ -44,13 +43,18 @@ describe.each(FLAVOURS)('$name: waitAll with maxRequestsPerSecond: 1', (flavour)
 });
 
 describe('blocking flavour: waitAll performs one request at a time', () => {
-  test('a request\'s timeout does not run while it waits behind the first requests of the others', async () => {
+  test("a request's timeout does not run while it waits behind the first requests of the others", async () => {
     // 20 answers of 50 ms each, one after the other, take 1 s: with each first request's deadline
     // fixed when waitAll started, the later ones failed with "no answer within ... 0.00x s".
-    const ids = await Promise.all(Array.from({ length: 20 }, (_, i) => emu.create({ faults: [{ latency: 0.05 }], response: { '@type': 'x', i } })));
+    const ids = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => emu.create({ faults: [{ latency: 0.05 }], response: { '@type': 'x', i } })),
+    );
     const client = new OperationsClient({ endpoint: emu.url, auth: null });
     client.operation(await emu.create({})).getStatus(); // the worker is up
-    const results = waitAll(ids.map((id) => client.operation(id)), { timeout: 0.5, pollInterval: 0.05 });
+    const results = waitAll(
+      ids.map((id) => client.operation(id)),
+      { timeout: 0.5, pollInterval: 0.05 },
+    );
     client.close();
     expect(results.map((r) => (r as { i: number }).i)).toEqual(ids.map((_, i) => i));
   });

@@ -3,7 +3,7 @@
  * flavour's caller gets it without `await`), and `asCompleted([])` is empty to `for` and `for await`.
  */
 import { expect, test } from 'vitest';
-import { asCompleted, waitAll, type AsyncOperation, type Operation } from 'yc-operation';
+import { type AsyncOperation, asCompleted, type Operation, waitAll } from 'yc-operation';
 
 test('waitAll([]) returns [] itself, not a Promise', () => {
   const blocking: Operation[] = [];

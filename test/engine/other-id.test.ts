@@ -6,7 +6,14 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { WireDecodeError } from 'yc-operation';
 import { FLAVOURS } from '../helpers/flavours';
-import { activeResources, expectNothingLeft, failOnUnhandledRejections, keepSdkWorker, startStandIns, type StandIns } from '../resilience/harness';
+import {
+  activeResources,
+  expectNothingLeft,
+  failOnUnhandledRejections,
+  keepSdkWorker,
+  type StandIns,
+  startStandIns,
+} from '../resilience/harness';
 
 let servers: StandIns;
 beforeAll(async () => {

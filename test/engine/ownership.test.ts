@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { AsyncOperationsClient } from 'yc-operation';
-import { startEmulator, type Emulator } from 'yc-operation/testing';
+import { type Emulator, startEmulator } from 'yc-operation/testing';
 import { FLAVOURS } from '../helpers/flavours';
 
 let emu: Emulator;
@@ -26,7 +26,7 @@ function deeplyFrozen(value: unknown): boolean {
 type Items = { items: Array<Record<string, unknown>>; meta: { deep: { er: number[] } } };
 
 describe('promise flavour: two concurrent waits on one operation', () => {
-  test('share one poll, get different objects; mutating A changes neither B\'s result nor B\'s lastKnownStatus', async () => {
+  test("share one poll, get different objects; mutating A changes neither B's result nor B's lastKnownStatus", async () => {
     const id = await emu.create({ donePolls: 1, response: RESPONSE, metadata: [{ step: { n: 1 } }] });
     const client = new AsyncOperationsClient({ endpoint: emu.url, auth: null });
     const a = client.operation(id);
@@ -84,7 +84,7 @@ describe.each(FLAVOURS)('$name: ownership', (flavour) => {
     client.close();
   });
 
-  test('a wait\'s result and the operation\'s last known status do not share objects', async () => {
+  test("a wait's result and the operation's last known status do not share objects", async () => {
     const id = await emu.create({ donePolls: 2, response: RESPONSE });
     const client = flavour.client({ endpoint: emu.url, auth: null });
     const op = client.operation(id);

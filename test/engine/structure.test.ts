@@ -14,9 +14,28 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SRC = join(ROOT, 'src');
 
 const INTERNAL = [
-  'OperationMachine', 'CallScope', 'RequestPacer', 'ManyScheduler', 'RequestSlots', 'RequestLine', 'ClientLayer', 'ClientPorts',
-  'PromisePorts', 'BlockingPorts', 'OperationContext', 'AsyncContext', 'SyncContext', 'INTERNALS', 'AsyncInternals', 'SyncInternals',
-  'machineFor', 'OperationMembers', 'SharedPolls', 'ApiOperationParts', 'WorkerBridge', 'LazyAbort',
+  'OperationMachine',
+  'CallScope',
+  'RequestPacer',
+  'ManyScheduler',
+  'RequestSlots',
+  'RequestLine',
+  'ClientLayer',
+  'ClientPorts',
+  'PromisePorts',
+  'BlockingPorts',
+  'OperationContext',
+  'AsyncContext',
+  'SyncContext',
+  'INTERNALS',
+  'AsyncInternals',
+  'SyncInternals',
+  'machineFor',
+  'OperationMembers',
+  'SharedPolls',
+  'ApiOperationParts',
+  'WorkerBridge',
+  'LazyAbort',
 ];
 
 describe('the public declarations', () => {
@@ -32,7 +51,9 @@ describe('the public declarations', () => {
 });
 
 test('every internal name guarded above is declared in src', () => {
-  const text = sources(SRC).map((file) => readFileSync(file, 'utf8')).join('\n');
+  const text = sources(SRC)
+    .map((file) => readFileSync(file, 'utf8'))
+    .join('\n');
   const missing = INTERNAL.filter((name) => !new RegExp(`\\b(?:class|interface|type|function|const)\\s+${name}\\b`).test(text));
   expect(missing).toEqual([]);
 });
@@ -145,13 +166,23 @@ describe('the folders of src', () => {
   });
 
   test('the cycle check would see a cycle', () => {
-    expect(findCycle(new Map([['a', new Set(['b'])], ['b', new Set(['c'])], ['c', new Set(['a'])]]))).toEqual(['a', 'b', 'c', 'a']);
+    expect(
+      findCycle(
+        new Map([
+          ['a', new Set(['b'])],
+          ['b', new Set(['c'])],
+          ['c', new Set(['a'])],
+        ]),
+      ),
+    ).toEqual(['a', 'b', 'c', 'a']);
   });
 });
 
 /** The methods of the producer rows (`method: 'completionAsync'`, ...): the start helpers. */
 function producerMethods(): string[] {
-  const text = sources(join(SRC, 'core/producers')).map((file) => readFileSync(file, 'utf8')).join('\n');
+  const text = sources(join(SRC, 'core/producers'))
+    .map((file) => readFileSync(file, 'utf8'))
+    .join('\n');
   return [...text.matchAll(/^\s+method: '(\w+)',$/gm)].map((m) => m[1]!);
 }
 
@@ -166,13 +197,16 @@ describe('the two clients', () => {
       const text = readFileSync(file, 'utf8');
       expect(text.split('\n').length).toBeLessThan(100);
       const members = [...text.matchAll(/^ {2}(?:async |override |get )?([\w[\].]+)\(/gm)].map((m) => m[1]);
-      expect(members.filter((name) => !['constructor', 'close', '[Symbol.dispose]', '[Symbol.asyncDispose]', 'toString'].includes(name!))).toEqual([]);
+      expect(
+        members.filter((name) => !['constructor', 'close', '[Symbol.dispose]', '[Symbol.asyncDispose]', 'toString'].includes(name!)),
+      ).toEqual([]);
     }
   });
 
   test('each start helper is written once, in the client layer', () => {
     const text = readFileSync(MEMBERS, 'utf8');
-    for (const method of producerMethods()) expect(text.match(new RegExp(`^ {2}${method}\\(`, 'gm'))?.length, method).toBeGreaterThanOrEqual(1);
+    for (const method of producerMethods())
+      expect(text.match(new RegExp(`^ {2}${method}\\(`, 'gm'))?.length, method).toBeGreaterThanOrEqual(1);
   });
 });
 
@@ -206,7 +240,9 @@ describe('module-level registries', () => {
     const found: string[] = [];
     for (const file of sources(SRC)) {
       const rel = relative(SRC, file).split(sep).join('/');
-      for (const m of readFileSync(file, 'utf8').matchAll(/^(?:export )?(?:const|let) (\w+)(?::[^=]+)? = new (?:WeakMap|Map|WeakSet|Set)(?:<.*?>)?\((.*)\);$/gm)) {
+      for (const m of readFileSync(file, 'utf8').matchAll(
+        /^(?:export )?(?:const|let) (\w+)(?::[^=]+)? = new (?:WeakMap|Map|WeakSet|Set)(?:<.*?>)?\((.*)\);$/gm,
+      )) {
         const constantTable = m[2]!.trim() !== '';
         if (!constantTable) found.push(`${rel} ${m[1]}`);
       }

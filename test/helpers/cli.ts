@@ -15,7 +15,11 @@ import { run } from '../../src/cli/run';
 
 /** No credentials from the test's own environment, and no metadata-service probe off this machine. */
 export const CLEAN_ENV: Readonly<Record<string, string>> = {
-  YC_API_KEY: '', YC_IAM_TOKEN: '', YC_OAUTH_TOKEN: '', YC_TOKEN: '', YC_METADATA_ADDR: '127.0.0.1:9',
+  YC_API_KEY: '',
+  YC_IAM_TOKEN: '',
+  YC_OAUTH_TOKEN: '',
+  YC_TOKEN: '',
+  YC_METADATA_ADDR: '127.0.0.1:9',
 };
 
 export interface CliRun {
@@ -40,7 +44,7 @@ async function withEnv<T>(env: Record<string, string>, body: () => Promise<T> | 
 
 /** Runs `yc-operation <args>` in this process with `CLEAN_ENV` and `env` set; resolves with its exit code and output. */
 export async function runCli(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
-  if (running) throw new Error('runCli: one run at a time (the environment is the process\'s)');
+  if (running) throw new Error("runCli: one run at a time (the environment is the process's)");
   running = true;
   try {
     return await withEnv({ ...CLEAN_ENV, ...env }, () => runIn(args));

@@ -4,7 +4,7 @@
  * gRPC, alike (`await` takes a value as well as a promise, `for await` a plain iterable as well as
  * an async one). The blocking calls run on the test's thread while the emulator serves from its own.
  */
-import { AsyncOperationsClient, OperationsClient, type AsyncOperation, type Operation, type OperationStatus } from 'yc-operation';
+import { type AsyncOperation, AsyncOperationsClient, type Operation, type OperationStatus, OperationsClient } from 'yc-operation';
 import type { Emulator, RecordedRequest } from 'yc-operation/testing';
 
 type AnyOperation = AsyncOperation | Operation;
@@ -71,7 +71,12 @@ export function wrap(operation: AnyOperation | object): FlavourOperation {
   };
 }
 
-function flavour(name: Flavour['name'], protocol: Protocol, prefix: string, Client: typeof AsyncOperationsClient | typeof OperationsClient): Flavour {
+function flavour(
+  name: Flavour['name'],
+  protocol: Protocol,
+  prefix: string,
+  Client: typeof AsyncOperationsClient | typeof OperationsClient,
+): Flavour {
   return {
     name,
     protocol,

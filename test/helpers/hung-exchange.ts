@@ -12,9 +12,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ApiError, OperationTimeoutError } from 'yc-operation';
-import { startEmulator, type Emulator } from 'yc-operation/testing';
-import { FLAVOURS } from './flavours';
+import { type Emulator, startEmulator } from 'yc-operation/testing';
 import { activeResources, expectNothingLeft, failOnUnhandledRejections, keepSdkWorker } from '../resilience/harness';
+import { FLAVOURS } from './flavours';
 
 /** The tests of a hung exchange whose timeout is `timeoutS` seconds. */
 export function describeHungExchange(timeoutS: number): void {
@@ -41,26 +41,33 @@ export function describeHungExchange(timeoutS: number): void {
 
   describe.each(FLAVOURS)('$name: a hung OAuth token exchange', (flavour) => {
     keepSdkWorker(flavour, () => emu.url);
-    test(`wait({ pollTimeout: 30 }) fails after the exchange's ${timeoutS} s with ApiError 16 naming the IAM endpoint, leaving nothing behind`, async () => {
-      const before = await activeResources();
-      const id = await emu.create({ never: true });
-      const client = flavour.client({ endpoint: emu.url, auth: { oauthToken: 'y0_AgAAAAhanging-token-for-test' }, iamEndpoint: iamUrl });
-      const started = performance.now();
-      const error = await client.operation(id).wait({ pollTimeout: 30, pollInterval: 0.1 }).catch((e: unknown) => e);
-      const seconds = (performance.now() - started) / 1000;
-      client.close();
-      expect(error).not.toBeInstanceOf(OperationTimeoutError);
-      expect(error).toBeInstanceOf(ApiError);
-      const apiError = error as ApiError;
-      expect(apiError.grpcCode).toBe(16);
-      expect(apiError.message).toContain(`${iamUrl}/iam/v1/tokens`);
-      expect(apiError.message).toContain(`no answer within ${timeoutS} s`);
-      expect(apiError.message).not.toContain('hanging-token');
-      expect(seen).toContain('POST /iam/v1/tokens');
-      // The exchange's own timeout, not the poll timeout of 30 s (loose: a noisy machine is slow).
-      expect(seconds).toBeGreaterThan(timeoutS * 0.9);
-      expect(seconds).toBeLessThan(timeoutS + 10);
-      await expectNothingLeft(before);
-    }, (timeoutS + 15) * 1000);
+    test(
+      `wait({ pollTimeout: 30 }) fails after the exchange's ${timeoutS} s with ApiError 16 naming the IAM endpoint, leaving nothing behind`,
+      async () => {
+        const before = await activeResources();
+        const id = await emu.create({ never: true });
+        const client = flavour.client({ endpoint: emu.url, auth: { oauthToken: 'y0_AgAAAAhanging-token-for-test' }, iamEndpoint: iamUrl });
+        const started = performance.now();
+        const error = await client
+          .operation(id)
+          .wait({ pollTimeout: 30, pollInterval: 0.1 })
+          .catch((e: unknown) => e);
+        const seconds = (performance.now() - started) / 1000;
+        client.close();
+        expect(error).not.toBeInstanceOf(OperationTimeoutError);
+        expect(error).toBeInstanceOf(ApiError);
+        const apiError = error as ApiError;
+        expect(apiError.grpcCode).toBe(16);
+        expect(apiError.message).toContain(`${iamUrl}/iam/v1/tokens`);
+        expect(apiError.message).toContain(`no answer within ${timeoutS} s`);
+        expect(apiError.message).not.toContain('hanging-token');
+        expect(seen).toContain('POST /iam/v1/tokens');
+        // The exchange's own timeout, not the poll timeout of 30 s (loose: a noisy machine is slow).
+        expect(seconds).toBeGreaterThan(timeoutS * 0.9);
+        expect(seconds).toBeLessThan(timeoutS + 10);
+        await expectNothingLeft(before);
+      },
+      (timeoutS + 15) * 1000,
+    );
   });
 }

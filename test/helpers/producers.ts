@@ -4,8 +4,8 @@
  * promise's). The emulator's scripting headers travel as the client's extra headers.
  */
 import { AsyncOperationsClient, OperationsClient } from 'yc-operation';
-import { DONE_AFTER_HEADER, FAIL_WITH_HEADER, type Emulator } from 'yc-operation/testing';
-import { wrap, type FlavourOperation } from './flavours';
+import { DONE_AFTER_HEADER, type Emulator, FAIL_WITH_HEADER } from 'yc-operation/testing';
+import { type FlavourOperation, wrap } from './flavours';
 
 export const PRODUCER_KEY = 'producer-key';
 export const FOLDER = 'b1gfolder';
@@ -38,7 +38,13 @@ function startFlavour(name: StartFlavour['name'], Client: typeof AsyncOperations
     client(emu, scripted = {}, logger) {
       const headers: Record<string, string> = { ...scripted.headers, [DONE_AFTER_HEADER]: String(scripted.doneAfter ?? 0.3) };
       if (scripted.failWith) headers[FAIL_WITH_HEADER] = JSON.stringify(scripted.failWith);
-      const raw = new Client({ endpoint: emu.url, auth: { apiKey: PRODUCER_KEY }, folderId: FOLDER, headers, ...(logger ? { logger } : {}) } as never);
+      const raw = new Client({
+        endpoint: emu.url,
+        auth: { apiKey: PRODUCER_KEY },
+        folderId: FOLDER,
+        headers,
+        ...(logger ? { logger } : {}),
+      } as never);
       const call = raw as unknown as Record<string, (...args: unknown[]) => unknown>;
       return {
         raw,
@@ -50,7 +56,10 @@ function startFlavour(name: StartFlavour['name'], Client: typeof AsyncOperations
   };
 }
 
-export const START_FLAVOURS: readonly StartFlavour[] = [startFlavour('async', AsyncOperationsClient), startFlavour('blocking', OperationsClient)];
+export const START_FLAVOURS: readonly StartFlavour[] = [
+  startFlavour('async', AsyncOperationsClient),
+  startFlavour('blocking', OperationsClient),
+];
 
 /** A logger that keeps its info lines. */
 export function infoLines(): { lines: string[]; logger: object } {

@@ -7,12 +7,19 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
-  AsyncOperationsClient, BatchTaskStatus, DatasetValidationError, OperationNotFoundError, OperationsClient, RunError, TuningStatus,
-  type DatasetInfo, type TunedModel,
+  AsyncOperationsClient,
+  BatchTaskStatus,
+  type DatasetInfo,
+  DatasetValidationError,
+  OperationNotFoundError,
+  OperationsClient,
+  RunError,
+  type TunedModel,
+  TuningStatus,
 } from 'yc-operation';
-import { startEmulator, type Emulator, type RecordedRequest } from 'yc-operation/testing';
-import { FOLDER, infoLines, PRODUCER_KEY, START_FLAVOURS } from '../helpers/producers';
+import { type Emulator, type RecordedRequest, startEmulator } from 'yc-operation/testing';
 import { wrap } from '../helpers/flavours';
+import { FOLDER, infoLines, PRODUCER_KEY, START_FLAVOURS } from '../helpers/producers';
 
 let emu: Emulator;
 let grpcUrl: string;
@@ -39,7 +46,10 @@ describe.each(START_FLAVOURS)('$name', (flavour) => {
       const op = await client.start('validateDataset', { datasetId: 'fdsvalid1' }, { endpoint: grpcUrl });
       expect(op.lastKnownStatus?.isRunning).toBe(true);
       const seen: string[] = [];
-      const dataset = (await op.wait({ pollInterval: 0.05, onProgress: (s: { statusName: string }) => seen.push(s.statusName) })) as DatasetInfo;
+      const dataset = (await op.wait({
+        pollInterval: 0.05,
+        onProgress: (s: { statusName: string }) => seen.push(s.statusName),
+      })) as DatasetInfo;
       expect(dataset).toMatchObject({ datasetId: 'fdsvalid1', status: 'READY', folderId: FOLDER });
       expect([seen[0], seen.at(-1)]).toEqual(['running', 'success']);
       const requests = await emu.requests();
@@ -64,7 +74,12 @@ describe.each(START_FLAVOURS)('$name', (flavour) => {
     test('a scripted failure is a RunError; cancel finishes it as CANCELLED', async () => {
       const failing = flavour.client(emu, { doneAfter: 0.1, failWith: { code: 8, message: 'too many validations' } });
       const failed = await failing.start('validateDataset', { datasetId: 'fdsquota' }, { endpoint: grpcUrl });
-      await expect(failed.wait({ pollInterval: 0.05 })).rejects.toMatchObject({ name: 'RunError', code: 8, errorMessage: 'too many validations', operationId: failed.id });
+      await expect(failed.wait({ pollInterval: 0.05 })).rejects.toMatchObject({
+        name: 'RunError',
+        code: 8,
+        errorMessage: 'too many validations',
+        operationId: failed.id,
+      });
       const slow = flavour.client(emu, { doneAfter: 60 });
       const op = await slow.start('validateDataset', { datasetId: 'fdsslow' }, { endpoint: grpcUrl });
       await op.cancel();
@@ -122,7 +137,11 @@ describe.each(START_FLAVOURS)('$name', (flavour) => {
       const model = (await op.wait({ pollInterval: 0.05 })) as TunedModel;
       expect(model.taskId).toBe(taskId);
       const last = op.lastKnownStatus as unknown as TuningStatus;
-      expect(last).toMatchObject({ state: 'COMPLETED', operation: null, task: { taskId, status: 'COMPLETED', sourceModelUri: BASE_MODEL } });
+      expect(last).toMatchObject({
+        state: 'COMPLETED',
+        operation: null,
+        task: { taskId, status: 'COMPLETED', sourceModelUri: BASE_MODEL },
+      });
       const requests = paths(await emu.requests());
       expect(requests.filter((p) => p === `/operations/${op.id}`)).toHaveLength(1); // the one NOT_FOUND, then never again
       expect(requests).toContain(`${TUNING_SERVICE}/Describe`);
@@ -145,7 +164,11 @@ describe.each(START_FLAVOURS)('$name', (flavour) => {
     test('a scripted failure is a RunError; cancel cancels it, through the task once the operation expired', async () => {
       const failing = flavour.client(emu, { doneAfter: 0.1, failWith: { code: 9, message: 'dataset is not ready' } });
       const failed = await failing.start('tune', TUNING_REQUEST, { endpoint: grpcUrl });
-      await expect(failed.wait({ pollInterval: 0.05 })).rejects.toMatchObject({ name: 'RunError', code: 9, errorMessage: 'dataset is not ready' });
+      await expect(failed.wait({ pollInterval: 0.05 })).rejects.toMatchObject({
+        name: 'RunError',
+        code: 9,
+        errorMessage: 'dataset is not ready',
+      });
       expect(failed.lastKnownStatus).toMatchObject({ state: 'FAILED', isFailed: true });
       const slow = flavour.client(emu, { doneAfter: 60 });
       const op = await slow.start('tune', TUNING_REQUEST, { endpoint: grpcUrl });
@@ -157,7 +180,11 @@ describe.each(START_FLAVOURS)('$name', (flavour) => {
       await emu.clearRequests();
       await other.cancel();
       expect(other.lastKnownStatus).toMatchObject({ state: 'CANCELED', operation: null });
-      expect(paths(await emu.requests())).toEqual([`/operations/${other.id}:cancel`, `${TUNING_SERVICE}/Cancel`, `${TUNING_SERVICE}/Describe`]);
+      expect(paths(await emu.requests())).toEqual([
+        `/operations/${other.id}:cancel`,
+        `${TUNING_SERVICE}/Cancel`,
+        `${TUNING_SERVICE}/Describe`,
+      ]);
       failing.close();
       slow.close();
     });
@@ -188,7 +215,11 @@ describe.each(START_FLAVOURS)('$name', (flavour) => {
       expect(dataset).toMatchObject({ datasetId: last.task.resultDatasetId, status: 'READY' });
       const requests = await emu.requests();
       expect(requests[0]).toMatchObject({ method: 'POST', path: '/foundationModels/v1/completionBatch' });
-      expect(paths(requests).slice(1).every((p) => p === `${BATCH_SERVICE}/Describe` || p === `${DATASET_SERVICE}/Describe`)).toBe(true);
+      expect(
+        paths(requests)
+          .slice(1)
+          .every((p) => p === `${BATCH_SERVICE}/Describe` || p === `${DATASET_SERVICE}/Describe`),
+      ).toBe(true);
       // batchTask(id) tracks the same task:
       const again = wrap((client.raw as AsyncOperationsClient).batchTask(task.id, { endpoint: grpcUrl }));
       expect(await again.getStatus()).toMatchObject({ state: 'COMPLETED' });
@@ -242,7 +273,12 @@ describe('over a gRPC client', () => {
     ['async', AsyncOperationsClient],
     ['blocking', OperationsClient],
   ] as const)('%s: validateDataset, and its operation polled over gRPC', async (_name, Client) => {
-    const client = new Client({ endpoint: grpcUrl, protocol: 'grpc', auth: { apiKey: PRODUCER_KEY }, headers: { 'x-emulator-done-after': '0.2' } });
+    const client = new Client({
+      endpoint: grpcUrl,
+      protocol: 'grpc',
+      auth: { apiKey: PRODUCER_KEY },
+      headers: { 'x-emulator-done-after': '0.2' },
+    });
     const op = await client.validateDataset({ datasetId: 'fdsovergrpc' }, { endpoint: grpcUrl });
     expect(await op.wait({ pollInterval: 0.05 })).toMatchObject({ datasetId: 'fdsovergrpc', status: 'READY' });
     client.close();

@@ -4,8 +4,8 @@
  * FAILED and CANCELLED as RunErrors, cancel refused, and the kind's defaults (300 s / 0.5 s).
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { AIStudioError, ApiError, AssistantRunStatus, CancelNotSupportedError, RunError, type AssistantRunResult } from 'yc-operation';
-import { DONE_AFTER_HEADER, FAIL_WITH_HEADER, RUN_STATUS_HEADER, startEmulator, type Emulator } from 'yc-operation/testing';
+import { AIStudioError, ApiError, type AssistantRunResult, AssistantRunStatus, CancelNotSupportedError, RunError } from 'yc-operation';
+import { DONE_AFTER_HEADER, type Emulator, FAIL_WITH_HEADER, RUN_STATUS_HEADER, startEmulator } from 'yc-operation/testing';
 import { infoLines, PRODUCER_KEY, START_FLAVOURS } from '../helpers/producers';
 
 let emu: Emulator;
@@ -34,11 +34,18 @@ describe.each(START_FLAVOURS)('$name', (flavour) => {
     const id = await createRun(1.5);
     const run = client.run(id);
     const states: string[] = [];
-    const result = (await run.wait({ pollInterval: 0.05, onProgress: (s: AssistantRunStatus) => states.push(s.state) })) as AssistantRunResult;
+    const result = (await run.wait({
+      pollInterval: 0.05,
+      onProgress: (s: AssistantRunStatus) => states.push(s.state),
+    })) as AssistantRunResult;
     expect(states).toContain('IN_PROGRESS');
     expect(states.at(-1)).toBe('COMPLETED');
     expect(states.slice(0, -1).every((state) => state === 'PENDING' || state === 'IN_PROGRESS')).toBe(true);
-    expect(result).toMatchObject({ id, assistantId: 'fvtassistant', state: { status: 'COMPLETED', completedMessage: { content: { content: [{ text: { content: 'Answer of fvtassistant' } }] } } } });
+    expect(result).toMatchObject({
+      id,
+      assistantId: 'fvtassistant',
+      state: { status: 'COMPLETED', completedMessage: { content: { content: [{ text: { content: 'Answer of fvtassistant' } }] } } },
+    });
     const status = run.lastKnownStatus as unknown as AssistantRunStatus;
     expect(status).toBeInstanceOf(AssistantRunStatus);
     expect([status.isFinished, status.statusName, String(status)]).toEqual([true, 'success', 'AssistantRunStatus<COMPLETED>']);
@@ -63,7 +70,10 @@ describe.each(START_FLAVOURS)('$name', (flavour) => {
   ])('a failed run is a RunError: %o', async (headers, code, message) => {
     const client = flavour.client(emu);
     const id = await createRun(0.1, headers);
-    const error = await client.run(id).wait({ pollInterval: 0.05 }).catch((e: unknown) => e);
+    const error = await client
+      .run(id)
+      .wait({ pollInterval: 0.05 })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RunError);
     expect(error).toMatchObject({ code, errorMessage: message, operationId: id });
     client.close();
@@ -73,10 +83,15 @@ describe.each(START_FLAVOURS)('$name', (flavour) => {
     const client = flavour.client(emu);
     const id = await createRun(60);
     await emu.clearRequests();
-    const error = await client.run(id).cancel().catch((e: unknown) => e);
+    const error = await client
+      .run(id)
+      .cancel()
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CancelNotSupportedError);
     expect(error).toBeInstanceOf(AIStudioError);
-    expect((error as Error).message).toBe(`Assistant run ${id} cannot be cancelled: the service has no cancel for it (as in the Python SDK)`);
+    expect((error as Error).message).toBe(
+      `Assistant run ${id} cannot be cancelled: the service has no cancel for it (as in the Python SDK)`,
+    );
     expect(await emu.requests()).toHaveLength(0);
     client.close();
   });

@@ -5,10 +5,15 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
-  RunError, type CompletionResponse, type ImageGenerationResponse, type ParsedWebSearchResponse, type SearchIndex, type SearchIndexFile,
+  type CompletionResponse,
+  type ImageGenerationResponse,
+  type ParsedWebSearchResponse,
+  RunError,
+  type SearchIndex,
+  type SearchIndexFile,
   type WebSearchResponse,
 } from 'yc-operation';
-import { startEmulator, type Emulator } from 'yc-operation/testing';
+import { type Emulator, startEmulator } from 'yc-operation/testing';
 import { FOLDER, infoLines, PRODUCER_KEY, START_FLAVOURS } from '../helpers/producers';
 
 let emu: Emulator;
@@ -43,7 +48,11 @@ const ROWS: Row[] = [
     name: 'imageGenerationAsync',
     method: 'imageGenerationAsync',
     path: '/foundationModels/v1/imageGenerationAsync',
-    request: { modelUri: `art://${FOLDER}/yandex-art/latest`, messages: [{ text: 'a red fox', weight: 1 }], generationOptions: { mimeType: 'image/png' } },
+    request: {
+      modelUri: `art://${FOLDER}/yandex-art/latest`,
+      messages: [{ text: 'a red fox', weight: 1 }],
+      generationOptions: { mimeType: 'image/png' },
+    },
     check: (r: ImageGenerationResponse) => {
       expect(r.image).toBeInstanceOf(Uint8Array);
       expect([...r.image.subarray(0, 8)]).toEqual(PNG_SIGNATURE);
@@ -74,7 +83,10 @@ const ROWS: Row[] = [
       expect(r.rawData).toBeInstanceOf(Uint8Array);
       expect(r.text).toMatch(/^<!DOCTYPE html>.*<title>operations<\/title>/);
     },
-    bad: [{ query: { searchType: 'SEARCH_TYPE_RU', queryText: 'x' }, responseFormat: 'PDF' }, /responseFormat must be "FORMAT_XML" or "FORMAT_HTML"/],
+    bad: [
+      { query: { searchType: 'SEARCH_TYPE_RU', queryText: 'x' }, responseFormat: 'PDF' },
+      /responseFormat must be "FORMAT_XML" or "FORMAT_HTML"/,
+    ],
   },
   {
     name: 'createSearchIndex',

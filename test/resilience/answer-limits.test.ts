@@ -9,8 +9,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ApiError, AsyncOperationsClient } from 'yc-operation';
 import { runNode } from '../helpers/child';
 import { FLAVOURS, FLAVOURS_AND_PROTOCOLS } from '../helpers/flavours';
-import { DIST_INDEX, QUICK_RETRY, errorOf, failOnUnhandledRejections, outcomeOf, okValueOf } from './harness';
-import { startMisbehaving, type Misbehaving } from './misbehaving';
+import { DIST_INDEX, errorOf, failOnUnhandledRejections, okValueOf, outcomeOf, QUICK_RETRY } from './harness';
+import { type Misbehaving, startMisbehaving } from './misbehaving';
 
 const MIB = 1024 * 1024;
 const GIB = 1024 * MIB;
@@ -58,7 +58,9 @@ describe.each(FLAVOURS_AND_PROTOCOLS)('$label', (flavour) => {
 
   test('maxResponseBytes takes a whole number from 1 to 256 MiB', () => {
     for (const bad of [0, -1, 1.5, Number.NaN, 256 * MIB + 1, '1000']) {
-      expect(() => flavour.client({ endpoint: endpoint(), auth: null, maxResponseBytes: bad }).close()).toThrow(/maxResponseBytes must be a whole number from 1 to 268435456/);
+      expect(() => flavour.client({ endpoint: endpoint(), auth: null, maxResponseBytes: bad }).close()).toThrow(
+        /maxResponseBytes must be a whole number from 1 to 268435456/,
+      );
     }
   });
 });
@@ -86,7 +88,7 @@ describe.each(FLAVOURS)('$name flavour over REST', (flavour) => {
 });
 
 describe("the user's own axios instance (promise flavour)", () => {
-  test('an endless body stops at maxResponseBytes, as axios\'s maxContentLength: the same ApiError 8', async () => {
+  test("an endless body stops at maxResponseBytes, as axios's maxContentLength: the same ApiError 8", async () => {
     const client = new AsyncOperationsClient({ endpoint: server.rest, auth: null, axios: axios.create(), maxResponseBytes: 2 * MIB });
     const error = errorOf(await outcomeOf(() => client.operation('endless').getStatus({ timeout: 60 })));
     client.close();

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { ApiError, backoff, WireDecodeError } from 'yc-operation';
-import { startEmulator, type Emulator } from 'yc-operation/testing';
+import { type Emulator, startEmulator } from 'yc-operation/testing';
 import { FLAVOURS } from '../helpers/flavours';
 import { activeResources, failOnUnhandledRejections, QUICK_RETRY, type Resources } from './harness';
 
@@ -197,7 +197,8 @@ describe.each(FLAVOURS)('$name flavour', (flavour) => {
       await new Promise((resolve) => setTimeout(resolve, 100));
       const now = await activeResources();
       c.close();
-      const sockets = (r: Resources) => [r.thread, ...r.workers.values()].flatMap((counts) => Object.entries(counts)).filter(([type]) => type.startsWith('TCP'));
+      const sockets = (r: Resources) =>
+        [r.thread, ...r.workers.values()].flatMap((counts) => Object.entries(counts)).filter(([type]) => type.startsWith('TCP'));
       expect(sockets(now)).toEqual(sockets(before));
       expect(() => flavour.client({ endpoint: 'http://10.0.0.1:8080', auth: null })).toThrow(/plain http to a non-loopback host/);
     });
@@ -209,11 +210,36 @@ describe.each(FLAVOURS)('$name flavour', (flavour) => {
       ['client', () => flavour.client({ endpoint: emu.url, auth: null, pollInterval: 1 }), /^client has no option "pollInterval"/],
       ['client.retry', () => flavour.client({ endpoint: emu.url, auth: null, retry: { attempts: 3 } }), /^retry has no option "attempts"/],
       ['operation', () => client().operation(id, { pollInterval: 1 }), /^operation has no option "pollInterval" \(known: /],
-      ['fromOperation', () => client().fromOperation({ id, done: false }, { metadataType: 'x' }), /^operation has no option "metadataType"/],
-      ['getStatus', () => client().operation(id).getStatus({ timeout: 1, retries: 2 } as never), /^getStatus has no option "retries"/],
+      [
+        'fromOperation',
+        () => client().fromOperation({ id, done: false }, { metadataType: 'x' }),
+        /^operation has no option "metadataType"/,
+      ],
+      [
+        'getStatus',
+        () =>
+          client()
+            .operation(id)
+            .getStatus({ timeout: 1, retries: 2 } as never),
+        /^getStatus has no option "retries"/,
+      ],
       ['wait', () => client().operation(id).wait({ poll_timeout: 5 }), /^wait has no option "poll_timeout"/],
-      ['watch', () => client().operation(id).watch({ onProgress: () => {} }), /^watch has no option "onProgress"/],
-      ['cancel', () => client().operation(id).cancel({ force: true } as never), /^cancel has no option "force"/],
+      [
+        'watch',
+        () =>
+          client()
+            .operation(id)
+            .watch({ onProgress: () => {} }),
+        /^watch has no option "onProgress"/,
+      ],
+      [
+        'cancel',
+        () =>
+          client()
+            .operation(id)
+            .cancel({ force: true } as never),
+        /^cancel has no option "force"/,
+      ],
     ])('%s: an unknown option is refused with a TypeError listing the known ones', async (_where, call, message) => {
       const error = await failureOf(call);
       expect(error).toBeInstanceOf(TypeError);
@@ -250,7 +276,10 @@ describe('flavour-specific input', () => {
       // the first call (see test/resilience/pending-fixes.test.ts).
       const error = await failureOf(() => {
         const c = flavour.client({ endpoint: emu.url, auth });
-        return c.operation(id).getStatus().finally(() => c.close());
+        return c
+          .operation(id)
+          .getStatus()
+          .finally(() => c.close());
       });
       expect(error, flavour.name).toBeInstanceOf(TypeError);
       expect(error.message).toMatch(/^auth/);

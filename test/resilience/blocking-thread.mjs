@@ -13,7 +13,10 @@ const summaries = workerData.ops.map(({ id, wait }) => {
       ok: false,
       name: e.name,
       fields: {
-        grpcCode: e.grpcCode, httpStatus: e.httpStatus, attempts: e.attempts, code: e.code,
+        grpcCode: e.grpcCode,
+        httpStatus: e.httpStatus,
+        attempts: e.attempts,
+        code: e.code,
         lastStatus: last === undefined ? undefined : last && { isRunning: last.isRunning, errorCode: last.error ? last.error.code : null },
       },
     };

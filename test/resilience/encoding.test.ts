@@ -8,8 +8,8 @@ import axios from 'axios';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ApiError, AsyncOperationsClient } from 'yc-operation';
 import { FLAVOURS } from '../helpers/flavours';
-import { errorOf, failOnUnhandledRejections, outcomeOf, okValueOf } from './harness';
-import { startMisbehaving, type Misbehaving } from './misbehaving';
+import { errorOf, failOnUnhandledRejections, okValueOf, outcomeOf } from './harness';
+import { type Misbehaving, startMisbehaving } from './misbehaving';
 
 const MIB = 1024 * 1024;
 const GIB = 1024 * MIB;
@@ -22,12 +22,15 @@ afterAll(() => server.close());
 failOnUnhandledRejections();
 
 describe.each(FLAVOURS)('$name flavour', (flavour) => {
-  test.each(['gzip', 'x-gzip', 'deflate', 'deflate-raw', 'br', 'identity'])('a %s answer is decoded; the request asked for gzip, deflate, br', async (id) => {
-    const client = flavour.client({ endpoint: server.rest, auth: null });
-    const result = okValueOf(await outcomeOf(() => client.operation(id).getResult({ timeout: 20 })));
-    client.close();
-    expect(result).toMatchObject({ text: `decoded ${id}`, acceptEncoding: 'gzip, deflate, br' });
-  });
+  test.each(['gzip', 'x-gzip', 'deflate', 'deflate-raw', 'br', 'identity'])(
+    'a %s answer is decoded; the request asked for gzip, deflate, br',
+    async (id) => {
+      const client = flavour.client({ endpoint: server.rest, auth: null });
+      const result = okValueOf(await outcomeOf(() => client.operation(id).getResult({ timeout: 20 })));
+      client.close();
+      expect(result).toMatchObject({ text: `decoded ${id}`, acceptEncoding: 'gzip, deflate, br' });
+    },
+  );
 
   test('the headers option can ask for no compression', async () => {
     const client = flavour.client({ endpoint: server.rest, auth: null, headers: { 'Accept-Encoding': 'identity' } });

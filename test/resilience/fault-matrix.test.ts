@@ -4,14 +4,24 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { AsyncOperationsClient } from 'yc-operation';
-import { startEmulator, type Emulator, type OperationScript } from 'yc-operation/testing';
+import { type Emulator, type OperationScript, startEmulator } from 'yc-operation/testing';
 import { resolveRetryPolicy } from '../../src/core/retry';
 import type { Failure } from '../../src/transport/http-failure';
 import { retrying } from '../../src/transport/retrying';
 import { runNode } from '../helpers/child';
 import {
-  activeResources, DIST_INDEX, errorOf, expectNothingLeft, failOnUnhandledRejections, outcomeOf, QUICK_RETRY,
-  getsOf, RESPONSE, until, okValueOf, WAIT,
+  activeResources,
+  DIST_INDEX,
+  errorOf,
+  expectNothingLeft,
+  failOnUnhandledRejections,
+  getsOf,
+  okValueOf,
+  outcomeOf,
+  QUICK_RETRY,
+  RESPONSE,
+  until,
+  WAIT,
 } from './harness';
 
 let emu: Emulator;
@@ -44,7 +54,11 @@ describe('the server restarted while a poll is in flight (same port)', () => {
 
   test('blocking flavour (in a child process): the cut-off poll is sent again, wait returns the result, and the process exits at once', async () => {
     const id = await emu.create(script);
-    const child = runNode(['--input-type=module', '-e', `
+    const child = runNode(
+      [
+        '--input-type=module',
+        '-e',
+        `
       import { OperationsClient } from ${JSON.stringify(DIST_INDEX)};
       const client = new OperationsClient({ endpoint: process.env.EMU, auth: null, retry: ${JSON.stringify(QUICK_RETRY)} });
       try {
@@ -54,7 +68,10 @@ describe('the server restarted while a poll is in flight (same port)', () => {
       }
       client.close();
       console.log('LAST');
-    `], { EMU: emu.url, OP: id });
+    `,
+      ],
+      { EMU: emu.url, OP: id },
+    );
     await until(hangingGetArrived(id), 20_000);
     await emu.restart();
     const { stdout, stderr, code, afterLastLineMs } = await child;
@@ -91,7 +108,12 @@ describe('abort (async flavour)', () => {
 describe('the retry driver (src/transport/retrying.ts)', () => {
   /** A run whose clock says the deadline has passed when the first attempt's failure comes back. */
   const lateFailure = (httpStatus: number, maxAttempts = 5) => {
-    const failure = { httpStatus, networkCode: null, retryAfterMs: null, error: new Error(`${httpStatus} after the deadline`) } as unknown as Failure;
+    const failure = {
+      httpStatus,
+      networkCode: null,
+      retryAfterMs: null,
+      error: new Error(`${httpStatus} after the deadline`),
+    } as unknown as Failure;
     return {
       policy: resolveRetryPolicy({ ...QUICK_RETRY, maxAttempts }),
       deadlineMs: 1000,

@@ -11,14 +11,29 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
-  ApiError, OperationTimeoutError, RunError, WireDecodeError, WrongAsyncOperationStatusError,
+  ApiError,
   type OperationStatus,
+  OperationTimeoutError,
+  RunError,
+  WireDecodeError,
+  WrongAsyncOperationStatusError,
 } from 'yc-operation';
-import { startEmulator, type Emulator, type OperationScript } from 'yc-operation/testing';
+import { type Emulator, type OperationScript, startEmulator } from 'yc-operation/testing';
 import type { Flavour } from '../helpers/flavours';
 import {
-  activeResources, errorOf, expectNothingLeft, failOnUnhandledRejections, HTML_PAGE, keepSdkWorker, outcomeOf, QUICK_RETRY,
-  getsOf, RESPONSE, okValueOf, WAIT, type Outcome,
+  activeResources,
+  errorOf,
+  expectNothingLeft,
+  failOnUnhandledRejections,
+  getsOf,
+  HTML_PAGE,
+  keepSdkWorker,
+  type Outcome,
+  okValueOf,
+  outcomeOf,
+  QUICK_RETRY,
+  RESPONSE,
+  WAIT,
 } from './harness';
 
 let emu: Emulator;
@@ -29,9 +44,7 @@ const getsFor = (id: string) => getsOf(emu, id);
 const html = (status: number, reason: string) => ({ status, body: HTML_PAGE(status, reason), contentType: 'text/html' });
 
 /** What a case expects `wait` to end with. */
-type Expected =
-  | { result: unknown }
-  | { error: new (...args: never[]) => Error; fields?: Record<string, unknown>; message?: RegExp };
+type Expected = { result: unknown } | { error: new (...args: never[]) => Error; fields?: Record<string, unknown>; message?: RegExp };
 
 interface Case {
   /** The test name: the fault, then what wait does about it. */
@@ -154,7 +167,11 @@ const cases: Case[] = [
     name: 'HTTP 502 with an HTML body on every attempt: wait fails with ApiError UNAVAILABLE quoting the page after maxAttempts',
     script: { never: true, faults: [{ ...html(502, 'Bad Gateway'), times: Infinity }] },
     client: { retry: { ...QUICK_RETRY, maxAttempts: 3 } },
-    expected: { error: ApiError, fields: { grpcCode: 14, httpStatus: 502, attempts: 3 }, message: /^HTTP 502 \(text\/html\): 502 Bad Gateway 502 Bad Gateway nginx \(/ },
+    expected: {
+      error: ApiError,
+      fields: { grpcCode: 14, httpStatus: 502, attempts: 3 },
+      message: /^HTTP 502 \(text\/html\): 502 Bad Gateway 502 Bad Gateway nginx \(/,
+    },
     gets: 3,
     boundS: 10,
     grpc: { expected: { error: ApiError, fields: { grpcCode: 14, httpStatus: null, attempts: 3 }, message: /HTTP status code 502/ } },
@@ -181,51 +198,75 @@ const cases: Case[] = [
     gets: 1,
     boundS: 5,
     // grpc-js maps an HTTP status outside gRPC's own table to UNKNOWN, and keeps no body
-    grpc: { expected: { error: ApiError, fields: { grpcCode: 2, httpStatus: null, attempts: 1, details: [] }, message: /HTTP status code 500/ } },
-  },
-  ...([
-    [401, 16, 'Token is invalid or has expired.'],
-    [403, 7, 'Permission denied'],
-    [404, 5, 'Operation not found'],
-    [400, 9, 'Operation is in a wrong state'], // the body's code wins over the status's (400 is also 3 and 11)
-  ] as const).map(([status, grpcCode, message]): Case => ({
-    name: `HTTP ${status} with a google.rpc.Status body (code ${grpcCode}): wait fails at once with ApiError carrying its code, message, details and request id`,
-    script: { response: RESPONSE, faults: [{ status, grpcCode, message }] },
-    expected: { error: ApiError, fields: { grpcCode, httpStatus: status, attempts: 1, rawMessage: message } },
-    gets: 1,
-    boundS: 5,
-    grpc: { expected: { error: ApiError, fields: { grpcCode, httpStatus: null, attempts: 1, rawMessage: message } } },
-    check: (outcome) => {
-      const error = errorOf(outcome) as unknown as ApiError;
-      expect(error.details).toEqual([{ '@type': 'type.googleapis.com/google.rpc.RequestInfo', requestId: error.requestId }]);
-      expect(error.requestId).toBeTruthy();
-      expect(error.serverTraceId).toBeTruthy();
-      expect(error.message).toContain(message);
-      expect(error.message).toContain(error.requestId!);
+    grpc: {
+      expected: { error: ApiError, fields: { grpcCode: 2, httpStatus: null, attempts: 1, details: [] }, message: /HTTP status code 500/ },
     },
-  })),
+  },
+  ...(
+    [
+      [401, 16, 'Token is invalid or has expired.'],
+      [403, 7, 'Permission denied'],
+      [404, 5, 'Operation not found'],
+      [400, 9, 'Operation is in a wrong state'], // the body's code wins over the status's (400 is also 3 and 11)
+    ] as const
+  ).map(
+    ([status, grpcCode, message]): Case => ({
+      name: `HTTP ${status} with a google.rpc.Status body (code ${grpcCode}): wait fails at once with ApiError carrying its code, message, details and request id`,
+      script: { response: RESPONSE, faults: [{ status, grpcCode, message }] },
+      expected: { error: ApiError, fields: { grpcCode, httpStatus: status, attempts: 1, rawMessage: message } },
+      gets: 1,
+      boundS: 5,
+      grpc: { expected: { error: ApiError, fields: { grpcCode, httpStatus: null, attempts: 1, rawMessage: message } } },
+      check: (outcome) => {
+        const error = errorOf(outcome) as unknown as ApiError;
+        expect(error.details).toEqual([{ '@type': 'type.googleapis.com/google.rpc.RequestInfo', requestId: error.requestId }]);
+        expect(error.requestId).toBeTruthy();
+        expect(error.serverTraceId).toBeTruthy();
+        expect(error.message).toContain(message);
+        expect(error.message).toContain(error.requestId!);
+      },
+    }),
+  ),
   {
     name: 'malformed JSON (a 200 cut in half): wait fails at once with ApiError UNKNOWN quoting the body, not retried',
     script: { response: RESPONSE, faults: [{ malformed: true }] },
-    expected: { error: ApiError, fields: { grpcCode: 2, httpStatus: 200, attempts: 1 }, message: /^the response body is not JSON: \{"id":/ },
+    expected: {
+      error: ApiError,
+      fields: { grpcCode: 2, httpStatus: 200, attempts: 1 },
+      message: /^the response body is not JSON: \{"id":/,
+    },
     gets: 1,
     boundS: 5,
-    grpc: { expected: { error: ApiError, fields: { grpcCode: 2, httpStatus: null, attempts: 1 }, message: /^the answer is not an Operation message: / } },
+    grpc: {
+      expected: {
+        error: ApiError,
+        fields: { grpcCode: 2, httpStatus: null, attempts: 1 },
+        message: /^the answer is not an Operation message: /,
+      },
+    },
   },
-  ...([
-    ['done is a string', '{"id":"x","done":"yes"}', /operation\.done must be a boolean, got a string/],
-    ['an array', '[{"done":true}]', /operation must be a JSON object, got an array/],
-    ['null', 'null', /operation must be a JSON object, got null/],
-    ['an error code that is text', '{"done":true,"error":{"code":"5","message":"x"}}', /operation\.error\.code must be an integer, got a string/],
-    ['error details that are not a list', '{"done":true,"error":{"code":5,"details":{}}}', /operation\.error\.details must be an array/],
-  ] as const).map(([what, body, message]): Case => ({
-    name: `a JSON body of the wrong shape (${what}): wait fails at once with WireDecodeError naming the field`,
-    script: { response: RESPONSE, faults: [{ status: 200, body, contentType: 'application/json' }] },
-    expected: { error: WireDecodeError, message },
-    gets: 1,
-    boundS: 5,
-    grpc: 'rest only', // a protobuf message cannot hold a JSON of the wrong shape
-  })),
+  ...(
+    [
+      ['done is a string', '{"id":"x","done":"yes"}', /operation\.done must be a boolean, got a string/],
+      ['an array', '[{"done":true}]', /operation must be a JSON object, got an array/],
+      ['null', 'null', /operation must be a JSON object, got null/],
+      [
+        'an error code that is text',
+        '{"done":true,"error":{"code":"5","message":"x"}}',
+        /operation\.error\.code must be an integer, got a string/,
+      ],
+      ['error details that are not a list', '{"done":true,"error":{"code":5,"details":{}}}', /operation\.error\.details must be an array/],
+    ] as const
+  ).map(
+    ([what, body, message]): Case => ({
+      name: `a JSON body of the wrong shape (${what}): wait fails at once with WireDecodeError naming the field`,
+      script: { response: RESPONSE, faults: [{ status: 200, body, contentType: 'application/json' }] },
+      expected: { error: WireDecodeError, message },
+      gets: 1,
+      boundS: 5,
+      grpc: 'rest only', // a protobuf message cannot hold a JSON of the wrong shape
+    }),
+  ),
 
   // ---- no answer in time ----
   {
@@ -317,124 +358,140 @@ export function describeFaultMatrix(flavour: Flavour): void {
   failOnUnhandledRejections();
 
   describe(flavour.label, () => {
-  // Keeps the blocking flavour's worker thread up between cases, so that the leak checks see
-  // inside it (each case's client frees its own sockets on close).
-  keepSdkWorker(flavour, () => flavour.endpoint(emu));
+    // Keeps the blocking flavour's worker thread up between cases, so that the leak checks see
+    // inside it (each case's client frees its own sockets on close).
+    keepSdkWorker(flavour, () => flavour.endpoint(emu));
 
-  /** Runs `wait` on a new operation of `script` with a client of its own, closed after. */
-  async function run(c: Pick<Case, 'script' | 'client' | 'wait'>, onProgress?: (s: OperationStatus) => void) {
-    const id = await emu.create(typeof c.script === 'function' ? c.script() : c.script);
-    const client = flavour.client({ endpoint: flavour.endpoint(emu), auth: null, retry: QUICK_RETRY, ...c.client });
-    const op = client.operation(id);
-    const outcome = await outcomeOf(() => op.wait({ ...WAIT, ...c.wait, onProgress }));
-    client.close();
-    return { id, outcome, op };
-  }
-
-  const ours = flavour.protocol === 'rest'
-    ? cases
-    : cases.filter((c) => c.grpc !== 'rest only').map((c) => ({ ...c, ...(c.grpc as object | undefined) }));
-
-  test.each(ours)('$name', async (c) => {
-    const before = await activeResources();
-    const { id, outcome } = await run(c);
-    const gets = await getsFor(id);
-
-    if ('result' in c.expected) {
-      expect(okValueOf(outcome)).toEqual(c.expected.result);
-    } else {
-      const error = errorOf(outcome);
-      expect(error).toBeInstanceOf(c.expected.error);
-      if (c.expected.fields) expect(error).toMatchObject(c.expected.fields);
-      if (c.expected.message) expect(error.message).toMatch(c.expected.message);
+    /** Runs `wait` on a new operation of `script` with a client of its own, closed after. */
+    async function run(c: Pick<Case, 'script' | 'client' | 'wait'>, onProgress?: (s: OperationStatus) => void) {
+      const id = await emu.create(typeof c.script === 'function' ? c.script() : c.script);
+      const client = flavour.client({ endpoint: flavour.endpoint(emu), auth: null, retry: QUICK_RETRY, ...c.client });
+      const op = client.operation(id);
+      const outcome = await outcomeOf(() => op.wait({ ...WAIT, ...c.wait, onProgress }));
+      client.close();
+      return { id, outcome, op };
     }
-    if (typeof c.gets === 'number') expect(gets).toHaveLength(c.gets);
-    else if (c.gets) {
-      expect(gets.length).toBeGreaterThanOrEqual(c.gets[0]);
-      expect(gets.length).toBeLessThanOrEqual(c.gets[1]);
-    }
-    expect(outcome.seconds).toBeLessThan(c.boundS);
-    if (c.atLeastS) expect(outcome.seconds).toBeGreaterThanOrEqual(c.atLeastS);
-    c.check?.(outcome, gets);
-    await expectNothingLeft(before);
-  });
 
-  test('a pooled keep-alive socket the server closed while idle: the next request does not fail, even with retries off', async () => {
-    const before = await activeResources();
-    const id = await emu.create({ never: true });
-    const client = flavour.client({ endpoint: flavour.endpoint(emu), auth: null, retry: false });
-    const op = client.operation(id);
-    await op.getStatus();
-    // Each round: the server drops the idle socket, and the next request goes out right after,
-    // racing the FIN; a reset on the stale socket is sent again on a fresh one.
-    for (let round = 0; round < 10; round++) {
-      await emu.dropIdleConnections();
-      expect((await op.getStatus()).isRunning).toBe(true);
-    }
-    client.close();
-    expect(await getsFor(id)).toHaveLength(11);
-    await expectNothingLeft(before);
-  });
+    const ours =
+      flavour.protocol === 'rest'
+        ? cases
+        : cases.filter((c) => c.grpc !== 'rest only').map((c) => ({ ...c, ...(c.grpc as object | undefined) }));
 
-  test('a pooled keep-alive socket closed while the wait sleeps: the wait goes on and returns the result', async () => {
-    const before = await activeResources();
-    const drops: Promise<void>[] = [];
-    const { outcome } = await run({ script: { donePolls: 4, response: RESPONSE }, client: { retry: false }, wait: { pollInterval: 0.1 } }, () => {
-      drops.push(emu.dropIdleConnections());
+    test.each(ours)('$name', async (c) => {
+      const before = await activeResources();
+      const { id, outcome } = await run(c);
+      const gets = await getsFor(id);
+
+      if ('result' in c.expected) {
+        expect(okValueOf(outcome)).toEqual(c.expected.result);
+      } else {
+        const error = errorOf(outcome);
+        expect(error).toBeInstanceOf(c.expected.error);
+        if (c.expected.fields) expect(error).toMatchObject(c.expected.fields);
+        if (c.expected.message) expect(error.message).toMatch(c.expected.message);
+      }
+      if (typeof c.gets === 'number') expect(gets).toHaveLength(c.gets);
+      else if (c.gets) {
+        expect(gets.length).toBeGreaterThanOrEqual(c.gets[0]);
+        expect(gets.length).toBeLessThanOrEqual(c.gets[1]);
+      }
+      expect(outcome.seconds).toBeLessThan(c.boundS);
+      if (c.atLeastS) expect(outcome.seconds).toBeGreaterThanOrEqual(c.atLeastS);
+      c.check?.(outcome, gets);
+      await expectNothingLeft(before);
     });
-    await Promise.all(drops);
-    expect(okValueOf(outcome)).toEqual(RESPONSE);
-    await expectNothingLeft(before);
-  });
 
-  test('the server restarted between polls (same port): wait carries on and returns the result', async () => {
-    const before = await activeResources();
-    const restarts: Promise<void>[] = [];
-    const { id, outcome } = await run({ script: { donePolls: 3, response: RESPONSE }, wait: { pollInterval: 0.2 } }, (s) => {
-      // Sent from the caller's thread while the wait is under way (also when that thread then blocks).
-      if (restarts.length === 0 && s.isRunning) restarts.push(emu.restart());
+    test('a pooled keep-alive socket the server closed while idle: the next request does not fail, even with retries off', async () => {
+      const before = await activeResources();
+      const id = await emu.create({ never: true });
+      const client = flavour.client({ endpoint: flavour.endpoint(emu), auth: null, retry: false });
+      const op = client.operation(id);
+      await op.getStatus();
+      // Each round: the server drops the idle socket, and the next request goes out right after,
+      // racing the FIN; a reset on the stale socket is sent again on a fresh one.
+      for (let round = 0; round < 10; round++) {
+        await emu.dropIdleConnections();
+        expect((await op.getStatus()).isRunning).toBe(true);
+      }
+      client.close();
+      expect(await getsFor(id)).toHaveLength(11);
+      await expectNothingLeft(before);
     });
-    await Promise.all(restarts);
-    expect(okValueOf(outcome)).toEqual(RESPONSE);
-    expect(await getsFor(id)).toHaveLength(3);
-    expect(outcome.seconds).toBeLessThan(0.4 + 10);
-    await expectNothingLeft(before);
-  });
 
-  test('a metadataDecoder that throws: wait fails with that very error and polls no more', async () => {
-    const before = await activeResources();
-    const id = await emu.create({ donePolls: 5, metadata: [{ step: 1 }] });
-    const client = flavour.client({ endpoint: flavour.endpoint(emu), auth: null, retry: QUICK_RETRY });
-    const boom = new Error('cannot decode metadata');
-    const op = client.operation(id, { metadataDecoder: () => { throw boom; } });
-    const outcome = await outcomeOf(() => op.wait(WAIT));
-    client.close();
-    expect(errorOf(outcome)).toBe(boom);
-    expect(await getsFor(id)).toHaveLength(1);
-    await expectNothingLeft(before);
-  });
-
-  test('a resultDecoder that throws: wait fails with that very error', async () => {
-    const before = await activeResources();
-    const id = await emu.create({ response: RESPONSE });
-    const client = flavour.client({ endpoint: flavour.endpoint(emu), auth: null, retry: QUICK_RETRY });
-    const boom = new Error('cannot decode the result');
-    const outcome = await outcomeOf(() => client.operation(id, { resultDecoder: () => { throw boom; } }).wait(WAIT));
-    client.close();
-    expect(errorOf(outcome)).toBe(boom);
-    await expectNothingLeft(before);
-  });
-
-  test('an onProgress that throws: wait fails with that very error and polls no more', async () => {
-    const before = await activeResources();
-    const boom = new Error('progress bar broke');
-    const { id, outcome } = await run({ script: { donePolls: 5 } }, () => {
-      throw boom;
+    test('a pooled keep-alive socket closed while the wait sleeps: the wait goes on and returns the result', async () => {
+      const before = await activeResources();
+      const drops: Promise<void>[] = [];
+      const { outcome } = await run(
+        { script: { donePolls: 4, response: RESPONSE }, client: { retry: false }, wait: { pollInterval: 0.1 } },
+        () => {
+          drops.push(emu.dropIdleConnections());
+        },
+      );
+      await Promise.all(drops);
+      expect(okValueOf(outcome)).toEqual(RESPONSE);
+      await expectNothingLeft(before);
     });
-    expect(errorOf(outcome)).toBe(boom);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(await getsFor(id)).toHaveLength(1);
-    await expectNothingLeft(before);
+
+    test('the server restarted between polls (same port): wait carries on and returns the result', async () => {
+      const before = await activeResources();
+      const restarts: Promise<void>[] = [];
+      const { id, outcome } = await run({ script: { donePolls: 3, response: RESPONSE }, wait: { pollInterval: 0.2 } }, (s) => {
+        // Sent from the caller's thread while the wait is under way (also when that thread then blocks).
+        if (restarts.length === 0 && s.isRunning) restarts.push(emu.restart());
+      });
+      await Promise.all(restarts);
+      expect(okValueOf(outcome)).toEqual(RESPONSE);
+      expect(await getsFor(id)).toHaveLength(3);
+      expect(outcome.seconds).toBeLessThan(0.4 + 10);
+      await expectNothingLeft(before);
+    });
+
+    test('a metadataDecoder that throws: wait fails with that very error and polls no more', async () => {
+      const before = await activeResources();
+      const id = await emu.create({ donePolls: 5, metadata: [{ step: 1 }] });
+      const client = flavour.client({ endpoint: flavour.endpoint(emu), auth: null, retry: QUICK_RETRY });
+      const boom = new Error('cannot decode metadata');
+      const op = client.operation(id, {
+        metadataDecoder: () => {
+          throw boom;
+        },
+      });
+      const outcome = await outcomeOf(() => op.wait(WAIT));
+      client.close();
+      expect(errorOf(outcome)).toBe(boom);
+      expect(await getsFor(id)).toHaveLength(1);
+      await expectNothingLeft(before);
+    });
+
+    test('a resultDecoder that throws: wait fails with that very error', async () => {
+      const before = await activeResources();
+      const id = await emu.create({ response: RESPONSE });
+      const client = flavour.client({ endpoint: flavour.endpoint(emu), auth: null, retry: QUICK_RETRY });
+      const boom = new Error('cannot decode the result');
+      const outcome = await outcomeOf(() =>
+        client
+          .operation(id, {
+            resultDecoder: () => {
+              throw boom;
+            },
+          })
+          .wait(WAIT),
+      );
+      client.close();
+      expect(errorOf(outcome)).toBe(boom);
+      await expectNothingLeft(before);
+    });
+
+    test('an onProgress that throws: wait fails with that very error and polls no more', async () => {
+      const before = await activeResources();
+      const boom = new Error('progress bar broke');
+      const { id, outcome } = await run({ script: { donePolls: 5 } }, () => {
+        throw boom;
+      });
+      expect(errorOf(outcome)).toBe(boom);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(await getsFor(id)).toHaveLength(1);
+      await expectNothingLeft(before);
+    });
   });
-});
 }

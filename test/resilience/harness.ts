@@ -6,8 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { BroadcastChannel, Worker } from 'node:worker_threads';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import type { Emulator } from 'yc-operation/testing';
-import { isGet, type Flavour, type FlavourClient } from '../helpers/flavours';
 import { RESOURCES_CHANNEL, type ResourcesReply, type ResourcesRequest } from '../../src/sync/protocol';
+import { type Flavour, type FlavourClient, isGet } from '../helpers/flavours';
 
 /** Quick retries, so that a retried case costs milliseconds (the defaults sleep 1.5 s and more). */
 export const QUICK_RETRY = Object.freeze({ initialBackoff: 0.01, maxBackoff: 0.05, jitter: 0 });

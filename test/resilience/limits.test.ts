@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { AsyncOperationsClient, OperationsClient } from 'yc-operation';
-import { startEmulator, type Emulator } from 'yc-operation/testing';
+import { type Emulator, startEmulator } from 'yc-operation/testing';
 import { FLAVOURS } from '../helpers/flavours';
 import { failOnUnhandledRejections, outcomeOf } from './harness';
 
@@ -30,18 +30,21 @@ describe('timeouts and intervals beyond what a timer can hold (src/core/options.
     process.off('warning', onWarning);
   });
 
-  test.each(FLAVOURS)('$name: getStatus({ timeout: 3e6 }) is refused with a RangeError before any request, never cut to 1 ms', async (flavour) => {
-    const id = await emu.create({ faults: [{ latency: 0.3 }] });
-    await emu.clearRequests();
-    const client = flavour.client({ endpoint: emu.url, auth: null });
-    const outcome = await outcomeOf(() => client.operation(id).getStatus({ timeout: BEYOND_TIMERS_S }));
-    client.close();
-    expect(outcome.ok).toBe(false);
-    expect((outcome as { error: Error }).error).toBeInstanceOf(RangeError);
-    expect((outcome as { error: Error }).error.message).toMatch(/^timeout must be at most 2147483 s/);
-    expect(await emu.requests()).toEqual([]);
-    expect(warnings.filter((w) => w.name === 'TimeoutOverflowWarning')).toEqual([]);
-  });
+  test.each(FLAVOURS)(
+    '$name: getStatus({ timeout: 3e6 }) is refused with a RangeError before any request, never cut to 1 ms',
+    async (flavour) => {
+      const id = await emu.create({ faults: [{ latency: 0.3 }] });
+      await emu.clearRequests();
+      const client = flavour.client({ endpoint: emu.url, auth: null });
+      const outcome = await outcomeOf(() => client.operation(id).getStatus({ timeout: BEYOND_TIMERS_S }));
+      client.close();
+      expect(outcome.ok).toBe(false);
+      expect((outcome as { error: Error }).error).toBeInstanceOf(RangeError);
+      expect((outcome as { error: Error }).error.message).toMatch(/^timeout must be at most 2147483 s/);
+      expect(await emu.requests()).toEqual([]);
+      expect(warnings.filter((w) => w.name === 'TimeoutOverflowWarning')).toEqual([]);
+    },
+  );
 
   test('async: wait({ pollInterval: 3e6 }) is refused with a RangeError before any poll, never a busy loop of polls', async () => {
     const id = await emu.create({ donePolls: 50 });
@@ -60,7 +63,9 @@ describe('allowInsecureHttp takes a boolean only (src/transport/config.ts)', () 
   test.each(FLAVOURS)("$name: allowInsecureHttp: 'false' (a string) is refused, not taken as true", (flavour) => {
     // A string from an environment variable or a config file would otherwise turn plain http on.
     expect(() => flavour.client({ endpoint: 'http://10.0.0.1:8080', auth: null, allowInsecureHttp: 'false' })).toThrow(TypeError);
-    expect(() => flavour.client({ endpoint: 'http://10.0.0.1:8080', auth: null, allowInsecureHttp: 1 })).toThrow(/allowInsecureHttp must be a boolean/);
+    expect(() => flavour.client({ endpoint: 'http://10.0.0.1:8080', auth: null, allowInsecureHttp: 1 })).toThrow(
+      /allowInsecureHttp must be a boolean/,
+    );
   });
 });
 

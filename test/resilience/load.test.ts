@@ -7,7 +7,7 @@
 import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { AsyncOperationsClient } from 'yc-operation';
-import { startEmulator, type Emulator, type OperationScript } from 'yc-operation/testing';
+import { type Emulator, type OperationScript, startEmulator } from 'yc-operation/testing';
 import { activeResources, DIST_INDEX, expectNothingLeft, failOnUnhandledRejections, HTML_PAGE } from './harness';
 
 /** A user's thread that runs blocking waits one after another and posts how each ended. */
@@ -51,7 +51,10 @@ function summarize(ok: boolean, valueOrError: unknown): Summary {
     ok,
     name: e.name,
     fields: {
-      grpcCode: e.grpcCode, httpStatus: e.httpStatus, attempts: e.attempts, code: e.code,
+      grpcCode: e.grpcCode,
+      httpStatus: e.httpStatus,
+      attempts: e.attempts,
+      code: e.code,
       lastStatus: last === undefined ? undefined : last && { isRunning: last.isRunning, errorCode: last.error?.code ?? null },
     },
   };
@@ -72,24 +75,42 @@ interface Kind {
 }
 
 const result = (i: number): Summary => ({ ok: true, value: response(i) });
-const apiError = (fields: Record<string, unknown>, name = 'ApiError') => (): Summary => ({ ok: false, name, fields });
+const apiError =
+  (fields: Record<string, unknown>, name = 'ApiError') =>
+  (): Summary => ({ ok: false, name, fields });
 
 const KINDS: Kind[] = [
   { name: 'no fault', script: (i) => ({ donePolls: 1 + (i % 3), response: response(i) }), expected: result },
   { name: '503 twice', script: (i) => ({ response: response(i), faults: [{ status: 503, times: 2 }] }), expected: result },
-  { name: '429 with Retry-After: 0', script: (i) => ({ response: response(i), faults: [{ status: 429, retryAfter: '0' }] }), expected: result },
+  {
+    name: '429 with Retry-After: 0',
+    script: (i) => ({ response: response(i), faults: [{ status: 429, retryAfter: '0' }] }),
+    expected: result,
+  },
   { name: 'HTML 502', script: (i) => ({ response: response(i), faults: [html(502)] }), expected: result },
   { name: 'HTML 504', script: (i) => ({ response: response(i), faults: [html(504)] }), expected: result },
-  { name: 'reset before the answer', script: (i) => ({ donePolls: 2, response: response(i), faults: [{ reset: 'before-response', times: 2 }] }), expected: result },
+  {
+    name: 'reset before the answer',
+    script: (i) => ({ donePolls: 2, response: response(i), faults: [{ reset: 'before-response', times: 2 }] }),
+    expected: result,
+  },
   { name: 'reset mid-response', script: (i) => ({ response: response(i), faults: [{ reset: 'mid-response' }] }), expected: result },
-  { name: 'slow answers', script: (i) => ({ donePolls: 2, response: response(i), faults: [{ latency: 0.1, times: 2 }] }), expected: result },
+  {
+    name: 'slow answers',
+    script: (i) => ({ donePolls: 2, response: response(i), faults: [{ latency: 0.1, times: 2 }] }),
+    expected: result,
+  },
   {
     name: 'failed operation',
     script: (i) => ({ donePolls: 2, error: { code: 3 + (i % 10), message: `failure ${i}` } }),
     expected: (i) => ({ ok: false, name: 'RunError', fields: { code: 3 + (i % 10) } }),
   },
   { name: 'done with neither', script: () => ({ neither: true }), expected: () => ({ ok: false, name: 'WrongAsyncOperationStatusError' }) },
-  { name: 'HTTP 404', script: () => ({ faults: [{ status: 404 }] }), expected: apiError({ grpcCode: 5, httpStatus: 404, attempts: 1 }, 'OperationNotFoundError') },
+  {
+    name: 'HTTP 404',
+    script: () => ({ faults: [{ status: 404 }] }),
+    expected: apiError({ grpcCode: 5, httpStatus: 404, attempts: 1 }, 'OperationNotFoundError'),
+  },
   { name: 'HTML 500', script: () => ({ faults: [html(500)] }), expected: apiError({ grpcCode: 13, httpStatus: 500, attempts: 1 }) },
   { name: 'malformed JSON', script: () => ({ faults: [{ malformed: true }] }), expected: apiError({ grpcCode: 2, httpStatus: 200 }) },
   {
@@ -102,7 +123,12 @@ const KINDS: Kind[] = [
     script: () => ({ faults: [{ status: 503, times: Infinity }] }),
     expected: apiError({ grpcCode: 14, httpStatus: 503, attempts: MAX_ATTEMPTS }),
   },
-  { name: 'no answer', script: () => ({ faults: [{ hang: true }] }), wait: { timeout: 1 }, expected: apiError({ grpcCode: 4, httpStatus: null }) },
+  {
+    name: 'no answer',
+    script: () => ({ faults: [{ hang: true }] }),
+    wait: { timeout: 1 },
+    expected: apiError({ grpcCode: 4, httpStatus: null }),
+  },
   // Under this load, the first poll may not be answered within pollTimeout: then no status is known yet.
   {
     name: 'never done',
@@ -130,7 +156,9 @@ const WAIT = { pollInterval: 0.05, timeout: 5, pollTimeout: 20 };
 async function draw(n: number, seed: number) {
   const next = random(seed);
   const drawn = Array.from({ length: n }, (_, i) => ({ i, kind: KINDS[Math.floor(next() * KINDS.length)]! }));
-  return Promise.all(drawn.map(async ({ i, kind }) => ({ i, kind, id: await emu.create(kind.script(i)), wait: { ...WAIT, ...kind.wait } })));
+  return Promise.all(
+    drawn.map(async ({ i, kind }) => ({ i, kind, id: await emu.create(kind.script(i)), wait: { ...WAIT, ...kind.wait } })),
+  );
 }
 
 /** Checks each summary against its kind's expectation; lists every mismatch at once. */
@@ -158,7 +186,15 @@ describe('load', () => {
     const client = new AsyncOperationsClient({ endpoint: emu.url, auth: null, retry: RETRY });
     const started = performance.now();
     const summaries = await Promise.all(
-      ops.map(({ id, wait }) => client.operation(id).wait(wait).then((v) => summarize(true, v), (e: unknown) => summarize(false, e))),
+      ops.map(({ id, wait }) =>
+        client
+          .operation(id)
+          .wait(wait)
+          .then(
+            (v) => summarize(true, v),
+            (e: unknown) => summarize(false, e),
+          ),
+      ),
     );
     const seconds = (performance.now() - started) / 1000;
     client.close();

@@ -2,7 +2,7 @@
  * The misbehaving servers of test/fixtures/misbehaving-server.mjs, in a child process on
  * 127.0.0.1: started once per test file, stopped after it.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export interface Misbehaving {

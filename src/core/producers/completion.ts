@@ -2,7 +2,7 @@
  * AI Studio's deferred completion (`POST /foundationModels/v1/completionAsync` on the `llm`
  * endpoint): the request as users give it, checked, and the response its operation finishes with.
  */
-import { nonEmptyString, OPERATION_WAIT_DEFAULTS, requestObject, type Producer } from './producer';
+import { nonEmptyString, OPERATION_WAIT_DEFAULTS, type Producer, requestObject } from './producer';
 
 /** A deferred completion request (the body of `completionAsync`). */
 export interface CompletionRequest {

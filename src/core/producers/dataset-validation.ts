@@ -4,8 +4,8 @@
  * `DatasetValidationError` with the errors found. Waits default to 6 h, polled every 60 s.
  */
 import { boundsOf } from '../calls';
-import { validatedDataset, VALIDATE_METHOD, type DatasetInfo } from '../dataset';
-import { nonEmptyString, requestObject, type Producer } from './producer';
+import { type DatasetInfo, VALIDATE_METHOD, validatedDataset } from '../dataset';
+import { nonEmptyString, type Producer, requestObject } from './producer';
 
 /** A validation request (`ValidateDatasetRequest`). */
 export interface ValidateDatasetRequest {
@@ -24,7 +24,10 @@ export const VALIDATE_DATASET: Producer<ValidateDatasetRequest, DatasetInfo> = {
   endpoint: 'llm',
   grpc: VALIDATE_METHOD,
   check: checkValidateDatasetRequest,
-  decoder: (_options, { endpoint, run }) => (response, { timeout }) => run(validatedDataset(endpoint, response), boundsOf(timeout)),
+  decoder:
+    (_options, { endpoint, run }) =>
+    (response, { timeout }) =>
+      run(validatedDataset(endpoint, response), boundsOf(timeout)),
   defaultPollTimeout: 6 * 3600,
   defaultPollInterval: 60,
 };

@@ -2,7 +2,7 @@
  * AI Studio's image generation (`POST /foundationModels/v1/imageGenerationAsync` on the `llm`
  * endpoint, YandexART): the request, checked, and the response, with the image as bytes.
  */
-import { base64Bytes, nonEmptyString, OPERATION_WAIT_DEFAULTS, requestObject, responseObject, type Producer } from './producer';
+import { base64Bytes, nonEmptyString, OPERATION_WAIT_DEFAULTS, type Producer, requestObject, responseObject } from './producer';
 
 /** An image generation request (the body of `imageGenerationAsync`). */
 export interface ImageGenerationRequest {
@@ -24,7 +24,8 @@ export interface ImageGenerationResponse {
 function checkImageGenerationRequest(request: unknown): ImageGenerationRequest {
   const r = requestObject('an image generation request', request);
   nonEmptyString('image generation request', 'modelUri', r.modelUri);
-  if (!Array.isArray(r.messages) || r.messages.length === 0) throw new TypeError('image generation request: messages must be a non-empty array');
+  if (!Array.isArray(r.messages) || r.messages.length === 0)
+    throw new TypeError('image generation request: messages must be a non-empty array');
   r.messages.forEach((m: { text?: unknown; weight?: unknown } | null, i) => {
     if (typeof m?.text !== 'string' || !['undefined', 'number', 'string'].includes(typeof m.weight)) {
       throw new TypeError(`image generation request: messages[${i}] must be { text, weight? } with a string text`);

@@ -4,13 +4,14 @@
  * plan (`src/client/start.ts`). The rows of the services with no REST route (dataset validation,
  * tuning) start over gRPC, whatever the client's protocol.
  */
+
+import { COMPLETION_BATCH } from './batch-completion';
 import { COMPLETION } from './completion';
+import { VALIDATE_DATASET } from './dataset-validation';
 import { IMAGE_GENERATION } from './image-generation';
 import { ADD_SEARCH_INDEX_FILES, CREATE_SEARCH_INDEX } from './search-index';
-import { WEB_SEARCH } from './web-search';
-import { VALIDATE_DATASET } from './dataset-validation';
 import { TUNE } from './tuning';
-import { COMPLETION_BATCH } from './batch-completion';
+import { WEB_SEARCH } from './web-search';
 
 export const PRODUCERS = {
   completion: COMPLETION,
@@ -24,12 +25,11 @@ export const PRODUCERS = {
 /** The start calls whose operation is a kind of its own (a tuning, a batch task), not an Operation API one. */
 export const STARTS = { tune: TUNE, completionBatch: COMPLETION_BATCH } as const;
 
-export { batchTaskIdOf } from './batch-completion';
-
-export type { Producer, StartRoute } from './producer';
-export type { ValidateDatasetRequest } from './dataset-validation';
 export type { BatchCompletionRequest } from './batch-completion';
+export { batchTaskIdOf } from './batch-completion';
 export type { CompletionRequest, CompletionResponse } from './completion';
+export type { ValidateDatasetRequest } from './dataset-validation';
 export type { ImageGenerationRequest, ImageGenerationResponse } from './image-generation';
-export type { ParsedWebSearchResponse, WebSearchRequest, WebSearchResponse } from './web-search';
+export type { Producer, StartRoute } from './producer';
 export type { SearchIndex, SearchIndexFile, SearchIndexFilesRequest, SearchIndexRequest } from './search-index';
+export type { ParsedWebSearchResponse, WebSearchRequest, WebSearchResponse } from './web-search';

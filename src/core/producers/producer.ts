@@ -18,23 +18,24 @@ export interface GrpcStart {
 }
 
 /** One call that starts an operation: where it goes and how its request is checked. */
-export type StartRoute<R> = (
+export type StartRoute<R> =
   /** The REST route of the start call (a `POST`). */
-  | { readonly path: string; readonly grpc?: undefined }
-  /** The gRPC method of the start call, for a service with no REST route. */
-  | { readonly grpc: GrpcStart; readonly path?: undefined }
-) & {
-  /** The client method that starts it, named in messages. */
-  readonly method: string;
-  /** The short name of the endpoint the start call goes to unless told otherwise (`llm`, `searchapi`, ...). */
-  readonly endpoint: string;
-  /** The body field that names the folder; filled with the client's `folderId` when the request has none. */
-  readonly folderField?: string;
-  /** Options of the start helper beyond `endpoint`, `timeout` (and `signal`), read by the row's decoder. */
-  readonly options?: readonly string[];
-  /** Returns the request when it has the shape the API takes; throws a TypeError naming the field. */
-  check(request: unknown): R;
-};
+  (
+    | { readonly path: string; readonly grpc?: undefined }
+    /** The gRPC method of the start call, for a service with no REST route. */
+    | { readonly grpc: GrpcStart; readonly path?: undefined }
+  ) & {
+    /** The client method that starts it, named in messages. */
+    readonly method: string;
+    /** The short name of the endpoint the start call goes to unless told otherwise (`llm`, `searchapi`, ...). */
+    readonly endpoint: string;
+    /** The body field that names the folder; filled with the client's `folderId` when the request has none. */
+    readonly folderField?: string;
+    /** Options of the start helper beyond `endpoint`, `timeout` (and `signal`), read by the row's decoder. */
+    readonly options?: readonly string[];
+    /** Returns the request when it has the shape the API takes; throws a TypeError naming the field. */
+    check(request: unknown): R;
+  };
 
 /** What a decoder may use beyond the response: the start call's endpoint, and how its own calls are run. */
 export interface DecoderContext {
@@ -46,7 +47,10 @@ export interface DecoderContext {
 /** A start call whose operation is an Operation API one, and the kind of that operation. Times are in seconds. */
 export type Producer<R, T> = StartRoute<R> & {
   /** The decoder of a succeeded operation's response (a copy the caller owns), for the start helper's options. */
-  decoder(options: Readonly<Record<string, unknown>>, ctx: DecoderContext): (response: unknown, call: { timeout: number }) => T | Promise<T>;
+  decoder(
+    options: Readonly<Record<string, unknown>>,
+    ctx: DecoderContext,
+  ): (response: unknown, call: { timeout: number }) => T | Promise<T>;
   /** The poll timeout `wait()` uses when given none, in seconds. */
   readonly defaultPollTimeout: number;
   /** The poll interval `wait()` uses when given none, in seconds. */
@@ -54,11 +58,15 @@ export type Producer<R, T> = StartRoute<R> & {
 };
 
 /** The reference's wait defaults of an OperationService-tracked kind: 3600 s, polled every 10 s. */
-export const OPERATION_WAIT_DEFAULTS = { defaultPollTimeout: DEFAULT_POLL_TIMEOUT_S, defaultPollInterval: DEFAULT_POLL_INTERVAL_S } as const;
+export const OPERATION_WAIT_DEFAULTS = {
+  defaultPollTimeout: DEFAULT_POLL_TIMEOUT_S,
+  defaultPollInterval: DEFAULT_POLL_INTERVAL_S,
+} as const;
 
 /** `value` as an object of fields, or a TypeError for the `what` request. */
 export function requestObject(what: string, value: unknown): Record<string, unknown> {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new TypeError(`${what} must be an object, got ${typeName(value)}`);
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw new TypeError(`${what} must be an object, got ${typeName(value)}`);
   return value as Record<string, unknown>;
 }
 

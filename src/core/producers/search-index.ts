@@ -4,7 +4,7 @@
  * (`POST /assistants/v1/searchIndexFile:batchCreate`). Each starts an operation.
  */
 import { WireDecodeError } from '../errors';
-import { nonEmptyString, OPERATION_WAIT_DEFAULTS, requestObject, responseObject, stringList, type Producer } from './producer';
+import { nonEmptyString, OPERATION_WAIT_DEFAULTS, type Producer, requestObject, responseObject, stringList } from './producer';
 
 /** A search index creation request (the body of `createSearchIndex`), as the API takes it. */
 export interface SearchIndexRequest {

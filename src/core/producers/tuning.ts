@@ -9,7 +9,8 @@ const TUNING_TYPES = ['textToTextCompletion', 'textClassificationMultilabel', 't
 
 function checkDatasets(field: string, value: unknown, required: boolean): void {
   if (value === undefined && !required) return;
-  if (!Array.isArray(value) || (required && value.length === 0)) throw new TypeError(`tuning request: ${field} must be a ${required ? 'non-empty ' : ''}array of { datasetId, weight? }`);
+  if (!Array.isArray(value) || (required && value.length === 0))
+    throw new TypeError(`tuning request: ${field} must be a ${required ? 'non-empty ' : ''}array of { datasetId, weight? }`);
   value.forEach((d: { datasetId?: unknown; weight?: unknown } | null, i) => {
     if (typeof d?.datasetId !== 'string' || d.datasetId === '' || !['undefined', 'number'].includes(typeof d.weight)) {
       throw new TypeError(`tuning request: ${field}[${i}] must be { datasetId, weight? } with a non-empty datasetId and a number weight`);

@@ -3,7 +3,7 @@
  * endpoint): the request, checked, and the response, its `rawData` decoded from base64 to bytes,
  * and to text when asked (`parse: true`).
  */
-import { base64Bytes, nonEmptyString, OPERATION_WAIT_DEFAULTS, requestObject, responseObject, type Producer } from './producer';
+import { base64Bytes, nonEmptyString, OPERATION_WAIT_DEFAULTS, type Producer, requestObject, responseObject } from './producer';
 
 /** A web search request (the body of `webSearchAsync`), as the API takes it. */
 export interface WebSearchRequest {

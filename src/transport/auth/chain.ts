@@ -4,14 +4,14 @@
  * `yc` CLI; no credentials at all when none is found.
  */
 import type { AuthProvider } from '../../core/transport';
+import { SharedFlight } from '../../runtime/shared-flight';
 import type { CredentialKind } from './classify';
 import { createProvider } from './create';
 import { EnvTokenAuth } from './env-token';
-import { withDefaults, type AuthEnvironment, type ResolvedAuthEnvironment } from './environment';
+import { type AuthEnvironment, type ResolvedAuthEnvironment, withDefaults } from './environment';
 import { MetadataServiceAuth } from './metadata';
 import { CredentialProvider } from './provider';
 import { readEnvSecret } from './secret';
-import { SharedFlight } from '../../runtime/shared-flight';
 import { noAuth } from './static';
 import { YcCliAuth } from './yc-cli';
 

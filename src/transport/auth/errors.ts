@@ -9,9 +9,7 @@ const UNAUTHENTICATED = 16;
  * URL, `env:YC_TOKEN`, a command line); the message must already be free of secrets.
  * Defaults: gRPC code 16, no HTTP status, no details or ids, one attempt.
  */
-export function credentialError(
-  fields: Pick<ApiErrorFields, 'message' | 'endpoint' | 'authProvider'> & Partial<ApiErrorFields>,
-): ApiError {
+export function credentialError(fields: Pick<ApiErrorFields, 'message' | 'endpoint' | 'authProvider'> & Partial<ApiErrorFields>): ApiError {
   return new ApiError({
     grpcCode: UNAUTHENTICATED,
     httpStatus: null,

@@ -4,14 +4,14 @@
  */
 import type { AuthProvider } from '../../core/transport';
 import { EnvChainAuth } from './chain';
-import { classifySecret, type CredentialKind } from './classify';
+import { type CredentialKind, classifySecret } from './classify';
 import { createProvider } from './create';
-import { withDefaults, type AuthEnvironment } from './environment';
+import { type AuthEnvironment, withDefaults } from './environment';
 import { requireSecret } from './secret';
 import { noAuth } from './static';
 
 export { EnvChainAuth } from './chain';
-export { classifySecret, type CredentialKind } from './classify';
+export { type CredentialKind, classifySecret } from './classify';
 export { EnvTokenAuth } from './env-token';
 export type { AuthEnvironment } from './environment';
 export { MetadataServiceAuth } from './metadata';
@@ -20,13 +20,7 @@ export { apiKeyAuth, iamTokenAuth, noAuth, StaticAuth } from './static';
 export { YcCliAuth } from './yc-cli';
 
 /** What `auth` may be: see {@link resolveAuth}. */
-export type AuthOption =
-  | string
-  | { apiKey: string }
-  | { iamToken: string }
-  | { oauthToken: string }
-  | AuthProvider
-  | null;
+export type AuthOption = string | { apiKey: string } | { iamToken: string } | { oauthToken: string } | AuthProvider | null;
 
 /** The keys of the object forms and the kind each names. */
 const KEYS: Readonly<Record<string, CredentialKind>> = { apiKey: 'api-key', iamToken: 'iam-token', oauthToken: 'oauth' };

@@ -1,7 +1,7 @@
 /** The VM metadata service: the IAM token of the service account attached to the VM. */
 import { requestToken } from './http';
 import { authorization, CredentialProvider } from './provider';
-import { TokenCache, type IssuedToken } from './token-cache';
+import { type IssuedToken, TokenCache } from './token-cache';
 
 /** Where the service listens on a Yandex Cloud VM. */
 export const DEFAULT_METADATA_ADDR = '169.254.169.254';

@@ -1,7 +1,7 @@
 /** An OAuth token, exchanged for IAM tokens at the IAM API (`POST /iam/v1/tokens`). */
 import { requestToken } from './http';
 import { authorization, CredentialProvider } from './provider';
-import { TokenCache, type IssuedToken } from './token-cache';
+import { type IssuedToken, TokenCache } from './token-cache';
 
 /** Bounds one exchange request: 10 seconds, in milliseconds. */
 const EXCHANGE_TIMEOUT_MS = 10_000;

@@ -5,7 +5,7 @@ import { loadAtFirstUse } from '../../runtime/load';
 import { credentialError } from './errors';
 import { authorization, CredentialProvider } from './provider';
 import { readEnvSecret, redact } from './secret';
-import { TokenCache, type IssuedToken } from './token-cache';
+import { type IssuedToken, TokenCache } from './token-cache';
 
 /** Bounds one run of `yc` (it may itself call the IAM API): 30 seconds, in milliseconds. */
 const RUN_TIMEOUT_MS = 30_000;
@@ -54,7 +54,13 @@ export class YcCliAuth extends CredentialProvider {
         const token = lastLine(stdout);
         if (!error && token) return resolve({ token, expiresAtMs: null });
         // stdout may hold a token even on failure: only stderr is quoted, without that token.
-        reject(credentialError({ message: `${command} ${whyFailed(error, redact(stderr, token || undefined))}`, endpoint: command, authProvider: this.name }));
+        reject(
+          credentialError({
+            message: `${command} ${whyFailed(error, redact(stderr, token || undefined))}`,
+            endpoint: command,
+            authProvider: this.name,
+          }),
+        );
       });
     });
   }
@@ -71,5 +77,11 @@ function whyFailed(error: ExecFileException | null, stderr: string): string {
 
 /** The last non-blank line, trimmed (`yc` prints the token last). */
 function lastLine(text: string): string {
-  return text.split('\n').map((line) => line.trim()).filter(Boolean).at(-1) ?? '';
+  return (
+    text
+      .split('\n')
+      .map((line) => line.trim())
+      .filter(Boolean)
+      .at(-1) ?? ''
+  );
 }

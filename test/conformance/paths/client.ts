@@ -3,10 +3,10 @@
  * REST or gRPC (`test/helpers/flavours.ts` puts both behind one promise-shaped face). One emulator
  * and one client per path; each row gets an operation of its own.
  */
-import { AsyncOperationsClient, OperationsClient, type CompletionRequest } from 'yc-operation';
-import { startEmulator, type Emulator } from 'yc-operation/testing';
-import { FLAVOURS_AND_PROTOCOLS, isGet, type FlavourOperation } from '../../helpers/flavours';
-import { outcomeOf, statusData, type Outcome } from '../outcome';
+import { AsyncOperationsClient, type CompletionRequest, OperationsClient } from 'yc-operation';
+import { type Emulator, startEmulator } from 'yc-operation/testing';
+import { FLAVOURS_AND_PROTOCOLS, type FlavourOperation, isGet } from '../../helpers/flavours';
+import { type Outcome, outcomeOf, statusData } from '../outcome';
 import type { PathName, Row } from '../table';
 
 /** A path, open: runs one row at a time (or several at once where the path allows it). */
@@ -25,7 +25,11 @@ const COMPLETION: CompletionRequest = { modelUri: 'gpt://b1gemulator/yandexgpt-l
  * The operation of a row: one the emulator makes from the row's script, or the row's id as it is;
  * for a started one, `start` starts it with the row's headers and gives its id.
  */
-export async function operationIdOf(emu: Emulator, row: Row, start: (headers: Record<string, string>) => Promise<string>): Promise<unknown> {
+export async function operationIdOf(
+  emu: Emulator,
+  row: Row,
+  start: (headers: Record<string, string>) => Promise<string>,
+): Promise<unknown> {
   const { operation } = row;
   if ('startedWith' in operation) return start(operation.startedWith);
   return 'id' in operation ? operation.id : emu.create(operation);
@@ -37,7 +41,9 @@ export async function operationIdOf(emu: Emulator, row: Row, start: (headers: Re
  * (or the queue's worker) then polls the operation by its id.
  */
 export async function startCompletion(
-  Client: typeof AsyncOperationsClient | typeof OperationsClient, emu: Emulator, headers: Record<string, string>,
+  Client: typeof AsyncOperationsClient | typeof OperationsClient,
+  emu: Emulator,
+  headers: Record<string, string>,
 ): Promise<string> {
   const starter = new Client({ endpoint: emu.url, auth: null, headers });
   try {
@@ -84,8 +90,13 @@ export async function openClientPath(name: Exclude<PathName, 'queue'>): Promise<
   const client = flavour.client({ endpoint: flavour.endpoint(emu), auth: null, retry: QUICK_RETRY });
   return {
     async run(row) {
-      const id = await operationIdOf(emu, row, (headers) => startCompletion(flavour.name === 'async' ? AsyncOperationsClient : OperationsClient, emu, headers));
-      return outcomeOf(() => call(() => client.operation(id as string), row), () => getsOf(emu, id));
+      const id = await operationIdOf(emu, row, (headers) =>
+        startCompletion(flavour.name === 'async' ? AsyncOperationsClient : OperationsClient, emu, headers),
+      );
+      return outcomeOf(
+        () => call(() => client.operation(id as string), row),
+        () => getsOf(emu, id),
+      );
     },
     async close() {
       client.close();

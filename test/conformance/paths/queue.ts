@@ -4,17 +4,28 @@
  * `enqueue(id, options)`, then `result(id)`; its outcome is what `result()` gives.
  */
 import { AsyncOperationsClient } from 'yc-operation';
-import { jobIdOf, WaitQueue, WaitWorker, type WaitJobData } from 'yc-operation/bullmq';
+import { jobIdOf, type WaitJobData, WaitQueue, WaitWorker } from 'yc-operation/bullmq';
 import { startEmulator } from 'yc-operation/testing';
 import { startRedis } from '../../bullmq/redis';
 import { outcomeOf } from '../outcome';
 import type { Row } from '../table';
-import { getsOf, operationIdOf, QUICK_RETRY, startCompletion, type OpenPath } from './client';
+import { getsOf, type OpenPath, operationIdOf, QUICK_RETRY, startCompletion } from './client';
 
 /** A valid job's data for `operationId`, with the row's fields written over it. */
 function storedData(operationId: string, fields: Record<string, unknown>): WaitJobData {
   const startedAt = Date.now();
-  return { v: 1, operationId, saved: null, pollInterval: 0.05, pollTimeout: 5, timeout: 2, startedAt, deadlineAt: startedAt + 5000, failures: 0, ...fields };
+  return {
+    v: 1,
+    operationId,
+    saved: null,
+    pollInterval: 0.05,
+    pollTimeout: 5,
+    timeout: 2,
+    startedAt,
+    deadlineAt: startedAt + 5000,
+    failures: 0,
+    ...fields,
+  };
 }
 
 export async function openQueuePath(): Promise<OpenPath> {
@@ -54,7 +65,10 @@ export async function openQueuePath(): Promise<OpenPath> {
   return {
     async run(row) {
       const id = await operationIdOf(emu, row, (headers) => startCompletion(AsyncOperationsClient, emu, headers));
-      return outcomeOf(() => call(id as string, row), () => getsOf(emu, id));
+      return outcomeOf(
+        () => call(id as string, row),
+        () => getsOf(emu, id),
+      );
     },
     async close() {
       other.close();
