@@ -1,7 +1,7 @@
 /**
  * `waitAll` and `asCompleted` for either flavour: promises for `AsyncOperation`s, blocking for
  * `Operation`s (one call takes operations of one flavour). An empty list has no flavour: code
- * typed for one flavour uses its client's `waitAll`/`asCompleted` (`src/client/members.ts`),
+ * typed for one flavour uses its client's `waitAll`/`asCompleted`,
  * which always answers in that flavour.
  */
 

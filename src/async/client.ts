@@ -1,9 +1,8 @@
 /**
  * The promise flavour's client: it owns the transport (one socket pool, one credential provider)
- * and makes {@link AsyncOperation}s that share it. Its members are the client layer's
- * (`src/client/members.ts`), typed for promises.
+ * and makes {@link AsyncOperation}s that share it. Its members are the client layer's, typed
+ * for promises.
  */
-
 import { ClientLayer } from '../client/layer';
 import { OperationsClientMembers } from '../client/members';
 import { saidWarnings } from '../client/operation';

@@ -1,5 +1,5 @@
 /**
- * One plan for every start helper of both clients: a start row (`src/core/producers`), the
+ * One plan for every start helper of both clients: a start row, the
  * request and the helper's options become the start call's target (a REST URL and body, or a gRPC
  * method and message) and bound, and the options of the operation it returns (the row's result
  * decoder and wait defaults). Checked before any request; the answer is checked to be an

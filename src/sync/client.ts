@@ -1,9 +1,7 @@
 /**
  * The blocking flavour's client. Its options are plain data: they travel to the worker thread
- * that sends the requests. Its members are the client layer's (`src/client/members.ts`), typed
- * for blocking calls.
+ * that sends the requests. Its members are the client layer's, typed for blocking calls.
  */
-
 import { ClientLayer } from '../client/layer';
 import { OperationsClientMembers } from '../client/members';
 import { checkOptions, typeName } from '../core/options';

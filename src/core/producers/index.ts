@@ -1,6 +1,6 @@
 /**
  * The table of producers: every call that starts an operation, one row each. The start helpers
- * of both clients are one line per row, written once (`src/client/members.ts`), over one shared
+ * of both clients are one line per row, written once, over one shared
  * plan (`src/client/start.ts`). The rows of the services with no REST route (dataset validation,
  * tuning) start over gRPC, whatever the client's protocol.
  */
