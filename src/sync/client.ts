@@ -57,17 +57,16 @@ export class OperationsClient extends OperationsClientMembers<BlockingFlavour> {
       log: logger !== undefined || envLogger() !== null,
       ...(config.ca === null ? {} : { ca: config.ca.toString() }),
     };
-    const { endpoint } = config;
     const ports = new BlockingPorts({
       options: workerOptions,
       retryHooks,
       logger: config.logger,
       budget: config.budget,
-      endpoint,
+      endpoint: config.endpoint,
       workerPath: resolveWorkerPath(workerPath),
     });
     const settings = {
-      endpoint,
+      endpoint: config.endpoint,
       allowInsecureHttp: rest.allowInsecureHttp ?? false,
       folderId: config.folderId,
       startOptions: [],
