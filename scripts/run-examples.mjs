@@ -103,11 +103,14 @@ const cases = [
 ];
 
 let failed = 0;
+let passed = 0;
+let skipped = 0;
 try {
   for (const c of cases) {
     const name = `${c.name ?? c.file} (${runtime})`;
     if (c.needs && !process.env[c.needs]) {
       console.log(`skip ${name}: no ${c.needs}`);
+      skipped++;
       continue;
     }
     const result = await run(c.file, c.args ? await c.args() : [], env);
@@ -121,6 +124,7 @@ try {
     });
     if (result.code === (c.exitCode ?? 0) && missing === undefined) {
       console.log(`ok ${name}`);
+      passed++;
     } else {
       failed++;
       console.log(`FAIL ${name}: exit ${result.code ?? result.signal}${missing ? `, no line matching ${missing}` : ''}`);
@@ -130,4 +134,6 @@ try {
 } finally {
   await emulator.close();
 }
+// The closing line CI reads: one word with a colon, then the counts.
+console.log(`${runtime}: ${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exitCode = failed === 0 ? 0 : 1;

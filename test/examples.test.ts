@@ -75,4 +75,5 @@ test('every example runs under Node against the emulator and prints what it shou
   if (redis === null) expected.pop();
   expect(lines.filter((line) => line.startsWith('ok ')).map((line) => line.slice(3).replace(/ \(node\)$/, ''))).toEqual(expected);
   expect(lines.filter((line) => line.startsWith('FAIL'))).toEqual([]);
+  expect(lines.at(-1)).toBe(`node: ${expected.length} passed, 0 failed, ${redis === null ? 1 : 0} skipped`);
 }, 300_000);
