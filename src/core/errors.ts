@@ -210,23 +210,24 @@ export function asOperationNotFound(error: unknown, operationId: string): unknow
   if (!(error instanceof ApiError) || error instanceof OperationNotFoundError || error.grpcCode === 16) return error;
   // REST: the 404 itself; gRPC (no HTTP status): NOT_FOUND.
   if (error.httpStatus === null ? error.grpcCode !== 5 : error.httpStatus !== 404) return error;
+  return new OperationNotFoundError({ ...apiErrorFields(error), operationId }, { cause: error.cause });
+}
+
+/** The fields `error` was made of: its message as given (`rawMessage`), before the context its text adds. */
+export function apiErrorFields(error: ApiError): ApiErrorFields {
   const { grpcCode, httpStatus, details, requestId, serverTraceId, clientRequestId, endpoint, attempts, authProvider } = error;
-  return new OperationNotFoundError(
-    {
-      grpcCode,
-      httpStatus,
-      message: error.rawMessage,
-      details,
-      requestId,
-      serverTraceId,
-      clientRequestId,
-      endpoint,
-      attempts,
-      authProvider,
-      operationId,
-    },
-    { cause: error.cause },
-  );
+  return {
+    grpcCode,
+    httpStatus,
+    message: error.rawMessage,
+    details,
+    requestId,
+    serverTraceId,
+    clientRequestId,
+    endpoint,
+    attempts,
+    authProvider,
+  };
 }
 
 /** `cancel()` of an operation kind whose service has no cancel (assistant runs, say). */

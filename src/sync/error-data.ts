@@ -9,6 +9,7 @@ import {
   ApiError,
   type ApiErrorFields,
   AsyncOperationError,
+  apiErrorFields,
   OperationNotFoundError,
   OperationTimeoutError,
   RunError,
@@ -67,20 +68,9 @@ export function errorToData(error: unknown): ErrorData {
   } else if (error instanceof OperationTimeoutError) {
     data.fields = { operationId: error.operationId, pollTimeout: error.pollTimeout, lastStatus: statusToData(error.lastStatus) };
   } else if (error instanceof ApiError) {
-    const { grpcCode, httpStatus, details, requestId, serverTraceId, clientRequestId, endpoint, attempts, authProvider } = error;
-    data.fields = {
-      grpcCode,
-      httpStatus,
-      details,
-      requestId,
-      serverTraceId,
-      clientRequestId,
-      endpoint,
-      attempts,
-      authProvider,
-      message: error.rawMessage,
-    };
-    if (error instanceof OperationNotFoundError) data.fields.operationId = error.operationId;
+    const fields: Record<string, unknown> = { ...apiErrorFields(error) };
+    if (error instanceof OperationNotFoundError) fields.operationId = error.operationId;
+    data.fields = fields;
   }
   const deadlineMs = deadlineOf(error);
   if (deadlineMs !== null) data.deadlineMs = deadlineMs;

@@ -96,7 +96,7 @@ const text = (pattern: RegExp) => expect.stringMatching(pattern) as string;
 
 const wait = (options: object = {}): Call => ({ kind: 'wait', options: { ...WAIT, ...options } });
 
-// ---- the reference scenarios (../shared/spec/reference-behaviour.md, test/reference-behaviour.test.ts) ----
+// ---- the reference scenarios (docs/behaviour.md, test/reference-behaviour.test.ts) ----
 
 const REFERENCE: Row[] = [
   {
