@@ -15,6 +15,7 @@ import { once } from 'node:events';
 import http from 'node:http';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import zlib from 'node:zlib';
+import { slot } from './lib.mjs';
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
 const SLOT_MS = Number(process.env.BENCH_SLOT_MS ?? 500);
@@ -85,23 +86,7 @@ async function compare() {
       }
     }
   }
-  const slot = async (fn, ms) => {
-    let done = 0;
-    const endAt = performance.now() + ms;
-    const cpu = process.cpuUsage();
-    const start = performance.now();
-    await Promise.all(
-      ids.map(async (_, i) => {
-        while (performance.now() < endAt) {
-          await fn(i);
-          done++;
-        }
-      }),
-    );
-    const used = process.cpuUsage(cpu);
-    return { perSecond: (done * 1000) / (performance.now() - start), cpuUs: (used.user + used.system) / done };
-  };
-  for (const fn of Object.values(variants)) await slot(fn, 300);
+  for (const fn of Object.values(variants)) await slot(fn, ids.length, 300);
   const results = Object.fromEntries(Object.keys(variants).map((name) => [name, []]));
   // The small answers' variants take their slots in turn, then the large ones' (whose garbage
   // would otherwise be collected in a small one's slot), each round in another order (a fixed
@@ -115,22 +100,25 @@ async function compare() {
         .map((name) => [random(), name])
         .sort((a, b) => a[0] - b[0])
         .map(([, name]) => name);
-      for (const name of order) results[name].push(await slot(variants[name], SLOT_MS));
+      for (const name of order) results[name].push(await slot(variants[name], ids.length, SLOT_MS));
     }
   }
   for (const client of clients) client.close();
   child.stdin.end();
   // Each variant's median slot by CPU per request: the machine's other load moves single slots.
   const best = Object.fromEntries(
-    Object.entries(results).map(([name, slots]) => [name, [...slots].sort((a, b) => a.cpuUs - b.cpuUs)[Math.floor(slots.length / 2)]]),
+    Object.entries(results).map(([name, slots]) => [
+      name,
+      [...slots].sort((a, b) => a.cpuUsPerRequest - b.cpuUsPerRequest)[Math.floor(slots.length / 2)],
+    ]),
   );
-  const ratio = (r, b) => (b && b !== r ? `${(r.cpuUs / b.cpuUs).toFixed(2)}x` : '');
+  const ratio = (r, b) => (b && b !== r ? `${(r.cpuUsPerRequest / b.cpuUsPerRequest).toFixed(2)}x` : '');
   console.log('variant (build answer server) | polls/s | CPU µs/poll | CPU vs before | CPU vs plain');
   for (const [name, r] of Object.entries(best)) {
     const vsBefore = name.startsWith('after') ? ratio(r, best[name.replace(/^after/, 'before')]) : '';
     const vsPlain = ratio(r, best[name.replace(/ gz$/, ' plain')]);
     console.log(
-      `${name.padEnd(29)} | ${r.perSecond.toFixed(0).padStart(7)} | ${r.cpuUs.toFixed(1).padStart(11)} | ${vsBefore.padStart(13)} | ${vsPlain.padStart(12)}`,
+      `${name.padEnd(29)} | ${r.perSecond.toFixed(0).padStart(7)} | ${r.cpuUsPerRequest.toFixed(1).padStart(11)} | ${vsBefore.padStart(13)} | ${vsPlain.padStart(12)}`,
     );
   }
   console.log(

@@ -12,7 +12,7 @@ import http from 'node:http';
 import axios from 'axios';
 import { Pool } from 'undici';
 import { AsyncOperationsClient } from 'yc-operation';
-import { bareGet, report } from '../lib.mjs';
+import { bareGet, bestSlot, report, slot } from '../lib.mjs';
 import { undiciAxios, undiciGet } from '../undici-adapter.mjs';
 
 const url = process.env.BENCH_URL;
@@ -38,29 +38,10 @@ const variants = {
   undici: (i) => undiciGet(pool, `/operations/${ids[i]}`),
 };
 
-/** Runs CONCURRENCY loops for `ms`; returns requests per second and CPU microseconds per request. */
-async function slot(fn, ms) {
-  let done = 0;
-  const endAt = performance.now() + ms;
-  const cpu = process.cpuUsage();
-  const start = performance.now();
-  await Promise.all(
-    ids.map(async (_, i) => {
-      while (performance.now() < endAt) {
-        await fn(i);
-        done++;
-      }
-    }),
-  );
-  const elapsed = performance.now() - start;
-  const used = process.cpuUsage(cpu);
-  return { perSecond: (done * 1000) / elapsed, cpuUsPerRequest: (used.user + used.system) / done };
-}
-
-for (const fn of Object.values(variants)) await slot(fn, WARMUP_MS);
+for (const fn of Object.values(variants)) await slot(fn, ids.length, WARMUP_MS);
 const results = Object.fromEntries(Object.keys(variants).map((name) => [name, []]));
 for (let s = 0; s < SLOTS; s++) {
-  for (const [name, fn] of Object.entries(variants)) results[name].push(await slot(fn, SLOT_MS));
+  for (const [name, fn] of Object.entries(variants)) results[name].push(await slot(fn, ids.length, SLOT_MS));
 }
 client.close();
 undiciClient.close();
@@ -71,7 +52,7 @@ agent.destroy();
 report(
   Object.fromEntries(
     Object.entries(results).map(([name, slots]) => {
-      const best = slots.reduce((a, b) => (b.perSecond > a.perSecond ? b : a));
+      const best = bestSlot(slots);
       return [name, { perSecond: best.perSecond, cpuUsPerRequest: best.cpuUsPerRequest, slots }];
     }),
   ),
