@@ -5,8 +5,7 @@
  * one in a child process, so that the servers here keep answering), and a user's axios instance
  * whose interceptors see every request.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
@@ -17,6 +16,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { ApiError, AsyncOperationsClient, OperationsClient } from 'yc-operation';
 import { type Emulator, startEmulator } from 'yc-operation/testing';
 import { runNode } from './helpers/child';
+import { selfSigned } from './helpers/tls';
 
 const OPERATION = (id: string) => JSON.stringify({ id, done: true, response: { '@type': 'type.googleapis.com/google.protobuf.Empty' } });
 
@@ -33,29 +33,9 @@ const tunnels: string[] = [];
 beforeAll(async () => {
   emu = await startEmulator();
   dir = mkdtempSync(join(tmpdir(), 'yc-adapter-'));
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=localhost',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1,DNS:localhost',
-      '-keyout',
-      join(dir, 'key.pem'),
-      '-out',
-      join(dir, 'cert.pem'),
-    ],
-    { stdio: 'ignore' },
-  );
-  cert = readFileSync(join(dir, 'cert.pem'), 'utf8');
-  tlsServer = https.createServer({ key: readFileSync(join(dir, 'key.pem')), cert }, (req, res) => {
+  const server = selfSigned(dir, 'server', 'IP:127.0.0.1,DNS:localhost', 'localhost');
+  cert = server.cert;
+  tlsServer = https.createServer({ key: server.key, cert }, (req, res) => {
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(OPERATION(decodeURIComponent(req.url!.split('/').pop()!)));
   });

@@ -3,8 +3,7 @@
  * real worker threads): the same operation over both protocols, the metadata of wire.md, retries,
  * deadlines, abort, close, errors with their details and without credentials, and the lazy load.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createSecureServer } from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -14,6 +13,7 @@ import { AIStudioError, ApiError, AsyncOperationsClient, OperationsClient, Opera
 import { type Emulator, type OperationScript, startEmulator } from 'yc-operation/testing';
 import { runNode } from './helpers/child';
 import { FLAVOURS_AND_PROTOCOLS, isGet } from './helpers/flavours';
+import { selfSigned } from './helpers/tls';
 
 const API_KEY = 'AQVNsecret-api-key-0123456789';
 const QUICK = { initialBackoff: 0.01, maxBackoff: 0.02, jitter: 0 };
@@ -406,30 +406,8 @@ describe('abort and close (promise flavour)', () => {
 describe('TLS', () => {
   test('a server whose certificate the extra CA (ca option) signed is trusted; without it, it is not', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'yc-tls-'));
-    const [keyFile, certFile] = [join(dir, 'key.pem'), join(dir, 'cert.pem')];
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-keyout',
-        keyFile,
-        '-out',
-        certFile,
-        '-subj',
-        '/CN=127.0.0.1',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-        '-days',
-        '1',
-      ],
-      { stdio: 'ignore' },
-    );
-    const cert = readFileSync(certFile, 'utf8');
-    const server = createSecureServer({ key: readFileSync(keyFile), cert });
+    const { key, cert } = selfSigned(dir, 'server', 'IP:127.0.0.1', '127.0.0.1');
+    const server = createSecureServer({ key, cert });
     let streams = 0;
     server.on('stream', (stream) => {
       streams++;
@@ -468,33 +446,8 @@ describe('TLS', () => {
 describe('TLS to an IP address', () => {
   test('an https://<IP> endpoint: no DEP0123 warning (no TLS server name is set to an IP), the certificate still checked against the IP', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'yc-tls-'));
-    const [keyFile, certFile, otherKey, otherCert] = ['key.pem', 'cert.pem', 'other-key.pem', 'other-cert.pem'].map((f) =>
-      join(dir, f),
-    ) as [string, string, string, string];
-    const makeCert = (key: string, cert: string, san: string) =>
-      execFileSync(
-        'openssl',
-        [
-          'req',
-          '-x509',
-          '-newkey',
-          'rsa:2048',
-          '-nodes',
-          '-keyout',
-          key,
-          '-out',
-          cert,
-          '-subj',
-          '/CN=yc-test',
-          '-addext',
-          `subjectAltName=${san}`,
-          '-days',
-          '1',
-        ],
-        { stdio: 'ignore' },
-      );
-    makeCert(keyFile, certFile, 'IP:127.0.0.1');
-    makeCert(otherKey, otherCert, 'IP:10.1.2.3'); // trusted, but for another address
+    const right = selfSigned(dir, 'right', 'IP:127.0.0.1');
+    const other = selfSigned(dir, 'other', 'IP:10.1.2.3'); // trusted, but for another address
     const answer = (server: ReturnType<typeof createSecureServer>) =>
       server.on('stream', (stream) =>
         stream.respond(
@@ -502,10 +455,10 @@ describe('TLS to an IP address', () => {
           { endStream: true },
         ),
       );
-    const right = answer(createSecureServer({ key: readFileSync(keyFile), cert: readFileSync(certFile) }));
-    const wrong = answer(createSecureServer({ key: readFileSync(otherKey), cert: readFileSync(otherCert) }));
-    await Promise.all([right, wrong].map((server) => new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))));
-    const url = (server: typeof right) => `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const rightServer = answer(createSecureServer({ key: right.key, cert: right.cert }));
+    const wrongServer = answer(createSecureServer({ key: other.key, cert: other.cert }));
+    await Promise.all([rightServer, wrongServer].map((server) => new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))));
+    const url = (server: typeof rightServer) => `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
     try {
       const { stdout, stderr, code } = await runNode(
         [
@@ -525,7 +478,7 @@ describe('TLS to an IP address', () => {
         })();
       `,
         ],
-        { RIGHT: url(right), RIGHT_CA: certFile, WRONG: url(wrong), WRONG_CA: otherCert, NODE_OPTIONS: '' },
+        { RIGHT: url(rightServer), RIGHT_CA: right.certFile, WRONG: url(wrongServer), WRONG_CA: other.certFile, NODE_OPTIONS: '' },
       );
       expect(stderr).not.toContain('DEP0123');
       expect(stderr).toBe('');
@@ -533,8 +486,8 @@ describe('TLS to an IP address', () => {
       expect(stdout).toContain('RIGHT 5 reached over TLS');
       expect(stdout).toMatch(/WRONG 4 /); // its certificate is for 10.1.2.3: never connected, until the deadline
     } finally {
-      right.close();
-      wrong.close();
+      rightServer.close();
+      wrongServer.close();
       rmSync(dir, { recursive: true, force: true });
     }
   });
