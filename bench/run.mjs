@@ -3,7 +3,8 @@
  * physical floor (bare `node:http`), bare axios and a peer waiter, printed as one table.
  * `npm run -s bench -- --json` prints the same figures as JSON instead (progress goes to stderr);
  * `--json=<file>` writes them to a file and still prints the table; `--from <file>` prints the
- * table of figures saved before.
+ * table of figures saved before; `--only=<section,…>` runs only those sections of `measure()` (their
+ * `wanted()` names) and prints their raw figures as JSON, without the table.
  *
  * Every server runs outside the measured client: the minimal server (bench/server.mjs) in a
  * child process, the emulator in a worker thread of this process while the client runs in a child.
@@ -33,6 +34,11 @@ const HUNDRED_K_DEADLINE_S = Number(process.env.BENCH_100K_DEADLINE_S ?? 45);
 const PROTOCOL_OPS = Number(process.env.BENCH_CONCURRENCY ?? 64);
 const MB = 1024 * 1024;
 
+const onlyArg = process.argv.find((arg) => arg.startsWith('--only='));
+const only = onlyArg ? new Set(onlyArg.slice('--only='.length).split(',')) : null;
+/** True when the section `name` runs: always, unless `--only=<name,…>` names others. */
+const wanted = (name) => only === null || only.has(name);
+
 const fromIndex = process.argv.indexOf('--from');
 const { machine, figures } =
   fromIndex > 0 ? JSON.parse(readFileSync(process.argv[fromIndex + 1], 'utf8')) : { machine: thisMachine(), figures: await measure() };
@@ -42,62 +48,90 @@ async function measure() {
   const server = await startServer();
   const figures = {};
   try {
-    log('latency: blocking, async, axios, node:http (interleaved rounds)');
-    figures.latency = await runRow('latency', { BENCH_URL: server.url });
-    log('polls per second');
-    figures.throughput = await runRow('throughput', { BENCH_URL: server.url });
-    log(`worker boot (${BOOT_RUNS} fresh processes, cold and after 150 ms of other work)`);
-    const boots = [];
-    const warmBoots = [];
-    for (let i = 0; i < BOOT_RUNS; i++) {
-      boots.push(await runRow('boot', { BENCH_URL: server.url, BENCH_BOOT_WORK_MS: '0' }));
-      warmBoots.push(await runRow('boot', { BENCH_URL: server.url, BENCH_BOOT_WORK_MS: '150' }));
+    if (wanted('latency')) {
+      log('latency: blocking, async, axios, node:http (interleaved rounds)');
+      figures.latency = await runRow('latency', { BENCH_URL: server.url });
     }
-    figures.boot = {
-      firstMs: median(boots.map((b) => b.firstMs)),
-      firstMaxMs: Math.max(...boots.map((b) => b.firstMs)),
-      afterWorkMs: median(warmBoots.map((b) => b.firstMs)),
-      laterP50Ms: median(boots.map((b) => b.laterP50Ms)),
-      runs: boots,
-      afterWorkRuns: warmBoots,
-    };
-    log(`import (${IMPORT_RUNS} fresh processes each: bare, import, require)`);
-    figures.import = await importTimes();
-    log(`exit (${EXIT_RUNS} processes, and as many bare and undici ones)`);
-    const exits = [];
-    const bare = [];
-    const undici = [];
-    for (let i = 0; i < EXIT_RUNS; i++) {
-      exits.push(await exitDelay({ BENCH_URL: server.url }));
-      bare.push(await exitDelay({ BENCH_BARE: '1' }));
-      undici.push(await exitDelay({ BENCH_URL: server.url, BENCH_UNDICI: '1' }));
+    if (wanted('throughput')) {
+      log('polls per second');
+      figures.throughput = await runRow('throughput', { BENCH_URL: server.url });
     }
-    figures.exit = { ms: median(exits), maxMs: Math.max(...exits), bareMs: median(bare), undiciMs: median(undici), runs: exits };
-    log('detection lag, ours and the peer (about 15 s)');
-    figures.lag = await runRow('lag');
-    log(`yc-operation get against the emulator (${CLI_RUNS} runs, and as many bare ones)`);
-    figures.cli = await cliGet();
-    log(`${WAITS} concurrent waits (about 25 s)`);
-    figures.waits = await manyWaits('rest');
-    log('REST and gRPC on one emulator: latency and polls per second');
-    figures.protocols = await protocolRows();
-    log(`${WAITS} concurrent waits over gRPC (about 25 s)`);
-    figures.grpcWaits = await manyWaits('grpc');
-    ({ peers: figures.grpcPeers, alloc: figures.alloc } = await emulatorRows());
-    for (const protocol of ['rest', 'grpc']) {
-      log(`${HUNDRED_K} concurrent waits over ${protocol} (cut off after ${HUNDRED_K_DEADLINE_S} s)`);
-      figures[`hundredK_${protocol}`] = await manyWaits(protocol, HUNDRED_K).catch((error) => ({
-        error: String(error.message).replaceAll(/\s+/g, ' ').slice(0, 300),
-      }));
+    if (wanted('boot')) {
+      log(`worker boot (${BOOT_RUNS} fresh processes, cold and after 150 ms of other work)`);
+      const boots = [];
+      const warmBoots = [];
+      for (let i = 0; i < BOOT_RUNS; i++) {
+        boots.push(await runRow('boot', { BENCH_URL: server.url, BENCH_BOOT_WORK_MS: '0' }));
+        warmBoots.push(await runRow('boot', { BENCH_URL: server.url, BENCH_BOOT_WORK_MS: '150' }));
+      }
+      figures.boot = {
+        firstMs: median(boots.map((b) => b.firstMs)),
+        firstMaxMs: Math.max(...boots.map((b) => b.firstMs)),
+        afterWorkMs: median(warmBoots.map((b) => b.firstMs)),
+        laterP50Ms: median(boots.map((b) => b.laterP50Ms)),
+        runs: boots,
+        afterWorkRuns: warmBoots,
+      };
     }
-    log(`import cost (${IMPORT_RUNS} fresh processes each, REST-only and gRPC)`);
-    figures.importCost = await importCost();
-    if (spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0) {
-      log('yc-operation/bullmq: Redis per poll, 4 worker processes vs one client (about 15 s)');
-      figures.queue = await runRow('bullmq');
-    } else {
-      log('yc-operation/bullmq row skipped: no redis-server on PATH (Debian: apt-get install -y redis-server)');
-      figures.queue = { skipped: 'no redis-server on PATH' };
+    if (wanted('import')) {
+      log(`import (${IMPORT_RUNS} fresh processes each: bare, import, require)`);
+      figures.import = await importTimes();
+    }
+    if (wanted('exit')) {
+      log(`exit (${EXIT_RUNS} processes, and as many bare and undici ones)`);
+      const exits = [];
+      const bare = [];
+      const undici = [];
+      for (let i = 0; i < EXIT_RUNS; i++) {
+        exits.push(await exitDelay({ BENCH_URL: server.url }));
+        bare.push(await exitDelay({ BENCH_BARE: '1' }));
+        undici.push(await exitDelay({ BENCH_URL: server.url, BENCH_UNDICI: '1' }));
+      }
+      figures.exit = { ms: median(exits), maxMs: Math.max(...exits), bareMs: median(bare), undiciMs: median(undici), runs: exits };
+    }
+    if (wanted('lag')) {
+      log('detection lag, ours and the peer (about 15 s)');
+      figures.lag = await runRow('lag');
+    }
+    if (wanted('cli')) {
+      log(`yc-operation get against the emulator (${CLI_RUNS} runs, and as many bare ones)`);
+      figures.cli = await cliGet();
+    }
+    if (wanted('waits')) {
+      log(`${WAITS} concurrent waits (about 25 s)`);
+      figures.waits = await manyWaits('rest');
+    }
+    if (wanted('protocols')) {
+      log('REST and gRPC on one emulator: latency and polls per second');
+      figures.protocols = await protocolRows();
+    }
+    if (wanted('grpcWaits')) {
+      log(`${WAITS} concurrent waits over gRPC (about 25 s)`);
+      figures.grpcWaits = await manyWaits('grpc');
+    }
+    if (wanted('emulatorRows')) {
+      ({ peers: figures.grpcPeers, alloc: figures.alloc } = await emulatorRows());
+    }
+    if (wanted('hundredK')) {
+      for (const protocol of ['rest', 'grpc']) {
+        log(`${HUNDRED_K} concurrent waits over ${protocol} (cut off after ${HUNDRED_K_DEADLINE_S} s)`);
+        figures[`hundredK_${protocol}`] = await manyWaits(protocol, HUNDRED_K).catch((error) => ({
+          error: String(error.message).replaceAll(/\s+/g, ' ').slice(0, 300),
+        }));
+      }
+    }
+    if (wanted('importCost')) {
+      log(`import cost (${IMPORT_RUNS} fresh processes each, REST-only and gRPC)`);
+      figures.importCost = await importCost();
+    }
+    if (wanted('queue')) {
+      if (spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0) {
+        log('yc-operation/bullmq: Redis per poll, 4 worker processes vs one client (about 15 s)');
+        figures.queue = await runRow('bullmq');
+      } else {
+        log('yc-operation/bullmq row skipped: no redis-server on PATH (Debian: apt-get install -y redis-server)');
+        figures.queue = { skipped: 'no redis-server on PATH' };
+      }
     }
   } finally {
     await server.stop();
@@ -105,6 +139,10 @@ async function measure() {
   return figures;
 }
 
+if (only !== null) {
+  process.stdout.write(`${JSON.stringify({ machine, figures }, null, 2)}\n`);
+  process.exit(0);
+}
 const rows = table(figures);
 const asJson = `${JSON.stringify({ machine, rows, figures }, null, 2)}\n`;
 if (jsonFile) writeFileSync(jsonFile, asJson);
