@@ -207,19 +207,26 @@ describe('the blocking flavour from every loading context', () => {
       writeFileSync(join(out, 'app.mjs'), `import { OperationsClient } from 'yc-operation';\n${BLOCKING_CALL}`);
       writeFileSync(join(out, 'promises.mjs'), `import { AsyncOperationsClient } from 'yc-operation';\n${PROMISE_CALL}`);
       symlinkSync(realpathSync(join(ROOT, 'node_modules/axios')), join(out, 'node_modules/axios'), 'dir');
-      for (const app of ['app', 'promises'])
+      // The promise app twice: in dist/ alone, and in copied/ with the SDK's copy of axios beside it.
+      for (const [app, folder] of [
+        ['app', 'dist'],
+        ['promises', 'dist'],
+        ['promises', 'copied'],
+      ])
         for (const format of ['cjs', 'esm'] as const) {
           await build({
             entryPoints: [join(out, `${app}.mjs`)],
             bundle: true,
             platform: 'node',
             format,
-            outfile: join(out, `dist/${app}.${format === 'cjs' ? 'cjs' : 'mjs'}`),
+            outfile: join(out, `${folder}/${app}.${format === 'cjs' ? 'cjs' : 'mjs'}`),
             logLevel: 'silent',
           });
         }
       mkdirSync(join(out, 'dist/sync'));
       copyFileSync(join(ROOT, 'dist/sync/worker.js'), join(out, 'dist/sync/worker.js'));
+      mkdirSync(join(out, 'copied/transport'));
+      copyFileSync(join(ROOT, 'dist/transport/axios.cjs'), join(out, 'copied/transport/axios.cjs'));
     });
     afterAll(() => rmSync(out, { recursive: true, force: true }));
 
@@ -241,6 +248,16 @@ describe('the blocking flavour from every loading context', () => {
       const child = await runNode(['--import', HEAVY_AT_EXIT, join(out, 'dist', file)], { EMU: emu.url, OP: id });
       expect(child.stdout.trim()).toBe('STATUS success');
       expect(child.stderr).toMatch(/^HEAVY axios\b/m);
+    });
+
+    test.each([
+      ['CommonJS', 'promises.cjs'],
+      ['ESM', 'promises.mjs'],
+    ])('the promise flavour, bundled as %s, with transport/axios.cjs copied beside it: it loads that copy', async (_, file) => {
+      const id = await emu.create({});
+      const child = await runNode(['--import', HEAVY_AT_EXIT, join(out, 'copied', file)], { EMU: emu.url, OP: id });
+      expect(child.stdout.trim()).toBe('STATUS success');
+      expect(child.stderr).toContain('HEAVY none\n');
     });
   });
 });
