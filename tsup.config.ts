@@ -10,7 +10,7 @@ import { defineConfig } from 'tsup';
  * - empty modules stand in for axios's http, fetch and xhr adapters and for the `form-data`
  *   package: no follow-redirects, https-proxy-agent, proxy-from-env, http2, zlib nor mime-db at
  *   load. An adapter asked for by name is then "not available in the build" (the SDK names none);
- * - axios's probe of the global `FormData` (src `lib/utils.js`) is left out: reading that global
+ * - axios's probe of the global `FormData` (its `lib/utils.js`) is left out: reading that global
  *   makes Node load its fetch implementation (undici, about 10 MB of RSS). `isFormData()` still
  *   knows a FormData by its tag. The build fails if a new axios no longer has the probe's text.
  * A user's own axios instance (the `axios` option) is the user's module, untouched by any of this.
