@@ -1,21 +1,42 @@
+import { readFile } from 'node:fs/promises';
 import type { Plugin } from 'esbuild';
 import { defineConfig } from 'tsup';
 
 /**
- * In the worker's bundle only, an empty module stands in for the parts of axios the SDK never uses
- * there: axios's own http adapter (the SDK's requests go through `src/transport/http-adapter.ts`)
- * and the `form-data` package (the SDK never sends a multipart body). Leaving them out saves the
- * worker loading follow-redirects, https-proxy-agent, proxy-from-env, http2, zlib and mime-db at boot.
+ * Where the SDK's own axios is bundled (the blocking flavour's worker, and the promise flavour's
+ * copy, `dist/transport/axios.cjs`), the parts of axios the SDK never uses are left out, since
+ * the SDK's requests go through its own adapter (`src/transport/http-adapter.ts`) and never send
+ * a multipart body:
+ * - empty modules stand in for axios's http, fetch and xhr adapters and for the `form-data`
+ *   package: no follow-redirects, https-proxy-agent, proxy-from-env, http2, zlib nor mime-db at
+ *   load. An adapter asked for by name is then "not available in the build" (the SDK names none);
+ * - axios's probe of the global `FormData` (its `lib/utils.js`) is left out: reading that global
+ *   makes Node load its fetch implementation (undici, about 10 MB of RSS). `isFormData()` still
+ *   knows a FormData by its tag. The build fails if a new axios no longer has the probe's text.
+ * A user's own axios instance (the `axios` option) is the user's module, untouched by any of this.
  */
+const FORM_DATA_PROBE = "typeof G.FormData !== 'undefined' ? G.FormData : undefined";
 const withoutUnusedAxiosParts: Plugin = {
   name: 'without-unused-axios-parts',
   setup(build) {
-    build.onResolve({ filter: /^(\.\/http\.js|form-data)$/ }, (args) =>
-      args.importer.includes('/node_modules/axios/') && (args.path === 'form-data' || args.importer.endsWith('/adapters/adapters.js'))
+    const adapter = /^\.\/(http|fetch|xhr)\.js$/;
+    build.onResolve({ filter: /^(\.\/(http|fetch|xhr)\.js|form-data)$/ }, (args) =>
+      args.importer.includes('/node_modules/axios/') &&
+      (args.path === 'form-data' || (adapter.test(args.path) && args.importer.endsWith('/adapters/adapters.js')))
         ? { path: args.path, namespace: 'unused-axios-part' }
         : undefined,
     );
-    build.onLoad({ filter: /.*/, namespace: 'unused-axios-part' }, () => ({ contents: 'export default undefined;', loader: 'js' }));
+    // The fetch adapter is imported as a namespace whose getFetch() axios calls: it finds none.
+    build.onLoad({ filter: /.*/, namespace: 'unused-axios-part' }, (args) => ({
+      contents: args.path === './fetch.js' ? 'export const getFetch = () => undefined;' : 'export default undefined;',
+      loader: 'js',
+    }));
+    build.onLoad({ filter: /\/node_modules\/axios\/lib\/utils\.js$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      if (!source.includes(FORM_DATA_PROBE))
+        return { errors: [{ text: `axios's probe of the global FormData changed: update FORM_DATA_PROBE in tsup.config.ts` }] };
+      return { contents: source.replace(FORM_DATA_PROBE, 'undefined'), loader: 'js' };
+    });
   },
 };
 
@@ -46,13 +67,15 @@ const coreClassesFromThePackage: Plugin = {
 };
 
 /**
- * Six builds:
+ * Seven builds:
  * - the library entries (ESM + CJS + types), imported by users. No shims and no shared chunks:
  *   each entry finds its own location itself (src/runtime/load.ts), also inside an app bundled
  *   to CommonJS, where a shim of `import.meta.url` would throw at import;
  * - the BullMQ integration (ESM + CJS + types), which imports the library by its package name,
  *   so that it shares the root's classes in both formats, and bundles the pure core rules it runs;
  * - the gRPC channel (`dist/transport/grpc-channel.js`), loaded at a gRPC client's first call;
+ * - the promise flavour's axios (`dist/transport/axios.cjs`), axios inlined without the parts the
+ *   SDK never uses, required at the first request;
  * - the `Any` reader (`dist/proto/to-json.cjs`), required at the first fromOperation() of an
  *   official SDK object;
  * - the blocking flavour's worker: one file, axios inlined, so that it starts from wherever it is
@@ -124,6 +147,18 @@ export default defineConfig([
     esbuildOptions: withoutSourcesContent,
     target: 'node20',
     platform: 'node',
+  },
+  {
+    // The promise flavour's axios (src/transport/axios-copy.ts), required at the first request
+    // (src/transport/axios.ts): CommonJS, since the transport is synchronous where it loads it.
+    entry: { 'transport/axios': 'src/transport/axios-copy.ts' },
+    format: ['cjs'],
+    sourcemap: true,
+    esbuildOptions: withoutSourcesContent,
+    target: 'node20',
+    platform: 'node',
+    noExternal: ['axios'],
+    esbuildPlugins: [withoutUnusedAxiosParts],
   },
   {
     // The proto3 JSON of an `Any` (protobufjs and the descriptor), required at the first

@@ -260,6 +260,7 @@ async function cliGet() {
     return {
       ms: median(gets.map((g) => g.ms)),
       bareMs: median(bare.map((b) => b.ms)),
+      rssMB: median(gets.map((g) => g.rss)) / MB,
       maxRssMB: Math.max(...gets.map((g) => g.rss)) / MB,
       bareRssMB: median(bare.map((b) => b.rss)) / MB,
       runs: gets,
@@ -423,7 +424,7 @@ function table(f) {
     {
       row: 'CLI get',
       what: `\`yc-operation get <id>\` against the emulator, wall time and peak RSS, vs a bare \`node -e 0\` (median of ${CLI_RUNS})`,
-      measured: `${ms(cli.ms)}, max ${cli.maxRssMB.toFixed(1)} MB RSS; bare ${ms(cli.bareMs)}, ${cli.bareRssMB.toFixed(1)} MB`,
+      measured: `${ms(cli.ms)}, ${cli.rssMB.toFixed(1)} MB RSS (max ${cli.maxRssMB.toFixed(1)}); bare ${ms(cli.bareMs)}, ${cli.bareRssMB.toFixed(1)} MB`,
       ratio: `+${(cli.ms - cli.bareMs).toFixed(0)} ms`,
       goal: '≤ +150 ms; ≤ 60 MB',
       met: cli.ms - cli.bareMs <= 150 && cli.maxRssMB <= 60,

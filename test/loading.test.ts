@@ -1,7 +1,9 @@
 /**
  * What loading the SDK costs and where it works, each case in a child process: importing it loads
  * neither axios, synckit nor node:http; a blocking-only user's main thread never loads axios nor
- * the HTTP stack; the blocking flavour works from `node -e`, a script piped to node, eval workers
+ * the HTTP stack; a promise client's request, and `yc-operation get`, load the SDK's own copy of
+ * axios (dist/transport/axios.cjs), neither the axios package, Node's fetch (undici), a worker
+ * thread, synckit nor the gRPC stack; the blocking flavour works from `node -e`, a script piped to node, eval workers
  * (ESM and CJS) and apps bundled with esbuild as docs/guide-blocking.md says; a worker that fails is never an
  * uncaught error; deep JSON passes the worker as it passes the promise flavour; and `instanceof`
  * holds across the ESM and the CJS copy of the package.
@@ -55,6 +57,28 @@ const BLOCKING_CALL = `
   client.close();
 `;
 
+/** One promise getStatus of `process.env.OP` on `process.env.EMU`, printing `STATUS <name>`. */
+const PROMISE_CALL = `
+  const client = new AsyncOperationsClient({ endpoint: process.env.EMU, auth: null });
+  client.operation(process.env.OP).getStatus().then((status) => console.log('STATUS ' + status.statusName)).finally(() => client.close());
+`;
+
+/**
+ * A module (for `--import`) that prints, at the process's exit, `HEAVY <list>` on stderr: which of
+ * the axios package, synckit, grpc-js and protobufjs (required files), Node's fetch (undici) and
+ * worker_threads (built-in modules) the process loaded, or `none`.
+ */
+const HEAVY_AT_EXIT = `data:text/javascript,${encodeURIComponent(`
+  import { createRequire } from 'node:module';
+  const cache = createRequire(process.cwd() + '/').cache;
+  process.on('exit', () => {
+    const files = Object.keys(cache);
+    const packages = ['axios', 'synckit', '@grpc/grpc-js', 'protobufjs'].filter((name) => files.some((file) => file.includes('/node_modules/' + name + '/')));
+    const natives = ['internal/deps/undici/undici', 'worker_threads'].filter((name) => process.moduleLoadList.includes('NativeModule ' + name));
+    process.stderr.write('HEAVY ' + ([...packages, ...natives].join(',') || 'none') + '\\n');
+  });
+`)}`;
+
 /** Runs node with `stdin` piped to it; resolves with what it printed and its exit code. */
 function pipeToNode(script: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
@@ -97,6 +121,22 @@ describe('what loading the SDK loads', () => {
     );
     expect(child.stdout).toContain('STATUS success');
     expect(child.stdout).toContain('LOADED synckit\n');
+  });
+
+  test("a promise client's request loads the SDK's own axios: neither the axios package, Node's fetch, a worker thread, synckit nor grpc-js", async () => {
+    const id = await emu.create({});
+    const script = `const { AsyncOperationsClient } = require('yc-operation');\n${PROMISE_CALL}`;
+    const child = await runNode(['--import', HEAVY_AT_EXIT, '-e', script], { EMU: emu.url, OP: id });
+    expect(child.stdout).toContain('STATUS success');
+    expect(child.stderr).toContain('HEAVY none\n');
+  });
+
+  test("yc-operation get loads neither the axios package, Node's fetch, a worker thread, synckit nor grpc-js", async () => {
+    const cli = join(ROOT, 'dist/cli/main.js');
+    const child = await runNode(['--import', HEAVY_AT_EXIT, cli, '--endpoint', emu.url, '--no-auth', 'get', await emu.create({})]);
+    expect(child.code).toBe(0);
+    expect(child.stdout).toMatch(/: success/);
+    expect(child.stderr).toContain('HEAVY none\n');
   });
 });
 
@@ -165,18 +205,28 @@ describe('the blocking flavour from every loading context', () => {
       symlinkSync(ROOT, join(out, 'node_modules/yc-operation'), 'dir');
       symlinkSync(realpathSync(join(ROOT, 'node_modules/synckit')), join(out, 'node_modules/synckit'), 'dir');
       writeFileSync(join(out, 'app.mjs'), `import { OperationsClient } from 'yc-operation';\n${BLOCKING_CALL}`);
-      for (const format of ['cjs', 'esm'] as const) {
-        await build({
-          entryPoints: [join(out, 'app.mjs')],
-          bundle: true,
-          platform: 'node',
-          format,
-          outfile: join(out, `dist/app.${format === 'cjs' ? 'cjs' : 'mjs'}`),
-          logLevel: 'silent',
-        });
-      }
+      writeFileSync(join(out, 'promises.mjs'), `import { AsyncOperationsClient } from 'yc-operation';\n${PROMISE_CALL}`);
+      symlinkSync(realpathSync(join(ROOT, 'node_modules/axios')), join(out, 'node_modules/axios'), 'dir');
+      // The promise app twice: in dist/ alone, and in copied/ with the SDK's copy of axios beside it.
+      for (const [app, folder] of [
+        ['app', 'dist'],
+        ['promises', 'dist'],
+        ['promises', 'copied'],
+      ])
+        for (const format of ['cjs', 'esm'] as const) {
+          await build({
+            entryPoints: [join(out, `${app}.mjs`)],
+            bundle: true,
+            platform: 'node',
+            format,
+            outfile: join(out, `${folder}/${app}.${format === 'cjs' ? 'cjs' : 'mjs'}`),
+            logLevel: 'silent',
+          });
+        }
       mkdirSync(join(out, 'dist/sync'));
       copyFileSync(join(ROOT, 'dist/sync/worker.js'), join(out, 'dist/sync/worker.js'));
+      mkdirSync(join(out, 'copied/transport'));
+      copyFileSync(join(ROOT, 'dist/transport/axios.cjs'), join(out, 'copied/transport/axios.cjs'));
     });
     afterAll(() => rmSync(out, { recursive: true, force: true }));
 
@@ -188,6 +238,26 @@ describe('the blocking flavour from every loading context', () => {
       const child = await runNode([join(out, 'dist', file)], { EMU: emu.url, OP: id });
       expect(child.stderr).toBe('');
       expect(child.stdout.trim()).toBe('STATUS success');
+    });
+
+    test.each([
+      ['CommonJS', 'promises.cjs'],
+      ['ESM', 'promises.mjs'],
+    ])('the promise flavour, bundled as %s: with no copy of its axios beside the bundle, it uses the axios package', async (_, file) => {
+      const id = await emu.create({});
+      const child = await runNode(['--import', HEAVY_AT_EXIT, join(out, 'dist', file)], { EMU: emu.url, OP: id });
+      expect(child.stdout.trim()).toBe('STATUS success');
+      expect(child.stderr).toMatch(/^HEAVY axios\b/m);
+    });
+
+    test.each([
+      ['CommonJS', 'promises.cjs'],
+      ['ESM', 'promises.mjs'],
+    ])('the promise flavour, bundled as %s, with transport/axios.cjs copied beside it: it loads that copy', async (_, file) => {
+      const id = await emu.create({});
+      const child = await runNode(['--import', HEAVY_AT_EXIT, join(out, 'copied', file)], { EMU: emu.url, OP: id });
+      expect(child.stdout.trim()).toBe('STATUS success');
+      expect(child.stderr).toContain('HEAVY none\n');
     });
   });
 });

@@ -81,6 +81,7 @@ describe('the installed tarball', () => {
       'dist/index.cjs',
       'dist/cli/main.js',
       'dist/sync/worker.js',
+      'dist/transport/axios.cjs',
       'dist/testing/emulator-worker.js',
     ]) {
       expect(existsSync(join(installed, file)), file).toBe(true);
