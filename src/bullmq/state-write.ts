@@ -1,29 +1,35 @@
 /**
  * Writes a wait's state at the end of a job run, in one Redis script and only while this run holds
  * the job's lock: a worker frozen past its lock (the job taken over as stalled, maybe finished
- * meanwhile) writes nothing. The script stores what changed (the job's data, its progress with
+ * meanwhile) writes nothing. The script stores what changed (the job's data; its progress, with
  * the `progress` event) and, for a wait that goes on, moves the job from active to the delayed set
  * until its next poll: one script a poll, where BullMQ's `updateData`, `updateProgress` and
- * `moveToDelayed` would be three, and a poll that changed nothing costs seven commands against
- * `moveToDelayed`'s thirteen.
+ * `moveToDelayed` would be three, and six commands for a poll that changed nothing, where
+ * `moveToDelayed` alone runs thirteen.
  *
  * It uses BullMQ's key layout (`<prefix>:<queue>:<job id>` and its `:lock`, the queue's `active`,
- * `stalled`, `delayed`, `marker`, `events` and `meta` keys) and moves the job as BullMQ's
- * `moveToDelayed` script does (lock removed, job out of `stalled` and `active`, into `delayed` at
- * its time × 0x1000, the workers' `marker` brought forward when it is due first), except that
- * BullMQ's `delayed` event is written only on request: the events stream keeps `waiting`,
- * `active`, `progress`, `completed` and `failed`, and is trimmed to the queue's `maxLenEvents`
- * (BullMQ's default 10 000) when the run asks for it.
+ * `delayed`, `marker`, `events` and `meta` keys) and moves the job as BullMQ's `moveToDelayed`
+ * does: lock removed, job out of `active`, into `delayed` at its time × 0x1000 (BullMQ promotes
+ * what is due by that score), the workers' `marker` brought forward when the job is due before
+ * it. What it leaves out: the job's id in the `stalled` set (the stalled check skips an id that is
+ * not in `active`, and clears the set each time); BullMQ's `delayed` event and the job's `delay`
+ * field, written only on request (the stream keeps `waiting`, `active`, `progress`, `completed`
+ * and `failed`); and the stream's trimming to the queue's `maxLenEvents` (BullMQ's default
+ * 10 000), which that event's `XADD` did and which the run does when asked.
  */
 import { createHash } from 'node:crypto';
 import type { Job, Worker } from 'bullmq';
 
+// KEYS: the job's lock, the job, the queue's active, delayed, marker, events and meta keys.
+// ARGV: the run's token, the job id, the data and the progress as JSON ("" when unchanged), the
+// time of the next poll in ms ("" when the job stays active), "1" for BullMQ's delayed event, the
+// delay in ms (for that event's `delay` field), "1" to trim the events stream.
 const SCRIPT = `
 if redis.call("GET", KEYS[1]) ~= ARGV[1] then return 0 end
 local jobId = ARGV[2]
 local maxEvents = nil
 local function maxLen()
-  maxEvents = maxEvents or tonumber(redis.call("HGET", KEYS[8], "opts.maxLenEvents")) or 10000
+  maxEvents = maxEvents or tonumber(redis.call("HGET", KEYS[7], "opts.maxLenEvents")) or 10000
   return maxEvents
 end
 if ARGV[3] ~= "" and ARGV[4] ~= "" then
@@ -34,21 +40,20 @@ elseif ARGV[4] ~= "" then
   redis.call("HSET", KEYS[2], "progress", ARGV[4])
 end
 if ARGV[4] ~= "" then
-  redis.call("XADD", KEYS[7], "MAXLEN", "~", maxLen(), "*", "event", "progress", "jobId", jobId, "data", ARGV[4])
+  redis.call("XADD", KEYS[6], "MAXLEN", "~", maxLen(), "*", "event", "progress", "jobId", jobId, "data", ARGV[4])
 end
 if ARGV[5] == "" then return 1 end
 local due = tonumber(ARGV[5])
 redis.call("DEL", KEYS[1])
-redis.call("SREM", KEYS[4], jobId)
 redis.call("LREM", KEYS[3], -1, jobId)
-redis.call("ZADD", KEYS[5], due * 0x1000, jobId)
-local marker = tonumber(redis.call("ZSCORE", KEYS[6], "1"))
-if marker == nil or marker > due then redis.call("ZADD", KEYS[6], due, "1") end
+redis.call("ZADD", KEYS[4], due * 0x1000, jobId)
+local marker = tonumber(redis.call("ZSCORE", KEYS[5], "1"))
+if marker == nil or marker > due then redis.call("ZADD", KEYS[5], due, "1") end
 if ARGV[6] == "1" then
   redis.call("HSET", KEYS[2], "delay", ARGV[7])
-  redis.call("XADD", KEYS[7], "MAXLEN", "~", maxLen(), "*", "event", "delayed", "jobId", jobId, "delay", due)
+  redis.call("XADD", KEYS[6], "MAXLEN", "~", maxLen(), "*", "event", "delayed", "jobId", jobId, "delay", due)
 elseif ARGV[8] == "1" then
-  redis.call("XTRIM", KEYS[7], "MAXLEN", "~", maxLen())
+  redis.call("XTRIM", KEYS[6], "MAXLEN", "~", maxLen())
 end
 return 1`;
 
@@ -87,7 +92,6 @@ export async function writeState(worker: Worker, job: Job, token: string | undef
     `${jobKey}:lock`,
     jobKey,
     keys.active!,
-    keys.stalled!,
     keys.delayed!,
     keys.marker!,
     keys.events!,
@@ -103,11 +107,11 @@ export async function writeState(worker: Worker, job: Job, token: string | undef
   ];
   let written: unknown;
   try {
-    written = await client.evalsha(SCRIPT_SHA, 8, ...args);
+    written = await client.evalsha(SCRIPT_SHA, 7, ...args);
   } catch (error) {
     // A Redis (or a cluster node) that has not seen the script yet: send it once, it is cached from then on.
     if (!String((error as Error)?.message).startsWith('NOSCRIPT')) throw error;
-    written = await client.eval(SCRIPT, 8, ...args);
+    written = await client.eval(SCRIPT, 7, ...args);
   }
   if (Number(written) !== 1) return false;
   if (write.data !== null) job.data = write.data as Job['data'];

@@ -11,7 +11,7 @@ import { overdue, type PollOutcome, pollDeadlineMs, stepWait, type WaitRules } f
 import { ConnectionTrouble, checkClusterPrefix } from './connection';
 import { errorToData } from './error-data';
 import { checkJobData, DEFAULT_QUEUE_NAME, progressOf, rulesOf, stateOf, statusOfProgress, type WaitJobData, withState } from './job-data';
-import { LOCATION_OPTIONS, type QueueLocation } from './queue';
+import { LOCATION_OPTIONS, type QueueLocation, queueOptionsOf } from './queue';
 import { RedisUnavailableError } from './redis-unavailable-error';
 import { writeState } from './state-write';
 
@@ -105,6 +105,7 @@ export class WaitWorker {
     checkOptions('WaitWorker', options, WORKER_OPTIONS);
     const queueName = options.queueName ?? DEFAULT_QUEUE_NAME;
     checkClusterPrefix(options.connection, options.prefix);
+    const queueOptions = queueOptionsOf(options);
     const rate = numberInRange('maxRequestsPerSecond', options.maxRequestsPerSecond ?? 50, 0.001, 1e9);
     // The policy's numbers only: hooks run in a client, not in a job that any worker may run.
     this.#retry = resolveRetryPolicy(
@@ -121,7 +122,7 @@ export class WaitWorker {
     this.#trouble = new ConnectionTrouble(queueName, options.redisTimeout, options.logger ?? options.client?.logger);
     this.#client = new AsyncOperationsClient({ retry: false, ...options.client });
     const connection: ConnectionOptions = options.connection;
-    this.#queue = new Queue(queueName, { connection, prefix: options.prefix });
+    this.#queue = new Queue(queueName, queueOptions);
     this.#trouble.listen(this.#queue, "the worker's queue");
     // A rate as BullMQ's window: `max` runs per `duration` ms (2.5/s is 2 per 800 ms).
     const max = Math.max(1, Math.floor(rate));
