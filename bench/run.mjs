@@ -126,7 +126,7 @@ async function measure() {
     }
     if (wanted('queue')) {
       if (spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0) {
-        log('yc-operation/bullmq: Redis per poll, 4 worker processes vs one client, on one Redis and on a cluster (about 30 s)');
+        log('yc-operation/bullmq: Redis per poll, 4 worker processes vs one client, on one Redis and on a cluster (about 60 s)');
         figures.queue = await runRow('bullmq');
       } else {
         log('yc-operation/bullmq row skipped: no redis-server on PATH (Debian: apt-get install -y redis-server)');

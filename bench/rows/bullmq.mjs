@@ -6,8 +6,9 @@
  * Its own redis-server (loopback, free port, no persistence), its own cluster (three
  * `redis-server --cluster-enabled yes` joined by `redis-cli --cluster create`), and the emulator
  * (a worker thread of this process) serve them. BENCH_QUEUE_OPS never-ending operations are each
- * polled in a loop: by the queue (one job per operation, `pollInterval` 1 ms, no budget in the
- * way), then by one `AsyncOperationsClient` (one `getStatus()` loop per operation), then by the
+ * polled in a loop: by one `AsyncOperationsClient` (one `getStatus()` loop per operation; first,
+ * so that the emulator is warm for the fleets), by the queue (one job per operation,
+ * `pollInterval` 1 ms, no budget in the way), then by the
  * queue on the cluster (`prefix: '{yc}'`). Polls are counted at the emulator over a measured
  * window after a warm-up; Redis's work over the same window comes from `INFO stats` (commands
  * processed, those inside BullMQ's Lua scripts included; bytes in and out), `INFO commandstats`
@@ -52,10 +53,8 @@ try {
   for (let i = 0; i < OPS; i++) ids.push(await emulator.create({ never: true }));
   const oneRedis = { location: { connection: { url } }, env: { REDIS_URL: url }, counters: () => counters([redis]) };
 
-  const before = BEFORE ? await fleet(ids, { ...oneRedis, queueName: 'bench-before', dist: BEFORE }) : undefined;
-  const queue = await fleet(ids, { ...oneRedis, queueName: 'bench' });
-
-  // One in-process client, polling the same operations in loops.
+  // One in-process client, polling the same operations in loops; first, so that the emulator is
+  // warm (its CPU per request falls as V8 compiles it) for every fleet after it.
   const client = new AsyncOperationsClient({ endpoint: emulator.url, auth: null });
   const loops = async (ms) => {
     const endAt = performance.now() + ms;
@@ -80,12 +79,29 @@ try {
     ports.map((p) => ({ host: '127.0.0.1', port: p })),
     { redisOptions: { maxRetriesPerRequest: null } },
   );
-  const onCluster = await fleet(ids, {
+  const onCluster = {
     location: { connection: cluster, prefix: '{yc}' },
     env: { CLUSTER_PORTS: ports.join(','), PREFIX: '{yc}' },
     counters: () => counters(nodes),
-    queueName: 'bench',
-  }).finally(() => cluster.disconnect());
+  };
+  // Each fleet twice, in mirrored order (before, one Redis, cluster, cluster, one Redis, before),
+  // so that a drift of the machine's load over the run weighs on each alike; the means are given.
+  const order = [...(BEFORE ? ['before'] : []), 'queue', 'cluster'];
+  const setups = {
+    before: { ...oneRedis, dist: BEFORE },
+    queue: oneRedis,
+    cluster: onCluster,
+  };
+  const runs = { before: [], queue: [], cluster: [] };
+  try {
+    for (const [round, name] of [...order, ...order.toReversed()].entries())
+      runs[name].push(await fleet(ids, { ...setups[name], queueName: `bench-${round}` }));
+  } finally {
+    cluster.disconnect();
+  }
+  const [before, queue, onClusterFigures] = ['before', 'queue', 'cluster'].map((name) =>
+    runs[name].length ? mean(runs[name]) : undefined,
+  );
 
   report({
     workers: WORKERS,
@@ -94,7 +110,7 @@ try {
     queue,
     // This process's CPU: the client's and the emulator's.
     local: { pollsPerSecond: local.pollsPerSecond, cpuUsPerPoll: local.ownCpuUsPerPoll },
-    cluster: onCluster,
+    cluster: onClusterFigures,
   });
 } finally {
   redis.disconnect();
@@ -140,6 +156,18 @@ async function fleet(ids, { location, env, counters: read, queueName, dist }) {
   } finally {
     for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
   }
+}
+
+/** The mean of a fleet's figures over its runs (numbers, and each command's calls per poll). */
+function mean(runs) {
+  const avg = (values) => values.reduce((a, b) => a + b, 0) / values.length;
+  const figures = {};
+  for (const key of Object.keys(runs[0])) if (typeof runs[0][key] === 'number') figures[key] = avg(runs.map((run) => run[key]));
+  const names = [...new Set(runs.flatMap((run) => Object.keys(run.commandstats)))];
+  const commandstats = names.map((name) => [name, Math.round(avg(runs.map((run) => run.commandstats[name] ?? 0)) * 100) / 100]);
+  figures.commandstats = Object.fromEntries(commandstats.sort(([, a], [, b]) => b - a));
+  figures.runs = runs.map((run) => Math.round(run.pollsPerSecond));
+  return figures;
 }
 
 /** The CPU time the worker processes spent so far, in µs, summed (each prints it on SIGUSR2). */
