@@ -9,9 +9,9 @@
  *
  * It uses BullMQ's key layout (`<prefix>:<queue>:<job id>` and its `:lock`, the queue's `active`,
  * `delayed`, `marker`, `events` and `meta` keys) and moves the job as BullMQ's `moveToDelayed`
- * does: lock removed, job out of `active`, into `delayed` at its time × 0x1000 (BullMQ promotes
- * what is due by that score), the workers' `marker` brought forward when the job is due before
- * it. What it leaves out: the job's id in the `stalled` set (the stalled check skips an id that is
+ * does: out of `active` (else left where it is), lock removed, into `delayed` at its time ×
+ * 0x1000 (BullMQ promotes what is due by that score), the workers' `marker` brought forward when
+ * the job is due before it. What it leaves out: the job's id in the `stalled` set (the stalled check skips an id that is
  * not in `active`, and clears the set each time); BullMQ's `delayed` event and the job's `delay`
  * field, written only on request (the stream keeps `waiting`, `active`, `progress`, `completed`
  * and `failed`); and the stream's trimming to the queue's `maxLenEvents` (BullMQ's default
@@ -44,8 +44,8 @@ if ARGV[4] ~= "" then
 end
 if ARGV[5] == "" then return 1 end
 local due = tonumber(ARGV[5])
+if redis.call("LREM", KEYS[3], -1, jobId) == 0 then return 0 end
 redis.call("DEL", KEYS[1])
-redis.call("LREM", KEYS[3], -1, jobId)
 redis.call("ZADD", KEYS[4], due * 0x1000, jobId)
 local marker = tonumber(redis.call("ZSCORE", KEYS[5], "1"))
 if marker == nil or marker > due then redis.call("ZADD", KEYS[5], due, "1") end
@@ -80,7 +80,8 @@ export interface StateWrite {
 
 /**
  * Stores `write` in the job if the run of `token` still holds its lock; `false` when it does not
- * (nothing was written, the job was not moved).
+ * (nothing was written, the job was not moved), or when the job to move was not in the active
+ * list (what changed is written, the job is left where it is, as BullMQ's `moveToDelayed` does).
  */
 export async function writeState(worker: Worker, job: Job, token: string | undefined, write: StateWrite): Promise<boolean> {
   if (token === undefined) return false;
