@@ -2,9 +2,9 @@
  * The producer and reader side: enqueue a wait as a BullMQ job, and await its outcome from any
  * process through the queue's events stream.
  */
-import { type ConnectionOptions, Job, Queue } from 'bullmq';
+import { type ConnectionOptions, Job, Queue, type QueueOptions } from 'bullmq';
 import { type Logger, OperationStatus, type SavedOperation } from 'yc-operation';
-import { checkOperationId, checkOptions } from '../core/options';
+import { checkOperationId, checkOptions, integerInRange } from '../core/options';
 import { ConnectionTrouble, checkClusterPrefix } from './connection';
 import { errorFromData } from './error-data';
 import { DEFAULT_QUEUE_NAME, type EnqueueOptions, jobIdOf, newJobData, statusOfProgress, type WaitJobData } from './job-data';
@@ -32,10 +32,23 @@ export interface QueueLocation {
    * @default the worker's `client.logger`; else silent
    */
   logger?: Logger;
+  /**
+   * About how many entries the queue's events stream keeps (BullMQ's `streams.events.maxLen`,
+   * trimmed approximately): the readers of `result` read it as it grows, and a poll adds two
+   * entries (`waiting`, `active`). Every queue and worker object writes it to Redis when made,
+   * so give all of a fleet the same value. @default 10000
+   */
+  maxEvents?: number;
 }
 
 /** The options of {@link QueueLocation}, which `WaitWorker` takes too. */
-export const LOCATION_OPTIONS = ['connection', 'queueName', 'prefix', 'redisTimeout', 'logger'];
+export const LOCATION_OPTIONS = ['connection', 'queueName', 'prefix', 'redisTimeout', 'logger', 'maxEvents'];
+
+/** BullMQ's `Queue` options for `location`: its connection, prefix and events stream length. */
+export function queueOptionsOf(location: QueueLocation): QueueOptions {
+  const maxLen = integerInRange('maxEvents', location.maxEvents ?? 10_000, 1, Number.MAX_SAFE_INTEGER);
+  return { connection: location.connection, prefix: location.prefix, streams: { events: { maxLen } } };
+}
 
 /** A wait in the queue. */
 export interface WaitJob {
@@ -80,7 +93,7 @@ export class WaitQueue {
     this.queueName = location.queueName ?? DEFAULT_QUEUE_NAME;
     checkClusterPrefix(location.connection, location.prefix);
     this.#trouble = new ConnectionTrouble(this.queueName, location.redisTimeout, location.logger);
-    this.queue = new Queue(this.queueName, { connection: location.connection, prefix: location.prefix });
+    this.queue = new Queue(this.queueName, queueOptionsOf(location));
     this.queue.setMaxListeners(0);
     this.#trouble.listen(this.queue, 'the queue');
     this.#events = new JobEvents(this.queue, this.#trouble);

@@ -5,13 +5,13 @@
  */
 import { type ConnectionOptions, DelayedError, type Job, type KeepJobs, Queue, UnrecoverableError, Worker } from 'bullmq';
 import { ApiError, type AsyncOperation, AsyncOperationsClient, type ClientOptions, type OperationStatus } from 'yc-operation';
-import { checkOptions, integerInRange, MAX_TIMER_S, numberInRange, positiveSeconds } from '../core/options';
+import { checkOptions, integerInRange, MAX_TIMER_S, numberInRange, positiveSeconds, typeName } from '../core/options';
 import { type RetryOptions, type RetryPolicy, resolveRetryPolicy, retryInfoDelayMs } from '../core/retry';
 import { overdue, type PollOutcome, pollDeadlineMs, stepWait, type WaitRules } from '../core/wait-state';
 import { ConnectionTrouble, checkClusterPrefix } from './connection';
 import { errorToData } from './error-data';
 import { checkJobData, DEFAULT_QUEUE_NAME, progressOf, rulesOf, stateOf, statusOfProgress, type WaitJobData, withState } from './job-data';
-import { LOCATION_OPTIONS, type QueueLocation } from './queue';
+import { LOCATION_OPTIONS, type QueueLocation, queueOptionsOf } from './queue';
 import { RedisUnavailableError } from './redis-unavailable-error';
 import { writeState } from './state-write';
 
@@ -71,6 +71,14 @@ export interface WaitWorkerOptions extends QueueLocation {
   removeOnComplete?: boolean | number | KeepJobs;
   /** As `removeOnComplete`, for failed jobs (readers of a removed failed job get a `WaitJobError`). @default false */
   removeOnFail?: boolean | number | KeepJobs;
+  /**
+   * Whether each poll that leaves the operation running writes BullMQ's `delayed` event to the
+   * queue's events stream (for a `QueueEvents` listener of `delayed`), as BullMQ's `moveToDelayed`
+   * does. Off by default: no reader of `WaitQueue.result` needs it, and it costs Redis two commands
+   * and a stream entry a poll. The `waiting`, `active`, `progress`, `completed` and `failed`
+   * events are written either way. @default false
+   */
+  delayedEvents?: boolean;
 }
 
 /**
@@ -89,6 +97,7 @@ export class WaitWorker {
   readonly #trouble: ConnectionTrouble;
   readonly #retry: RetryPolicy;
   readonly #rateLimitDelayMs: number;
+  readonly #delayedEvents: boolean;
   #closing: Promise<void> | null = null;
 
   /** @throws TypeError or RangeError when an option is invalid, naming it */
@@ -96,6 +105,7 @@ export class WaitWorker {
     checkOptions('WaitWorker', options, WORKER_OPTIONS);
     const queueName = options.queueName ?? DEFAULT_QUEUE_NAME;
     checkClusterPrefix(options.connection, options.prefix);
+    const queueOptions = queueOptionsOf(options);
     const rate = numberInRange('maxRequestsPerSecond', options.maxRequestsPerSecond ?? 50, 0.001, 1e9);
     // The policy's numbers only: hooks run in a client, not in a job that any worker may run.
     this.#retry = resolveRetryPolicy(
@@ -108,10 +118,11 @@ export class WaitWorker {
     const maxStalledCount = integerInRange('maxStalledCount', options.maxStalledCount ?? 10, 1, Number.MAX_SAFE_INTEGER);
     const removeOnComplete = keepJobsOf('removeOnComplete', options.removeOnComplete);
     const removeOnFail = keepJobsOf('removeOnFail', options.removeOnFail);
+    this.#delayedEvents = booleanOption('delayedEvents', options.delayedEvents ?? false);
     this.#trouble = new ConnectionTrouble(queueName, options.redisTimeout, options.logger ?? options.client?.logger);
     this.#client = new AsyncOperationsClient({ retry: false, ...options.client });
     const connection: ConnectionOptions = options.connection;
-    this.#queue = new Queue(queueName, { connection, prefix: options.prefix });
+    this.#queue = new Queue(queueName, queueOptions);
     this.#trouble.listen(this.#queue, "the worker's queue");
     // A rate as BullMQ's window: `max` runs per `duration` ms (2.5/s is 2 per 800 ms).
     const max = Math.max(1, Math.floor(rate));
@@ -215,12 +226,17 @@ export class WaitWorker {
     const progress = next.lastStatus === null ? null : progressOf(next.lastStatus);
     const progressChanged = progress !== null && JSON.stringify(progress) !== JSON.stringify(job.progress);
     const stored = withState(data, next);
-    const changed = progressChanged || stored.polls !== data.polls || stored.failures !== data.failures;
-    // BullMQ does nothing more for a run that ends with DelayedError: a run that lost its lock
-    // leaves the job as it is (moveToDelayed checks the lock too).
-    if (!changed || (await writeState(this.worker, job, token, stored, progressChanged ? progress : null))) {
-      await job.moveToDelayed(decision.atMs, token);
-    }
+    const dataChanged = stored.polls !== data.polls || stored.failures !== data.failures;
+    // One script writes what changed and moves the job to the delayed set, only while this run
+    // holds the job's lock; BullMQ does nothing more for a run that ends with DelayedError.
+    await writeState(this.worker, job, token, {
+      data: dataChanged ? stored : null,
+      progress: progressChanged ? progress : null,
+      delayUntil: decision.atMs,
+      delayedEvent: this.#delayedEvents,
+      // The stream's own trimming came with BullMQ's `delayed` event: about one run in 16 trims it instead.
+      trimEvents: job.attemptsStarted % TRIM_EVERY === 0,
+    });
     throw new DelayedError();
   }
 
@@ -229,7 +245,8 @@ export class WaitWorker {
    * that lost its lock writes nothing and leaves the job to its new owner.
    */
   async #fail(job: Job<WaitJobData, unknown>, token: string | undefined, error: unknown): Promise<never> {
-    if (!(await writeState(this.worker, job, token, { ...job.data, error: errorToData(error) }, null))) throw new DelayedError();
+    const data = { ...job.data, error: errorToData(error) };
+    if (!(await writeState(this.worker, job, token, { data, progress: null, delayUntil: null }))) throw new DelayedError();
     throw new UnrecoverableError(error instanceof Error ? error.message : String(error));
   }
 
@@ -253,7 +270,16 @@ const WORKER_OPTIONS = [
   'rateLimitDelay',
   'removeOnComplete',
   'removeOnFail',
+  'delayedEvents',
 ];
+
+/** Without `delayed` events, the job runs whose attempt count is a multiple of this trim the events stream. */
+const TRIM_EVERY = 16;
+
+function booleanOption(name: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw new TypeError(`${name} must be a boolean, got ${typeName(value)}`);
+  return value;
+}
 
 /**
  * `removeOnComplete`/`removeOnFail` as BullMQ's worker takes them (`KeepJobs`): `true` removes

@@ -181,13 +181,18 @@ export async function startRedisCluster(dir: string): Promise<{ ports: number[];
     ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '0', '--cluster-yes'],
     { encoding: 'utf8', timeout: 30_000 },
   );
-  if (create.status !== 0) throw new Error(`redis-cli --cluster create failed: ${create.stdout}${create.stderr}`);
-  // Until every node sees the cluster as ok.
-  for (let i = 0; i < 100; i++) {
+  const fail = (message: string): never => {
+    for (const child of nodes) child.kill('SIGKILL');
+    throw new Error(message);
+  };
+  if (create.status !== 0) fail(`redis-cli --cluster create failed: ${create.stdout}${create.stderr}`);
+  // Until every node sees the cluster as ok (bounded: 10 s).
+  for (let i = 0; ; i++) {
     const ok = ports.every((p) =>
       /cluster_state:ok/.test(spawnSync('redis-cli', ['-p', String(p), 'cluster', 'info'], { encoding: 'utf8' }).stdout),
     );
     if (ok) break;
+    if (i === 100) fail(`the Redis Cluster on ports ${ports.join(', ')} did not reach cluster_state:ok`);
     await new Promise((r) => setTimeout(r, 100));
   }
   return {

@@ -1,0 +1,105 @@
+/**
+ * Issue 23 item 5, the queue's events stream: a poll that leaves the operation running writes no
+ * BullMQ `delayed` event unless the worker asks for it (`delayedEvents: true`, which writes it as
+ * BullMQ's `moveToDelayed` does), the readers still get every progress change and the outcome,
+ * and the workers keep the stream trimmed to `maxEvents` without the `delayed` event's trimming.
+ */
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { WaitQueue, WaitWorker } from 'yc-operation/bullmq';
+import { type Emulator, startEmulator } from 'yc-operation/testing';
+import { inProcessFleet, skipReason, startRedis, type TestRedis } from './redis';
+
+const RESPONSE = { '@type': 'type.googleapis.com/example.Result', text: 'done' };
+
+describe.skipIf(skipReason !== null)('yc-operation/bullmq events stream', () => {
+  let redis: TestRedis;
+  let emu: Emulator;
+  let client: Redis;
+  const closers: Array<() => Promise<unknown>> = [];
+
+  beforeAll(async () => {
+    [redis, emu] = await Promise.all([startRedis(), startEmulator()]);
+    client = new Redis(redis.url);
+  });
+  afterAll(async () => {
+    await Promise.all(closers.map((close) => close().catch(() => undefined)));
+    client?.disconnect();
+    await Promise.all([redis?.stop(), emu?.close()]);
+  });
+
+  /** The events of job `jobId` in the stream `key`: each as its fields. */
+  const eventsOf = async (key: string, jobId: string) =>
+    (await client.xrange(key, '-', '+'))
+      .map(([, fields]) => Object.fromEntries(fields.flatMap((v, i) => (i % 2 === 0 ? [[v, fields[i + 1]]] : []))))
+      .filter((event) => event.jobId === jobId);
+
+  /** Until the job has started `runs` runs (bounded: 600 looks, 25 ms apart). */
+  const untilRuns = async (
+    queue: { queue: { getJob(id: string): Promise<{ attemptsStarted: number } | undefined> } },
+    jobId: string,
+    runs: number,
+  ) => {
+    for (let i = 0; i < 600; i++) {
+      if (((await queue.queue.getJob(jobId))?.attemptsStarted ?? 0) >= runs) return;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    throw new Error(`job ${jobId} did not reach ${runs} runs`);
+  };
+
+  test('by default no `delayed` event is written; readers still get each progress change and the result', async () => {
+    const { queue, startWorker } = inProcessFleet(redis, emu.url, closers);
+    startWorker();
+    const id = await emu.create({ donePolls: 4, metadata: [{ p: 10 }, { p: 50 }, { p: 90 }], response: RESPONSE });
+    const job = await queue.enqueue(id, { pollInterval: 0.02 });
+    const seen: unknown[] = [];
+    expect(await queue.result(job, { onProgress: (status) => seen.push(status.metadata) })).toEqual(RESPONSE);
+    expect(seen).toEqual([{ p: 10 }, { p: 50 }, { p: 90 }]);
+    const kinds = (await eventsOf(queue.queue.keys.events!, job.jobId)).map((event) => event.event);
+    expect(kinds).toContain('active');
+    expect(kinds).toContain('progress');
+    expect(kinds).toContain('completed');
+    expect(kinds).not.toContain('delayed');
+  });
+
+  test('with delayedEvents: true each poll that leaves the operation running writes `delayed`, as BullMQ does', async () => {
+    const { queue, startWorker } = inProcessFleet(redis, emu.url, closers, { delayedEvents: true });
+    startWorker();
+    const id = await emu.create({ donePolls: 3, response: RESPONSE });
+    const job = await queue.enqueue(id, { pollInterval: 0.02 });
+    expect(await queue.result(job)).toEqual(RESPONSE);
+    const delayed = (await eventsOf(queue.queue.keys.events!, job.jobId)).filter((event) => event.event === 'delayed');
+    expect(delayed.length).toBe(2);
+    for (const event of delayed) expect(Number(event.delay)).toBeGreaterThan(1e12);
+  });
+
+  test('the workers keep the stream trimmed to maxEvents', async () => {
+    // A stalled check every 30 s: its own trimming does not run meanwhile.
+    const location = { connection: redis.connection, queueName: redis.queueName(), maxEvents: 10 };
+    const queue = new WaitQueue(location);
+    const worker = new WaitWorker({
+      ...location,
+      client: { endpoint: emu.url, auth: null },
+      maxRequestsPerSecond: 1000,
+      stalledInterval: 30,
+    });
+    closers.push(
+      () => worker.close(),
+      () => queue.close(),
+    );
+    await worker.ready();
+    const id = await emu.create({ never: true });
+    const { jobId } = await queue.enqueue(id, { pollInterval: 0.005 });
+    // Each run adds `waiting` and `active`: 200 entries and more untrimmed.
+    await untilRuns(queue, jobId, 100);
+    expect(await client.hget(queue.queue.keys.meta!, 'opts.maxLenEvents')).toBe('10');
+    expect(await client.xlen(queue.queue.keys.events!)).toBeLessThan(150);
+  }, 30_000);
+
+  test('delayedEvents must be a boolean, maxEvents a positive integer', () => {
+    expect(() => new WaitWorker({ connection: redis.connection, delayedEvents: 'yes' as unknown as boolean })).toThrow(
+      /delayedEvents must be a boolean, got a string/,
+    );
+    expect(() => new WaitQueue({ connection: redis.connection, maxEvents: 0 })).toThrow(RangeError);
+  });
+});
