@@ -7,11 +7,11 @@
  * text; settles by `validateStatus` as axios does. A failure with no answer rejects with an
  * `AxiosError` that keeps Node's `code` and the `request` (whose `reusedSocket` tells a stale
  * keep-alive socket). An answer too large or that cannot be decoded rejects with the error
- * axios's own adapter gives for it (`./http-failure` reads both). A request may name headers that
- * skip axios's own header handling ({@link WIRE_HEADERS}).
+ * axios's own adapter gives for it (`./http-failure` reads both). The SDK's own requests give
+ * their headers, abort and agent ready-made ({@link OWN_REQUEST}), past axios's config handling.
  */
 
-import type { ClientRequest, IncomingMessage, OutgoingHttpHeaders } from 'node:http';
+import type { Agent, ClientRequest, IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import type * as Zlib from 'node:zlib';
 import type { AxiosAdapter, AxiosResponse, AxiosStatic, InternalAxiosRequestConfig } from 'axios';
 import { type Stopper, whenAborted } from '../runtime/abort';
@@ -21,33 +21,47 @@ import type { AgentPool } from './agents';
 type AxiosParts = Pick<AxiosStatic, 'AxiosError' | 'CanceledError' | 'AxiosHeaders'>;
 
 /**
- * The config key of a request's wire headers: sent after its axios `headers` (a name sent in both
- * goes with the wire value, as node:http sets names case-insensitively), without passing axios's
- * header handling, which merges, normalizes and copies every header several times a request. Make
- * them with {@link asAxiosSends}.
+ * The config key of what the SDK's own requests give the adapter ready-made ({@link OwnRequest}),
+ * so that axios's config merge and header handling, which copy and normalize every header and
+ * option several times a request, pass over them untouched.
  */
-export const WIRE_HEADERS = Symbol('wire headers');
+export const OWN_REQUEST = Symbol('own request');
 
-/** What a request names under {@link WIRE_HEADERS}: no plain object, so axios's config merge passes it along uncopied. */
-export class WireHeaders {
-  constructor(readonly headers: Readonly<Record<string, string>>) {}
-}
-
-/** `headers` as `axios` sends a request's `headers` (names trimmed and merged case-insensitively, values cleaned). */
-export function asAxiosSends(
-  axios: Pick<AxiosStatic, 'AxiosHeaders' | 'mergeConfig'>,
-  headers: Record<string, string>,
-): Record<string, string> {
-  const merged = axios.mergeConfig({ headers: {} }, { headers }).headers;
-  return {
-    ...axios.AxiosHeaders.concat({}, merged as Record<string, string>)
-      .normalize(false)
-      .toJSON(),
-  } as Record<string, string>;
+/** What a request names under {@link OWN_REQUEST}: no plain object, so axios's config merge passes it along uncopied. */
+export class OwnRequest {
+  constructor(
+    /**
+     * The headers as they go on the wire ({@link wireHeaders} of the constant ones, with the
+     * call's own); `null` to send the request's axios `headers`.
+     */
+    readonly headers: Readonly<Record<string, string>> | null,
+    /** Stops the request: an AbortSignal, or the SDK's own lazy abort (src/runtime/lazy-abort.ts), watched without making its signal. */
+    readonly abort: Stopper | undefined,
+    /** The agent of this request (one-use sockets); `undefined` for the pool's. */
+    readonly agent: Agent | undefined,
+  ) {}
 }
 
 /** What the SDK's requests accept, as axios's own adapter asks: the encodings {@link CODECS} decode. */
 const ACCEPT_ENCODING = 'gzip, deflate, br';
+
+/**
+ * `headers` as this adapter sends a request's axios `headers`: names trimmed and merged
+ * case-insensitively and values cleaned as axios does, and `accept-encoding` asked unless named.
+ */
+export function wireHeaders(
+  axios: Pick<AxiosStatic, 'AxiosHeaders' | 'mergeConfig'>,
+  headers: Record<string, string>,
+): Record<string, string> {
+  const merged = axios.mergeConfig({ headers: {} }, { headers }).headers;
+  const sent = {
+    ...axios.AxiosHeaders.concat({}, merged as Record<string, string>)
+      .normalize(false)
+      .toJSON(),
+  } as Record<string, string>;
+  sent['accept-encoding'] ??= ACCEPT_ENCODING;
+  return sent;
+}
 
 /**
  * The adapter over `pool`; `axios` is the axios it serves (for its error and header classes).
@@ -57,15 +71,17 @@ const ACCEPT_ENCODING = 'gzip, deflate, br';
 export function createHttpAdapter(pool: AgentPool, axios: AxiosParts, maxResponseBytes: number): AxiosAdapter {
   return (config) =>
     new Promise<AxiosResponse>((resolve, reject) => {
-      // An AbortSignal, or the SDK's own lazy abort (src/runtime/lazy-abort.ts), watched without making its signal.
-      const signal = config.signal as Stopper | undefined;
+      const own = (config as { [OWN_REQUEST]?: OwnRequest })[OWN_REQUEST];
+      const signal = own ? own.abort : (config.signal as Stopper | undefined);
       if (signal?.aborted) return reject(new axios.CanceledError(undefined, config));
       const { origin, path } = split(config.url ?? '', config.baseURL);
       const route = pool.route(origin);
-      const agent = (route.protocol === 'https:' ? config.httpsAgent : config.httpAgent) ?? route.agent;
-      const wire = (config as { [WIRE_HEADERS]?: WireHeaders })[WIRE_HEADERS];
-      const headers = (wire ? Object.assign(config.headers.toJSON(), wire.headers) : config.headers.toJSON()) as OutgoingHttpHeaders;
-      headers['accept-encoding'] ??= ACCEPT_ENCODING;
+      const agent = own?.agent ?? (route.protocol === 'https:' ? config.httpsAgent : config.httpAgent) ?? route.agent;
+      let headers: OutgoingHttpHeaders | null | undefined = own?.headers;
+      if (!headers) {
+        headers = config.headers.toJSON() as OutgoingHttpHeaders;
+        headers['accept-encoding'] ??= ACCEPT_ENCODING;
+      }
       const method = (config.method ?? 'get').toUpperCase();
       const req = route.request({ protocol: route.protocol, hostname: route.hostname, port: route.port, path, method, headers, agent });
       const stopWatching = signal ? whenAborted(signal, () => stop(new axios.CanceledError(undefined, config, req))) : null;
@@ -222,13 +238,17 @@ function answer(
   return { ...partial(res, config, request, axios), data: body.toString('utf8') };
 }
 
-/** The answer's status and headers, without its body (for an error about a body that was not read). */
+/**
+ * The answer's status and headers, without its body (for an error about a body that was not
+ * read). Its headers are Node's (names already trimmed and lower-case), in an `AxiosHeaders`
+ * made without its constructor's normalizing: axios normalizes a response's headers itself.
+ */
 function partial(
   res: IncomingMessage,
   config: InternalAxiosRequestConfig,
   request: ClientRequest,
   axios: AxiosParts,
 ): AxiosResponse<string> {
-  const headers = new axios.AxiosHeaders(res.headers as Record<string, string>);
+  const headers = Object.assign(Object.create(axios.AxiosHeaders.prototype) as AxiosResponse['headers'], res.headers);
   return { data: '', status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', headers, config, request };
 }
