@@ -121,7 +121,7 @@ class RestWire implements Protocol<RestRequest, AxiosResponse<string>> {
 
   constructor(options: RestTransportOptions) {
     this.#options = options;
-    this.#baseHeaders = { accept: 'application/json', ...options.headers, 'user-agent': USER_AGENT };
+    this.#baseHeaders = { ...options.headers, 'user-agent': USER_AGENT };
     if (options.folderId !== null) this.#baseHeaders['x-folder-id'] = options.folderId;
   }
 
