@@ -38,6 +38,9 @@ const USER_INSTANCE_OVERRIDES: AxiosRequestConfig = {
 /** The headers each call or attempt adds of its own (already as axios sends them). */
 const OWN_HEADERS = new Set(['x-client-request-id', 'idempotency-key', 'x-retry-attempt', 'content-type']);
 
+/** The ids a call sends of its own (docs/wire.md), which the `headers` option cannot set. */
+const CALL_IDS = ['x-client-request-id', 'idempotency-key', 'x-retry-attempt'];
+
 /** Network errors that mean "the pooled socket was already closed": send again on a fresh one. */
 const STALE_SOCKET = new Set(['ECONNRESET', 'EPIPE']);
 
@@ -122,6 +125,7 @@ class RestWire implements Protocol<RestRequest, AxiosResponse<string>> {
   constructor(options: RestTransportOptions) {
     this.#options = options;
     this.#baseHeaders = { ...options.headers, 'user-agent': USER_AGENT };
+    for (const name of CALL_IDS) delete this.#baseHeaders[name];
     if (options.folderId !== null) this.#baseHeaders['x-folder-id'] = options.folderId;
   }
 
