@@ -5,7 +5,11 @@
  * plain and, to a client that asks for it, gzip-compressed (bodies compressed once, in the
  * server's own process). With `BEFORE_DIST=<path of another build's dist/index.js>`, that build
  * runs beside this one in the same process and the same interleaved slots, so that one run gives
- * before/after ratios on one machine state. Prints a table.
+ * before/after ratios on one machine state. The floor of the small plain answer runs in the same
+ * slots: a bare `node:http` keep-alive GET whose body is parsed as JSON (bench/lib.mjs's
+ * `bareGet`). Beside each variant's CPU, the JS heap it allocates per poll, measured in a child
+ * process with a young generation large enough that no collection runs inside the window (one
+ * poll at a time, as bench/rows/alloc.mjs does). Prints a table.
  *
  *   npm run build && node bench/encoding.mjs
  *   BEFORE_DIST=/tmp/before/dist/index.js node bench/encoding.mjs
@@ -13,16 +17,23 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import http from 'node:http';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import zlib from 'node:zlib';
-import { slot } from './lib.mjs';
+import { bareGet, median, slot } from './lib.mjs';
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
 const SLOT_MS = Number(process.env.BENCH_SLOT_MS ?? 500);
 const SLOTS = Number(process.env.BENCH_SLOTS ?? 12);
 const LARGE_BYTES = 100_000;
+/** Polls per allocation window: fewer of the large answer, whose 100 KB strings would fill the young generation. */
+const ALLOC_POLLS = { small: 1000, large: 100 };
+const ALLOC_ROUNDS = 5;
+/** The floor's name: a bare node:http GET of the small plain answer. */
+const FLOOR = 'node:http small plain';
 
 if (process.argv[2] === '--serve') serve();
+else if (process.argv[2] === '--alloc') await allocation(process.argv[3]);
 else await compare();
 
 /**
@@ -67,10 +78,15 @@ function serve() {
   process.stdin.resume();
 }
 
-async function compare() {
+/** Starts the server child: its base URL, and a function that stops it. */
+async function startServing() {
   const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--serve'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const [chunk] = await once(child.stdout, 'data');
-  const url = `http://127.0.0.1:${/PORT (\d+)/.exec(String(chunk))[1]}`;
+  return { url: `http://127.0.0.1:${/PORT (\d+)/.exec(String(chunk))[1]}`, stop: () => child.stdin.end() };
+}
+
+/** Each build's client per answer and server mode, and the floor: a poll function per variant, and what to close. */
+async function makeVariants(url) {
   const builds = { after: await import(pathToFileURL(fileURLToPath(new URL('../dist/index.js', import.meta.url))).href) };
   if (process.env.BEFORE_DIST) builds.before = await import(pathToFileURL(process.env.BEFORE_DIST).href);
   const ids = Array.from({ length: CONCURRENCY }, (_, i) => `bench${String(i).padStart(16, '0')}`);
@@ -86,6 +102,69 @@ async function compare() {
       }
     }
   }
+  const agent = new http.Agent({ keepAlive: true });
+  variants[FLOOR] = (i) => bareGet(`${url}/plain/small/operations/${ids[i]}`, agent);
+  const close = () => {
+    for (const client of clients) client.close();
+    agent.destroy();
+  };
+  return { ids, variants, close };
+}
+
+/**
+ * `--alloc <url>`: bytes of JS heap per poll of each variant, one poll at a time, as JSON on
+ * stdout. Run with `--expose-gc` and a large young generation (see {@link allocations}).
+ */
+async function allocation(url) {
+  const { variants, close } = await makeVariants(url);
+  let collections = 0;
+  new PerformanceObserver((list) => (collections += list.getEntries().length)).observe({ entryTypes: ['gc'] });
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+  /** The heap's growth per poll over a window with no collection in it; null if every try saw one. */
+  const bytesPerPoll = async (poll, polls) => {
+    for (let t = 0; t < 3; t++) {
+      globalThis.gc();
+      await settle();
+      const seen = collections;
+      const before = process.memoryUsage().heapUsed;
+      for (let i = 0; i < polls; i++) await poll(0);
+      const after = process.memoryUsage().heapUsed;
+      await settle();
+      if (collections === seen) return (after - before) / polls;
+    }
+    return null;
+  };
+  for (const poll of Object.values(variants)) for (let i = 0; i < 200; i++) await poll(0);
+  const runs = Object.fromEntries(Object.keys(variants).map((name) => [name, []]));
+  for (let round = 0; round < ALLOC_ROUNDS; round++) {
+    for (const [name, poll] of Object.entries(variants)) {
+      runs[name].push(await bytesPerPoll(poll, name.includes(' large ') ? ALLOC_POLLS.large : ALLOC_POLLS.small));
+    }
+  }
+  close();
+  const bytes = Object.fromEntries(
+    Object.entries(runs).map(([name, r]) => [name, r.some((b) => b !== null) ? median(r.filter((b) => b !== null)) : null]),
+  );
+  process.stdout.write(`${JSON.stringify(bytes)}\n`);
+  process.exit(0);
+}
+
+/** Bytes per poll of each variant, from a child process (`--alloc`) with its own heap flags. */
+async function allocations(url) {
+  const flags = ['--expose-gc', '--min-semi-space-size=128', '--max-semi-space-size=128'];
+  const child = spawn(process.execPath, [...flags, fileURLToPath(import.meta.url), '--alloc', url], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout.on('data', (chunk) => (out += chunk));
+  const [code] = await once(child, 'exit');
+  if (code !== 0) throw new Error(`the allocation child exited with code ${code}`);
+  return JSON.parse(out);
+}
+
+async function compare() {
+  const server = await startServing();
+  const { ids, variants, close } = await makeVariants(server.url);
   for (const fn of Object.values(variants)) await slot(fn, ids.length, 300);
   const results = Object.fromEntries(Object.keys(variants).map((name) => [name, []]));
   // The small answers' variants take their slots in turn, then the large ones' (whose garbage
@@ -103,8 +182,9 @@ async function compare() {
       for (const name of order) results[name].push(await slot(variants[name], ids.length, SLOT_MS));
     }
   }
-  for (const client of clients) client.close();
-  child.stdin.end();
+  close();
+  const bytes = await allocations(server.url);
+  server.stop();
   // Each variant's median slot by CPU per request: the machine's other load moves single slots.
   const best = Object.fromEntries(
     Object.entries(results).map(([name, slots]) => [
@@ -113,15 +193,18 @@ async function compare() {
     ]),
   );
   const ratio = (r, b) => (b && b !== r ? `${(r.cpuUsPerRequest / b.cpuUsPerRequest).toFixed(2)}x` : '');
-  console.log('variant (build answer server) | polls/s | CPU µs/poll | CPU vs before | CPU vs plain');
+  const floor = best[FLOOR];
+  console.log('variant (build answer server) | polls/s | vs node:http | CPU µs/poll | CPU vs before | CPU vs plain | bytes/poll');
   for (const [name, r] of Object.entries(best)) {
     const vsBefore = name.startsWith('after') ? ratio(r, best[name.replace(/^after/, 'before')]) : '';
     const vsPlain = ratio(r, best[name.replace(/ gz$/, ' plain')]);
+    const vsFloor = name.endsWith(' small plain') && r !== floor ? `${(r.perSecond / floor.perSecond).toFixed(2)}x` : '';
+    const heap = bytes[name] === null ? 'n/a' : `${(bytes[name] / 1024).toFixed(1)} KB`;
     console.log(
-      `${name.padEnd(29)} | ${r.perSecond.toFixed(0).padStart(7)} | ${r.cpuUsPerRequest.toFixed(1).padStart(11)} | ${vsBefore.padStart(13)} | ${vsPlain.padStart(12)}`,
+      `${name.padEnd(29)} | ${r.perSecond.toFixed(0).padStart(7)} | ${vsFloor.padStart(12)} | ${r.cpuUsPerRequest.toFixed(1).padStart(11)} | ${vsBefore.padStart(13)} | ${vsPlain.padStart(12)} | ${heap.padStart(10)}`,
     );
   }
   console.log(
-    `(${SLOTS} interleaved slots of ${SLOT_MS} ms, ${CONCURRENCY} in flight; "plain" never compresses, "gz" compresses for a client that asks)`,
+    `(${SLOTS} interleaved slots of ${SLOT_MS} ms, ${CONCURRENCY} in flight, the median slot by CPU; "plain" never compresses, "gz" compresses for a client that asks; bytes/poll: the median of ${ALLOC_ROUNDS} rounds of ${ALLOC_POLLS.small} polls, ${ALLOC_POLLS.large} of the large answer, one at a time)`,
   );
 }

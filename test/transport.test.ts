@@ -38,6 +38,23 @@ describe.each(FLAVOURS)('$name flavour', (flavour) => {
     expect(request!.headers['x-retry-attempt']).toBeUndefined();
   });
 
+  test("the headers option cannot replace a call's own headers, and its other headers go with them", async () => {
+    const mine = { 'x-client-request-id': 'mine', 'idempotency-key': 'mine', 'x-retry-attempt': '9', 'x-extra': 'yes' };
+    const c = client({ headers: mine });
+    const id = await emu.create({ faults: [{ status: 503, times: 1 }] });
+    expect((await c.operation(id).getStatus()).isSucceeded).toBe(true);
+    c.close();
+    const requests = await emu.requests();
+    expect(requests).toHaveLength(2);
+    for (const request of requests) {
+      expect(request.headers).toMatchObject({ 'x-extra': 'yes', 'accept-encoding': 'gzip, deflate, br' });
+      expect(request.headers['x-client-request-id']).toMatch(UUID);
+      expect(request.headers['idempotency-key']).toMatch(UUID);
+      expect(request.headers['user-agent']).toMatch(/^yc-operation\//);
+    }
+    expect(requests.map((r) => r.headers['x-retry-attempt'])).toEqual([undefined, '1']);
+  });
+
   test.each([[503], [429]])('HTTP %i is retried with one idempotency key and a growing x-retry-attempt', async (status) => {
     const c = client();
     const id = await emu.create({ faults: [{ status, times: 2 }] });

@@ -11,7 +11,7 @@ import type { AxiosInstance, AxiosRequestConfig, AxiosResponse, AxiosStatic } fr
 import type { CallOptions, OperationTransport } from '../core/transport';
 import { AgentPool } from './agents';
 import { useAxios } from './axios';
-import { asAxiosSends, createHttpAdapter, WIRE_HEADERS, WireHeaders } from './http-adapter';
+import { createHttpAdapter, OWN_REQUEST, OwnRequest, wireHeaders } from './http-adapter';
 import { type Failure, failureOfNetwork, failureOfResponse, malformedBodyError } from './http-failure';
 import { PerCredentials } from './per-credentials';
 import { type Exchange, Pipeline, type Protocol } from './pipeline';
@@ -38,6 +38,9 @@ const USER_INSTANCE_OVERRIDES: AxiosRequestConfig = {
 /** The headers each call or attempt adds of its own (already as axios sends them). */
 const OWN_HEADERS = new Set(['x-client-request-id', 'idempotency-key', 'x-retry-attempt', 'content-type']);
 
+/** The ids a call sends of its own (docs/wire.md), which the `headers` option cannot set. */
+const CALL_IDS = ['x-client-request-id', 'idempotency-key', 'x-retry-attempt'];
+
 /** Network errors that mean "the pooled socket was already closed": send again on a fresh one. */
 const STALE_SOCKET = new Set(['ECONNRESET', 'EPIPE']);
 
@@ -50,7 +53,7 @@ interface Net {
   fresh: AgentPool;
   /** The overrides of each request (none for the SDK's own instance, whose adapter needs none). */
   overrides: AxiosRequestConfig | null;
-  /** The SDK's own axios, whose adapter takes wire headers; `null` for the user's instance. */
+  /** The SDK's own axios, whose adapter takes requests ready-made ({@link OwnRequest}); `null` for the user's instance. */
   own: AxiosStatic | null;
 }
 
@@ -111,17 +114,18 @@ class RestWire implements Protocol<RestRequest, AxiosResponse<string>> {
   readonly #baseHeaders: Record<string, string>;
   #net: Net | null = null;
   /**
-   * The base headers and the credentials as the SDK's own axios sends them; `null` when a name
+   * The base headers and the credentials as the SDK's own adapter sends them; `null` when a name
    * among them is one of {@link OWN_HEADERS}: then they go through axios with the rest.
    */
   readonly #wireBase = new PerCredentials((credentials) => {
-    const headers = asAxiosSends(this.#net!.own!, { ...this.#baseHeaders, ...credentials });
+    const headers = wireHeaders(this.#net!.own!, { ...this.#baseHeaders, ...credentials });
     return Object.keys(headers).some((name) => OWN_HEADERS.has(name.toLowerCase())) ? null : headers;
   });
 
   constructor(options: RestTransportOptions) {
     this.#options = options;
-    this.#baseHeaders = { accept: 'application/json', ...options.headers, 'user-agent': USER_AGENT };
+    this.#baseHeaders = { ...options.headers, 'user-agent': USER_AGENT };
+    for (const name of CALL_IDS) delete this.#baseHeaders[name];
     if (options.folderId !== null) this.#baseHeaders['x-folder-id'] = options.folderId;
   }
 
@@ -145,20 +149,21 @@ class RestWire implements Protocol<RestRequest, AxiosResponse<string>> {
     const headers: Record<string, string> = wire ? Object.assign({}, wire) : Object.assign({}, this.#baseHeaders, credentials);
     exchange.stamp(headers);
     if (body !== undefined) headers['content-type'] = 'application/json';
-    // The SDK's own adapter watches the call's abort itself; a user's instance gets a signal.
-    const request: AxiosRequestConfig & { [WIRE_HEADERS]?: WireHeaders } = {
-      method,
-      url,
-      signal: net.own ? exchange.abort : exchange.signal,
-    };
-    if (body !== undefined) request.data = body;
-    if (wire) request[WIRE_HEADERS] = new WireHeaders(headers);
-    else request.headers = headers;
-    if (net.overrides) Object.assign(request, net.overrides);
-    if (fresh) {
-      const { agent } = net.fresh.route(new URL(url).origin);
-      Object.assign(request, { httpAgent: agent, httpsAgent: agent });
+    const agent = fresh ? net.fresh.route(new URL(url).origin).agent : undefined;
+    if (net.own) {
+      // Only what axios needs (a GET is its default), the rest ready-made for the adapter, which
+      // watches the call's abort itself.
+      const request: AxiosRequestConfig & { [OWN_REQUEST]: OwnRequest } = {
+        url,
+        [OWN_REQUEST]: new OwnRequest(wire ? headers : null, exchange.abort, agent),
+      };
+      if (body !== undefined) Object.assign(request, { method, data: body });
+      if (!wire) request.headers = headers;
+      return net.axios.request<string>(request);
     }
+    const request: AxiosRequestConfig = { method, url, headers, signal: exchange.signal, ...net.overrides };
+    if (body !== undefined) request.data = body;
+    if (agent) Object.assign(request, { httpAgent: agent, httpsAgent: agent });
     return net.axios.request<string>(request);
   }
 
