@@ -96,10 +96,16 @@ export class GrpcTransport implements OperationTransport {
   }
 }
 
+/** The method and request type of a Get and of a Cancel (strings made once: a call looks its type up by them). */
+const OPERATION_METHODS = {
+  Get: { method: `${SERVICE}/Get`, requestType: 'yandex.cloud.operation.GetOperationRequest' },
+  Cancel: { method: `${SERVICE}/Cancel`, requestType: 'yandex.cloud.operation.CancelOperationRequest' },
+} as const;
+
 /** A Get or a Cancel of operation `id`. */
 function operationCall(method: 'Get' | 'Cancel', id: string): ServiceCall {
-  const requestType = `yandex.cloud.operation.${method}OperationRequest`;
-  return { method: `${SERVICE}/${method}`, requestType, responseType: OPERATION_TYPE, request: { operationId: id }, subject: id };
+  const { method: path, requestType } = OPERATION_METHODS[method];
+  return { method: path, requestType, responseType: OPERATION_TYPE, request: { operationId: id }, subject: id };
 }
 
 /** One attempt of a gRPC call: the unary call on the channel, and its answer read. */
