@@ -7,7 +7,7 @@
  * - google/protobuf/any.proto: Any { string type_url = 1; bytes value = 2 };
  * - google/protobuf/struct.proto: Struct { map<string, Value> fields = 1 }, Value { string_value = 3 }.
  * (The project's copies are in src/proto.) Unit cases on the decoder, then the same bytes served by
- * a server in a child process, through both flavours.
+ * a server in a child process, through both flavours (and an answer with no message at all).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -73,11 +73,12 @@ describe('the decoder, on hand-written bytes', () => {
 });
 
 describe('over gRPC, through both flavours (a server in a child process sends the bytes)', () => {
-  const answers: Record<string, string> = {
+  const answers: Record<string, string | null> = {
     opErrorThenResponse: hex(id('opErrorThenResponse'), DONE, ERROR_13, RESPONSE),
     opResponseThenError: hex(id('opResponseThenError'), DONE, RESPONSE, ERROR_13),
     opNoDetails: hex(id('opNoDetails'), DONE, ERROR_13),
     opBadWireType: '0f01',
+    opNoMessage: null,
   };
   let server: ChildProcess;
   let endpoint: string;
@@ -127,6 +128,18 @@ describe('over gRPC, through both flavours (a server in a child process sends th
       expect(error).toBeInstanceOf(ApiError);
       expect(error).toMatchObject({ grpcCode: 2, httpStatus: null });
       expect((error as Error).message).toMatch(/the answer is not an Operation message: invalid wire type 7 at offset 0/);
+      c.close();
+    });
+
+    test("the status OK without a message: ApiError UNIMPLEMENTED, as grpc-js's own client reads it", async () => {
+      const c = client();
+      const error = await c
+        .operation('opNoMessage')
+        .getStatus()
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ApiError);
+      expect(error).toMatchObject({ grpcCode: 12, httpStatus: null, attempts: 1 });
+      expect((error as Error).message).toMatch(/^No message received \(gRPC code 12; /);
       c.close();
     });
   });

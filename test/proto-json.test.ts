@@ -6,6 +6,7 @@ import { describe, expect, test } from 'vitest';
 import { encode } from '../src/proto/from-json';
 import { messageType, OPERATION } from '../src/proto/root';
 import { messageJson } from '../src/proto/to-json';
+import { timestampText } from '../src/proto/well-known';
 
 const operation = messageType(OPERATION);
 const roundTrip = (json: unknown) => messageJson(operation, operation.decode(encode(operation, json)) as never);
@@ -88,5 +89,36 @@ describe('proto3 JSON, both ways', () => {
     expect(() =>
       encode(operation, { response: { '@type': 'type.googleapis.com/yandex.cloud.ai.foundation_models.v1.Alternative', status: 'DONE' } }),
     ).toThrow(/"DONE" is not a value of/);
+  });
+});
+
+describe('timestamps', () => {
+  /** What `Date#toISOString` writes for `seconds`, without its milliseconds. */
+  const iso = (seconds: number) => `${new Date(seconds * 1000).toISOString().slice(0, -5)}Z`;
+
+  test('each second of the years written with four digits reads as Date#toISOString writes it', () => {
+    const day = 86_400;
+    const edges = [
+      -62_167_219_200, // 0000-01-01
+      -62_135_596_800, // 0001-01-01, protobuf's first
+      -2_208_988_800, // 1900-01-01 (not a leap year)
+      -1,
+      0,
+      951_782_400, // 2000-02-29
+      4_107_542_400, // 2100-02-28
+      253_402_300_799, // 9999-12-31T23:59:59, protobuf's last
+    ];
+    const seconds = edges.flatMap((s) => [s - day, s - 1, s, s + 1, s + day]);
+    // And a spread of others, the same every run.
+    for (let s = -62_167_219_200, step = 7_777_777_777; s < 253_402_300_800; s += step) seconds.push(s, s + 43_261);
+    for (const s of seconds.filter((s) => s >= -62_167_219_200 && s < 253_402_300_800)) {
+      expect(timestampText({ seconds: s, nanos: 0 })).toBe(iso(s));
+    }
+  });
+
+  test('a fraction of 3, 6 or 9 digits', () => {
+    expect(timestampText({ seconds: 1_715_539_614, nanos: 5_000_000 })).toBe('2024-05-12T18:46:54.005Z');
+    expect(timestampText({ seconds: 1_715_539_614, nanos: 5_000 })).toBe('2024-05-12T18:46:54.000005Z');
+    expect(timestampText({ seconds: 1_715_539_614, nanos: 5 })).toBe('2024-05-12T18:46:54.000000005Z');
   });
 });

@@ -4,9 +4,12 @@
  * (bench/peers.mjs), on the same grpc-js server: the emulator's gRPC side, run by the parent in
  * another process. Polls per second with BENCH_CONCURRENCY in flight (interleaved slots, the best
  * per client, with the client's CPU per poll), and sequential latency (interleaved rounds after a
- * warm-up; p50 and p99).
+ * warm-up; p50 and p99). With `BEFORE_DIST=<another build's dist/index.js>` (one whose folder
+ * resolves `@grpc/grpc-js`), that build's gRPC client runs beside ours as `before-grpc`, in the same
+ * rounds and slots, for before/after ratios of one machine state.
  */
 import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { bestSlot, report, slot, summarize, timeSequential } from '../lib.mjs';
 import { makePeers } from '../peers.mjs';
 
@@ -20,6 +23,14 @@ const NAMES = ['ours-grpc', 'sdk', 'sdk-grpc-js', 'grpc-js'];
 
 const { peers, close } = makePeers(NAMES, input);
 const loops = input.ids.length;
+let before = null;
+if (process.env.BEFORE_DIST) {
+  const { AsyncOperationsClient } = await import(pathToFileURL(process.env.BEFORE_DIST).href);
+  before = new AsyncOperationsClient({ endpoint: input.grpcUrl, auth: null, protocol: 'grpc' });
+  const ops = input.ids.map((id) => before.operation(id));
+  peers['before-grpc'] = (i) => ops[i].getStatus();
+  NAMES.push('before-grpc');
+}
 
 for (const poll of Object.values(peers)) await timeSequential(() => poll(0), WARMUP);
 const samples = Object.fromEntries(NAMES.map((name) => [name, []]));
@@ -33,6 +44,7 @@ for (let s = 0; s < SLOTS; s++) {
   for (const [name, poll] of Object.entries(peers)) slots[name].push(await slot(poll, loops, SLOT_MS));
 }
 close();
+before?.close();
 report({
   loops,
   latency: Object.fromEntries(Object.entries(samples).map(([name, s]) => [name, summarize(s)])),

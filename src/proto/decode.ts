@@ -116,9 +116,12 @@ function readScalar(type: string, reader: protobuf.Reader, end: number): unknown
 /** A string or bytes value, within `end` (protobufjs's own reader of a Buffer cuts a length short silently). */
 function readBytes(type: 'string' | 'bytes', reader: protobuf.Reader, end: number): string | Uint8Array {
   const fieldEnd = limit(reader, end);
-  const bytes = reader.buf.subarray(reader.pos, fieldEnd);
+  const { buf, pos } = reader;
   reader.pos = fieldEnd;
-  return type === 'string' ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8') : bytes;
+  if (type === 'bytes') return buf.subarray(pos, fieldEnd);
+  // A Buffer (what grpc-js gives) is read in place; other bytes through a Buffer view of them.
+  const text = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  return text.toString('utf8', pos, fieldEnd);
 }
 
 /** A map entry: its key as text, and its value (the type's default when absent). */

@@ -5,7 +5,7 @@
  * `"@type"` where an `Any` goes is packed as a `google.protobuf.Struct`.
  */
 import protobuf from 'protobufjs';
-import { messageType, typeOfUrl } from './root';
+import { byType, messageType, typeOfUrl } from './root';
 import { parseDuration, parseTimestamp } from './well-known';
 
 type Message = Record<string, unknown>;
@@ -16,7 +16,7 @@ const WRAPPERS = ['Double', 'Float', 'Int64', 'UInt64', 'Int32', 'UInt32', 'Bool
   (t) => `google.protobuf.${t}Value`,
 );
 
-const SPECIAL: Record<string, (json: unknown, type: protobuf.Type) => Message> = {
+const SPECIAL_FORMS: Record<string, (json: unknown, type: protobuf.Type) => Message> = {
   'google.protobuf.Any': (json) => packAny(json),
   'google.protobuf.Timestamp': (json) => ({ ...parseTimestamp(String(json)) }),
   'google.protobuf.Duration': (json) => ({ ...parseDuration(String(json)) }),
@@ -29,9 +29,12 @@ const SPECIAL: Record<string, (json: unknown, type: protobuf.Type) => Message> =
   ),
 };
 
+/** The same, by type (a protobufjs type's `fullName` walks its parents at every read). */
+const SPECIAL = byType(SPECIAL_FORMS);
+
 /** The message of `type` that `json` (its proto3 JSON form) stands for, ready for `type.encode`. */
 export function messageOf(type: protobuf.Type, json: unknown): Message {
-  const special = SPECIAL[type.fullName.slice(1)];
+  const special = SPECIAL.get(type);
   if (special) return special(json, type);
   if (json === null || typeof json !== 'object' || Array.isArray(json))
     throw new TypeError(`${type.fullName.slice(1)} must be a JSON object`);
@@ -54,7 +57,7 @@ export function packAny(json: unknown): Message {
   if (typeUrl === undefined) return { type_url: STRUCT_URL, value: encode(messageType('google.protobuf.Struct'), rest) };
   if (typeof typeUrl !== 'string') throw new TypeError('an Any\'s "@type" must be a string');
   const type = typeOfUrl(typeUrl);
-  if (type !== null) return { type_url: typeUrl, value: encode(type, SPECIAL[type.fullName.slice(1)] ? rest.value : rest) };
+  if (type !== null) return { type_url: typeUrl, value: encode(type, SPECIAL.get(type) ? rest.value : rest) };
   const keys = Object.keys(rest);
   if (keys.length === 1 && typeof rest.value === 'string') return { type_url: typeUrl, value: Buffer.from(rest.value, 'base64') };
   throw new TypeError(

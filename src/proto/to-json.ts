@@ -7,7 +7,7 @@
  */
 import protobuf from 'protobufjs';
 import { decodeMessage } from './decode';
-import { typeOfUrl } from './root';
+import { byType, typeOfUrl } from './root';
 import { durationText, timestampText } from './well-known';
 
 type Message = Record<string, unknown>;
@@ -17,11 +17,16 @@ const WRAPPERS = ['Double', 'Float', 'Int64', 'UInt64', 'Int32', 'UInt32', 'Bool
   (t) => `google.protobuf.${t}Value`,
 );
 
+/** An int64 as a number: protobufjs reads one as a `Long` when the `long` package is installed (its `toString` is slow). */
+function int64Number(value: unknown): number {
+  return value instanceof Object && 'toNumber' in value ? (value as { toNumber(): number }).toNumber() : Number(value ?? 0);
+}
+
 /** The well-known types whose JSON form is not an object of their fields. */
-const SPECIAL: Record<string, (message: Message, type: protobuf.Type) => unknown> = {
+const SPECIAL_FORMS: Record<string, (message: Message, type: protobuf.Type) => unknown> = {
   'google.protobuf.Any': (m) => anyJson(String(m.type_url ?? ''), (m.value as Uint8Array | undefined) ?? new Uint8Array()),
-  'google.protobuf.Timestamp': (m) => timestampText({ seconds: Number(m.seconds ?? 0), nanos: Number(m.nanos ?? 0) }),
-  'google.protobuf.Duration': (m) => durationText({ seconds: Number(m.seconds ?? 0), nanos: Number(m.nanos ?? 0) }),
+  'google.protobuf.Timestamp': (m) => timestampText({ seconds: int64Number(m.seconds), nanos: Number(m.nanos ?? 0) }),
+  'google.protobuf.Duration': (m) => durationText({ seconds: int64Number(m.seconds), nanos: Number(m.nanos ?? 0) }),
   'google.protobuf.FieldMask': (m) => ((m.paths as string[] | undefined) ?? []).join(','),
   'google.protobuf.Struct': (m, type) => structJson(m, type),
   'google.protobuf.ListValue': (m, type) =>
@@ -30,9 +35,12 @@ const SPECIAL: Record<string, (message: Message, type: protobuf.Type) => unknown
   ...Object.fromEntries(WRAPPERS.map((name) => [name, (m: Message, type: protobuf.Type) => fieldValueJson(type.fields.value!, m.value)])),
 };
 
+/** The same, by type (a protobufjs type's `fullName` walks its parents at every read). */
+const SPECIAL = byType(SPECIAL_FORMS);
+
 /** The JSON of a decoded message of `type`. */
 export function messageJson(type: protobuf.Type, message: Message): unknown {
-  const special = SPECIAL[type.fullName.slice(1)];
+  const special = SPECIAL.get(type);
   if (special) return special(message, type);
   const out: Record<string, unknown> = {};
   for (const field of type.fieldsArray) {
@@ -60,7 +68,7 @@ export function anyJson(typeUrl: string, value: Uint8Array): Record<string, unkn
   const type = typeOfUrl(typeUrl);
   if (type === null) return { '@type': typeUrl, value: Buffer.from(value).toString('base64') };
   const inner = messageJsonOf(type, value);
-  return SPECIAL[type.fullName.slice(1)] ? { '@type': typeUrl, value: inner } : { '@type': typeUrl, ...(inner as object) };
+  return SPECIAL.get(type) ? { '@type': typeUrl, value: inner } : { '@type': typeUrl, ...(inner as object) };
 }
 
 function fieldValueJson(field: protobuf.Field, value: unknown): unknown {

@@ -3,7 +3,7 @@
  * AbortController's signal at its first use, and making one costs more than the rest of a poll's
  * bookkeeping together; the SDK's own code watches a {@link LazyAbort} directly (`aborted`,
  * `reason`, `./abort.ts`'s `whenAborted`), and only code of others (a credential provider, a user's
- * axios instance, the gRPC channel) gets its `signal`.
+ * axios instance) gets its `signal`.
  */
 /** What watches an abort: told once, with the reason, when it aborts. */
 export interface AbortWatcher {

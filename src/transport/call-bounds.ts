@@ -89,7 +89,7 @@ export class BoundedCall {
     );
   }
 
-  /** `abort`'s signal, made at the first ask: for code of others (a credential provider, a user's axios, a gRPC channel). */
+  /** `abort`'s signal, made at the first ask: for code of others (a credential provider, a user's axios). */
   get signal(): AbortSignal {
     return this.abort.signal;
   }

@@ -8,6 +8,7 @@ import * as grpc from '@grpc/grpc-js';
 import { encode } from '../proto/from-json';
 import { messageType, OPERATION } from '../proto/root';
 import { messageJsonOf } from '../proto/to-json';
+import type { AbortWatcher, LazyAbort } from '../runtime/lazy-abort';
 import { answerTooLarge } from './answer-size';
 import { tlsCredentials } from './grpc-tls';
 
@@ -47,64 +48,132 @@ export interface UnaryFailure {
  */
 const OVER_LIMIT = /^Received message (?:larger than max \(\d+ vs (\d+)\)|that decompresses to a size larger than (\d+))$/;
 
+/** What stops a call: the call's own abort (`src/runtime/lazy-abort.ts`), watched without an AbortSignal. */
+export type CallAbort = Pick<LazyAbort, 'aborted' | 'watch' | 'unwatch'>;
+
+/** The metadata that every call of one set of credentials sends, made once for them ({@link callMetadata}). */
+export type CallMetadata = grpc.Metadata;
+
+/**
+ * The metadata of `headers` (lower-case names) with `wait_for_ready`, as the reference sets it on
+ * every call: a server not (yet) reachable is waited for until the deadline.
+ */
+export function callMetadata(headers: Record<string, string>): CallMetadata {
+  const metadata = new grpc.Metadata({ waitForReady: true });
+  for (const name in headers) metadata.set(name, headers[name]!);
+  return metadata;
+}
+
+/**
+ * One channel (one HTTP/2 connection of its own) and its unary calls, made on grpc-js's `Channel`
+ * directly: `Client#makeUnaryRequest` would add its interceptor stack, a `new Error()` per call
+ * for the caller's stack, and an event emitter, none of which a call here uses.
+ */
 export class GrpcChannel {
-  readonly #client: grpc.Client;
+  readonly #channel: grpc.Channel;
   readonly #maxResponseBytes: number;
 
   constructor(target: ChannelTarget) {
     this.#maxResponseBytes = target.maxResponseBytes;
     const host = target.address.slice(0, target.address.lastIndexOf(':')).replace(/^\[(.*)\]$/, '$1');
     const credentials = target.plaintext ? grpc.credentials.createInsecure() : tlsCredentials(host, target.ca);
-    this.#client = new grpc.Client(target.address, credentials, {
+    this.#channel = new grpc.Channel(target.address, credentials, {
       'grpc.primary_user_agent': target.userAgent,
       'grpc.enable_retries': 0, // retries are ours (src/transport/retrying.ts)
       'grpc.use_local_subchannel_pool': 1,
       'grpc.max_receive_message_length': target.maxResponseBytes,
+      // No channelz records (a Date per call on the channel, its subchannel and its socket): nothing here serves them.
+      'grpc.enable_channelz': 0,
     });
   }
 
   /**
-   * One unary call of `path` (`/package.Service/Method`). Rejects with a {@link UnaryFailure};
-   * an abort of `signal` cancels the call (it then fails with CANCELLED).
+   * One unary call of `path` (`/package.Service/Method`) with `metadata` and the headers `ids`
+   * (the call's request ids). Rejects with a {@link UnaryFailure}; an abort of `abort` cancels the
+   * call (it then fails with CANCELLED).
    */
-  unary(path: string, request: Uint8Array, headers: Record<string, string>, deadlineMs: number, signal: AbortSignal): Promise<UnaryAnswer> {
-    // wait_for_ready, as the reference sets on every call: a server not (yet) reachable is waited for until the deadline.
-    const metadata = new grpc.Metadata({ waitForReady: true });
-    for (const [name, value] of Object.entries(headers)) metadata.set(name, value);
+  unary(
+    path: string,
+    request: Uint8Array,
+    metadata: CallMetadata,
+    ids: Record<string, string>,
+    deadlineMs: number,
+    abort: CallAbort,
+  ): Promise<UnaryAnswer> {
+    const sent = metadata.clone();
+    for (const name in ids) sent.set(name, ids[name]!);
+    const message = Buffer.isBuffer(request) ? request : Buffer.from(request.buffer, request.byteOffset, request.byteLength);
     return new Promise((resolve, reject) => {
-      let initial: grpc.Metadata | null = null;
-      const call = this.#client.makeUnaryRequest<Buffer, Buffer>(
-        path,
-        (bytes) => bytes,
-        (bytes) => bytes,
-        Buffer.from(request),
-        metadata,
-        { deadline: deadlineMs },
-        (error, message) => {
-          signal.removeEventListener('abort', cancel);
-          if (error) reject(this.#failure(error, initial));
-          else resolve({ message: message as Buffer });
-        },
-      );
-      const cancel = () => call.cancel();
-      call.on('metadata', (m: grpc.Metadata) => (initial = m));
-      if (signal.aborted) cancel();
-      else signal.addEventListener('abort', cancel, { once: true });
+      const call = this.#channel.createCall(path, deadlineMs, null, null, null);
+      new UnaryListener(call, abort, this.#maxResponseBytes, resolve, reject).start(sent, message);
     });
   }
 
   close(): void {
-    this.#client.close();
+    this.#channel.close();
+  }
+}
+
+type Call = ReturnType<grpc.Channel['createCall']>;
+
+/**
+ * What one unary call hears, as grpc-js's `Client#makeUnaryRequest` reads it: the headers, one
+ * message (a second one cancels the call with UNIMPLEMENTED), then the status; an OK status
+ * without a message is UNIMPLEMENTED ("No message received"). Also the call's abort watcher.
+ */
+class UnaryListener implements grpc.InterceptingListener, AbortWatcher {
+  #initial: grpc.Metadata | null = null;
+  #message: Buffer | null = null;
+  #ended = false;
+
+  constructor(
+    private readonly call: Call,
+    private readonly abort: CallAbort,
+    private readonly maxResponseBytes: number,
+    private readonly resolve: (answer: UnaryAnswer) => void,
+    private readonly reject: (failure: UnaryFailure) => void,
+  ) {}
+
+  /** Sends the call, as `Client#makeUnaryRequest` does; then an abort cancels it. */
+  start(metadata: grpc.Metadata, message: Buffer): void {
+    this.call.start(metadata, this);
+    this.call.startRead();
+    this.call.sendMessageWithContext({}, message);
+    this.call.halfClose();
+    if (!this.#ended) this.abort.watch(this);
   }
 
-  /** A failed call as a {@link UnaryFailure}; a message over this channel's limit is one that names the limit. */
-  #failure(error: grpc.ServiceError, initial: grpc.Metadata | null): UnaryFailure {
-    const metadata = { ...plain(initial), ...plain(error.metadata) };
-    const limit = error.code === grpc.status.RESOURCE_EXHAUSTED ? OVER_LIMIT.exec(error.details ?? '') : null;
-    if (limit && Number(limit[1] ?? limit[2]) === this.#maxResponseBytes) {
-      return { code: error.code, details: answerTooLarge(this.#maxResponseBytes), metadata, final: true };
+  onReceiveMetadata(metadata: grpc.Metadata): void {
+    this.#initial = metadata;
+  }
+
+  onReceiveMessage(message: Buffer): void {
+    if (this.#message !== null) this.call.cancelWithStatus(grpc.status.UNIMPLEMENTED, 'Too many responses received');
+    this.#message = message;
+  }
+
+  onReceiveStatus(status: grpc.StatusObject): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.abort.unwatch(this);
+    if (status.code !== grpc.status.OK) this.reject(this.#failure(status));
+    else if (this.#message === null)
+      this.reject(this.#failure({ ...status, code: grpc.status.UNIMPLEMENTED, details: 'No message received' }));
+    else this.resolve({ message: this.#message });
+  }
+
+  onAbort(): void {
+    this.call.cancelWithStatus(grpc.status.CANCELLED, 'Cancelled on client');
+  }
+
+  /** A failed call as a {@link UnaryFailure}; a message over the channel's limit is one that names the limit. */
+  #failure(status: grpc.StatusObject): UnaryFailure {
+    const metadata = { ...plain(this.#initial), ...plain(status.metadata) };
+    const limit = status.code === grpc.status.RESOURCE_EXHAUSTED ? OVER_LIMIT.exec(status.details) : null;
+    if (limit && Number(limit[1] ?? limit[2]) === this.maxResponseBytes) {
+      return { code: status.code, details: answerTooLarge(this.maxResponseBytes), metadata, final: true };
     }
-    return { code: error.code, details: error.details, metadata };
+    return { code: status.code, details: status.details, metadata };
   }
 }
 
@@ -134,20 +203,22 @@ const LIST_ENDPOINTS = '/yandex.cloud.endpoint.ApiEndpointService/List';
 
 /**
  * The address (`host:port`) of endpoint `id` in `ApiEndpointService.List` on `channel` (every page);
- * `null` when the list has no such endpoint. Rejects with a {@link UnaryFailure}.
+ * `null` when the list has no such endpoint; `ids`: the request ids it sends. Rejects with a {@link UnaryFailure}.
  */
 export async function discoverAddress(
   channel: GrpcChannel,
   id: string,
-  headers: Record<string, string>,
+  ids: Record<string, string>,
   deadlineMs: number,
-  signal: AbortSignal,
+  abort: CallAbort,
 ): Promise<string | null> {
   const request = messageType('yandex.cloud.endpoint.ListApiEndpointsRequest');
   const response = messageType('yandex.cloud.endpoint.ListApiEndpointsResponse');
+  const metadata = callMetadata({});
   let pageToken = '';
   do {
-    const { message } = await channel.unary(LIST_ENDPOINTS, encode(request, { pageSize: '100', pageToken }), headers, deadlineMs, signal);
+    const bytes = encode(request, { pageSize: '100', pageToken });
+    const { message } = await channel.unary(LIST_ENDPOINTS, bytes, metadata, ids, deadlineMs, abort);
     const page = messageJsonOf(response, message) as { endpoints?: { id?: string; address?: string }[]; nextPageToken?: string };
     const found = page.endpoints?.find((endpoint) => endpoint.id === id);
     if (found?.address) return found.address;

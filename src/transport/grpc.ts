@@ -9,8 +9,9 @@
  */
 import { AIStudioError, ApiError } from '../core/errors';
 import type { CallOptions, OperationTransport, ServiceCall } from '../core/transport';
+import { LazyAbort } from '../runtime/lazy-abort';
 import { distFileUrl, GRPC_PEERS, missingPeer, randomUUID } from '../runtime/load';
-import type { GrpcChannel, UnaryAnswer, UnaryFailure } from './grpc-channel';
+import type { CallMetadata, GrpcChannel, UnaryAnswer, UnaryFailure } from './grpc-channel';
 import { type AttemptContext, type Failure, noAnswer } from './http-failure';
 import { isLoopback } from './loopback';
 import { PerCredentials } from './per-credentials';
@@ -95,10 +96,16 @@ export class GrpcTransport implements OperationTransport {
   }
 }
 
+/** The method and request type of a Get and of a Cancel (strings made once: a call looks its type up by them). */
+const OPERATION_METHODS = {
+  Get: { method: `${SERVICE}/Get`, requestType: 'yandex.cloud.operation.GetOperationRequest' },
+  Cancel: { method: `${SERVICE}/Cancel`, requestType: 'yandex.cloud.operation.CancelOperationRequest' },
+} as const;
+
 /** A Get or a Cancel of operation `id`. */
 function operationCall(method: 'Get' | 'Cancel', id: string): ServiceCall {
-  const requestType = `yandex.cloud.operation.${method}OperationRequest`;
-  return { method: `${SERVICE}/${method}`, requestType, responseType: OPERATION_TYPE, request: { operationId: id }, subject: id };
+  const { method: path, requestType } = OPERATION_METHODS[method];
+  return { method: path, requestType, responseType: OPERATION_TYPE, request: { operationId: id }, subject: id };
 }
 
 /** One attempt of a gRPC call: the unary call on the channel, and its answer read. */
@@ -108,15 +115,15 @@ class GrpcWire implements Protocol<ServiceCall, UnaryAnswer> {
   #loading: Promise<Loaded> | null = null;
   #loaded: Loaded | null = null;
   /** Stops a discovery in flight on `close()`. */
-  readonly #closing = new AbortController();
-  /** The metadata of every call, with the credentials (gRPC metadata keys are lower-case). */
-  readonly #metadata: PerCredentials<Record<string, string>>;
+  readonly #closing = new LazyAbort();
+  /** The metadata of every call, with the credentials (gRPC metadata keys are lower-case); made once grpc-js is loaded. */
+  readonly #metadata: PerCredentials<CallMetadata>;
 
   constructor(options: GrpcTransportOptions) {
     this.#options = options;
     const base: Record<string, string> = { ...options.headers };
     if (options.folderId !== null) base['x-folder-id'] = options.folderId;
-    this.#metadata = new PerCredentials((credentials) => Object.assign({}, base, lowerCased(credentials)));
+    this.#metadata = new PerCredentials((credentials) => this.#loaded!.module.callMetadata({ ...base, ...lowerCased(credentials) }));
   }
 
   target(call: ServiceCall): string {
@@ -142,9 +149,10 @@ class GrpcWire implements Protocol<ServiceCall, UnaryAnswer> {
   send(exchange: Exchange<ServiceCall>, credentials: Record<string, string>): Promise<UnaryAnswer> {
     const { module, channel } = this.#loaded!;
     const call = exchange.request;
-    const metadata = Object.assign({}, this.#metadata.of(credentials));
-    exchange.stamp(metadata);
-    return channel.unary(call.method, module.requestBytes(call.requestType, call.request), metadata, exchange.deadlineMs, exchange.signal);
+    const ids: Record<string, string> = {};
+    exchange.stamp(ids);
+    const request = module.requestBytes(call.requestType, call.request);
+    return channel.unary(call.method, request, this.#metadata.of(credentials), ids, exchange.deadlineMs, exchange.abort);
   }
 
   /** grpc-js's UNAVAILABLE for an HTTP/2 stream the server refused (REFUSED_STREAM): it never reached the service. */
@@ -212,7 +220,7 @@ class GrpcWire implements Protocol<ServiceCall, UnaryAnswer> {
       target = { ...target, address, plaintext: apiTarget.plaintext && isLoopback(address.slice(0, address.lastIndexOf(':'))) };
     }
     const channel = new module.GrpcChannel(target);
-    if (this.#closing.signal.aborted) channel.close();
+    if (this.#closing.aborted) channel.close();
     return { module, channel, address: target.address };
   }
 
@@ -246,10 +254,10 @@ class GrpcWire implements Protocol<ServiceCall, UnaryAnswer> {
         discovery.id,
         { 'x-client-request-id': ctx.clientRequestId! },
         exchange.deadlineMs,
-        this.#closing.signal,
+        this.#closing,
       );
     } catch (failure) {
-      throw this.#closing.signal.aborted ? failure : new DiscoveryFailed(failureOf(failure as UnaryFailure, module, ctx));
+      throw this.#closing.aborted ? failure : new DiscoveryFailed(failureOf(failure as UnaryFailure, module, ctx));
     } finally {
       api.close();
     }

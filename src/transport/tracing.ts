@@ -72,13 +72,24 @@ export interface AttemptRunner<T> {
   attempt(n: number): Promise<T>;
 }
 
-/** Runs attempt `n` of `runner`, publishing its start and its end or error while anyone listens. */
-export async function traced<T extends { ok: boolean; failure?: { error: ApiError } }>(
+/**
+ * Runs attempt `n` of `runner`, publishing its start and its end or error while anyone listens.
+ * Unwatched, it is the attempt's own promise: no async frame and its promise hops per attempt.
+ */
+export function traced<T extends { ok: boolean; failure?: { error: ApiError } }>(
   source: TraceSource | undefined,
   n: number,
   runner: AttemptRunner<T>,
 ): Promise<T> {
   if (!source || !tracingWanted()) return runner.attempt(n);
+  return publishing(source, n, runner);
+}
+
+async function publishing<T extends { ok: boolean; failure?: { error: ApiError } }>(
+  source: TraceSource,
+  n: number,
+  runner: AttemptRunner<T>,
+): Promise<T> {
   const event: RequestTrace = Object.freeze({ ...source.traceOf(), attemptId: nextAttemptId++, attempt: n, startedAtMs: Date.now() });
   start.publish(event);
   const since = performance.now();
