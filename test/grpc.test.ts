@@ -264,7 +264,7 @@ describe.each(FLAVOURS_AND_PROTOCOLS.filter((f) => f.protocol === 'grpc'))('$lab
       endpoint: grpcUrl,
       auth: { apiKey: API_KEY },
       folderId: 'b1gfolder',
-      headers: { 'X-Extra': 'on' },
+      headers: { 'X-Extra': 'on', 'X-Retry-Attempt': '9', 'Idempotency-Key': 'mine' }, // the call's own ids are not the option's
       retry: QUICK,
     });
     expect(await client.operation(id).getResult()).toEqual({ '@type': STRUCT, value: {} });
@@ -283,6 +283,7 @@ describe.each(FLAVOURS_AND_PROTOCOLS.filter((f) => f.protocol === 'grpc'))('$lab
     }
     expect(new Set(calls.map((c) => c.headers['x-client-request-id'])).size).toBe(1);
     expect(new Set(calls.map((c) => c.headers['idempotency-key'])).size).toBe(1);
+    expect(calls[0]!.headers['idempotency-key']).not.toBe('mine');
     expect(calls.map((c) => c.headers['x-retry-attempt'])).toEqual([undefined, '1', '2']);
   });
 

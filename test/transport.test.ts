@@ -39,7 +39,7 @@ describe.each(FLAVOURS)('$name flavour', (flavour) => {
   });
 
   test("the headers option cannot replace a call's own headers, and its other headers go with them", async () => {
-    const mine = { 'x-client-request-id': 'mine', 'idempotency-key': 'mine', 'x-retry-attempt': '9', 'x-extra': 'yes' };
+    const mine = { 'x-client-request-id': 'mine', 'Idempotency-Key': 'mine', 'X-Retry-Attempt': '9', 'x-extra': 'yes' };
     const c = client({ headers: mine });
     const id = await emu.create({ faults: [{ status: 503, times: 1 }] });
     expect((await c.operation(id).getStatus()).isSucceeded).toBe(true);

@@ -17,7 +17,7 @@ import { isLoopback } from './loopback';
 import { PerCredentials } from './per-credentials';
 import { type Exchange, Pipeline, type Protocol } from './pipeline';
 import type { AttemptOutcome } from './retrying';
-import { type TransportOptions, USER_AGENT } from './transport-options';
+import { type TransportOptions, USER_AGENT, userHeaders } from './transport-options';
 
 type ChannelModule = typeof import('./grpc-channel');
 
@@ -121,7 +121,7 @@ class GrpcWire implements Protocol<ServiceCall, UnaryAnswer> {
 
   constructor(options: GrpcTransportOptions) {
     this.#options = options;
-    const base: Record<string, string> = { ...options.headers };
+    const base = userHeaders(options.headers);
     if (options.folderId !== null) base['x-folder-id'] = options.folderId;
     this.#metadata = new PerCredentials((credentials) => this.#loaded!.module.callMetadata({ ...base, ...lowerCased(credentials) }));
   }

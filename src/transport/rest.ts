@@ -16,7 +16,7 @@ import { type Failure, failureOfNetwork, failureOfResponse, malformedBodyError }
 import { PerCredentials } from './per-credentials';
 import { type Exchange, Pipeline, type Protocol } from './pipeline';
 import type { AttemptOutcome } from './retrying';
-import { type TransportOptions, USER_AGENT } from './transport-options';
+import { type TransportOptions, USER_AGENT, userHeaders } from './transport-options';
 
 /** The options of both transports, and: */
 export interface RestTransportOptions extends TransportOptions {
@@ -37,9 +37,6 @@ const USER_INSTANCE_OVERRIDES: AxiosRequestConfig = {
 
 /** The headers each call or attempt adds of its own (already as axios sends them). */
 const OWN_HEADERS = new Set(['x-client-request-id', 'idempotency-key', 'x-retry-attempt', 'content-type']);
-
-/** The ids a call sends of its own (docs/wire.md), which the `headers` option cannot set. */
-const CALL_IDS = ['x-client-request-id', 'idempotency-key', 'x-retry-attempt'];
 
 /** Network errors that mean "the pooled socket was already closed": send again on a fresh one. */
 const STALE_SOCKET = new Set(['ECONNRESET', 'EPIPE']);
@@ -124,8 +121,7 @@ class RestWire implements Protocol<RestRequest, AxiosResponse<string>> {
 
   constructor(options: RestTransportOptions) {
     this.#options = options;
-    this.#baseHeaders = { ...options.headers, 'user-agent': USER_AGENT };
-    for (const name of CALL_IDS) delete this.#baseHeaders[name];
+    this.#baseHeaders = { ...userHeaders(options.headers), 'user-agent': USER_AGENT };
     if (options.folderId !== null) this.#baseHeaders['x-folder-id'] = options.folderId;
   }
 

@@ -21,5 +21,15 @@ export interface TransportOptions {
   maxResponseBytes: number;
 }
 
+/** The ids a call sends of its own (docs/wire.md), which the `headers` option cannot set. */
+const CALL_IDS = new Set(['x-client-request-id', 'idempotency-key', 'x-retry-attempt']);
+
+/** The `headers` option without the call's own ids, whatever their letter case. */
+export function userHeaders(headers: Record<string, string>): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const name in headers) if (!CALL_IDS.has(name.toLowerCase())) kept[name] = headers[name]!;
+  return kept;
+}
+
 /** The User-Agent this SDK sends (over gRPC, before grpc-js's own). */
 export const USER_AGENT = `yc-operation/${version} (node ${process.version})`;
