@@ -124,6 +124,19 @@ describe('SIGINT during a blocking call', () => {
     expect({ code: outcome.code, signal: outcome.signal }).toEqual({ code: 0, signal: null });
   }, 60_000);
 
+  test('a call after an interrupted request works: only the abandoned request was aborted', async () => {
+    const outcome = await interrupt(`
+      try { ${REQUESTING_WAIT} } catch (error) { console.log('CAUGHT', error.name); }
+      const next = client.operation(await emulator.create({ never: true }));
+      console.log('NEXT', next.getStatus().isRunning);
+      client.close();
+      await emulator.close();
+    `);
+    expect(outcome.stdout).toMatch(/^CAUGHT KeyboardInterrupt$/m);
+    expect(outcome.stdout).toMatch(/^NEXT true$/m);
+    expect({ code: outcome.code, signal: outcome.signal }).toEqual({ code: 0, signal: null });
+  }, 60_000);
+
   test('outside a blocking call, SIGINT ends a script with no listener as Node does', async () => {
     const outcome = await interrupt(`
       client.operation(await emulator.create({ donePolls: 1, response: {} })).wait();

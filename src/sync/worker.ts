@@ -37,10 +37,21 @@ import {
 (globalThis as Record<symbol, unknown>)[IN_WORKER] = true;
 provideAxios(axios);
 
-/** Each client's transport, made from the setup its first call brought. */
-const transports = new Map<number, ClientTransport>();
-/** The clients whose retry hooks run on the caller's thread: their calls run under {@link current}. */
-const asking = new Set<number>();
+/** A client as this worker keeps it, from the setup its first call brought. */
+interface WorkerClient {
+  transport: ClientTransport;
+  /** Its retry hooks run on the caller's thread: its calls run under {@link current}. */
+  asks: boolean;
+  /**
+   * The abort of its calls while they come one at a time (the caller's thread blocks in each):
+   * made once, not per call, and replaced when an abandoned call aborts it. A call made while
+   * another of the client's is in progress (from a retry hook) gets one of its own.
+   */
+  abort: AbortController;
+  /** How many of its calls are in progress. */
+  calls: number;
+}
+const clients = new Map<number, WorkerClient>();
 /** The log lines of each client's transport not yet sent back (for clients with a logger). */
 const logs = new Map<number, LogLine[]>();
 /** A blocking call in progress: its outcome once it settles, and what it waits for from the caller's thread. */
@@ -112,13 +123,14 @@ function traceCalls(): void {
 function open(client: number, setup: WorkerClientSetup): void {
   sigint ??= watchSigint(setup.sigint);
   const { log, retryHooks, ...rest } = setup.options;
-  if (retryHooks?.length) asking.add(client);
-  // Without a logger on the caller's side, the worker logs nothing: it never reads YC_OPERATION_LOG itself.
-  transports.get(client)?.close();
-  transports.set(
-    client,
-    createTransport(resolveClientConfig({ ...rest, retry: retryOf(setup.options), logger: log ? collector(client) : SILENT })),
-  );
+  clients.get(client)?.transport.close();
+  clients.set(client, {
+    // Without a logger on the caller's side, the worker logs nothing: it never reads YC_OPERATION_LOG itself.
+    transport: createTransport(resolveClientConfig({ ...rest, retry: retryOf(setup.options), logger: log ? collector(client) : SILENT })),
+    asks: (retryHooks?.length ?? 0) > 0,
+    abort: new AbortController(),
+    calls: 0,
+  });
 }
 
 const SILENT: Logger = { debug() {}, info() {}, warn() {}, error() {} };
@@ -140,6 +152,8 @@ function withLogs(entry: Pending, reply: WorkerReply): WorkerReply {
 
 /** The call of `ticket` is over (answered or abandoned): the SIGINT watch lets go once its answer is posted. */
 function finish(ticket: number): void {
+  const client = clients.get(pending.get(ticket)?.client ?? 0);
+  if (client) client.calls -= 1;
   pending.delete(ticket);
   setImmediate(() => sigint?.release());
 }
@@ -176,10 +190,11 @@ function within(ticket: number, waitMs: number): WorkerReply | Promise<WorkerRep
 /** Starts one call; its outcome wakes the reply in progress. */
 function start(request: Extract<WorkerRequest, { type: 'call' }>): number {
   if (request.setup) open(request.client, request.setup);
-  const transport = transports.get(request.client);
-  if (!transport) throw new Error(`the blocking client ${request.client} sent no setup to this worker`);
+  const client = clients.get(request.client);
+  if (!client) throw new Error(`the blocking client ${request.client} sent no setup to this worker`);
   const ticket = nextTicket++;
-  const controller = new AbortController();
+  const controller = client.calls === 0 ? client.abort : new AbortController();
+  client.calls += 1;
   if (request.trace) traceCalls();
   const entry: Pending = {
     outcome: null,
@@ -195,10 +210,10 @@ function start(request: Extract<WorkerRequest, { type: 'call' }>): number {
     entry.wake?.();
   };
   const options = { deadlineMs: request.deadlineMs, timeoutMs: request.timeoutMs, signal: controller.signal };
-  const send = (): Promise<unknown> => sendCall(transport, request, options);
+  const send = (): Promise<unknown> => sendCall(client.transport, request, options);
   let sent: Promise<unknown>;
   try {
-    sent = request.trace || asking.has(request.client) ? current.run(ticket, send) : send();
+    sent = request.trace || client.asks ? current.run(ticket, send) : send();
   } catch (error) {
     sent = Promise.reject(error);
   }
@@ -234,14 +249,16 @@ function handle(request: WorkerRequest): WorkerReply | Promise<WorkerReply> {
     }
     case 'abandon':
       if (pending.has(request.ticket)) {
-        pending.get(request.ticket)!.controller.abort();
+        const { controller, client } = pending.get(request.ticket)!;
+        controller.abort();
+        const kept = clients.get(client);
+        if (kept?.abort === controller) kept.abort = new AbortController();
         finish(request.ticket);
       }
       return { state: 'closed' };
     case 'close':
-      transports.get(request.client)?.close();
-      transports.delete(request.client);
-      asking.delete(request.client);
+      clients.get(request.client)?.transport.close();
+      clients.delete(request.client);
       logs.delete(request.client);
       if (request.exit) setImmediate(() => process.exit(0));
       return { state: 'closed' };
