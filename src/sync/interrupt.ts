@@ -108,7 +108,7 @@ function exitWith130(uncaught: unknown): void {
 export interface RoundTripWatch {
   /** A call is in progress: the caller's thread blocks in its round trips until it ends. */
   hold(): void;
-  /** That call ended (answered or abandoned). */
+  /** That call settled (answered, failed, or aborted when abandoned). */
   release(): void;
 }
 

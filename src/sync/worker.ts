@@ -150,18 +150,10 @@ function withLogs(entry: Pending, reply: WorkerReply): WorkerReply {
   return entry.traces?.length ? { ...out, traces: entry.traces.splice(0) } : out;
 }
 
-/** The call of `ticket` is over (answered or abandoned): the SIGINT watch lets go once its answer is posted. */
-function finish(ticket: number): void {
-  const client = clients.get(pending.get(ticket)?.client ?? 0);
-  if (client) client.calls -= 1;
-  pending.delete(ticket);
-  setImmediate(() => sigint?.release());
-}
-
 /** The reply the call has now: its outcome, or `ask` when a retry hook must run on the caller's thread; else `null`. */
 function replyNow(ticket: number, entry: Pending): WorkerReply | null {
   if (entry.outcome !== null) {
-    finish(ticket);
+    pending.delete(ticket);
     return withLogs(entry, entry.outcome);
   }
   if (entry.question !== null) return withLogs(entry, { state: 'ask', ticket, question: entry.question.data });
@@ -205,9 +197,13 @@ function start(request: Extract<WorkerRequest, { type: 'call' }>): number {
     traces: request.trace ? [] : null,
   };
   pending.set(ticket, entry);
+  // Settled, the call no longer uses its abort, nor holds the SIGINT watch: let go once its
+  // answer is posted (the reply in progress, if any, is woken first).
   const settle = (outcome: WorkerReply): void => {
+    client.calls -= 1;
     entry.outcome = outcome;
     entry.wake?.();
+    setImmediate(() => sigint?.release());
   };
   const options = { deadlineMs: request.deadlineMs, timeoutMs: request.timeoutMs, signal: controller.signal };
   const send = (): Promise<unknown> => sendCall(client.transport, request, options);
@@ -253,7 +249,7 @@ function handle(request: WorkerRequest): WorkerReply | Promise<WorkerReply> {
         controller.abort();
         const kept = clients.get(client);
         if (kept?.abort === controller) kept.abort = new AbortController();
-        finish(request.ticket);
+        pending.delete(request.ticket); // it settles soon, aborted
       }
       return { state: 'closed' };
     case 'close':
