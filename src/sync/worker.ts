@@ -48,7 +48,7 @@ interface WorkerClient {
    * another of the client's is in progress (from a retry hook) gets one of its own.
    */
   abort: AbortController;
-  /** How many of its calls are in progress. */
+  /** How many of its calls have not settled yet. */
   calls: number;
 }
 const clients = new Map<number, WorkerClient>();
