@@ -7,9 +7,14 @@
  * - async:    `AsyncOperation.getStatus()` (axios, retry wrapper, headers, JSON, decoding);
  * - axios:    a bare `axios.get(url)` (default instance, keep-alive global agent, JSON parsed);
  * - floor:    a bare `node:http` GET on a keep-alive agent, body read and `JSON.parse`d;
- * - undici:   a bare `undici` `Pool.request` GET, body read as JSON.
+ * - undici:   a bare `undici` `Pool.request` GET, body read as JSON;
+ * - blockingBefore (only with BEFORE_DIST=<dir>/index.js): the blocking call of that build, with
+ *   the `sync/worker.js` next to it (the build must resolve `synckit`), to compare in one run.
  */
+
 import http from 'node:http';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import axios from 'axios';
 import { Pool } from 'undici';
 import { AsyncOperationsClient, OperationsClient } from 'yc-operation';
@@ -38,6 +43,18 @@ const variants = {
   undici: () => undiciGet(pool, `/operations/${id}`),
 };
 
+let before = null;
+if (process.env.BEFORE_DIST) {
+  const base = await import(pathToFileURL(process.env.BEFORE_DIST).href);
+  before = new base.OperationsClient({
+    endpoint: url,
+    auth: null,
+    workerPath: join(dirname(process.env.BEFORE_DIST), 'sync', 'worker.js'),
+  });
+  const beforeOp = before.operation(id);
+  variants.blockingBefore = () => beforeOp.getStatus();
+}
+
 for (const fn of Object.values(variants)) await timeSequential(fn, WARMUP);
 const samples = Object.fromEntries(Object.keys(variants).map((name) => [name, []]));
 for (let round = 0; round < ROUNDS; round++) {
@@ -45,6 +62,7 @@ for (let round = 0; round < ROUNDS; round++) {
 }
 asyncClient.close();
 syncClient.close();
+before?.close();
 agent.destroy();
 await pool.close();
 report(Object.fromEntries(Object.entries(samples).map(([name, s]) => [name, summarize(s)])));

@@ -7,6 +7,9 @@
  * worker holds such a handle (`watchSigint`, in the worker) and counts each SIGINT in a shared
  * cell; the caller's thread wakes at once from a sleep, or within a slice of a round trip, and
  * the call throws {@link KeyboardInterrupt}. Outside a blocking call, SIGINT goes as Node sends it.
+ * A sleep arms the watch through a shared cell (the worker follows it with `Atomics.waitAsync`); a
+ * round trip needs no cell: the worker holds the handle while it works on a call, so that a call
+ * costs no wake-up of the worker besides its own message.
  * docs/guide-blocking.md says what a script sees.
  */
 import { constants } from 'node:os';
@@ -33,17 +36,18 @@ export class KeyboardInterrupt extends Error {
 }
 
 /**
- * The caller's side of the SIGINT watch of one SDK worker: it arms the watch while a blocking
- * call is in progress and turns a SIGINT counted meanwhile into {@link KeyboardInterrupt}.
+ * The caller's side of the SIGINT watch of one SDK worker: it arms the watch while the caller's
+ * thread sleeps between polls (the worker holds it by itself during a round trip) and turns a
+ * SIGINT counted meanwhile into {@link KeyboardInterrupt}.
  */
 export class SigintWatch {
-  /** Sent to the worker with each call; the worker watches SIGINT while `ARMED` is above 0. */
+  /** Sent to the worker once; the worker watches SIGINT while `ARMED` is above 0, or while it works on a call. */
   readonly buffer = new SharedArrayBuffer(8);
   readonly #cells = new Int32Array(this.buffer);
   /** The SIGINTs already thrown as errors. */
   #thrown = 0;
 
-  /** Runs `body` (a blocking call) with the watch armed; throws {@link KeyboardInterrupt} for a SIGINT that came before. */
+  /** Runs `body` (a sleep) with the watch armed; throws {@link KeyboardInterrupt} for a SIGINT that came before. */
   armed<R>(body: () => R): R {
     Atomics.add(this.#cells, ARMED, 1);
     Atomics.notify(this.#cells, ARMED);
@@ -100,29 +104,49 @@ function exitWith130(uncaught: unknown): void {
   }
 }
 
+/** The worker's side of the watch, for its round trips: see {@link watchSigint}. */
+export interface RoundTripWatch {
+  /** A call is in progress: the caller's thread blocks in its round trips until it ends. */
+  hold(): void;
+  /** That call settled (answered, failed, or aborted when abandoned). */
+  release(): void;
+}
+
 /**
  * The worker's side: holds a SIGINT handle on this worker's event loop while the caller's thread
- * is in a blocking call (the `ARMED` cell above 0), and counts each SIGINT in the `SIGNALS` cell.
- * Started once, at the first call that carries the cells. Where the runtime gives no signal handle
- * to a worker (Bun, Deno, or a Node without `process.binding('signal_wrap')`), nothing is watched
- * and SIGINT goes as the runtime sends it.
+ * sleeps in a blocking call (the `ARMED` cell above 0) or a call of the caller's is in progress
+ * here (between {@link RoundTripWatch.hold} and its `release`), and counts each SIGINT in the
+ * `SIGNALS` cell. Started once, with the cells the first call carries. Where the runtime gives no
+ * signal handle to a worker (Bun, Deno, or a Node without `process.binding('signal_wrap')`),
+ * nothing is watched and SIGINT goes as the runtime sends it.
  */
-export function watchSigint(buffer: SharedArrayBuffer): void {
+export function watchSigint(buffer: SharedArrayBuffer): RoundTripWatch {
   const cells = new Int32Array(buffer);
   const handle = signalHandle(() => {
     Atomics.add(cells, SIGNALS, 1);
     Atomics.notify(cells, SIGNALS);
   });
-  if (handle === null) return;
+  if (handle === null) return { hold() {}, release() {} };
+  let calls = 0;
+  const apply = (): void => (Atomics.load(cells, ARMED) > 0 || calls > 0 ? handle.start() : handle.stop());
   const follow = (): void => {
     const armed = Atomics.load(cells, ARMED);
-    if (armed > 0) handle.start();
-    else handle.stop();
+    apply();
     const waiting = (Atomics as unknown as AtomicsWaitAsync).waitAsync(cells, ARMED, armed);
     if (waiting.async) void waiting.value.then(follow);
     else setImmediate(follow);
   };
   follow();
+  return {
+    hold: () => {
+      calls += 1;
+      apply();
+    },
+    release: () => {
+      calls -= 1;
+      apply();
+    },
+  };
 }
 
 /** `Atomics.waitAsync` (ES2024; in Node since 16), which the project's `lib` does not declare. */

@@ -61,12 +61,20 @@ export function resolveWorkerPath(option: string | undefined): string {
   return path;
 }
 
+/** A blocking client as its worker knows it: its number, and the options its first call to a worker carries. */
+interface BridgeClient {
+  id: number;
+  options: WorkerClientOptions;
+}
+
 /** One worker, shared by the blocking clients that use the same worker file. */
 class WorkerBridge {
   /** Ctrl-C while the caller's thread blocks in a call of this worker's clients (`./interrupt.ts`). */
   readonly sigint = new SigintWatch();
   readonly #path: string;
   #syncFn: SyncFn | null = null;
+  /** The clients whose setup the running worker has (their first call carried it). */
+  readonly #opened = new Set<number>();
 
   constructor(path: string) {
     this.#path = path;
@@ -86,19 +94,27 @@ class WorkerBridge {
   }
 
   /**
-   * Sends `request` and blocks until its answer, at most until its `deadlineMs` plus slack; a request the
-   * worker is still working on then is abandoned (its HTTP request aborted). A retry hook the
-   * worker asks for runs here, on the caller's thread, through `onAsk`, and the call goes on.
-   * A SIGINT abandons the request too, and throws `KeyboardInterrupt` within a slice.
+   * Sends `call` and blocks until its answer, at most until its `deadlineMs` plus slack; a call the
+   * worker is still working on then is abandoned (its HTTP request aborted). The client's setup goes
+   * with its first call to this worker only. A retry hook the worker asks for runs here, on the
+   * caller's thread, through `onAsk`, and the call goes on. A SIGINT abandons the call too, and
+   * throws `KeyboardInterrupt` within a slice.
    */
   call(
-    head: { client: number; options: WorkerClientOptions; deadlineMs: number; timeoutMs: number; trace: boolean },
+    client: BridgeClient,
+    bounds: { deadlineMs: number; timeoutMs: number; trace: boolean },
     call: WorkerCall,
     onAsk: (question: RetryQuestion) => RetryAnswer,
   ): WorkerReply {
-    const request = { type: 'call' as const, ...head, ...call, waitMs: SLICE_MS, sigint: this.sigint.buffer };
-    const deadline = request.deadlineMs + SLACK_MS;
+    this.sigint.check();
+    const { id } = client;
+    const first = !this.#opened.has(id);
+    const request: WorkerRequest = { type: 'call', client: id, ...bounds, waitMs: SLICE_MS, ...call };
+    if (first) request.setup = { options: client.options, sigint: this.sigint.buffer };
     let reply = this.#send(request);
+    if (first) this.#opened.add(id);
+    if (reply.state !== 'pending' && reply.state !== 'ask') return reply;
+    const deadline = bounds.deadlineMs + SLACK_MS;
     const logs = [...(reply.logs ?? [])];
     const traces = [...(reply.traces ?? [])];
     while (reply.state === 'pending' || reply.state === 'ask') {
@@ -108,7 +124,7 @@ class WorkerBridge {
         if (this.sigint.pending || Date.now() > deadline) {
           this.#send({ type: 'abandon', ticket: reply.ticket });
           this.sigint.check();
-          throw noAnswer(head.deadlineMs, head.options.endpoint ?? null);
+          throw noAnswer(bounds.deadlineMs, client.options.endpoint ?? null);
         }
         reply = this.#send({ type: 'poll', ticket: reply.ticket, waitMs: SLICE_MS });
       }
@@ -123,13 +139,20 @@ class WorkerBridge {
    * another). Never throws: a worker that already died has nothing left to free.
    */
   close(client: number, exit: boolean): void {
-    if (this.#syncFn === null) return;
+    const opened = this.#opened.delete(client);
+    if (this.#syncFn === null || !(opened || exit)) return;
     try {
       this.#send({ type: 'close', client, exit });
     } catch {
       // the worker is gone (it died or stalled): its sockets went with it
     }
-    if (exit) this.#syncFn = null;
+    if (exit) this.#drop();
+  }
+
+  /** Forgets the worker (it ended, died or stalled): the next call starts a fresh one, which knows no client yet. */
+  #drop(): void {
+    this.#syncFn = null;
+    this.#opened.clear();
   }
 
   #send(request: WorkerRequest): WorkerReply {
@@ -140,7 +163,7 @@ class WorkerBridge {
       this.#syncFn ??= this.#startWorker();
       return this.#syncFn(request);
     } catch (cause) {
-      this.#syncFn = null; // timed out or died: the next call starts a fresh worker
+      this.#drop(); // timed out or died
       throw new AIStudioError(`the blocking flavour's worker failed: ${(cause as Error)?.message ?? String(cause)}`, { cause });
     }
   }
@@ -217,7 +240,7 @@ export interface BlockingFlavour extends ClientFlavour {
 }
 
 export class BlockingPorts implements ClientPorts {
-  readonly #client = nextClient++;
+  readonly #client: BridgeClient;
   readonly #setup: BlockingSetup;
   readonly #entry: { bridge: WorkerBridge; clients: number };
   readonly #context: SyncContext;
@@ -226,6 +249,7 @@ export class BlockingPorts implements ClientPorts {
   /** Starts the worker thread (unref'd) if none runs yet for this worker file. */
   constructor(setup: BlockingSetup) {
     this.#setup = setup;
+    this.#client = { id: nextClient++, options: setup.options };
     const entry = bridges.get(setup.workerPath) ?? { bridge: new WorkerBridge(setup.workerPath), clients: 0 };
     this.#context = {
       budget: setup.budget,
@@ -244,11 +268,9 @@ export class BlockingPorts implements ClientPorts {
   /** One blocking call through the worker: its wire JSON, or its error rebuilt. */
   send(call: ClientCall, { deadlineMs, timeoutMs }: CallOptions): unknown {
     this.#checkOpen();
-    const { options, logger } = this.#setup;
-    const head = { client: this.#client, options, deadlineMs, timeoutMs: timeoutMs ?? deadlineMs - Date.now(), trace: tracingWanted() };
-    const { bridge } = this.#entry;
-    const reply = bridge.sigint.armed(() => bridge.call(head, call, (question) => this.#runRetryHook(question)));
-    for (const [level, message] of reply.logs ?? []) logger[level](message);
+    const bounds = { deadlineMs, timeoutMs: timeoutMs ?? deadlineMs - Date.now(), trace: tracingWanted() };
+    const reply = this.#entry.bridge.call(this.#client, bounds, call, this.#onAsk);
+    if (reply.logs) for (const [level, message] of reply.logs) this.#setup.logger[level](message);
     if (reply.traces) republish(reply.traces);
     return unwrap(reply);
   }
@@ -295,7 +317,7 @@ export class BlockingPorts implements ClientPorts {
     const entry = this.#entry;
     const { workerPath } = this.#setup;
     entry.clients -= 1;
-    entry.bridge.close(this.#client, entry.clients === 0);
+    entry.bridge.close(this.#client.id, entry.clients === 0);
     if (entry.clients === 0 && bridges.get(workerPath) === entry) bridges.delete(workerPath);
   }
 
@@ -304,7 +326,7 @@ export class BlockingPorts implements ClientPorts {
   }
 
   /** A retry hook the worker asked for, run here, on the caller's thread. */
-  #runRetryHook(question: RetryQuestion): RetryAnswer {
+  readonly #onAsk = (question: RetryQuestion): RetryAnswer => {
     try {
       const error = errorFromData(question.error) as ApiError;
       const hooks = this.#setup.retryHooks;
@@ -314,5 +336,5 @@ export class BlockingPorts implements ClientPorts {
     } catch (thrown) {
       return { thrown: errorToData(thrown) };
     }
-  }
+  };
 }

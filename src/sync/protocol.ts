@@ -1,6 +1,7 @@
 /**
  * The messages between the caller's thread and the SDK's worker. Plain data only: they are
- * structured-cloned. A call that takes longer than one `waitMs` slice answers `pending` with a
+ * structured-cloned, so each carries only what changes: a client's options and the SIGINT cells go
+ * once, with its first call to a worker, and an answer is one string. A call that takes longer than one `waitMs` slice answers `pending` with a
  * ticket; the caller asks again with `poll`, so that each blocking round trip stays short and a
  * stuck worker is noticed.
  */
@@ -51,17 +52,26 @@ export type WorkerCall =
   | { op: 'fetch'; url: string }
   | { op: 'service'; endpoint: string; call: ServiceCall };
 
+/**
+ * What a client sends its worker once, with its first call to that worker: what does not change
+ * from call to call.
+ */
+export interface WorkerClientSetup {
+  options: WorkerClientOptions;
+  /** The cells of the caller's SIGINT watch (`./interrupt.ts`): the worker starts watching at the first setup. */
+  sigint: SharedArrayBuffer;
+}
+
 export type WorkerRequest =
   | ({
       type: 'call';
       client: number;
-      options: WorkerClientOptions;
+      /** The client's setup, on its first call to this worker only (the worker keeps it until `close`). */
+      setup?: WorkerClientSetup;
       deadlineMs: number;
       timeoutMs: number;
       waitMs: number;
       trace: boolean;
-      /** The cells of the caller's SIGINT watch (`./interrupt.ts`): the worker starts watching at the first call. */
-      sigint: SharedArrayBuffer;
     } & WorkerCall)
   | { type: 'poll'; ticket: number; waitMs: number }
   | { type: 'answer'; ticket: number; answer: RetryAnswer; waitMs: number }

@@ -1,7 +1,8 @@
 /**
  * The SDK's worker thread: it runs the blocking flavour's requests with the async transport
  * (the same code as the promise flavour) and answers in plain data; an operation's JSON travels
- * as text, so that no depth of nesting overflows the structured clone. Built to one file,
+ * as text, so that no depth of nesting overflows the structured clone. A client's transport is made
+ * from the setup its first call brings (its options), and kept until its `close`. Built to one file,
  * `dist/sync/worker.js`, with axios inlined; synckit is required from the file's own location.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
@@ -19,7 +20,7 @@ import { resolveClientConfig } from '../transport/config';
 import { createTransport } from '../transport/create-transport';
 import { TRACE_CHANNELS } from '../transport/tracing';
 import { errorFromData, errorToData } from './error-data';
-import { watchSigint } from './interrupt';
+import { type RoundTripWatch, watchSigint } from './interrupt';
 import {
   IN_WORKER,
   type LogLine,
@@ -28,6 +29,7 @@ import {
   type RetryQuestion,
   type TraceLine,
   type WorkerClientOptions,
+  type WorkerClientSetup,
   type WorkerReply,
   type WorkerRequest,
 } from './protocol';
@@ -35,27 +37,46 @@ import {
 (globalThis as Record<symbol, unknown>)[IN_WORKER] = true;
 provideAxios(axios);
 
-const transports = new Map<number, ClientTransport>();
+/** A client as this worker keeps it, from the setup its first call brought. */
+interface WorkerClient {
+  transport: ClientTransport;
+  /** Its retry hooks run on the caller's thread: its calls run under {@link current}. */
+  asks: boolean;
+  /**
+   * The abort of its calls while they come one at a time (the caller's thread blocks in each):
+   * made once, not per call, and replaced when an abandoned call aborts it. A call made while
+   * another of the client's is in progress (from a retry hook) gets one of its own.
+   */
+  abort: AbortController;
+  /** How many of its calls have not settled yet. */
+  calls: number;
+}
+const clients = new Map<number, WorkerClient>();
 /** The log lines of each client's transport not yet sent back (for clients with a logger). */
 const logs = new Map<number, LogLine[]>();
-/** A blocking call in progress: its outcome, and what it waits for from the caller's thread. */
+/** A blocking call in progress: its outcome once it settles, and what it waits for from the caller's thread. */
 interface Pending {
-  settled: Promise<WorkerReply>;
+  /** The final reply (`done` or `failed`), once the call settled. */
+  outcome: WorkerReply | null;
   controller: AbortController;
   client: number;
   /** A retry hook the caller's thread must run before the call goes on. */
   question: { data: RetryQuestion; resolve: (value: unknown) => void; reject: (error: unknown) => void } | null;
-  /** Wakes the reply in progress when a question comes. */
-  asked: (() => void) | null;
+  /** Wakes the reply in progress when the call settles or a question comes. */
+  wake: (() => void) | null;
   /** The tracing events of the call, when the caller listens; sent back with the replies. */
   traces: TraceLine[] | null;
 }
 const pending = new Map<number, Pending>();
-/** The ticket of the call whose code runs (retry hooks and tracing events find their call by it). */
+/**
+ * The ticket of the call whose code runs, for the retry hooks and tracing events, which find their
+ * call by it. Entered only for a call that needs it (its client has retry hooks, or its caller
+ * traces): a call without it runs with no async context tracking at all.
+ */
 const current = new AsyncLocalStorage<number>();
 let nextTicket = 1;
-/** Whether this worker watches SIGINT for the caller's thread (from its first call on). */
-let watching = false;
+/** The SIGINT watch for the caller's thread (from the first setup on). */
+let sigint: RoundTripWatch | null = null;
 
 /** Asks the caller's thread to run a retry hook for the call in progress; resolves with its value. */
 function ask(question: RetryQuestion): Promise<unknown> {
@@ -63,7 +84,7 @@ function ask(question: RetryQuestion): Promise<unknown> {
   if (!entry) return Promise.reject(new Error('a retry hook ran outside a blocking call'));
   return new Promise((resolve, reject) => {
     entry.question = { data: question, resolve, reject };
-    entry.asked?.();
+    entry.wake?.();
   });
 }
 
@@ -98,15 +119,18 @@ function traceCalls(): void {
   }
 }
 
-function transportOf(client: number, options: WorkerClientOptions): ClientTransport {
-  let transport = transports.get(client);
-  if (!transport) {
-    const { log, retryHooks: _askedFor, ...rest } = options;
+/** Makes a client's transport from its setup (its first call to this worker), and starts the SIGINT watch. */
+function open(client: number, setup: WorkerClientSetup): void {
+  sigint ??= watchSigint(setup.sigint);
+  const { log, retryHooks, ...rest } = setup.options;
+  clients.get(client)?.transport.close();
+  clients.set(client, {
     // Without a logger on the caller's side, the worker logs nothing: it never reads YC_OPERATION_LOG itself.
-    transport = createTransport(resolveClientConfig({ ...rest, retry: retryOf(options), logger: log ? collector(client) : SILENT }));
-    transports.set(client, transport);
-  }
-  return transport;
+    transport: createTransport(resolveClientConfig({ ...rest, retry: retryOf(setup.options), logger: log ? collector(client) : SILENT })),
+    asks: (retryHooks?.length ?? 0) > 0,
+    abort: new AbortController(),
+    calls: 0,
+  });
 }
 
 const SILENT: Logger = { debug() {}, info() {}, warn() {}, error() {} };
@@ -126,54 +150,86 @@ function withLogs(entry: Pending, reply: WorkerReply): WorkerReply {
   return entry.traces?.length ? { ...out, traces: entry.traces.splice(0) } : out;
 }
 
-/**
- * The reply when `settled` settles within `waitMs`; `ask` when a retry hook must run on the
- * caller's thread first; else `pending` with the ticket.
- */
-async function within(ticket: number, waitMs: number): Promise<WorkerReply> {
-  const entry = pending.get(ticket);
-  if (!entry) return { state: 'failed', error: errorToData(new Error(`no blocking call with ticket ${ticket}`)) };
-  let timer: NodeJS.Timeout | undefined;
-  const slice = new Promise<WorkerReply>((resolve) => (timer = setTimeout(resolve, waitMs, { state: 'pending', ticket })));
-  const question = (): WorkerReply => ({ state: 'ask', ticket, question: entry.question!.data });
-  const asked = new Promise<WorkerReply>((resolve) => {
-    if (entry.question) resolve(question());
-    else entry.asked = () => resolve(question());
-  });
-  const reply = await Promise.race([entry.settled, slice, asked]);
-  clearTimeout(timer);
-  entry.asked = null;
-  if (reply.state !== 'pending' && reply.state !== 'ask') pending.delete(ticket);
-  return withLogs(entry, reply);
+/** The reply the call has now: its outcome, or `ask` when a retry hook must run on the caller's thread; else `null`. */
+function replyNow(ticket: number, entry: Pending): WorkerReply | null {
+  if (entry.outcome !== null) {
+    pending.delete(ticket);
+    return withLogs(entry, entry.outcome);
+  }
+  if (entry.question !== null) return withLogs(entry, { state: 'ask', ticket, question: entry.question.data });
+  return null;
 }
 
-async function handle(request: WorkerRequest): Promise<WorkerReply> {
+/** The call's reply when it has one within `waitMs`; else `pending` with the ticket. */
+function within(ticket: number, waitMs: number): WorkerReply | Promise<WorkerReply> {
+  const entry = pending.get(ticket);
+  if (!entry) return { state: 'failed', error: errorToData(new Error(`no blocking call with ticket ${ticket}`)) };
+  const now = replyNow(ticket, entry);
+  if (now !== null) return now;
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      entry.wake = null;
+      resolve(withLogs(entry, { state: 'pending', ticket }));
+    }, waitMs);
+    entry.wake = () => {
+      clearTimeout(timer);
+      entry.wake = null;
+      resolve(replyNow(ticket, entry)!);
+    };
+  });
+}
+
+/** Starts one call; its outcome wakes the reply in progress. */
+function start(request: Extract<WorkerRequest, { type: 'call' }>): number {
+  if (request.setup) open(request.client, request.setup);
+  const client = clients.get(request.client);
+  if (!client) throw new Error(`the blocking client ${request.client} sent no setup to this worker`);
+  const ticket = nextTicket++;
+  const controller = client.calls === 0 ? client.abort : new AbortController();
+  client.calls += 1;
+  if (request.trace) traceCalls();
+  const entry: Pending = {
+    outcome: null,
+    controller,
+    client: request.client,
+    question: null,
+    wake: null,
+    traces: request.trace ? [] : null,
+  };
+  pending.set(ticket, entry);
+  // Settled, the call no longer uses its abort, nor holds the SIGINT watch: let go once its
+  // answer is posted (the reply in progress, if any, is woken first).
+  const settle = (outcome: WorkerReply): void => {
+    client.calls -= 1;
+    entry.outcome = outcome;
+    entry.wake?.();
+    setImmediate(() => sigint?.release());
+  };
+  const options = { deadlineMs: request.deadlineMs, timeoutMs: request.timeoutMs, signal: controller.signal };
+  const send = (): Promise<unknown> => sendCall(client.transport, request, options);
+  let sent: Promise<unknown>;
+  try {
+    sent = request.trace || client.asks ? current.run(ticket, send) : send();
+  } catch (error) {
+    sent = Promise.reject(error);
+  }
+  sent.then(
+    (wire) => settle({ state: 'done', json: JSON.stringify(wire) }),
+    (error: unknown) => settle({ state: 'failed', error: errorToData(error) }),
+  );
+  sigint?.hold(); // after the request left: the watch's start is not on its way
+  return ticket;
+}
+
+function handle(request: WorkerRequest): WorkerReply | Promise<WorkerReply> {
   switch (request.type) {
     case 'call': {
-      if (!watching) {
-        watching = true;
-        watchSigint(request.sigint);
+      let ticket: number;
+      try {
+        ticket = start(request);
+      } catch (error) {
+        return { state: 'failed', error: errorToData(error) };
       }
-      const ticket = nextTicket++;
-      const controller = new AbortController();
-      if (request.trace) traceCalls();
-      const entry: Pending = {
-        settled: Promise.resolve({ state: 'closed' }),
-        controller,
-        client: request.client,
-        question: null,
-        asked: null,
-        traces: request.trace ? [] : null,
-      };
-      pending.set(ticket, entry);
-      entry.settled = current
-        .run(ticket, async (): Promise<WorkerReply> => {
-          const transport = transportOf(request.client, request.options);
-          const options = { deadlineMs: request.deadlineMs, timeoutMs: request.timeoutMs, signal: controller.signal };
-          const wire = await sendCall(transport, request, options);
-          return { state: 'done', json: JSON.stringify(wire) };
-        })
-        .catch((error: unknown) => ({ state: 'failed', error: errorToData(error) }) as const);
       return within(ticket, request.waitMs);
     }
     case 'poll':
@@ -188,12 +244,17 @@ async function handle(request: WorkerRequest): Promise<WorkerReply> {
       return within(request.ticket, request.waitMs);
     }
     case 'abandon':
-      pending.get(request.ticket)?.controller.abort();
-      pending.delete(request.ticket);
+      if (pending.has(request.ticket)) {
+        const { controller, client } = pending.get(request.ticket)!;
+        controller.abort();
+        const kept = clients.get(client);
+        if (kept?.abort === controller) kept.abort = new AbortController();
+        pending.delete(request.ticket); // it settles soon, aborted
+      }
       return { state: 'closed' };
     case 'close':
-      transports.get(request.client)?.close();
-      transports.delete(request.client);
+      clients.get(request.client)?.transport.close();
+      clients.delete(request.client);
       logs.delete(request.client);
       if (request.exit) setImmediate(() => process.exit(0));
       return { state: 'closed' };

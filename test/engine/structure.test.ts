@@ -226,7 +226,7 @@ const REGISTRIES: Record<string, string> = {
   // the worker threads of the process, one per worker file, shared by the blocking clients
   'sync/ports.ts bridges': 'one worker per file',
   // the worker thread's own state: it is a process of its own, serving every blocking client
-  'sync/worker.ts transports': "the worker's clients",
+  'sync/worker.ts clients': "the worker's clients (their transports)",
   'sync/worker.ts logs': "the worker's clients' log lines",
   'sync/worker.ts pending': "the worker's calls in progress",
   // one axios instance per TLS setting for token requests (sockets shared by the process)
