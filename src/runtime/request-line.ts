@@ -3,12 +3,8 @@
  * {@link RequestSlots.acquire} and gives it back when its answer is in. Who goes when is decided
  * by `src/core/request-line.ts`; this module only wakes the requests it lets go.
  */
-import { type Flight, type LineEntry, lineEntry, RequestLine } from '../core/request-line';
-import { type Stopper, whenAborted } from './abort';
-
-interface Waiter extends LineEntry {
-  go: () => void;
-}
+import { type Flight, type LineEntry, mustGoAt, RequestLine } from '../core/request-line';
+import { type AbortWatcher, type Stopper, unwatchAbort, watchAbort } from './abort';
 
 /** What a request holds while it is in flight: give it back once, with `release()`. */
 export interface Slot {
@@ -38,39 +34,34 @@ export class RequestSlots {
   acquire(deadlineMs: number, signal: Stopper, onLeave?: (wait: LineWait) => void): Promise<Slot> {
     if (signal.aborted) return Promise.reject(signal.reason);
     const nowMs = Date.now();
-    if (this.#line.mayGoNow(nowMs)) return Promise.resolve(this.#slot(this.#line.start(nowMs)));
+    if (this.#line.mayGoNow(nowMs)) return Promise.resolve(new HeldSlot(this, this.#line.start(nowMs)));
     return new Promise<Slot>((resolve, reject) => {
-      const entry: Waiter = {
-        ...lineEntry(nowMs, deadlineMs),
-        go: () => {
-          stop();
-          resolve(this.#slot(this.#line.start(Date.now())));
-        },
-      };
-      const stop = whenAborted(signal, (reason) => {
-        this.#line.remove(entry);
-        onLeave?.({ waitedMs: Date.now() - entry.enqueuedMs, inFlight: this.#line.inFlight });
-        reject(reason);
-      });
-      this.#line.enqueue(entry);
+      const waiter = new Waiter(this, nowMs, mustGoAt(nowMs, deadlineMs), signal, onLeave, resolve, reject);
+      watchAbort(signal, waiter);
+      this.#line.enqueue(waiter);
       this.#arm();
     });
   }
 
-  #slot(flight: Flight): Slot {
-    let held = true;
-    return {
-      release: () => {
-        if (!held) return;
-        held = false;
-        this.#line.finish(flight);
-        this.#drain();
-      },
-    };
+  /** A flight is over: its place goes to the next in line. @internal */
+  finish(flight: Flight): void {
+    this.#line.finish(flight);
+    this.#drain();
+  }
+
+  /** A flight that starts now, for a waiter the line let go. @internal */
+  start(): Slot {
+    return new HeldSlot(this, this.#line.start(Date.now()));
+  }
+
+  /** Takes `waiter` out of the line (its signal aborted); the line as it saw it. @internal */
+  leave(waiter: Waiter): LineWait {
+    this.#line.remove(waiter);
+    return { waitedMs: Date.now() - waiter.enqueuedMs, inFlight: this.#line.inFlight };
   }
 
   #drain(): void {
-    for (const entry of this.#line.due(Date.now())) entry.go();
+    for (const waiter of this.#line.due(Date.now())) waiter.go();
     this.#arm();
   }
 
@@ -94,5 +85,49 @@ export class RequestSlots {
       },
       Math.max(0, atMs - Date.now()) + 1,
     );
+  }
+}
+
+/** A request in line: one object, which its signal's watch tells when it aborts (no closure of its own). */
+class Waiter implements LineEntry, AbortWatcher {
+  constructor(
+    private readonly slots: RequestSlots,
+    readonly enqueuedMs: number,
+    readonly mustGoMs: number,
+    private readonly signal: Stopper,
+    private readonly onLeave: ((wait: LineWait) => void) | undefined,
+    private readonly resolve: (slot: Slot) => void,
+    private readonly reject: (reason: unknown) => void,
+  ) {}
+
+  /** The line lets it go. */
+  go(): void {
+    unwatchAbort(this.signal, this);
+    this.resolve(this.slots.start());
+  }
+
+  onAbort(reason: unknown): void {
+    const wait = this.slots.leave(this);
+    this.onLeave?.(wait);
+    this.reject(reason);
+  }
+}
+
+/** A place in flight, given back once. */
+class HeldSlot implements Slot {
+  #flight: Flight | null;
+
+  constructor(
+    private readonly slots: RequestSlots,
+    flight: Flight,
+  ) {
+    this.#flight = flight;
+  }
+
+  release(): void {
+    const flight = this.#flight;
+    if (flight === null) return;
+    this.#flight = null;
+    this.slots.finish(flight);
   }
 }
