@@ -69,15 +69,23 @@ class PartsRequester<S extends BaseOperationStatus> implements AsyncRequester<S>
     private readonly nowMs: () => number,
   ) {}
 
-  async request(
+  request(
     call: 'get' | 'cancel',
     { deadlineMs, timeoutMs }: { deadlineMs: number; timeoutMs: number },
     signal: AbortSignal,
   ): Promise<RequestAnswer<S>> {
     const { parts } = this;
     const options = { deadlineMs, timeoutMs, signal };
-    const status = await (call === 'get' ? parts.fetch(options) : parts.cancel(options));
-    return { status, receivedAtMs: parts.receivedAtMs?.(status) ?? this.nowMs() };
+    try {
+      // A `then`, not an async frame: what a poll waiting in a client's line holds is kept small.
+      return (call === 'get' ? parts.fetch(options) : parts.cancel(options)).then((status) => this.#answer(status));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  #answer(status: S): RequestAnswer<S> {
+    return { status, receivedAtMs: this.parts.receivedAtMs?.(status) ?? this.nowMs() };
   }
 }
 

@@ -23,15 +23,25 @@ export async function performAsync<S>(
   return settled(effect, requester, signal);
 }
 
-/** A request's answer or a `settle` effect's value; rejects with `signal.reason` if it aborted meanwhile. */
-async function settled<S>(
+/**
+ * A request's answer or a `settle` effect's value; rejects with `signal.reason` if it aborted
+ * meanwhile. A `then`, not an async frame: what a poll waiting in a client's line holds is kept small.
+ */
+function settled<S>(
   effect: Exclude<Effect<S>, { type: 'progress' | 'sleep' }>,
   requester: AsyncRequester<S>,
   signal: AbortSignal,
 ): Promise<unknown> {
-  const value = effect.type === 'request' ? await requester.request(effect.call, effect, signal) : await effect.value;
-  signal.throwIfAborted();
-  return value;
+  let value: unknown;
+  try {
+    value = effect.type === 'request' ? requester.request(effect.call, effect, signal) : effect.value;
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  return Promise.resolve(value).then((answer) => {
+    signal.throwIfAborted();
+    return answer;
+  });
 }
 
 /** Where a run stands: at a status it hands out, or at its end with what it returns. */

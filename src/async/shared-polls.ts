@@ -3,7 +3,8 @@
  * and the like), with promises.
  *
  * Concurrent status requests for one operation in one client share one Get: a poll that comes
- * while another is in flight joins it. So 1 000 `wait()`s on one operation cost the requests of
+ * while another is in flight (or waits to go) joins it. At most `LINE_CAP` Gets go at once
+ * (`src/core/request-line.ts`); the others wait, as cheaply as a flight can. So 1 000 `wait()`s on one operation cost the requests of
  * one. Each caller keeps its own deadline and signal: one leaving does not stop the others, the
  * request is aborted only when every caller has left, and a caller whose joined request ran out
  * of its starter's earlier deadline asks again within its own.
@@ -14,9 +15,11 @@
  */
 import { deadlineOf } from '../core/deadline';
 import type { ApiOperationKind } from '../core/kind';
+import { POLL_LIMITS } from '../core/request-line';
 import type { OperationStatus } from '../core/status';
 import type { CallOptions, Logger, OperationTransport } from '../core/transport';
 import type { CallScope } from '../runtime/call-scope';
+import { RequestSlots } from '../runtime/request-line';
 import { SharedFlight } from '../runtime/shared-flight';
 import { deadlineError } from '../transport/http-failure';
 import type { AsyncContext, AsyncOperationParts } from './base-operation';
@@ -38,6 +41,11 @@ export class SharedPolls {
   readonly #scope: CallScope | null;
   /** The operations with a request in flight; an entry goes when its request is over. */
   readonly #polls = new Map<string, Poll>();
+  /**
+   * Where a Get waits before it becomes a request (`POLL_LIMITS`): thousands of polls due at once
+   * wait here as a flight to join, not as requests half made. The transport's own line follows.
+   */
+  readonly #line = new RequestSlots(POLL_LIMITS);
 
   /** @param scope the client's call scope, whose own signal a request may run under (no abort of its own) */
   constructor(transport: OperationTransport, scope: CallScope | null = null) {
@@ -51,17 +59,17 @@ export class SharedPolls {
   }
 
   /** The operation's wire JSON, from a Get of its own or one already in flight. */
-  async get(id: string, { deadlineMs, timeoutMs, signal }: CallOptions): Promise<PolledAnswer> {
-    for (;;) {
-      const { joined, answer } = this.#poll(id, deadlineMs, timeoutMs, signal);
-      try {
-        return await answer;
-      } catch (error) {
-        const theirs = deadlineOf(error);
-        const askAgain = joined && theirs !== null && theirs < deadlineMs && Date.now() < deadlineMs && !signal?.aborted;
-        if (!askAgain) throw error;
-      }
-    }
+  get(id: string, options: CallOptions): Promise<PolledAnswer> {
+    const { deadlineMs, timeoutMs, signal } = options;
+    const { joined, answer } = this.#poll(id, deadlineMs, timeoutMs, signal);
+    // No async frame: a poll waiting in line holds its flight's promise, and a joined one a `catch`.
+    if (!joined) return answer;
+    return answer.catch((error: unknown) => {
+      const theirs = deadlineOf(error);
+      const askAgain = theirs !== null && theirs < deadlineMs && Date.now() < deadlineMs && !signal?.aborted;
+      if (!askAgain) throw error;
+      return this.get(id, options);
+    });
   }
 
   /** Joins the request in flight for `id`, or starts one bounded by `deadlineMs`. */
@@ -83,8 +91,13 @@ export class SharedPolls {
       this.#polls.set(id, poll);
     }
     const task = async (shared: AbortSignal): Promise<PolledAnswer> => {
-      const wire = await this.#transport.getOperation(id, { deadlineMs, timeoutMs, signal: shared });
-      return { wire, receivedAtMs: Date.now() };
+      const slot = await this.#line.acquire(deadlineMs, shared, undefined, timeoutMs);
+      try {
+        const wire = await this.#transport.getOperation(id, { deadlineMs, timeoutMs, signal: shared });
+        return { wire, receivedAtMs: Date.now() };
+      } finally {
+        slot.release();
+      }
     };
     // A caller that joins a request due to end after its own deadline leaves at its deadline; a
     // caller with neither that nor a signal needs no way out of its own.
@@ -137,8 +150,11 @@ export class ApiOperationParts<T, M> implements AsyncOperationParts<OperationSta
     return this.client.context;
   }
 
-  async fetch(options: CallOptions): Promise<OperationStatus<M>> {
-    const { wire, receivedAtMs } = await this.client.polls.get(this.id, options);
+  fetch(options: CallOptions): Promise<OperationStatus<M>> {
+    return this.client.polls.get(this.id, options).then((answer) => this.#decode(answer));
+  }
+
+  #decode({ wire, receivedAtMs }: PolledAnswer): OperationStatus<M> {
     const { status } = this.kind.decodeAnswer(wire, this.id);
     this.client.arrivals.set(status, receivedAtMs);
     return status;

@@ -9,9 +9,9 @@
  * - Slow or not, at most {@link LINE_CAP} requests are in flight at once: under load (a server, or
  *   this process's event loop, answering late) slow answers do not lift the bound, so the process
  *   holds the sockets and garbage of that many requests, not of every waiting one.
- * - A request that has waited in line for half of the time it had left when it came goes at once,
- *   whatever the counts: no request loses its own deadline to requests for other operations. This
- *   is the only way past {@link LINE_CAP}.
+ * - A request goes at once, whatever the counts, once half of its call's time is spent (half of
+ *   the time it had left when it came, for a call that starts at the line): no request loses its
+ *   own deadline to requests for other operations. This is the only way past {@link LINE_CAP}.
  */
 
 /** How many requests of one client count as in flight at once (slow ones aside). */
@@ -27,22 +27,43 @@ export const SOCKET_CAP = 2 * LINE_CAP;
 /** How long a request counts as in flight before it is deemed slow and stops holding its slot, in milliseconds. */
 export const SLOW_AFTER_MS = 1000;
 
+/** The counts a line keeps to: {@link LINE_SLOTS} and {@link LINE_CAP} for a transport's requests. */
+export interface LineLimits {
+  /** How many requests in flight count (slow ones aside). */
+  readonly slots: number;
+  /** How many requests are in flight, slow ones included. */
+  readonly cap: number;
+}
+
+/** A transport's line: 64 counted, 256 in all. */
+export const REQUEST_LIMITS: LineLimits = { slots: LINE_SLOTS, cap: LINE_CAP };
+/**
+ * The line of a client's polls before they become requests (`src/async/shared-polls.ts`): a poll
+ * waiting there holds no request's state yet. Slow or not, {@link LINE_CAP} at once.
+ */
+export const POLL_LIMITS: LineLimits = { slots: LINE_CAP, cap: LINE_CAP };
+
 /** A request waiting in line. */
 export interface LineEntry {
   /** When it came to the line (a `nowMs()` value). */
   readonly enqueuedMs: number;
-  /** When it must go at the latest (a `nowMs()` value): half-way from its arrival to its deadline. */
+  /** When it must go at the latest (a `nowMs()` value): {@link mustGoAt}. */
   readonly mustGoMs: number;
 }
 
-/** When a request arriving at `nowMs` with its call's deadline `deadlineMs` must go at the latest. */
-export function mustGoAt(nowMs: number, deadlineMs: number): number {
-  return nowMs + Math.max(0, deadlineMs - nowMs) / 2;
+/**
+ * When a request arriving at `nowMs` with its call's deadline `deadlineMs` must go at the latest:
+ * once half of its call's time is spent. `timeoutMs`: the call's bound as it started (by default
+ * the time left now), so that a request that waited in one line (a client's polls') and comes to
+ * another (its transport's) is not held there again for half of what it has left.
+ */
+export function mustGoAt(nowMs: number, deadlineMs: number, timeoutMs = deadlineMs - nowMs): number {
+  return Math.max(nowMs, deadlineMs - Math.max(0, timeoutMs) / 2);
 }
 
-/** The `LineEntry` of a request arriving at `nowMs` with its call's deadline `deadlineMs`. */
-export function lineEntry(nowMs: number, deadlineMs: number): LineEntry {
-  return { enqueuedMs: nowMs, mustGoMs: mustGoAt(nowMs, deadlineMs) };
+/** The `LineEntry` of a request arriving at `nowMs` with its call's deadline `deadlineMs` (and bound `timeoutMs`, as {@link mustGoAt}'s). */
+export function lineEntry(nowMs: number, deadlineMs: number, timeoutMs?: number): LineEntry {
+  return { enqueuedMs: nowMs, mustGoMs: mustGoAt(nowMs, deadlineMs, timeoutMs) };
 }
 
 /** A request that went out. */
@@ -59,6 +80,11 @@ export class RequestLine<E extends LineEntry> {
   #inFlight = 0;
   /** No entry in line must go before this (a lower bound, so that most `due()` calls skip the scan). */
   #earliestMustGoMs = Number.POSITIVE_INFINITY;
+  readonly #limits: LineLimits;
+
+  constructor(limits: LineLimits = REQUEST_LIMITS) {
+    this.#limits = limits;
+  }
 
   /** Requests in flight, slow ones included. */
   get inFlight(): number {
@@ -85,7 +111,9 @@ export class RequestLine<E extends LineEntry> {
   /** Takes `entry` out of the line (it left: aborted). */
   remove(entry: E): void {
     const at = this.#line.indexOf(entry, this.#head);
-    if (at >= 0) this.#line.splice(at, 1);
+    // The front leaves by moving the index: a close that aborts a long line in order costs no copy.
+    if (at === this.#head) this.#head += 1;
+    else if (at > 0) this.#line.splice(at, 1);
   }
 
   /** Records a request that goes out now. */
@@ -142,14 +170,14 @@ export class RequestLine<E extends LineEntry> {
    */
   nextCheckMs(): number | null {
     if (this.waiting === 0) return null;
-    const slowFrees = this.#counted.length > 0 && this.#inFlight < LINE_CAP;
+    const slowFrees = this.#counted.length > 0 && this.#inFlight < this.#limits.cap;
     const slow = slowFrees ? this.#counted[0]!.startedMs + SLOW_AFTER_MS : Number.POSITIVE_INFINITY;
     return Math.min(slow, this.#earliestMustGoMs);
   }
 
   /** True when `going` more requests may go besides those in flight. */
   #hasRoom(going: number): boolean {
-    return this.#counted.length + going < LINE_SLOTS && this.#inFlight + going < LINE_CAP;
+    return this.#counted.length + going < this.#limits.slots && this.#inFlight + going < this.#limits.cap;
   }
 
   /** Flights in flight for {@link SLOW_AFTER_MS} stop counting. */

@@ -3,7 +3,7 @@
  * {@link RequestSlots.acquire} and gives it back when its answer is in. Who goes when is decided
  * by `src/core/request-line.ts`; this module only wakes the requests it lets go.
  */
-import { type Flight, type LineEntry, mustGoAt, RequestLine } from '../core/request-line';
+import { type Flight, type LineEntry, type LineLimits, mustGoAt, RequestLine } from '../core/request-line';
 import { type AbortWatcher, type Stopper, unwatchAbort, watchAbort } from './abort';
 
 /** What a request holds while it is in flight: give it back once, with `release()`. */
@@ -18,9 +18,14 @@ export interface LineWait {
 }
 
 export class RequestSlots {
-  readonly #line = new RequestLine<Waiter>();
+  readonly #line: RequestLine<Waiter>;
   #timer: NodeJS.Timeout | null = null;
   #timerAtMs = Number.POSITIVE_INFINITY;
+
+  /** @param limits the line's counts (a transport's by default) */
+  constructor(limits?: LineLimits) {
+    this.#line = new RequestLine<Waiter>(limits);
+  }
 
   /** Requests in flight now. */
   get inFlight(): number {
@@ -30,13 +35,14 @@ export class RequestSlots {
   /**
    * Resolves with a slot when the request may go (at once when the line is free). Rejects with
    * `signal.reason` when the signal aborts first; `onLeave` is then told how long it waited.
+   * `timeoutMs`: the call's bound as it started (`src/core/request-line.ts`'s `mustGoAt`).
    */
-  acquire(deadlineMs: number, signal: Stopper, onLeave?: (wait: LineWait) => void): Promise<Slot> {
+  acquire(deadlineMs: number, signal: Stopper, onLeave?: (wait: LineWait) => void, timeoutMs?: number): Promise<Slot> {
     if (signal.aborted) return Promise.reject(signal.reason);
     const nowMs = Date.now();
     if (this.#line.mayGoNow(nowMs)) return Promise.resolve(new HeldSlot(this, this.#line.start(nowMs)));
     return new Promise<Slot>((resolve, reject) => {
-      const waiter = new Waiter(this, nowMs, mustGoAt(nowMs, deadlineMs), signal, onLeave, resolve, reject);
+      const waiter = new Waiter(this, nowMs, mustGoAt(nowMs, deadlineMs, timeoutMs), signal, onLeave, resolve, reject);
       watchAbort(signal, waiter);
       this.#line.enqueue(waiter);
       this.#arm();
