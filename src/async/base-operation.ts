@@ -62,12 +62,22 @@ export interface AsyncInternals<S extends BaseOperationStatus, T> {
   scope: CallScope;
 }
 
+/** Parts whose Gets may join one in flight (`./shared-polls.ts`'s `ApiOperationParts`). */
+interface JoinsFlight {
+  joinsFlight(): boolean;
+}
+
 /** How the requests of an operation made of `parts` go: one object, no closure, per operation. */
 class PartsRequester<S extends BaseOperationStatus> implements AsyncRequester<S> {
   constructor(
     private readonly parts: Pick<AsyncOperationParts<S, unknown>, 'fetch' | 'cancel' | 'receivedAtMs'>,
     private readonly nowMs: () => number,
   ) {}
+
+  joins(call: 'get' | 'cancel'): boolean {
+    const parts = this.parts as Partial<JoinsFlight>;
+    return call === 'get' && parts.joinsFlight !== undefined && parts.joinsFlight();
+  }
 
   request(
     call: 'get' | 'cancel',
@@ -157,7 +167,7 @@ export class BaseAsyncOperation<S extends BaseOperationStatus, T> {
       async *[Symbol.asyncIterator]() {
         const call = scope.open(signal);
         try {
-          return yield* driveAsync(start(), requester, call.signal);
+          return yield* driveAsync(start(), requester, call);
         } finally {
           call.end();
         }

@@ -3,8 +3,7 @@
  * and the like), with promises.
  *
  * Concurrent status requests for one operation in one client share one Get: a poll that comes
- * while another is in flight (or waits to go) joins it. At most `LINE_CAP` Gets go at once
- * (`src/core/request-line.ts`); the others wait, as cheaply as a flight can. So 1 000 `wait()`s on one operation cost the requests of
+ * while another is in flight joins it, and takes no place in the client's line (`./run.ts`). So 1 000 `wait()`s on one operation cost the requests of
  * one. Each caller keeps its own deadline and signal: one leaving does not stop the others, the
  * request is aborted only when every caller has left, and a caller whose joined request ran out
  * of its starter's earlier deadline asks again within its own.
@@ -15,11 +14,9 @@
  */
 import { deadlineOf } from '../core/deadline';
 import type { ApiOperationKind } from '../core/kind';
-import { POLL_LIMITS } from '../core/request-line';
 import type { OperationStatus } from '../core/status';
 import type { CallOptions, Logger, OperationTransport } from '../core/transport';
 import type { CallScope } from '../runtime/call-scope';
-import { RequestSlots } from '../runtime/request-line';
 import { SharedFlight } from '../runtime/shared-flight';
 import { deadlineError } from '../transport/http-failure';
 import type { AsyncContext, AsyncOperationParts } from './base-operation';
@@ -41,11 +38,6 @@ export class SharedPolls {
   readonly #scope: CallScope | null;
   /** The operations with a request in flight; an entry goes when its request is over. */
   readonly #polls = new Map<string, Poll>();
-  /**
-   * Where a Get waits before it becomes a request (`POLL_LIMITS`): thousands of polls due at once
-   * wait here as a flight to join, not as requests half made. The transport's own line follows.
-   */
-  readonly #line = new RequestSlots(POLL_LIMITS);
 
   /** @param scope the client's call scope, whose own signal a request may run under (no abort of its own) */
   constructor(transport: OperationTransport, scope: CallScope | null = null) {
@@ -56,6 +48,11 @@ export class SharedPolls {
   /** How many operations have a request in flight (for tests of the bookkeeping). */
   get inFlight(): number {
     return this.#polls.size;
+  }
+
+  /** True while a Get of `id` is in flight: a poll of it now joins that one. */
+  busy(id: string): boolean {
+    return this.#polls.get(id)?.flight.busy === true;
   }
 
   /** The operation's wire JSON, from a Get of its own or one already in flight. */
@@ -81,7 +78,7 @@ export class SharedPolls {
   ): { joined: boolean; answer: Promise<PolledAnswer> } {
     if (signal?.aborted) return { joined: false, answer: Promise.reject(signal.reason) };
     let poll = this.#polls.get(id);
-    const joined = poll?.flight.busy === true;
+    const joined = this.busy(id);
     if (!poll || !joined) {
       const fresh: Poll = {
         flight: new SharedFlight<PolledAnswer>(() => this.#polls.get(id) === fresh && this.#polls.delete(id)),
@@ -91,13 +88,8 @@ export class SharedPolls {
       this.#polls.set(id, poll);
     }
     const task = async (shared: AbortSignal): Promise<PolledAnswer> => {
-      const slot = await this.#line.acquire(deadlineMs, shared, undefined, timeoutMs);
-      try {
-        const wire = await this.#transport.getOperation(id, { deadlineMs, timeoutMs, signal: shared });
-        return { wire, receivedAtMs: Date.now() };
-      } finally {
-        slot.release();
-      }
+      const wire = await this.#transport.getOperation(id, { deadlineMs, timeoutMs, signal: shared });
+      return { wire, receivedAtMs: Date.now() };
     };
     // A caller that joins a request due to end after its own deadline leaves at its deadline; a
     // caller with neither that nor a signal needs no way out of its own.
@@ -148,6 +140,11 @@ export class ApiOperationParts<T, M> implements AsyncOperationParts<OperationSta
 
   get context(): AsyncContext {
     return this.client.context;
+  }
+
+  /** True when a Get now would join one in flight (`AsyncRequester.joins`). */
+  joinsFlight(): boolean {
+    return this.client.polls.busy(this.id);
   }
 
   fetch(options: CallOptions): Promise<OperationStatus<M>> {

@@ -38,10 +38,11 @@ export interface LineLimits {
 /** A transport's line: 64 counted, 256 in all. */
 export const REQUEST_LIMITS: LineLimits = { slots: LINE_SLOTS, cap: LINE_CAP };
 /**
- * The line of a client's polls before they become requests (`src/async/shared-polls.ts`): a poll
- * waiting there holds no request's state yet. Slow or not, {@link LINE_CAP} at once.
+ * The line of a promise-flavour client's calls (polls, cancels) before they become requests
+ * (`src/async/run.ts`): a wait waiting there holds no request's state yet, only its sleeping
+ * state. Slow or not, {@link LINE_CAP} at once.
  */
-export const POLL_LIMITS: LineLimits = { slots: LINE_CAP, cap: LINE_CAP };
+export const CALL_LIMITS: LineLimits = { slots: LINE_CAP, cap: LINE_CAP };
 
 /** A request waiting in line. */
 export interface LineEntry {

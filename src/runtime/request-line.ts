@@ -11,6 +11,11 @@ export interface Slot {
   release(): void;
 }
 
+/** What waits in a line: given its slot once the line lets it go (unless it {@link RequestSlots.leave}s first). */
+export interface LineWaiter extends LineEntry {
+  admit(slot: Slot): void;
+}
+
 /** What a request that waited in line and was never sent knew of the line. */
 export interface LineWait {
   waitedMs: number;
@@ -18,13 +23,13 @@ export interface LineWait {
 }
 
 export class RequestSlots {
-  readonly #line: RequestLine<Waiter>;
+  readonly #line: RequestLine<LineWaiter>;
   #timer: NodeJS.Timeout | null = null;
   #timerAtMs = Number.POSITIVE_INFINITY;
 
   /** @param limits the line's counts (a transport's by default) */
   constructor(limits?: LineLimits) {
-    this.#line = new RequestLine<Waiter>(limits);
+    this.#line = new RequestLine<LineWaiter>(limits);
   }
 
   /** Requests in flight now. */
@@ -40,13 +45,29 @@ export class RequestSlots {
   acquire(deadlineMs: number, signal: Stopper, onLeave?: (wait: LineWait) => void, timeoutMs?: number): Promise<Slot> {
     if (signal.aborted) return Promise.reject(signal.reason);
     const nowMs = Date.now();
-    if (this.#line.mayGoNow(nowMs)) return Promise.resolve(new HeldSlot(this, this.#line.start(nowMs)));
+    if (this.#line.mayGoNow(nowMs)) return Promise.resolve(this.#start(nowMs));
     return new Promise<Slot>((resolve, reject) => {
       const waiter = new Waiter(this, nowMs, mustGoAt(nowMs, deadlineMs, timeoutMs), signal, onLeave, resolve, reject);
       watchAbort(signal, waiter);
-      this.#line.enqueue(waiter);
-      this.#arm();
+      this.#wait(waiter);
     });
+  }
+
+  /**
+   * A slot at once when the line is free; else `null`, and `waiter` (its `enqueuedMs` and
+   * `mustGoMs` set) waits in line until it is admitted, or until it {@link RequestSlots.leave}s.
+   */
+  enter(waiter: LineWaiter): Slot | null {
+    const nowMs = Date.now();
+    if (this.#line.mayGoNow(nowMs)) return this.#start(nowMs);
+    this.#wait(waiter);
+    return null;
+  }
+
+  /** Takes `waiter` out of the line (it gave up: its signal aborted); the line as it saw it. */
+  leave(waiter: LineWaiter): LineWait {
+    this.#line.remove(waiter);
+    return { waitedMs: Date.now() - waiter.enqueuedMs, inFlight: this.#line.inFlight };
   }
 
   /** A flight is over: its place goes to the next in line. @internal */
@@ -55,19 +76,17 @@ export class RequestSlots {
     this.#drain();
   }
 
-  /** A flight that starts now, for a waiter the line let go. @internal */
-  start(): Slot {
-    return new HeldSlot(this, this.#line.start(Date.now()));
+  #start(nowMs: number): Slot {
+    return new HeldSlot(this, this.#line.start(nowMs));
   }
 
-  /** Takes `waiter` out of the line (its signal aborted); the line as it saw it. @internal */
-  leave(waiter: Waiter): LineWait {
-    this.#line.remove(waiter);
-    return { waitedMs: Date.now() - waiter.enqueuedMs, inFlight: this.#line.inFlight };
+  #wait(waiter: LineWaiter): void {
+    this.#line.enqueue(waiter);
+    this.#arm();
   }
 
   #drain(): void {
-    for (const waiter of this.#line.due(Date.now())) waiter.go();
+    for (const waiter of this.#line.due(Date.now())) waiter.admit(this.#start(Date.now()));
     this.#arm();
   }
 
@@ -94,8 +113,8 @@ export class RequestSlots {
   }
 }
 
-/** A request in line: one object, which its signal's watch tells when it aborts (no closure of its own). */
-class Waiter implements LineEntry, AbortWatcher {
+/** A request in line for {@link RequestSlots.acquire}: one object, which its signal's watch tells when it aborts (no closure of its own). */
+class Waiter implements LineWaiter, AbortWatcher {
   constructor(
     private readonly slots: RequestSlots,
     readonly enqueuedMs: number,
@@ -106,10 +125,9 @@ class Waiter implements LineEntry, AbortWatcher {
     private readonly reject: (reason: unknown) => void,
   ) {}
 
-  /** The line lets it go. */
-  go(): void {
+  admit(slot: Slot): void {
     unwatchAbort(this.signal, this);
-    this.resolve(this.slots.start());
+    this.resolve(slot);
   }
 
   onAbort(reason: unknown): void {
