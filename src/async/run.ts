@@ -101,12 +101,13 @@ abstract class Stepper<S, R> implements Sleeper, LineWaiter {
     this.#resume(true, reason);
   }
 
-  /** The line lets the waiting request go. */
+  /** The line lets the waiting request go: a poll's bounds count from now (within its wait's deadline). */
   admit(slot: Slot): void {
     const effect = this.#waiting!;
     this.#waiting = null;
     unwatchAbort(this.signal, this);
-    this.#settle(effect, slot);
+    const deadlineMs = Math.max(effect.deadlineMs, Math.min(Date.now() + effect.timeoutMs, effect.latestMs));
+    this.#settle(deadlineMs === effect.deadlineMs ? effect : { ...effect, deadlineMs }, slot);
   }
 
   /** Performs `effect` (holding `slot`, if any, until it settles), then resumes the run with its outcome. */
@@ -129,7 +130,8 @@ abstract class Stepper<S, R> implements Sleeper, LineWaiter {
     if (line === null || this.requester.joins?.(effect.call) === true) return this.#settle(effect, null);
     const nowMs = Date.now();
     this.enqueuedMs = nowMs;
-    this.mustGoMs = mustGoAt(nowMs, effect.deadlineMs, effect.timeoutMs);
+    this.mustGoMs =
+      effect.latestMs > effect.deadlineMs ? mustGoAt(nowMs, effect.latestMs) : mustGoAt(nowMs, effect.deadlineMs, effect.timeoutMs);
     const slot = line.enter(this);
     if (slot !== null) return this.#settle(effect, slot);
     this.#waiting = effect;
