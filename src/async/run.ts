@@ -57,8 +57,8 @@ type Step<S, R> = { done: false; status: S } | { done: true; value: R };
 /**
  * Steps a run through its effects with callbacks, as one object: a sleeping run holds this object,
  * its generators and its sleep (`sleepFor`), and no chain of suspended async functions. A request
- * first takes a place in the client's line (`line`, `src/core/request-line.ts`'s `CALL_LIMITS`)
- * unless it joins one in flight: waiting there, the run holds no more than asleep. An effect's
+ * first takes a place in the client's line of calls (`line`, by `src/core/request-line.ts`'s
+ * rules) unless it joins one in flight: waiting there, the run holds no more than asleep. An effect's
  * error (the signal's reason once it aborted) is thrown into the run; an error of the run itself
  * ends the stepping with {@link Stepper.fail}.
  */

@@ -27,23 +27,6 @@ export const SOCKET_CAP = 2 * LINE_CAP;
 /** How long a request counts as in flight before it is deemed slow and stops holding its slot, in milliseconds. */
 export const SLOW_AFTER_MS = 1000;
 
-/** The counts a line keeps to: {@link LINE_SLOTS} and {@link LINE_CAP} for a transport's requests. */
-export interface LineLimits {
-  /** How many requests in flight count (slow ones aside). */
-  readonly slots: number;
-  /** How many requests are in flight, slow ones included. */
-  readonly cap: number;
-}
-
-/** A transport's line: 64 counted, 256 in all. */
-export const REQUEST_LIMITS: LineLimits = { slots: LINE_SLOTS, cap: LINE_CAP };
-/**
- * The line of a promise-flavour client's calls (polls, cancels) before they become requests
- * (`src/async/run.ts`): a wait waiting there holds no request's state yet, only its sleeping
- * state. Slow or not, {@link LINE_CAP} at once.
- */
-export const CALL_LIMITS: LineLimits = { slots: LINE_CAP, cap: LINE_CAP };
-
 /** A request waiting in line. */
 export interface LineEntry {
   /** When it came to the line (a `nowMs()` value). */
@@ -81,11 +64,6 @@ export class RequestLine<E extends LineEntry> {
   #inFlight = 0;
   /** No entry in line must go before this (a lower bound, so that most `due()` calls skip the scan). */
   #earliestMustGoMs = Number.POSITIVE_INFINITY;
-  readonly #limits: LineLimits;
-
-  constructor(limits: LineLimits = REQUEST_LIMITS) {
-    this.#limits = limits;
-  }
 
   /** Requests in flight, slow ones included. */
   get inFlight(): number {
@@ -171,14 +149,14 @@ export class RequestLine<E extends LineEntry> {
    */
   nextCheckMs(): number | null {
     if (this.waiting === 0) return null;
-    const slowFrees = this.#counted.length > 0 && this.#inFlight < this.#limits.cap;
+    const slowFrees = this.#counted.length > 0 && this.#inFlight < LINE_CAP;
     const slow = slowFrees ? this.#counted[0]!.startedMs + SLOW_AFTER_MS : Number.POSITIVE_INFINITY;
     return Math.min(slow, this.#earliestMustGoMs);
   }
 
   /** True when `going` more requests may go besides those in flight. */
   #hasRoom(going: number): boolean {
-    return this.#counted.length + going < this.#limits.slots && this.#inFlight + going < this.#limits.cap;
+    return this.#counted.length + going < LINE_SLOTS && this.#inFlight + going < LINE_CAP;
   }
 
   /** Flights in flight for {@link SLOW_AFTER_MS} stop counting. */

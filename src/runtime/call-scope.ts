@@ -5,21 +5,20 @@
  * own); a call with one gets a signal of its own that follows it as well (with one listener per
  * caller signal, however many calls share it).
  */
-import { CALL_LIMITS } from '../core/request-line';
 import { whenAborted } from './abort';
 import { RequestSlots } from './request-line';
 
 /** One call's signal, and its client's line; `end()` once the call is over. */
 export interface ScopedCall {
   readonly signal: AbortSignal;
-  /** Where the call's requests wait before they are made (`src/core/request-line.ts`'s `CALL_LIMITS`). */
+  /** Where the call's requests wait before they are made (`src/async/run.ts`), by `src/core/request-line.ts`'s rules. */
   readonly line: RequestSlots;
   end(): void;
 }
 
 export class CallScope {
   /** The line of the scope's calls' requests. */
-  readonly line = new RequestSlots(CALL_LIMITS);
+  readonly line = new RequestSlots();
   readonly #calls = new Set<AbortController>();
   readonly #closedError: () => Error;
   #closed: Error | null = null;

@@ -3,7 +3,7 @@
  * {@link RequestSlots.acquire} and gives it back when its answer is in. Who goes when is decided
  * by `src/core/request-line.ts`; this module only wakes the requests it lets go.
  */
-import { type Flight, type LineEntry, type LineLimits, mustGoAt, RequestLine } from '../core/request-line';
+import { type Flight, type LineEntry, mustGoAt, RequestLine } from '../core/request-line';
 import { type AbortWatcher, type Stopper, unwatchAbort, watchAbort } from './abort';
 
 /** What a request holds while it is in flight: give it back once, with `release()`. */
@@ -23,14 +23,9 @@ export interface LineWait {
 }
 
 export class RequestSlots {
-  readonly #line: RequestLine<LineWaiter>;
+  readonly #line = new RequestLine<LineWaiter>();
   #timer: NodeJS.Timeout | null = null;
   #timerAtMs = Number.POSITIVE_INFINITY;
-
-  /** @param limits the line's counts (a transport's by default) */
-  constructor(limits?: LineLimits) {
-    this.#line = new RequestLine<LineWaiter>(limits);
-  }
 
   /** Requests in flight now. */
   get inFlight(): number {
