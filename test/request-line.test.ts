@@ -3,7 +3,7 @@
  * (src/runtime/request-line.ts) with real timers.
  */
 import { expect, test } from 'vitest';
-import { LINE_SLOTS, lineEntry, RequestLine, SLOW_AFTER_MS } from '../src/core/request-line';
+import { LINE_CAP, LINE_SLOTS, lineEntry, RequestLine, SLOW_AFTER_MS } from '../src/core/request-line';
 import { RequestSlots } from '../src/runtime/request-line';
 
 test('at most LINE_SLOTS go at once; the others go in order as flights end', () => {
@@ -63,4 +63,57 @@ test('the runner wakes the next in line when a slot is released, and an abort le
   expect(order).toEqual(['staying']);
   for (const slot of held) slot.release();
   expect(slots.inFlight).toBe(0);
+});
+
+test('slow flights stop counting, but no more than LINE_CAP are in flight: slow answers do not lift the cap', () => {
+  const line = new RequestLine<ReturnType<typeof lineEntry> & { n: number }>();
+  const flights = [];
+  // Each batch of LINE_SLOTS turns slow, and the next batch goes, up to the cap.
+  for (let t = 0; line.inFlight < LINE_CAP; t += SLOW_AFTER_MS) {
+    expect(line.mayGoNow(t)).toBe(true);
+    for (let i = 0; i < LINE_SLOTS; i++) flights.push(line.start(t));
+  }
+  expect(line.inFlight).toBe(LINE_CAP);
+  const late = 100 * SLOW_AFTER_MS;
+  expect(line.mayGoNow(late)).toBe(false);
+  line.enqueue({ ...lineEntry(late, late + 600_000), n: 1 });
+  // Every flight is slow, none frees a place: only a flight's end or the entry's half-time does.
+  expect(line.due(late + 1)).toEqual([]);
+  expect(line.nextCheckMs()).toBe(late + 300_000);
+  line.finish(flights[0]!);
+  expect(line.due(late + 2).map((e) => e.n)).toEqual([1]);
+  line.start(late + 2);
+  expect(line.inFlight).toBe(LINE_CAP);
+});
+
+test('the half-time rule is the one way past LINE_CAP', () => {
+  const line = new RequestLine<ReturnType<typeof lineEntry>>();
+  for (let i = 0; i < LINE_CAP; i++) line.start(0);
+  const entry = lineEntry(0, 1000);
+  line.enqueue(entry);
+  expect(line.due(499)).toEqual([]);
+  expect(line.due(500)).toEqual([entry]);
+});
+
+test("half of the call's time counts from its start: a request that waited in another line is not held again", () => {
+  // A call of 4 s that comes to this line after 2 s elsewhere must go at once.
+  expect(lineEntry(2000, 4000, 4000).mustGoMs).toBe(2000);
+  // Arriving at its start, it may wait half of its time.
+  expect(lineEntry(0, 4000, 4000).mustGoMs).toBe(2000);
+  expect(lineEntry(0, 4000).mustGoMs).toBe(2000);
+  // One that arrives later than half of its time goes at once, not in the past.
+  expect(lineEntry(3000, 4000, 4000).mustGoMs).toBe(3000);
+});
+
+test('an entry leaves the line from any place, and the rest keep their order', () => {
+  const line = new RequestLine<ReturnType<typeof lineEntry> & { n: number }>();
+  for (let i = 0; i < LINE_SLOTS; i++) line.start(0);
+  const entries = [1, 2, 3, 4].map((n) => ({ ...lineEntry(0, 600_000), n }));
+  for (const e of entries) line.enqueue(e);
+  line.remove(entries[0]!);
+  line.remove(entries[2]!);
+  expect(line.waiting).toBe(2);
+  expect(line.nextCheckMs()).toBe(SLOW_AFTER_MS);
+  expect(line.due(SLOW_AFTER_MS).map((e) => e.n)).toEqual([2, 4]);
+  expect(line.waiting).toBe(0);
 });

@@ -62,6 +62,11 @@ export interface AsyncInternals<S extends BaseOperationStatus, T> {
   scope: CallScope;
 }
 
+/** Parts whose Gets may join one in flight (`./shared-polls.ts`'s `ApiOperationParts`). */
+interface JoinsFlight {
+  joinsFlight(): boolean;
+}
+
 /** How the requests of an operation made of `parts` go: one object, no closure, per operation. */
 class PartsRequester<S extends BaseOperationStatus> implements AsyncRequester<S> {
   constructor(
@@ -69,15 +74,28 @@ class PartsRequester<S extends BaseOperationStatus> implements AsyncRequester<S>
     private readonly nowMs: () => number,
   ) {}
 
-  async request(
+  joins(call: 'get' | 'cancel'): boolean {
+    const parts = this.parts as Partial<JoinsFlight>;
+    return call === 'get' && parts.joinsFlight !== undefined && parts.joinsFlight();
+  }
+
+  request(
     call: 'get' | 'cancel',
     { deadlineMs, timeoutMs }: { deadlineMs: number; timeoutMs: number },
     signal: AbortSignal,
   ): Promise<RequestAnswer<S>> {
     const { parts } = this;
     const options = { deadlineMs, timeoutMs, signal };
-    const status = await (call === 'get' ? parts.fetch(options) : parts.cancel(options));
-    return { status, receivedAtMs: parts.receivedAtMs?.(status) ?? this.nowMs() };
+    try {
+      // A `then`, not an async frame: what a poll waiting in a client's line holds is kept small.
+      return (call === 'get' ? parts.fetch(options) : parts.cancel(options)).then((status) => this.#answer(status));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  #answer(status: S): RequestAnswer<S> {
+    return { status, receivedAtMs: this.parts.receivedAtMs?.(status) ?? this.nowMs() };
   }
 }
 
@@ -149,7 +167,7 @@ export class BaseAsyncOperation<S extends BaseOperationStatus, T> {
       async *[Symbol.asyncIterator]() {
         const call = scope.open(signal);
         try {
-          return yield* driveAsync(start(), requester, call.signal);
+          return yield* driveAsync(start(), requester, call);
         } finally {
           call.end();
         }

@@ -4,13 +4,20 @@
  * and hands each status out as it comes. It decides nothing.
  */
 import type { Effect, RequestAnswer, Run } from '../core/machine';
+import { mustGoAt } from '../core/request-line';
+import { unwatchAbort, watchAbort } from '../runtime/abort';
 import type { ScopedCall } from '../runtime/call-scope';
+import type { LineWaiter, RequestSlots, Slot } from '../runtime/request-line';
 import { type Sleeper, sleepFor, sleepUntil } from '../runtime/sleep';
 
 /** How an operation's requests are sent, with promises. */
 export interface AsyncRequester<S> {
   request(call: 'get' | 'cancel', bounds: { deadlineMs: number; timeoutMs: number }, signal: AbortSignal): Promise<RequestAnswer<S>>;
+  /** True when `call` now would join a request in flight (it makes none, and takes no place in the client's line). */
+  joins?(call: 'get' | 'cancel'): boolean;
 }
+
+type RequestEffect = Extract<Effect<unknown>, { type: 'request' }>;
 
 /** Performs one effect other than `progress`; rejects with `signal.reason` once it aborts. */
 export async function performAsync<S>(
@@ -23,15 +30,25 @@ export async function performAsync<S>(
   return settled(effect, requester, signal);
 }
 
-/** A request's answer or a `settle` effect's value; rejects with `signal.reason` if it aborted meanwhile. */
-async function settled<S>(
+/**
+ * A request's answer or a `settle` effect's value; rejects with `signal.reason` if it aborted
+ * meanwhile. A `then`, not an async frame: what a poll waiting in a client's line holds is kept small.
+ */
+function settled<S>(
   effect: Exclude<Effect<S>, { type: 'progress' | 'sleep' }>,
   requester: AsyncRequester<S>,
   signal: AbortSignal,
 ): Promise<unknown> {
-  const value = effect.type === 'request' ? await requester.request(effect.call, effect, signal) : await effect.value;
-  signal.throwIfAborted();
-  return value;
+  let value: unknown;
+  try {
+    value = effect.type === 'request' ? requester.request(effect.call, effect, signal) : effect.value;
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  return Promise.resolve(value).then((answer) => {
+    signal.throwIfAborted();
+    return answer;
+  });
 }
 
 /** Where a run stands: at a status it hands out, or at its end with what it returns. */
@@ -39,15 +56,23 @@ type Step<S, R> = { done: false; status: S } | { done: true; value: R };
 
 /**
  * Steps a run through its effects with callbacks, as one object: a sleeping run holds this object,
- * its generators and its sleep (`sleepFor`), and no chain of suspended async functions. An
- * effect's error (the signal's reason once it aborted) is thrown into the run; an error of the run
- * itself ends the stepping with {@link Stepper.fail}.
+ * its generators and its sleep (`sleepFor`), and no chain of suspended async functions. A request
+ * first takes a place in the client's line of calls (`line`, by `src/core/request-line.ts`'s
+ * rules) unless it joins one in flight: waiting there, the run holds no more than asleep. An effect's
+ * error (the signal's reason once it aborted) is thrown into the run; an error of the run itself
+ * ends the stepping with {@link Stepper.fail}.
  */
-abstract class Stepper<S, R> implements Sleeper {
+abstract class Stepper<S, R> implements Sleeper, LineWaiter {
+  enqueuedMs = 0;
+  mustGoMs = 0;
+  /** The request waiting in the line, if any. */
+  #waiting: RequestEffect | null = null;
+
   constructor(
     protected readonly run: Run<S, R>,
     private readonly requester: AsyncRequester<S>,
     private readonly signal: AbortSignal,
+    private readonly line: RequestSlots | null,
   ) {}
 
   /** A status the run hands out: true to go on at once, false to stop stepping there. */
@@ -67,9 +92,50 @@ abstract class Stepper<S, R> implements Sleeper {
     this.#resume(false, undefined);
   }
 
-  /** The signal aborted during the sleep: its reason is thrown into the run. */
+  /** The signal aborted during the sleep or in the line: its reason is thrown into the run. */
   onAbort(reason: unknown): void {
+    if (this.#waiting !== null) {
+      this.#waiting = null;
+      this.line?.leave(this);
+    }
     this.#resume(true, reason);
+  }
+
+  /** The line lets the waiting request go: a poll's bounds count from now (within its wait's deadline). */
+  admit(slot: Slot): void {
+    const effect = this.#waiting!;
+    this.#waiting = null;
+    unwatchAbort(this.signal, this);
+    const deadlineMs = Math.max(effect.deadlineMs, Math.min(Date.now() + effect.timeoutMs, effect.latestMs));
+    this.#settle(deadlineMs === effect.deadlineMs ? effect : { ...effect, deadlineMs }, slot);
+  }
+
+  /** Performs `effect` (holding `slot`, if any, until it settles), then resumes the run with its outcome. */
+  #settle(effect: Exclude<Effect<S>, { type: 'progress' | 'sleep' }>, slot: Slot | null): void {
+    settled(effect, this.requester, this.signal).then(
+      (answer) => {
+        slot?.release();
+        this.#resume(false, answer);
+      },
+      (error: unknown) => {
+        slot?.release();
+        this.#resume(true, error);
+      },
+    );
+  }
+
+  /** A request: at once when it joins one in flight or the line is free; else it waits in line. */
+  #request(effect: RequestEffect): void {
+    const { line } = this;
+    if (line === null || this.requester.joins?.(effect.call) === true) return this.#settle(effect, null);
+    const nowMs = Date.now();
+    this.enqueuedMs = nowMs;
+    this.mustGoMs =
+      effect.latestMs > effect.deadlineMs ? mustGoAt(nowMs, effect.latestMs) : mustGoAt(nowMs, effect.deadlineMs, effect.timeoutMs);
+    const slot = line.enter(this);
+    if (slot !== null) return this.#settle(effect, slot);
+    this.#waiting = effect;
+    watchAbort(this.signal, this);
   }
 
   #resume(thrown: boolean, value: unknown): void {
@@ -85,12 +151,10 @@ abstract class Stepper<S, R> implements Sleeper {
           next = run.throw(signal.reason);
         } else if (effect.type === 'sleep') {
           return sleepFor(effect.untilMs, this, signal);
+        } else if (effect.type === 'request') {
+          return this.#request(effect);
         } else {
-          settled(effect, this.requester, signal).then(
-            (answer) => this.#resume(false, answer),
-            (error: unknown) => this.#resume(true, error),
-          );
-          return;
+          return this.#settle(effect, null);
         }
       }
     } catch (error) {
@@ -109,7 +173,7 @@ class RunToEnd<S, R> extends Stepper<S, R> {
     private readonly resolve: (value: R) => void,
     private readonly reject: (error: unknown) => void,
   ) {
-    super(run, requester, call.signal);
+    super(run, requester, call.signal, call.line);
   }
 
   protected progress(status: S): boolean {
@@ -137,11 +201,11 @@ class StepToStatus<S, R> extends Stepper<S, R> {
   constructor(
     run: Run<S, R>,
     requester: AsyncRequester<S>,
-    signal: AbortSignal,
+    call: ScopedCall,
     private readonly resolve: (step: Step<S, R>) => void,
     private readonly reject: (error: unknown) => void,
   ) {
-    super(run, requester, signal);
+    super(run, requester, call.signal, call.line);
   }
 
   protected progress(status: S): boolean {
@@ -158,15 +222,11 @@ class StepToStatus<S, R> extends Stepper<S, R> {
   }
 }
 
-/** Runs `run`, yielding each `progress` status; returns what the run returns. */
-export async function* driveAsync<S, R>(
-  run: Run<S, R>,
-  requester: AsyncRequester<S>,
-  signal: AbortSignal,
-): AsyncGenerator<S, R, undefined> {
+/** Runs `run` under `call`, yielding each `progress` status; returns what the run returns. */
+export async function* driveAsync<S, R>(run: Run<S, R>, requester: AsyncRequester<S>, call: ScopedCall): AsyncGenerator<S, R, undefined> {
   try {
     for (;;) {
-      const step = await new Promise<Step<S, R>>((resolve, reject) => new StepToStatus(run, requester, signal, resolve, reject).start());
+      const step = await new Promise<Step<S, R>>((resolve, reject) => new StepToStatus(run, requester, call, resolve, reject).start());
       if (step.done) return step.value;
       yield step.status;
     }

@@ -3,7 +3,7 @@
  * and the like), with promises.
  *
  * Concurrent status requests for one operation in one client share one Get: a poll that comes
- * while another is in flight joins it. So 1 000 `wait()`s on one operation cost the requests of
+ * while another is in flight joins it, and takes no place in the client's line (`./run.ts`). So 1 000 `wait()`s on one operation cost the requests of
  * one. Each caller keeps its own deadline and signal: one leaving does not stop the others, the
  * request is aborted only when every caller has left, and a caller whose joined request ran out
  * of its starter's earlier deadline asks again within its own.
@@ -50,18 +50,23 @@ export class SharedPolls {
     return this.#polls.size;
   }
 
+  /** True while a Get of `id` is in flight: a poll of it now joins that one. */
+  busy(id: string): boolean {
+    return this.#polls.get(id)?.flight.busy === true;
+  }
+
   /** The operation's wire JSON, from a Get of its own or one already in flight. */
-  async get(id: string, { deadlineMs, timeoutMs, signal }: CallOptions): Promise<PolledAnswer> {
-    for (;;) {
-      const { joined, answer } = this.#poll(id, deadlineMs, timeoutMs, signal);
-      try {
-        return await answer;
-      } catch (error) {
-        const theirs = deadlineOf(error);
-        const askAgain = joined && theirs !== null && theirs < deadlineMs && Date.now() < deadlineMs && !signal?.aborted;
-        if (!askAgain) throw error;
-      }
-    }
+  get(id: string, options: CallOptions): Promise<PolledAnswer> {
+    const { deadlineMs, timeoutMs, signal } = options;
+    const { joined, answer } = this.#poll(id, deadlineMs, timeoutMs, signal);
+    // No async frame: a poll waiting in line holds its flight's promise, and a joined one a `catch`.
+    if (!joined) return answer;
+    return answer.catch((error: unknown) => {
+      const theirs = deadlineOf(error);
+      const askAgain = theirs !== null && theirs < deadlineMs && Date.now() < deadlineMs && !signal?.aborted;
+      if (!askAgain) throw error;
+      return this.get(id, options);
+    });
   }
 
   /** Joins the request in flight for `id`, or starts one bounded by `deadlineMs`. */
@@ -73,7 +78,7 @@ export class SharedPolls {
   ): { joined: boolean; answer: Promise<PolledAnswer> } {
     if (signal?.aborted) return { joined: false, answer: Promise.reject(signal.reason) };
     let poll = this.#polls.get(id);
-    const joined = poll?.flight.busy === true;
+    const joined = this.busy(id);
     if (!poll || !joined) {
       const fresh: Poll = {
         flight: new SharedFlight<PolledAnswer>(() => this.#polls.get(id) === fresh && this.#polls.delete(id)),
@@ -137,8 +142,16 @@ export class ApiOperationParts<T, M> implements AsyncOperationParts<OperationSta
     return this.client.context;
   }
 
-  async fetch(options: CallOptions): Promise<OperationStatus<M>> {
-    const { wire, receivedAtMs } = await this.client.polls.get(this.id, options);
+  /** True when a Get now would join one in flight (`AsyncRequester.joins`). */
+  joinsFlight(): boolean {
+    return this.client.polls.busy(this.id);
+  }
+
+  fetch(options: CallOptions): Promise<OperationStatus<M>> {
+    return this.client.polls.get(this.id, options).then((answer) => this.#decode(answer));
+  }
+
+  #decode({ wire, receivedAtMs }: PolledAnswer): OperationStatus<M> {
     const { status } = this.kind.decodeAnswer(wire, this.id);
     this.client.arrivals.set(status, receivedAtMs);
     return status;

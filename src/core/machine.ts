@@ -26,7 +26,13 @@ import type { Logger } from './transport';
 import { overdue, type PollOutcome, pollDeadlineMs, startWait, stepWait, type WaitRules, type WaitState, waitTimeout } from './wait-state';
 
 export type Effect<S> =
-  | { type: 'request'; call: 'get' | 'cancel'; deadlineMs: number; timeoutMs: number }
+  /**
+   * A request bounded by `deadlineMs` (and its call's `timeoutMs`). `latestMs`: until when it may
+   * wait for its place in a client's line (`src/async/run.ts`), as for a budget's slot: a wait's
+   * poll until the wait's deadline, its bounds then counted from when it goes; a call of its own
+   * until its deadline.
+   */
+  | { type: 'request'; call: 'get' | 'cancel'; deadlineMs: number; timeoutMs: number; latestMs: number }
   | { type: 'sleep'; untilMs: number }
   | { type: 'progress'; status: S }
   | { type: 'settle'; value: unknown };
@@ -169,7 +175,7 @@ export class OperationMachine<S extends BaseOperationStatus, T> {
       yield { type: 'sleep', untilMs: state.deadlineMs };
       throw waitTimeout(rules, state, this.#budgetError(starvedBy, rules.pollTimeoutS * 1000, 'poll timeout'));
     }
-    return yield* this.#request('get', pollDeadlineMs(state, rules, nowMs()), rules.requestTimeoutMs);
+    return yield* this.#request('get', pollDeadlineMs(state, rules, nowMs()), rules.requestTimeoutMs, state.deadlineMs);
   }
 
   /** One call of its own (`getStatus`, `cancel`, `getResult`'s fetch): budget and request within one deadline. */
@@ -179,8 +185,8 @@ export class OperationMachine<S extends BaseOperationStatus, T> {
     return yield* this.#request(call, deadlineMs, timeoutMs);
   }
 
-  *#request(call: 'get' | 'cancel', deadlineMs: number, timeoutMs: number): Run<S, S> {
-    const answer = (yield { type: 'request', call, deadlineMs, timeoutMs }) as RequestAnswer<S>;
+  *#request(call: 'get' | 'cancel', deadlineMs: number, timeoutMs: number, latestMs = deadlineMs): Run<S, S> {
+    const answer = (yield { type: 'request', call, deadlineMs, timeoutMs, latestMs }) as RequestAnswer<S>;
     this.#lastKnownStatus = answer.status;
     this.#receivedAtMs = answer.receivedAtMs;
     return answer.status;

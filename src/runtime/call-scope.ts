@@ -6,14 +6,19 @@
  * caller signal, however many calls share it).
  */
 import { whenAborted } from './abort';
+import { RequestSlots } from './request-line';
 
-/** One call's signal; `end()` once the call is over. */
+/** One call's signal, and its client's line; `end()` once the call is over. */
 export interface ScopedCall {
   readonly signal: AbortSignal;
+  /** Where the call's requests wait before they are made (`src/async/run.ts`), by `src/core/request-line.ts`'s rules. */
+  readonly line: RequestSlots;
   end(): void;
 }
 
 export class CallScope {
+  /** The line of the scope's calls' requests. */
+  readonly line = new RequestSlots();
   readonly #calls = new Set<AbortController>();
   readonly #closedError: () => Error;
   #closed: Error | null = null;
@@ -35,6 +40,7 @@ export class CallScope {
     this.#calls.add(controller);
     return {
       signal: controller.signal,
+      line: this.line,
       end: () => {
         stop();
         this.#calls.delete(controller);
@@ -61,7 +67,7 @@ export class CallScope {
   #sharedCall(): ScopedCall {
     if (this.#shared) return this.#shared.call;
     const controller = new AbortController();
-    this.#shared = { controller, call: { signal: controller.signal, end: () => {} } };
+    this.#shared = { controller, call: { signal: controller.signal, line: this.line, end: () => {} } };
     return this.#shared.call;
   }
 }

@@ -3,16 +3,17 @@
  * {@link RequestSlots.acquire} and gives it back when its answer is in. Who goes when is decided
  * by `src/core/request-line.ts`; this module only wakes the requests it lets go.
  */
-import { type Flight, type LineEntry, lineEntry, RequestLine } from '../core/request-line';
-import { type Stopper, whenAborted } from './abort';
-
-interface Waiter extends LineEntry {
-  go: () => void;
-}
+import { type Flight, type LineEntry, mustGoAt, RequestLine } from '../core/request-line';
+import { type AbortWatcher, type Stopper, unwatchAbort, watchAbort } from './abort';
 
 /** What a request holds while it is in flight: give it back once, with `release()`. */
 export interface Slot {
   release(): void;
+}
+
+/** What waits in a line: given its slot once the line lets it go (unless it {@link RequestSlots.leave}s first). */
+export interface LineWaiter extends LineEntry {
+  admit(slot: Slot): void;
 }
 
 /** What a request that waited in line and was never sent knew of the line. */
@@ -22,7 +23,7 @@ export interface LineWait {
 }
 
 export class RequestSlots {
-  readonly #line = new RequestLine<Waiter>();
+  readonly #line = new RequestLine<LineWaiter>();
   #timer: NodeJS.Timeout | null = null;
   #timerAtMs = Number.POSITIVE_INFINITY;
 
@@ -34,43 +35,53 @@ export class RequestSlots {
   /**
    * Resolves with a slot when the request may go (at once when the line is free). Rejects with
    * `signal.reason` when the signal aborts first; `onLeave` is then told how long it waited.
+   * `timeoutMs`: the call's bound as it started (`src/core/request-line.ts`'s `mustGoAt`).
    */
-  acquire(deadlineMs: number, signal: Stopper, onLeave?: (wait: LineWait) => void): Promise<Slot> {
+  acquire(deadlineMs: number, signal: Stopper, onLeave?: (wait: LineWait) => void, timeoutMs?: number): Promise<Slot> {
     if (signal.aborted) return Promise.reject(signal.reason);
     const nowMs = Date.now();
-    if (this.#line.mayGoNow(nowMs)) return Promise.resolve(this.#slot(this.#line.start(nowMs)));
+    if (this.#line.mayGoNow(nowMs)) return Promise.resolve(this.#start(nowMs));
     return new Promise<Slot>((resolve, reject) => {
-      const entry: Waiter = {
-        ...lineEntry(nowMs, deadlineMs),
-        go: () => {
-          stop();
-          resolve(this.#slot(this.#line.start(Date.now())));
-        },
-      };
-      const stop = whenAborted(signal, (reason) => {
-        this.#line.remove(entry);
-        onLeave?.({ waitedMs: Date.now() - entry.enqueuedMs, inFlight: this.#line.inFlight });
-        reject(reason);
-      });
-      this.#line.enqueue(entry);
-      this.#arm();
+      const waiter = new Waiter(this, nowMs, mustGoAt(nowMs, deadlineMs, timeoutMs), signal, onLeave, resolve, reject);
+      watchAbort(signal, waiter);
+      this.#wait(waiter);
     });
   }
 
-  #slot(flight: Flight): Slot {
-    let held = true;
-    return {
-      release: () => {
-        if (!held) return;
-        held = false;
-        this.#line.finish(flight);
-        this.#drain();
-      },
-    };
+  /**
+   * A slot at once when the line is free; else `null`, and `waiter` (its `enqueuedMs` and
+   * `mustGoMs` set) waits in line until it is admitted, or until it {@link RequestSlots.leave}s.
+   */
+  enter(waiter: LineWaiter): Slot | null {
+    const nowMs = Date.now();
+    if (this.#line.mayGoNow(nowMs)) return this.#start(nowMs);
+    this.#wait(waiter);
+    return null;
+  }
+
+  /** Takes `waiter` out of the line (it gave up: its signal aborted); the line as it saw it. */
+  leave(waiter: LineWaiter): LineWait {
+    this.#line.remove(waiter);
+    return { waitedMs: Date.now() - waiter.enqueuedMs, inFlight: this.#line.inFlight };
+  }
+
+  /** A flight is over: its place goes to the next in line. @internal */
+  finish(flight: Flight): void {
+    this.#line.finish(flight);
+    this.#drain();
+  }
+
+  #start(nowMs: number): Slot {
+    return new HeldSlot(this, this.#line.start(nowMs));
+  }
+
+  #wait(waiter: LineWaiter): void {
+    this.#line.enqueue(waiter);
+    this.#arm();
   }
 
   #drain(): void {
-    for (const entry of this.#line.due(Date.now())) entry.go();
+    for (const waiter of this.#line.due(Date.now())) waiter.admit(this.#start(Date.now()));
     this.#arm();
   }
 
@@ -94,5 +105,48 @@ export class RequestSlots {
       },
       Math.max(0, atMs - Date.now()) + 1,
     );
+  }
+}
+
+/** A request in line for {@link RequestSlots.acquire}: one object, which its signal's watch tells when it aborts (no closure of its own). */
+class Waiter implements LineWaiter, AbortWatcher {
+  constructor(
+    private readonly slots: RequestSlots,
+    readonly enqueuedMs: number,
+    readonly mustGoMs: number,
+    private readonly signal: Stopper,
+    private readonly onLeave: ((wait: LineWait) => void) | undefined,
+    private readonly resolve: (slot: Slot) => void,
+    private readonly reject: (reason: unknown) => void,
+  ) {}
+
+  admit(slot: Slot): void {
+    unwatchAbort(this.signal, this);
+    this.resolve(slot);
+  }
+
+  onAbort(reason: unknown): void {
+    const wait = this.slots.leave(this);
+    this.onLeave?.(wait);
+    this.reject(reason);
+  }
+}
+
+/** A place in flight, given back once. */
+class HeldSlot implements Slot {
+  #flight: Flight | null;
+
+  constructor(
+    private readonly slots: RequestSlots,
+    flight: Flight,
+  ) {
+    this.#flight = flight;
+  }
+
+  release(): void {
+    const flight = this.#flight;
+    if (flight === null) return;
+    this.#flight = null;
+    this.slots.finish(flight);
   }
 }

@@ -68,10 +68,13 @@ export class GrpcEmulatorServer {
   private handle(stream: ServerHttp2Stream, headers: IncomingHttpHeaders, rawHeaders: string[]): void {
     const session = stream.session as Http2Session;
     this.sessions.set(session, (this.sessions.get(session) ?? 0) + 1);
-    stream.on('close', () => this.sessions.has(session) && this.sessions.set(session, (this.sessions.get(session) ?? 1) - 1));
-    stream.on('error', () => {});
     const path = String(headers[':path'] ?? '');
     const entry = this.log.record({ method: String(headers[':method'] ?? ''), url: path, rawHeaders }, Date.now());
+    stream.on('close', () => {
+      this.log.answered();
+      if (this.sessions.has(session)) this.sessions.set(session, (this.sessions.get(session) ?? 1) - 1);
+    });
+    stream.on('error', () => {});
     const reply = new GrpcReply(stream);
     const chunks: Buffer[] = [];
     stream.on('data', (chunk: Buffer) => chunks.push(chunk));

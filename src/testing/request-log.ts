@@ -10,14 +10,18 @@ export class RequestLog {
   private readonly ring: RecordedRequest[] = [];
   /** Where the next entry goes once the ring is full. */
   private next = 0;
+  /** Requests received and not yet answered (or cut off). */
+  private answering = 0;
 
   constructor(private readonly limit: number) {}
 
   /**
    * Records a request on arrival (an HTTP/1.1 request, or a gRPC call as `POST /<service>/<method>`);
-   * the caller fills in `operationId` and `fault` as it learns them.
+   * the caller fills in `operationId` and `fault` as it learns them, and calls {@link RequestLog.answered}
+   * once the request is over.
    */
   record(req: Pick<IncomingMessage, 'method' | 'url' | 'rawHeaders'>, atMs: number): RecordedRequest {
+    this.answering += 1;
     const entry: RecordedRequest = {
       method: req.method ?? '',
       path: req.url ?? '',
@@ -25,6 +29,7 @@ export class RequestLog {
       headers: headersOf(req.rawHeaders),
       fault: null,
       at: atMs,
+      inFlight: this.answering,
     };
     if (this.ring.length < this.limit) {
       this.ring.push(entry);
@@ -34,6 +39,11 @@ export class RequestLog {
     }
     return entry;
   }
+
+  /** A recorded request is over: answered, or its connection closed. */
+  readonly answered = (): void => {
+    this.answering -= 1;
+  };
 
   /** The recorded requests, oldest first. */
   entries(): RecordedRequest[] {

@@ -141,4 +141,6 @@ export interface RecordedRequest {
   fault: string | null;
   /** When the request arrived, in milliseconds since the epoch. */
   at: number;
+  /** How many requests (or gRPC calls) the emulator was answering when this one arrived, itself included. */
+  inFlight: number;
 }

@@ -84,6 +84,7 @@ export class EmulatorServer {
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
     const entry = this.log.record(req, Date.now());
+    res.once('close', this.log.answered);
     const reply = new Reply(res);
     const failure = this.authFailure(req.headers.authorization);
     if (failure !== null) return reply.rpcError(401, GrpcCode.UNAUTHENTICATED, failure);

@@ -7,6 +7,7 @@ import type * as Http from 'node:http';
 import type * as Https from 'node:https';
 import type { Socket } from 'node:net';
 import type * as Tls from 'node:tls';
+import { SOCKET_CAP } from '../core/request-line';
 import { loadAtFirstUse } from '../runtime/load';
 import { openTunnel, proxyFor } from './proxy';
 
@@ -60,9 +61,9 @@ export class AgentPool {
     const http = loadAtFirstUse<typeof Http>('node:http');
     const secure = url.protocol === 'https:';
     const { keepAlive, ca, env } = this.#options;
-    // No maxSockets: the request line (src/core/request-line.ts) decides when a request goes; a cap here
-    // would queue the requests it lets go behind hung ones, which the line's rules exist to avoid.
-    const options = { keepAlive, keepAliveMsecs: TCP_KEEPALIVE_MS, ...(ca === null ? {} : { ca }) };
+    // The request line (src/core/request-line.ts) decides when a request goes; the agent's cap is above
+    // the line's, so that it never queues what the line let go, and bounds the sockets whatever the load.
+    const options = { keepAlive, keepAliveMsecs: TCP_KEEPALIVE_MS, maxSockets: SOCKET_CAP, ...(ca === null ? {} : { ca }) };
     const https = secure ? loadAtFirstUse<typeof Https>('node:https') : null;
     const agent = https ? new https.Agent(options) : new http.Agent(options);
     const proxy = proxyFor(url, env);

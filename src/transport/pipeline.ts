@@ -200,7 +200,7 @@ export class Exchange<R> extends BoundedCall implements AttemptContext, RetryRun
       const failure = await preparing;
       if (failure !== null) return { ok: false, failure };
     }
-    const slot = await slots.acquire(this.deadlineMs, this.abort, this.#leftLine);
+    const slot = await slots.acquire(this.deadlineMs, this.abort, this.#leftLine, this.#timeoutMs);
     let answer: unknown;
     try {
       try {
