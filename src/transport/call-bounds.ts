@@ -43,18 +43,24 @@ export class CallBounds {
 
   /** Counts `call` in flight until its deadline: a call's start. */
   enter(call: BoundedCall): void {
+    const wasIdle = this.#first === null;
     call.inBounds = true;
     call.nextInBounds = this.#first;
     if (this.#first !== null) this.#first.previousInBounds = call;
     this.#first = call;
     if (call.deadlineMs < this.#timerAtMs) this.#arm(call.deadlineMs);
+    else if (wasIdle) this.#timer?.ref();
   }
 
-  /** A call's end. */
+  /**
+   * A call's end. The timer stays: it fires at the latest at the deadline it was set for, and
+   * finds what is left then. With no call left it stops holding the process (unref), so that calls
+   * one after another set no timer each: one is set again only when it has fired, or for an
+   * earlier deadline.
+   */
   leave(call: BoundedCall): void {
     this.#unlink(call);
-    // The timer stays: it fires at the latest at the deadline it was set for, and finds what is left then.
-    if (this.#first === null) this.#disarm();
+    if (this.#first === null) this.#timer?.unref();
   }
 
   #unlink(call: BoundedCall): void {
