@@ -17,10 +17,9 @@ export interface CallIds {
 /** Random bytes drawn at a time: the ids of 128 calls. */
 const POOL_BYTES = 4096;
 const UUID_LENGTH = 36;
-/** Where `xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx` has its dashes, by the byte they come before. */
-const DASH_BEFORE = [false, false, false, false, true, false, true, false, true, false, true, false, false, false, false, false];
-/** Each byte's two hex digits. */
-const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
+/** Each byte's two hex digits, as char codes: byte `b` at `2 * b` and `2 * b + 1`. */
+const HEX = Uint8Array.from({ length: 512 }, (_, i) => '0123456789abcdef'.charCodeAt(i % 2 === 0 ? i >> 5 : (i >> 1) & 15));
+const DASH = 0x2d;
 
 let fill: ((buffer: Buffer) => Buffer) | null = null;
 let pool: Buffer | null = null;
@@ -45,16 +44,18 @@ export function callIds(): CallIds {
   };
 }
 
-/** Writes the UUID of the 16 bytes of `random` at `from` into `out` at `at`, its version (4) and variant (RFC 4122) set. */
+/**
+ * Writes the UUID of the 16 bytes of `random` at `from` into `out` at `at`
+ * (`xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx`), its version (4) and variant (RFC 4122) set.
+ */
 function writeUuid(random: Buffer, from: number, out: Buffer, at: number): void {
   let w = at;
   for (let i = 0; i < 16; i++) {
     let byte = random[from + i]!;
     if (i === 6) byte = (byte & 0x0f) | 0x40;
     else if (i === 8) byte = (byte & 0x3f) | 0x80;
-    if (DASH_BEFORE[i]) out[w++] = 0x2d;
-    const hex = HEX[byte]!;
-    out[w++] = hex.charCodeAt(0);
-    out[w++] = hex.charCodeAt(1);
+    if (i === 4 || i === 6 || i === 8 || i === 10) out[w++] = DASH;
+    out[w++] = HEX[2 * byte]!;
+    out[w++] = HEX[2 * byte + 1]!;
   }
 }
