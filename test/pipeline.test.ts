@@ -98,7 +98,7 @@ describe.each(['rest', 'grpc'] as const)('%s, calls one after another', (protoco
     const id = await emu.create({ never: true });
     await new Promise((r) => setTimeout(r, 50));
     const before = timers();
-    const client = new AsyncOperationsClient({ endpoint: protocol === 'grpc' ? emu.grpcUrl : emu.url, auth: null, protocol });
+    const client = new AsyncOperationsClient({ endpoint: protocol === 'grpc' ? emu.grpcUrl! : emu.url, auth: null, protocol });
     const op = client.operation(id);
     for (let i = 0; i < 5; i++) await op.getStatus();
     await new Promise((r) => setTimeout(r, 50));
