@@ -54,15 +54,15 @@ export class SharedFlight<T> {
   /**
    * Joins the run in flight, or starts `task` as a new one. Rejects with `signal.reason` when
    * `signal` aborts, and with the deadline's error at `join.leave` (see {@link JoinOptions}).
-   * A caller with neither a deadline of its own nor a signal other than the run's (a scope's
-   * signal, which the run follows) gets the run's own promise.
+   * A caller with neither gets the run's own promise. (A caller under the run's own signal still
+   * leaves at once when it aborts: the run itself may be awaiting code of others that ignores it.)
    */
   run(task: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal, join: JoinOptions = {}): Promise<T> {
     try {
       signal?.throwIfAborted();
       const live = this.busy ? this.#run! : this.#start(task, join.scoped ? (signal ?? null) : null);
       live.callers += 1;
-      if ((!signal || signal === live.signal) && !join.leave) return live.promise;
+      if (!signal && !join.leave) return live.promise;
       return new Promise<T>((resolve, reject) => new Caller(live, signal, join.leave, resolve, reject));
     } catch (error) {
       return Promise.reject(error);
