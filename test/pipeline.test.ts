@@ -6,7 +6,7 @@
  */
 import { type AddressInfo, createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { ApiError, OperationTimeoutError } from 'yc-operation';
+import { ApiError, AsyncOperationsClient, OperationTimeoutError } from 'yc-operation';
 import { type Emulator, startEmulator } from 'yc-operation/testing';
 import { FLAVOURS, FLAVOURS_AND_PROTOCOLS } from './helpers/flavours';
 
@@ -89,5 +89,23 @@ describe.each(FLAVOURS_AND_PROTOCOLS)('$label, a server that answers UNAVAILABLE
     client.close();
     expect(error).toMatchObject({ name: 'ApiError', grpcCode: 4, rawMessage: "no answer within the call's timeout of 0.5 s" });
     expect((error as Error).cause).toBeUndefined();
+  });
+});
+
+describe.each(['rest', 'grpc'] as const)('%s, calls one after another', (protocol) => {
+  test("a call that has ended leaves no timer holding the process, its client still open; a call's deadline still ends it", async () => {
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const id = await emu.create({ never: true });
+    await new Promise((r) => setTimeout(r, 50));
+    const before = timers();
+    const client = new AsyncOperationsClient({ endpoint: protocol === 'grpc' ? emu.grpcUrl! : emu.url, auth: null, protocol });
+    const op = client.operation(id);
+    for (let i = 0; i < 5; i++) await op.getStatus();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(timers()).toBeLessThanOrEqual(before);
+    // The transport's deadline timer, set for the first of these calls, still bounds a later one that hangs.
+    const hung = client.operation(await emu.create({ faults: [{ hang: true, times: Infinity }] }));
+    await expect(hung.getStatus({ timeout: 0.3 })).rejects.toMatchObject({ grpcCode: 4 });
+    client.close();
   });
 });

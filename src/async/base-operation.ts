@@ -50,6 +50,8 @@ export interface AsyncOperationParts<S extends BaseOperationStatus, T> {
   receivedAtMs?: (status: S) => number | undefined;
   /** What the client that made the operation lends it. @internal */
   context?: AsyncContext;
+  /** How the operation's requests go, when the parts know better than `fetch` and `cancel` (`./shared-polls.ts`). @internal */
+  requester?: AsyncRequester<S>;
 }
 
 /** What a promise-flavour client lends its operations: its dependencies, and the scope that `close()` aborts. */
@@ -62,22 +64,12 @@ export interface AsyncInternals<S extends BaseOperationStatus, T> {
   scope: CallScope;
 }
 
-/** Parts whose Gets may join one in flight (`./shared-polls.ts`'s `ApiOperationParts`). */
-interface JoinsFlight {
-  joinsFlight(): boolean;
-}
-
 /** How the requests of an operation made of `parts` go: one object, no closure, per operation. */
 class PartsRequester<S extends BaseOperationStatus> implements AsyncRequester<S> {
   constructor(
     private readonly parts: Pick<AsyncOperationParts<S, unknown>, 'fetch' | 'cancel' | 'receivedAtMs'>,
     private readonly nowMs: () => number,
   ) {}
-
-  joins(call: 'get' | 'cancel'): boolean {
-    const parts = this.parts as Partial<JoinsFlight>;
-    return call === 'get' && parts.joinsFlight !== undefined && parts.joinsFlight();
-  }
 
   request(
     call: 'get' | 'cancel',
@@ -113,7 +105,7 @@ export class BaseAsyncOperation<S extends BaseOperationStatus, T> {
     this.id = parts.id;
     this.#scope = context?.guard ?? new CallScope(() => new AIStudioError('closed'));
     this.#machine = machineFor<S, T>(parts, String(this));
-    this.#requester = new PartsRequester(parts, context?.nowMs ?? Date.now);
+    this.#requester = parts.requester ?? new PartsRequester(parts, context?.nowMs ?? Date.now);
   }
 
   /** The machine, requester and scope, for `waitAll`/`asCompleted`. @internal */
@@ -127,8 +119,13 @@ export class BaseAsyncOperation<S extends BaseOperationStatus, T> {
   }
 
   /** One status request; the answer becomes the last known status. */
-  async getStatus(options?: AsyncCallOptions): Promise<S> {
-    return runMember(MEMBERS.getStatus(this.#machine, options), this.#requester, this.#scope);
+  getStatus(options?: AsyncCallOptions): Promise<S> {
+    // Not an async method (nor are the others): the run's own promise, with no frame and promise hops of its own.
+    try {
+      return runMember(MEMBERS.getStatus(this.#machine, options), this.#requester, this.#scope);
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /**
@@ -136,8 +133,12 @@ export class BaseAsyncOperation<S extends BaseOperationStatus, T> {
    * fetched again), as a value the caller owns. Rejects with `RunError` when the operation failed
    * and with `WrongAsyncOperationStatusError` when it is running or done with neither result nor error.
    */
-  async getResult(options?: AsyncCallOptions): Promise<T> {
-    return runMember(MEMBERS.getResult(this.#machine, options), this.#requester, this.#scope);
+  getResult(options?: AsyncCallOptions): Promise<T> {
+    try {
+      return runMember(MEMBERS.getResult(this.#machine, options), this.#requester, this.#scope);
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /**
@@ -147,7 +148,7 @@ export class BaseAsyncOperation<S extends BaseOperationStatus, T> {
    * runs out, `RunError` when the operation failed.
    */
   wait(options?: AsyncWaitOptions<S>): Promise<T> {
-    // Not an async method: a sleeping wait then holds no suspended frame of its own.
+    // A sleeping wait then holds no suspended frame of its own.
     try {
       return runMember(MEMBERS.wait(this.#machine, options), this.#requester, this.#scope);
     } catch (error) {
@@ -176,8 +177,12 @@ export class BaseAsyncOperation<S extends BaseOperationStatus, T> {
   }
 
   /** Asks the server to cancel the operation; its answer becomes the last known status. */
-  async cancel(options?: AsyncCallOptions): Promise<void> {
-    return runMember(MEMBERS.cancel(this.#machine, options), this.#requester, this.#scope);
+  cancel(options?: AsyncCallOptions): Promise<void> {
+    try {
+      return runMember(MEMBERS.cancel(this.#machine, options), this.#requester, this.#scope);
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /** `AsyncOperation<id="...">`. */

@@ -32,7 +32,7 @@ export class PromisePorts implements ClientPorts {
   constructor(transport: ClientTransport, context: AsyncContext, logger: Logger) {
     this.#transport = transport;
     this.#context = context;
-    this.#api = { transport, polls: new SharedPolls(transport, context.guard), logger, arrivals: new WeakMap(), context };
+    this.#api = { transport, polls: new SharedPolls(transport, context.guard), logger, context };
   }
 
   send(call: ClientCall, bounds: CallOptions): Promise<unknown> {

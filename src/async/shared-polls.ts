@@ -14,12 +14,14 @@
  */
 import { deadlineOf } from '../core/deadline';
 import type { ApiOperationKind } from '../core/kind';
+import type { RequestAnswer } from '../core/machine';
 import type { OperationStatus } from '../core/status';
 import type { CallOptions, Logger, OperationTransport } from '../core/transport';
 import type { CallScope } from '../runtime/call-scope';
-import { SharedFlight } from '../runtime/shared-flight';
+import { type JoinOptions, SharedFlight } from '../runtime/shared-flight';
 import { deadlineError } from '../transport/http-failure';
 import type { AsyncContext, AsyncOperationParts } from './base-operation';
+import type { AsyncRequester } from './run';
 
 /** An answer, with when it arrived (a `Date.now()` value): the same moment for every caller of one request. */
 export interface PolledAnswer {
@@ -27,10 +29,29 @@ export interface PolledAnswer {
   receivedAtMs: number;
 }
 
-interface Poll {
-  flight: SharedFlight<PolledAnswer>;
-  /** The deadline of the request in flight (`Date.now()` value). */
-  deadlineMs: number;
+/** A transport's answer, stamped with when it arrived. */
+function arrived(wire: unknown): PolledAnswer {
+  return { wire, receivedAtMs: Date.now() };
+}
+
+/** How a caller with no deadline of its own joins: under the client's scope's signal, or another. */
+const SCOPED: JoinOptions = Object.freeze({ scoped: true });
+const UNSCOPED: JoinOptions = Object.freeze({});
+
+/** The Get of one operation in flight, which the polls that come meanwhile join; it leaves its table once settled. */
+class Poll extends SharedFlight<PolledAnswer> {
+  constructor(
+    private readonly table: Map<string, Poll>,
+    private readonly id: string,
+    /** The deadline of the request (`Date.now()` value). */
+    readonly deadlineMs: number,
+  ) {
+    super();
+  }
+
+  protected override idle(): void {
+    if (this.table.get(this.id) === this) this.table.delete(this.id);
+  }
 }
 
 export class SharedPolls {
@@ -50,18 +71,24 @@ export class SharedPolls {
     return this.#polls.size;
   }
 
-  /** True while a Get of `id` is in flight: a poll of it now joins that one. */
+  /** True while a Get of `id` is in flight that a poll now joins. */
   busy(id: string): boolean {
-    return this.#polls.get(id)?.flight.busy === true;
+    return this.#polls.get(id)?.busy === true;
   }
 
   /** The operation's wire JSON, from a Get of its own or one already in flight. */
   get(id: string, options: CallOptions): Promise<PolledAnswer> {
-    const { deadlineMs, timeoutMs, signal } = options;
-    const { joined, answer } = this.#poll(id, deadlineMs, timeoutMs, signal);
-    // No async frame: a poll waiting in line holds its flight's promise, and a joined one a `catch`.
-    if (!joined) return answer;
-    return answer.catch((error: unknown) => {
+    const { deadlineMs, signal } = options;
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    const inFlight = this.#polls.get(id);
+    if (inFlight === undefined || !inFlight.busy) {
+      const poll = new Poll(this.#polls, id, deadlineMs);
+      this.#polls.set(id, poll);
+      return this.#run(poll, id, options);
+    }
+    // No async frame: a joined poll holds a `catch`. A caller whose joined request ran out of its
+    // starter's earlier deadline asks again within its own.
+    return this.#run(inFlight, id, options).catch((error: unknown) => {
       const theirs = deadlineOf(error);
       const askAgain = theirs !== null && theirs < deadlineMs && Date.now() < deadlineMs && !signal?.aborted;
       if (!askAgain) throw error;
@@ -69,39 +96,25 @@ export class SharedPolls {
     });
   }
 
-  /** Joins the request in flight for `id`, or starts one bounded by `deadlineMs`. */
-  #poll(
-    id: string,
-    deadlineMs: number,
-    timeoutMs: number | undefined,
-    signal: AbortSignal | undefined,
-  ): { joined: boolean; answer: Promise<PolledAnswer> } {
-    if (signal?.aborted) return { joined: false, answer: Promise.reject(signal.reason) };
-    let poll = this.#polls.get(id);
-    const joined = this.busy(id);
-    if (!poll || !joined) {
-      const fresh: Poll = {
-        flight: new SharedFlight<PolledAnswer>(() => this.#polls.get(id) === fresh && this.#polls.delete(id)),
-        deadlineMs,
-      };
-      poll = fresh;
-      this.#polls.set(id, poll);
-    }
-    const task = async (shared: AbortSignal): Promise<PolledAnswer> => {
-      const wire = await this.#transport.getOperation(id, { deadlineMs, timeoutMs, signal: shared });
-      return { wire, receivedAtMs: Date.now() };
+  /** Starts `poll`'s Get bounded by the caller's `deadlineMs`, or joins it. */
+  #run(poll: Poll, id: string, { deadlineMs, timeoutMs, signal }: CallOptions): Promise<PolledAnswer> {
+    const task = (shared: AbortSignal): Promise<PolledAnswer> => {
+      try {
+        return this.#transport.getOperation(id, { deadlineMs, timeoutMs, signal: shared }).then(arrived);
+      } catch (error) {
+        return Promise.reject(error);
+      }
     };
     // A caller that joins a request due to end after its own deadline leaves at its deadline; a
     // caller with neither that nor a signal needs no way out of its own.
-    const ownDeadline = deadlineMs < poll.deadlineMs;
     // Without a deadline of its own, the caller's signal is all this caller's part needs: no abort
     // of its own. Every caller comes from this client's scope: a request its signal starts runs under it.
-    if (!ownDeadline) return { joined, answer: poll.flight.run(task, signal, { scoped: this.#scope?.owns(signal) ?? false }) };
+    if (deadlineMs >= poll.deadlineMs) return poll.run(task, signal, this.#scope?.owns(signal) ? SCOPED : UNSCOPED);
     // The caller leaves at its own deadline, with that deadline's (marked) error.
     const callTimeoutMs = timeoutMs ?? deadlineMs - Date.now();
     const endpoint = this.#endpointOf(id);
     const error = () => deadlineError(callTimeoutMs, { endpoint, clientRequestId: null, attempts: 0, authProvider: null, redact: String });
-    return { joined, answer: poll.flight.run(task, signal, { leave: { atMs: deadlineMs, error } }) };
+    return poll.run(task, signal, { leave: { atMs: deadlineMs, error } });
   }
 
   #endpointOf(id: string): string {
@@ -114,14 +127,16 @@ export interface ApiClientParts {
   transport: OperationTransport;
   polls: SharedPolls;
   logger: Logger;
-  /** When each polled status arrived (`Date.now()` value), while its operation keeps it. */
-  arrivals: WeakMap<object, number>;
   /** What the client lends its operations. */
   context: AsyncContext;
 }
 
-/** The parts of one Operation API operation of a client: the Get through the client's shared polls, the Cancel through its transport. */
-export class ApiOperationParts<T, M> implements AsyncOperationParts<OperationStatus<M>, T> {
+/**
+ * The parts of one Operation API operation of a client: the Get through the client's shared
+ * polls, the Cancel through its transport. They are the operation's requester too: a Get's
+ * answer comes with when it arrived, as its shared poll stamped it.
+ */
+export class ApiOperationParts<T, M> implements AsyncOperationParts<OperationStatus<M>, T>, AsyncRequester<OperationStatus<M>> {
   constructor(
     readonly id: string,
     readonly kind: ApiOperationKind<T, M>,
@@ -142,26 +157,37 @@ export class ApiOperationParts<T, M> implements AsyncOperationParts<OperationSta
     return this.client.context;
   }
 
-  /** True when a Get now would join one in flight (`AsyncRequester.joins`). */
-  joinsFlight(): boolean {
-    return this.client.polls.busy(this.id);
+  /** How the operation's requests go: by these parts themselves. */
+  get requester(): AsyncRequester<OperationStatus<M>> {
+    return this;
+  }
+
+  /** True when a Get now would join one in flight. */
+  joins(call: 'get' | 'cancel'): boolean {
+    return call === 'get' && this.client.polls.busy(this.id);
+  }
+
+  request(
+    call: 'get' | 'cancel',
+    { deadlineMs, timeoutMs }: { deadlineMs: number; timeoutMs: number },
+    signal: AbortSignal,
+  ): Promise<RequestAnswer<OperationStatus<M>>> {
+    const options = { deadlineMs, timeoutMs, signal };
+    if (call === 'cancel') return this.cancel(options).then((status) => ({ status, receivedAtMs: this.client.context.nowMs() }));
+    return this.client.polls
+      .get(this.id, options)
+      .then((answer) => ({ status: this.#decode(answer.wire), receivedAtMs: answer.receivedAtMs }));
   }
 
   fetch(options: CallOptions): Promise<OperationStatus<M>> {
-    return this.client.polls.get(this.id, options).then((answer) => this.#decode(answer));
-  }
-
-  #decode({ wire, receivedAtMs }: PolledAnswer): OperationStatus<M> {
-    const { status } = this.kind.decodeAnswer(wire, this.id);
-    this.client.arrivals.set(status, receivedAtMs);
-    return status;
-  }
-
-  receivedAtMs(status: OperationStatus<M>): number | undefined {
-    return this.client.arrivals.get(status);
+    return this.client.polls.get(this.id, options).then((answer) => this.#decode(answer.wire));
   }
 
   async cancel(options: CallOptions): Promise<OperationStatus<M>> {
-    return this.kind.decodeAnswer(await this.client.transport.cancelOperation(this.id, options), this.id).status;
+    return this.#decode(await this.client.transport.cancelOperation(this.id, options));
+  }
+
+  #decode(wire: unknown): OperationStatus<M> {
+    return this.kind.decodeAnswer(wire, this.id).status;
   }
 }

@@ -180,7 +180,8 @@ export class OperationMachine<S extends BaseOperationStatus, T> {
 
   /** One call of its own (`getStatus`, `cancel`, `getResult`'s fetch): budget and request within one deadline. */
   *#call(call: 'get' | 'cancel', deadlineMs: number, timeoutMs: number): Run<S, S> {
-    const starvedBy = yield* this.#spendBudget(deadlineMs, null);
+    // No budget to spend: no generator made for it.
+    const starvedBy = this.#parts.budget === null ? null : yield* this.#spendBudget(deadlineMs, null);
     if (starvedBy !== null) throw this.#budgetError(starvedBy, timeoutMs, 'timeout');
     return yield* this.#request(call, deadlineMs, timeoutMs);
   }

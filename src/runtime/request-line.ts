@@ -53,10 +53,15 @@ export class RequestSlots {
    * `mustGoMs` set) waits in line until it is admitted, or until it {@link RequestSlots.leave}s.
    */
   enter(waiter: LineWaiter): Slot | null {
+    const slot = this.take();
+    if (slot === null) this.#wait(waiter);
+    return slot;
+  }
+
+  /** A slot at once when the line is free; else `null` (then {@link RequestSlots.acquire} waits for one). */
+  take(): Slot | null {
     const nowMs = Date.now();
-    if (this.#line.mayGoNow(nowMs)) return this.#start(nowMs);
-    this.#wait(waiter);
-    return null;
+    return this.#line.mayGoNow(nowMs) ? this.#start(nowMs) : null;
   }
 
   /** Takes `waiter` out of the line (it gave up: its signal aborted); the line as it saw it. */
@@ -81,6 +86,11 @@ export class RequestSlots {
   }
 
   #drain(): void {
+    // Nobody in line (most ends of a flight): nothing to admit; a timer left by one who left goes.
+    if (this.#line.waiting === 0) {
+      if (this.#timer !== null) this.#arm();
+      return;
+    }
     for (const waiter of this.#line.due(Date.now())) waiter.admit(this.#start(Date.now()));
     this.#arm();
   }

@@ -45,26 +45,22 @@ interface Run<T> {
  */
 export class SharedFlight<T> {
   #run: Run<T> | null = null;
-  readonly #onIdle: (() => void) | undefined;
 
-  /** @param onIdle Called each time a run has settled and none is in flight. */
-  constructor(onIdle?: () => void) {
-    this.#onIdle = onIdle;
-  }
-
-  /** True while a run is in flight. */
+  /** True while a run is in flight that a caller may join (its callers have not all left). */
   get busy(): boolean {
-    return this.#run !== null;
+    return this.#run !== null && !this.#run.signal.aborted;
   }
 
   /**
    * Joins the run in flight, or starts `task` as a new one. Rejects with `signal.reason` when
    * `signal` aborts, and with the deadline's error at `join.leave` (see {@link JoinOptions}).
+   * A caller with neither gets the run's own promise. (A caller under the run's own signal still
+   * leaves at once when it aborts: the run itself may be awaiting code of others that ignores it.)
    */
   run(task: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal, join: JoinOptions = {}): Promise<T> {
     try {
       signal?.throwIfAborted();
-      const live = this.#run && !this.#run.signal.aborted ? this.#run : this.#start(task, join.scoped ? (signal ?? null) : null);
+      const live = this.busy ? this.#run! : this.#start(task, join.scoped ? (signal ?? null) : null);
       live.callers += 1;
       if (!signal && !join.leave) return live.promise;
       return new Promise<T>((resolve, reject) => new Caller(live, signal, join.leave, resolve, reject));
@@ -73,20 +69,33 @@ export class SharedFlight<T> {
     }
   }
 
+  /** Called each time a run has settled and none is in flight. */
+  protected idle(): void {}
+
   #start(task: (signal: AbortSignal) => Promise<T>, scope: AbortSignal | null): Run<T> {
     const abort = scope ? null : new LazyAbort();
     // Lent: the one call the task makes with it aborts it at its own deadline, with no abort of its own.
     const signal = scope ?? lend(abort!);
-    const promise = task(signal).finally(() => {
-      if (this.#run !== run) return;
-      this.#run = null;
-      this.#onIdle?.();
-    });
-    // A run that every caller left rejects with nobody listening: not an unhandled rejection.
-    promise.catch(() => undefined);
+    // A run always has a caller listening (the one that starts it), so its rejection is handled.
+    const promise = task(signal).then(
+      (value) => {
+        this.#ended(run);
+        return value;
+      },
+      (error: unknown) => {
+        this.#ended(run);
+        throw error;
+      },
+    );
     const run: Run<T> = { promise, signal, abort, callers: 0 };
     this.#run = run;
     return run;
+  }
+
+  #ended(run: Run<T>): void {
+    if (this.#run !== run) return;
+    this.#run = null;
+    this.idle();
   }
 }
 

@@ -5,7 +5,7 @@
  * `signal.reason`, the close's error, or its deadline.
  */
 import { AIStudioError } from '../core/errors';
-import { whenAborted } from '../runtime/abort';
+import { type AbortWatcher, unwatchAbort, watchAbort } from '../runtime/abort';
 import { LazyAbort } from '../runtime/lazy-abort';
 import { borrow } from '../runtime/lend';
 
@@ -19,7 +19,8 @@ export const RUNNING: unique symbol = Symbol('running');
  * deadlines, with one timer set for the earliest (not one per call).
  */
 export class CallBounds {
-  readonly #calls = new Set<BoundedCall>();
+  /** The calls in flight, linked through themselves (no Set: a call's start and end allocate nothing). */
+  #first: BoundedCall | null = null;
   #closedReason: AIStudioError | null = null;
   #timer: NodeJS.Timeout | null = null;
   /** When the timer fires (a `Date.now()` value): no call in flight has an earlier deadline. */
@@ -35,23 +36,52 @@ export class CallBounds {
   /** Fails the calls in flight, and every later one, with "closed". */
   close(): AIStudioError {
     this.#closedReason ??= new AIStudioError(`the client of ${this.endpoint} is closed`);
-    for (const call of this.#calls) call.abort.abort(this.#closedReason);
-    this.#calls.clear();
+    for (const call of this.#takeAll()) call.abort.abort(this.#closedReason);
     this.#disarm();
     return this.#closedReason;
   }
 
   /** Counts `call` in flight until its deadline: a call's start. */
   enter(call: BoundedCall): void {
-    this.#calls.add(call);
+    const wasIdle = this.#first === null;
+    call.inBounds = true;
+    call.nextInBounds = this.#first;
+    if (this.#first !== null) this.#first.previousInBounds = call;
+    this.#first = call;
     if (call.deadlineMs < this.#timerAtMs) this.#arm(call.deadlineMs);
+    else if (wasIdle) this.#timer?.ref();
   }
 
-  /** A call's end. */
+  /**
+   * A call's end. The timer stays: it fires at the latest at the deadline it was set for, and
+   * finds what is left then. With no call left it stops holding the process (unref), so that calls
+   * one after another set no timer each: one is set again only when it has fired, or for an
+   * earlier deadline.
+   */
   leave(call: BoundedCall): void {
-    this.#calls.delete(call);
-    // The timer stays: it fires at the latest at the deadline it was set for, and finds what is left then.
-    if (this.#calls.size === 0) this.#disarm();
+    this.#unlink(call);
+    if (this.#first === null) this.#timer?.unref();
+  }
+
+  #unlink(call: BoundedCall): void {
+    if (!call.inBounds) return;
+    const { previousInBounds: previous, nextInBounds: next } = call;
+    if (previous !== null) previous.nextInBounds = next;
+    else this.#first = next;
+    if (next !== null) next.previousInBounds = previous;
+    call.inBounds = false;
+    call.previousInBounds = null;
+    call.nextInBounds = null;
+  }
+
+  /** The calls in flight, taken out (for `close()`: aborting one may end another). */
+  #takeAll(): BoundedCall[] {
+    const calls: BoundedCall[] = [];
+    while (this.#first !== null) {
+      calls.push(this.#first);
+      this.#unlink(this.#first);
+    }
+    return calls;
   }
 
   /** The calls whose deadline has passed expire; the timer is set again for the earliest left. */
@@ -59,13 +89,15 @@ export class CallBounds {
     this.#timer = null;
     this.#timerAtMs = Number.POSITIVE_INFINITY;
     const nowMs = Date.now();
+    const expired: BoundedCall[] = [];
     let earliest = Number.POSITIVE_INFINITY;
-    for (const call of this.#calls) {
-      if (call.deadlineMs <= nowMs) {
-        this.#calls.delete(call);
-        call.expire();
-      } else earliest = Math.min(earliest, call.deadlineMs);
+    for (let call = this.#first; call !== null; call = call.nextInBounds) {
+      if (call.deadlineMs <= nowMs) expired.push(call);
+      else earliest = Math.min(earliest, call.deadlineMs);
     }
+    // Taken out first, then told: an expiring call may end others (a shared poll's callers).
+    for (const call of expired) this.#unlink(call);
+    for (const call of expired) call.expire();
     if (earliest < this.#timerAtMs) this.#arm(earliest);
   }
 
@@ -87,19 +119,25 @@ export class CallBounds {
  * `close()`. Made for each call (a subclass carries the call's own state): it throws at once when
  * `signal` has aborted or the transport is closed. A signal lent with its abort
  * (`src/runtime/lend.ts`) is the call's own: its abort is aborted here, and no other is made.
+ * Another signal is watched by the call itself ({@link BoundedCall.onAbort}: no closure).
  */
-export class BoundedCall {
+export class BoundedCall implements AbortWatcher {
   /** Aborted when the call must stop (caller's abort, deadline, close): what the SDK's own code watches. */
   readonly abort: LazyAbort;
   /** The call's deadline, a `Date.now()` value. */
   readonly deadlineMs: number;
   /** The call's timeout as it started, in milliseconds. */
   readonly startTimeoutMs: number;
+  /** Its place among its transport's calls in flight ({@link CallBounds}). @internal */
+  inBounds = false;
+  /** @internal */
+  previousInBounds: BoundedCall | null = null;
+  /** @internal */
+  nextInBounds: BoundedCall | null = null;
   readonly #bounds: CallBounds;
   readonly #signal: AbortSignal | undefined;
   /** True when `abort` was lent with the caller's signal. */
   readonly #lent: boolean;
-  readonly #stopWatching: (() => void) | null;
   /** Set only when the deadline aborted the call first (a lent signal's abort is then not its caller's). */
   #expired = false;
 
@@ -107,15 +145,19 @@ export class BoundedCall {
     signal?.throwIfAborted();
     if (bounds.closedReason !== null) throw bounds.closedReason;
     const lent = signal ? borrow(signal) : null;
-    const abort = lent ?? new LazyAbort();
     this.#bounds = bounds;
     this.#signal = signal;
     this.deadlineMs = deadlineMs;
     this.startTimeoutMs = deadlineMs - Date.now();
-    this.abort = abort;
+    this.abort = lent ?? new LazyAbort();
     this.#lent = lent !== null;
-    this.#stopWatching = signal && !lent ? whenAborted(signal, (reason) => abort.abort(reason)) : null;
+    if (signal && !lent) watchAbort(signal, this);
     bounds.enter(this);
+  }
+
+  /** The caller's signal aborted: so does the call, with its reason. */
+  onAbort(reason: unknown): void {
+    this.abort.abort(reason);
   }
 
   /** The call's deadline has passed: it aborts (told by its transport's {@link CallBounds}). */
@@ -140,9 +182,9 @@ export class BoundedCall {
     return this.abort.aborted ? EXPIRED : RUNNING;
   }
 
-  /** The call is over: its watchers go, and its transport stops counting it. */
+  /** The call is over: its watch goes, and its transport stops counting it. */
   end(): void {
-    this.#stopWatching?.();
+    if (this.#signal && !this.#lent) unwatchAbort(this.#signal, this);
     this.#bounds.leave(this);
   }
 }

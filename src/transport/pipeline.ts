@@ -21,7 +21,7 @@ import { deadlineOf, markDeadline } from '../core/deadline';
 import { type AIStudioError, ApiError, asOperationNotFound } from '../core/errors';
 import type { RetryPolicy } from '../core/retry';
 import type { AuthProvider, CallOptions, Logger } from '../core/transport';
-import { randomUUID } from '../runtime/load';
+import { callIds } from '../runtime/call-ids';
 import { type LineWait, RequestSlots } from '../runtime/request-line';
 import { withoutCredentials } from './auth/secret';
 import { StaticAuth } from './auth/static';
@@ -29,6 +29,9 @@ import { BoundedCall, CallBounds, EXPIRED, RUNNING } from './call-bounds';
 import { type AttemptContext, authFailure, deadlineError, type Failure, lineError } from './http-failure';
 import { type AttemptOutcome, type RetryRun, retrying } from './retrying';
 import type { CallTrace, TraceSource } from './tracing';
+
+/** What an exchange has sent before its first attempt's credentials: nothing to cut out of a text. */
+const NO_CREDENTIALS: Readonly<Record<string, string>> = Object.freeze({});
 
 /** What a call is, for its traces and its errors: `get`, `cancel`, `start`, `fetch` or `service`. */
 export type CallKind = CallTrace['call'];
@@ -85,7 +88,7 @@ export class Pipeline<R, A> {
    * (the subject of a Get or a Cancel, whose NOT_FOUND is then an `OperationNotFoundError`).
    */
   call(request: R, kind: CallKind, operationId: string | null, options: CallOptions): Promise<unknown> {
-    return new Exchange(this, request, kind, operationId, options).run();
+    return retrying(new Exchange(this, request, kind, operationId, options));
   }
 
   /** Fails the calls in flight and every later one; the error they fail with. */
@@ -94,14 +97,15 @@ export class Pipeline<R, A> {
   }
 }
 
-/** One logical call through a {@link Pipeline}: its bounds, ids, attempts and what is known of them. */
+/**
+ * One logical call through a {@link Pipeline}: its bounds, ids, attempts and what is known of them.
+ * The retry driver (`./retrying.ts`) runs it: `retrying(exchange)` is the call's promise.
+ */
 export class Exchange<R> extends BoundedCall implements AttemptContext, RetryRun<unknown>, TraceSource {
   readonly request: R;
   readonly idempotencyKey: string;
   /** One per logical call, as the reference sends it: its retries reuse it. */
   readonly clientRequestId: string;
-  /** What errors name as the target; a protocol may set it once it knows more (a discovered address). */
-  endpoint: string;
   /** The number of the attempt in flight, or of the last one. */
   attempts = 0;
   authProvider: string | null;
@@ -111,12 +115,11 @@ export class Exchange<R> extends BoundedCall implements AttemptContext, RetryRun
   readonly #operationId: string | null;
   /** The bound as its caller set it, for messages (a blocking call reaches the worker a little later). */
   readonly #timeoutMs: number;
-  #sent: Record<string, string> = {};
+  /** What errors name as the target, once asked for or set. */
+  #endpoint: string | null = null;
+  #sent: Readonly<Record<string, string>> = NO_CREDENTIALS;
   #lastFailure: Failure | null = null;
   #lineWait: LineWait | null = null;
-  readonly #leftLine = (wait: LineWait): void => {
-    this.#lineWait = wait;
-  };
 
   constructor(
     pipeline: Pipeline<R, unknown>,
@@ -131,11 +134,20 @@ export class Exchange<R> extends BoundedCall implements AttemptContext, RetryRun
     this.#kind = kind;
     this.#operationId = operationId;
     this.#timeoutMs = timeoutMs ?? this.startTimeoutMs;
-    this.idempotencyKey = randomUUID();
-    this.clientRequestId = randomUUID();
-    this.endpoint = pipeline.protocol.target(request);
+    const ids = callIds();
+    this.idempotencyKey = ids.idempotencyKey;
+    this.clientRequestId = ids.clientRequestId;
     this.authProvider = pipeline.options.auth.name;
     this.policy = pipeline.options.retry;
+  }
+
+  /** What errors name as the target (the protocol's, made at the first ask); a protocol may set it once it knows more (a discovered address). */
+  get endpoint(): string {
+    return (this.#endpoint ??= this.#pipeline.protocol.target(this.request));
+  }
+
+  set endpoint(endpoint: string) {
+    this.#endpoint = endpoint;
   }
 
   /** Cuts the credentials sent out of a text the server (or a proxy) sent back. */
@@ -160,33 +172,38 @@ export class Exchange<R> extends BoundedCall implements AttemptContext, RetryRun
     return markDeadline(error, this.deadlineMs);
   }
 
-  /** Runs the attempts; rejects with the caller's `signal.reason`, the close's error, the deadline's, or the last failure's. */
-  async run(): Promise<unknown> {
-    try {
-      return await retrying(this);
-    } catch (error) {
-      const stopped = this.stoppedBy();
-      let thrown = stopped;
-      if (stopped === RUNNING) thrown = error;
-      // The deadline's error as the driver made it (a failure that came back too late), or made now.
-      else if (stopped === EXPIRED) thrown = deadlineOf(error) === this.deadlineMs ? error : this.expired();
-      throw this.#operationId !== null && (this.#kind === 'get' || this.#kind === 'cancel')
-        ? asOperationNotFound(thrown, this.#operationId)
-        : thrown;
-    } finally {
-      this.end();
-    }
+  /**
+   * What the call rejects with, once its attempts ended with `error`: the caller's
+   * `signal.reason`, the close's error, the deadline's, or else `error`; a Get's or a Cancel's
+   * NOT_FOUND as `OperationNotFoundError`.
+   */
+  thrown(error: unknown): unknown {
+    const stopped = this.stoppedBy();
+    let thrown = stopped;
+    if (stopped === RUNNING) thrown = error;
+    // The deadline's error as the driver made it (a failure that came back too late), or made now.
+    else if (stopped === EXPIRED) thrown = deadlineOf(error) === this.deadlineMs ? error : this.expired();
+    return this.#operationId !== null && (this.#kind === 'get' || this.#kind === 'cancel')
+      ? asOperationNotFound(thrown, this.#operationId)
+      : thrown;
   }
 
-  /** Attempt `n`: credentials, the protocol's readiness, a place in line, the send (again on a stale connection), the answer read. */
+  /**
+   * Attempt `n`: credentials, the protocol's readiness, a place in line, the send (again on a
+   * stale connection), the answer read. Only what must wait is awaited: a static provider's
+   * credentials and a free line's place are taken at once.
+   */
   async attempt(n: number): Promise<AttemptOutcome<unknown>> {
     const { protocol, options, slots } = this.#pipeline;
     const auth = options.auth;
-    let credentials: Record<string, string>;
+    let credentials: Readonly<Record<string, string>>;
     try {
       // A static provider reads its signal only to reject once it has aborted (./auth/static.ts):
       // that is checked here, and no signal is made for it.
-      credentials = await (auth instanceof StaticAuth ? (this.abort.throwIfAborted(), auth.getHeaders()) : auth.getHeaders(this.signal));
+      if (auth instanceof StaticAuth) {
+        this.abort.throwIfAborted();
+        credentials = auth.headers;
+      } else credentials = await auth.getHeaders(this.signal);
     } catch (error) {
       throw this.abort.aborted || error instanceof ApiError ? error : authFailure(error, this);
     }
@@ -200,7 +217,8 @@ export class Exchange<R> extends BoundedCall implements AttemptContext, RetryRun
       const failure = await preparing;
       if (failure !== null) return { ok: false, failure };
     }
-    const slot = await slots.acquire(this.deadlineMs, this.abort, this.#leftLine, this.#timeoutMs);
+    this.abort.throwIfAborted();
+    const slot = slots.take() ?? (await slots.acquire(this.deadlineMs, this.abort, (wait) => (this.#lineWait = wait), this.#timeoutMs));
     let answer: unknown;
     try {
       try {

@@ -27,10 +27,16 @@ export interface RetryRun<T> extends AttemptRunner<AttemptOutcome<T>> {
   deadlineError: (last: Failure) => Error;
   /** What the call says of itself in the tracing events of its attempts (`src/transport/tracing.ts`). */
   trace?: TraceSource;
+  /** What the call rejects with when its attempts ended with `error` (what stopped it, if anything did); default: `error`. */
+  thrown?(error: unknown): unknown;
+  /** The call is over, however it ended (told before its promise settles). */
+  end?(): void;
 }
 
 /**
- * Runs the attempts; resolves with the first value, rejects with the last failure's error.
+ * Runs the attempts; resolves with the first value, rejects with `run.thrown()` of the last
+ * failure's error; ends the run before either. One async frame for the whole call: its caller's
+ * promise is this one.
  *
  * A failure the policy would retry but for the deadline (it came back once the deadline had
  * passed) is the deadline's doing, not the failure's: it rejects with `deadlineError`, as when
@@ -38,23 +44,30 @@ export interface RetryRun<T> extends AttemptRunner<AttemptOutcome<T>> {
  * timer comes first.
  */
 export async function retrying<T>(run: RetryRun<T>): Promise<T> {
-  const { policy } = run;
-  const hooks = policy.hooks;
-  for (let attempt = 1; ; attempt++) {
-    const outcome = await traced(run.trace, attempt, run);
-    if (outcome.ok) return outcome.value;
-    const { failure } = outcome;
-    // The user's shouldRetry decides when attempts and time are left; the reference's rule otherwise.
-    const ask = hooks?.shouldRetry !== undefined && attempt < policy.maxAttempts && run.deadlineMs > run.nowMs();
-    const retriable = ask ? (await hooks!.shouldRetry!(failure.error, attempt)) === true : isTransient(failure);
-    const remainingMs = run.deadlineMs - run.nowMs();
-    const delayMs = retryDelayMs(policy, attempt, failure, remainingMs, run.random(), retriable);
-    if (delayMs === null) {
-      const retriableButLate = remainingMs <= 0 && retryDelayMs(policy, attempt, failure, Number.POSITIVE_INFINITY, 0, retriable) !== null;
-      throw retriableButLate ? run.deadlineError(failure) : failure.error;
+  try {
+    const { policy } = run;
+    const hooks = policy.hooks;
+    for (let attempt = 1; ; attempt++) {
+      const outcome = await traced(run.trace, attempt, run);
+      if (outcome.ok) return outcome.value;
+      const { failure } = outcome;
+      // The user's shouldRetry decides when attempts and time are left; the reference's rule otherwise.
+      const ask = hooks?.shouldRetry !== undefined && attempt < policy.maxAttempts && run.deadlineMs > run.nowMs();
+      const retriable = ask ? (await hooks!.shouldRetry!(failure.error, attempt)) === true : isTransient(failure);
+      const remainingMs = run.deadlineMs - run.nowMs();
+      const delayMs = retryDelayMs(policy, attempt, failure, remainingMs, run.random(), retriable);
+      if (delayMs === null) {
+        const retriableButLate =
+          remainingMs <= 0 && retryDelayMs(policy, attempt, failure, Number.POSITIVE_INFINITY, 0, retriable) !== null;
+        throw retriableButLate ? run.deadlineError(failure) : failure.error;
+      }
+      run.onRetry(attempt, delayMs, failure);
+      await hooks?.onRetry?.(attempt, failure.error, delayMs / 1000);
+      await sleep(delayMs, run.stop);
     }
-    run.onRetry(attempt, delayMs, failure);
-    await hooks?.onRetry?.(attempt, failure.error, delayMs / 1000);
-    await sleep(delayMs, run.stop);
+  } catch (error) {
+    throw run.thrown ? run.thrown(error) : error;
+  } finally {
+    run.end?.();
   }
 }

@@ -18,6 +18,11 @@ export class StaticAuth extends CredentialProvider {
     signal?.throwIfAborted();
     return { ...this.#headers };
   }
+
+  /** The headers themselves, at once and not copied: what the request pipeline sends (`src/transport/pipeline.ts`). */
+  get headers(): Readonly<Record<string, string>> {
+    return this.#headers;
+  }
 }
 
 /** `Authorization: Api-Key <key>`, named `api-key`. */
