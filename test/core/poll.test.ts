@@ -208,3 +208,32 @@ test('a poll policy that gives no usable interval ends the wait with a RangeErro
   const broken = { kind: 'poll-policy' as const, intervalMs: () => Number.NaN, toString: () => 'broken' };
   expect(() => run([running], { pollInterval: broken })).toThrow(/the poll policy broken gave an interval of NaN ms/);
 });
+
+test('a poll whose answer says the same as the last status keeps that status object; a changed one replaces it', () => {
+  const again = new OperationStatus({ done: false, error: null, response: null, metadata: null });
+  const moved = new OperationStatus({ done: false, error: null, response: null, metadata: { progress: 50 } });
+  const seen: BaseOperationStatus[] = [];
+  const machine = new OperationMachine<BaseOperationStatus, unknown>({
+    id: 'op1',
+    kind,
+    logger: silent,
+    initialStatus: null,
+    describe: 'op1',
+    endpoint: 'x',
+    budget: null,
+    nowMs: () => 0,
+    random: () => 0.5,
+  });
+  const loop = machine.watch(planWait({ pollInterval: 1 }, 3600));
+  const script = [running, again, moved, success];
+  let input: unknown;
+  for (let next = loop.next(); !next.done; next = loop.next(input)) {
+    const effect = next.value as Effect<BaseOperationStatus>;
+    input = effect.type === 'request' ? { status: script.shift(), receivedAtMs: 0 } : undefined;
+    if (effect.type === 'progress') seen.push(effect.status);
+  }
+  expect(seen).toEqual([running, running, moved, success]);
+  expect(seen[1]).toBe(running);
+  expect(seen[2]).toBe(moved);
+  expect(machine.lastKnownStatus).toBe(success);
+});
