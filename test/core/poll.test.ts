@@ -32,6 +32,21 @@ const apiError = (grpcCode: number) =>
     authProvider: null,
   });
 
+/** A machine of operation `op1` on the clock `nowMs`, its jitter always 0.5. */
+function machineOf(nowMs: () => number, budget: RequestPacer | null = null) {
+  return new OperationMachine<BaseOperationStatus, unknown>({
+    id: 'op1',
+    kind,
+    logger: silent,
+    initialStatus: null,
+    describe: 'op1',
+    endpoint: 'x',
+    budget,
+    nowMs,
+    random: () => 0.5,
+  });
+}
+
 /**
  * Runs the machine's `watch` on a fake clock: each request takes `fetchMs` and answers the next
  * scripted status (or throws it, when it is an Error), or runs out at its deadline, with an error
@@ -43,17 +58,7 @@ function run(
   { fetchMs = 0, defaultPollTimeout = 3600, trace = [] as string[], receivedAgoMs = 0, budget = null as RequestPacer | null } = {},
 ) {
   let now = 1_000_000;
-  const machine = new OperationMachine<BaseOperationStatus, unknown>({
-    id: 'op1',
-    kind,
-    logger: silent,
-    initialStatus: null,
-    describe: 'op1',
-    endpoint: 'x',
-    budget,
-    nowMs: () => now,
-    random: () => 0.5,
-  });
+  const machine = machineOf(() => now, budget);
   const loop = machine.watch(planWait(options, defaultPollTimeout));
   let input: { value?: unknown; error?: unknown } = {};
   for (;;) {
@@ -213,17 +218,7 @@ test('a poll whose answer says the same as the last status keeps that status obj
   const again = new OperationStatus({ done: false, error: null, response: null, metadata: null });
   const moved = new OperationStatus({ done: false, error: null, response: null, metadata: { progress: 50 } });
   const seen: BaseOperationStatus[] = [];
-  const machine = new OperationMachine<BaseOperationStatus, unknown>({
-    id: 'op1',
-    kind,
-    logger: silent,
-    initialStatus: null,
-    describe: 'op1',
-    endpoint: 'x',
-    budget: null,
-    nowMs: () => 0,
-    random: () => 0.5,
-  });
+  const machine = machineOf(() => 0);
   const loop = machine.watch(planWait({ pollInterval: 1 }, 3600));
   const script = [running, again, moved, success];
   let input: unknown;
