@@ -147,15 +147,9 @@ export class OperationMachine<S extends BaseOperationStatus, T> {
         const late = overdue(state, rules, nowMs());
         if (late !== null) throw late;
         if (budgeted) yield* this.#pollBudget(state, rules, pacer);
-        const deadlineMs = pollDeadlineMs(state, rules, nowMs());
-        const request: RequestEffect = {
-          type: 'request',
-          call: 'get',
-          deadlineMs,
-          timeoutMs: rules.requestTimeoutMs,
-          latestMs: state.deadlineMs,
-        };
-        outcome = { status: this.#answered((yield request) as RequestAnswer<S>), receivedAtMs: this.#receivedAtMs };
+        // The effect is made in the `yield` itself: no local of the loop keeps it through the sleep.
+        const answer = (yield this.#pollRequest(state, rules)) as RequestAnswer<S>;
+        outcome = { status: this.#answered(answer), receivedAtMs: this.#receivedAtMs };
       } catch (error) {
         outcome = { error, deadlineMs: deadlineOf(error) };
       }
@@ -176,6 +170,12 @@ export class OperationMachine<S extends BaseOperationStatus, T> {
       }
       yield { type: 'sleep', untilMs: decision.atMs };
     }
+  }
+
+  /** The request of a wait's poll sent now: bounded by its timeout and the deadline; it may wait in a line until the deadline. */
+  #pollRequest(state: WaitState<S>, rules: WaitRules): RequestEffect {
+    const deadlineMs = pollDeadlineMs(state, rules, this.#parts.nowMs());
+    return { type: 'request', call: 'get', deadlineMs, timeoutMs: rules.requestTimeoutMs, latestMs: state.deadlineMs };
   }
 
   /**
