@@ -62,9 +62,10 @@ type Step<S, R> = { done: false; status: S } | { done: true; value: R };
  * error (the signal's reason once it aborted) is thrown into the run; an error of the run itself
  * ends the stepping with {@link Stepper.fail}.
  *
- * What a poll makes is what it must: the same nap for every sleep, the same two callbacks for
- * every answer, and one watch of the signal from the start of the stepping to its stop (not one a
- * sleep: a client's calls share its scope's signal, whose set of watchers would churn at every poll).
+ * What a poll makes is little: the same nap for every sleep, two callbacks on a request's promise
+ * (no chain of promises), and one watch of the signal from the start of the stepping to its stop
+ * (not one a sleep: a client's calls share its scope's signal, whose set of watchers would churn
+ * at every poll).
  */
 abstract class Stepper<S, R> implements Sleeper, LineWaiter {
   enqueuedMs = 0;
