@@ -8,7 +8,7 @@ import { mustGoAt } from '../core/request-line';
 import { unwatchAbort, watchAbort } from '../runtime/abort';
 import type { ScopedCall } from '../runtime/call-scope';
 import type { LineWaiter, RequestSlots, Slot } from '../runtime/request-line';
-import { type Sleeper, sleepFor, sleepUntil } from '../runtime/sleep';
+import { Nap, type Sleeper, sleepUntil } from '../runtime/sleep';
 
 /** How an operation's requests are sent, with promises. */
 export interface AsyncRequester<S> {
@@ -56,17 +56,26 @@ type Step<S, R> = { done: false; status: S } | { done: true; value: R };
 
 /**
  * Steps a run through its effects with callbacks, as one object: a sleeping run holds this object,
- * its generators and its sleep (`sleepFor`), and no chain of suspended async functions. A request
- * first takes a place in the client's line of calls (`line`, by `src/core/request-line.ts`'s
- * rules) unless it joins one in flight: waiting there, the run holds no more than asleep. An effect's
+ * its generators and its {@link Nap}, and no chain of suspended async functions. A request first
+ * takes a place in the client's line of calls (`line`, by `src/core/request-line.ts`'s rules)
+ * unless it joins one in flight: waiting there, the run holds no more than asleep. An effect's
  * error (the signal's reason once it aborted) is thrown into the run; an error of the run itself
  * ends the stepping with {@link Stepper.fail}.
+ *
+ * What a poll makes is little: the same nap for every sleep, two callbacks on a request's promise
+ * (no chain of promises), and one watch of the signal from the start of the stepping to its stop
+ * (not one a sleep: a client's calls share its scope's signal, whose set of watchers would churn
+ * at every poll).
  */
 abstract class Stepper<S, R> implements Sleeper, LineWaiter {
   enqueuedMs = 0;
   mustGoMs = 0;
   /** The request waiting in the line, if any. */
   #waiting: RequestEffect | null = null;
+  readonly #nap: Nap = new Nap(this);
+  /** The place in the line that the request in flight holds, given back when it settles. */
+  #slot: Slot | null = null;
+  #watching = false;
 
   constructor(
     protected readonly run: Run<S, R>,
@@ -84,6 +93,9 @@ abstract class Stepper<S, R> implements Sleeper, LineWaiter {
 
   /** Steps from the run's start, or on from the status it stopped at. */
   start(): void {
+    this.#watching = true;
+    // An already aborted signal tells at once, while nothing waits: the run gets its reason below.
+    watchAbort(this.signal, this);
     this.#resume(false, undefined);
   }
 
@@ -92,11 +104,18 @@ abstract class Stepper<S, R> implements Sleeper, LineWaiter {
     this.#resume(false, undefined);
   }
 
-  /** The signal aborted during the sleep or in the line: its reason is thrown into the run. */
+  /**
+   * The signal aborted: a sleep or a wait in the line ends, and the reason is thrown into the run.
+   * A request or a value in progress ends by itself (the request is aborted by the same signal).
+   */
   onAbort(reason: unknown): void {
     if (this.#waiting !== null) {
       this.#waiting = null;
       this.line?.leave(this);
+    } else if (this.#nap.asleep) {
+      this.#nap.cancel();
+    } else {
+      return;
     }
     this.#resume(true, reason);
   }
@@ -105,23 +124,41 @@ abstract class Stepper<S, R> implements Sleeper, LineWaiter {
   admit(slot: Slot): void {
     const effect = this.#waiting!;
     this.#waiting = null;
-    unwatchAbort(this.signal, this);
     const deadlineMs = Math.max(effect.deadlineMs, Math.min(Date.now() + effect.timeoutMs, effect.latestMs));
     this.#settle(deadlineMs === effect.deadlineMs ? effect : { ...effect, deadlineMs }, slot);
   }
 
   /** Performs `effect` (holding `slot`, if any, until it settles), then resumes the run with its outcome. */
   #settle(effect: Exclude<Effect<S>, { type: 'progress' | 'sleep' }>, slot: Slot | null): void {
-    settled(effect, this.requester, this.signal).then(
-      (answer) => {
-        slot?.release();
-        this.#resume(false, answer);
-      },
-      (error: unknown) => {
-        slot?.release();
-        this.#resume(true, error);
-      },
+    this.#slot = slot;
+    let value: unknown;
+    try {
+      value = effect.type === 'request' ? this.requester.request(effect.call, effect, this.signal) : effect.value;
+    } catch (error) {
+      value = Promise.reject(error);
+    }
+    Promise.resolve(value).then(
+      (settled) => this.#settled(settled),
+      (error: unknown) => this.#failed(error),
     );
+  }
+
+  /** An effect's value: the run goes on with it, or with the signal's reason if it aborted meanwhile. */
+  #settled(value: unknown): void {
+    this.#release();
+    if (this.signal.aborted) this.#resume(true, this.signal.reason);
+    else this.#resume(false, value);
+  }
+
+  #failed(error: unknown): void {
+    this.#release();
+    this.#resume(true, error);
+  }
+
+  #release(): void {
+    const slot = this.#slot;
+    this.#slot = null;
+    slot?.release();
   }
 
   /** A request: at once when it joins one in flight or the line is free; else it waits in line. */
@@ -135,22 +172,24 @@ abstract class Stepper<S, R> implements Sleeper, LineWaiter {
     const slot = line.enter(this);
     if (slot !== null) return this.#settle(effect, slot);
     this.#waiting = effect;
-    watchAbort(this.signal, this);
   }
 
   #resume(thrown: boolean, value: unknown): void {
     const { run, signal } = this;
     try {
       for (let next = thrown ? run.throw(value) : run.next(value); ; ) {
-        if (next.done) return this.end(next.value);
+        if (next.done) {
+          this.#stop();
+          return this.end(next.value);
+        }
         const effect = next.value;
         if (effect.type === 'progress') {
-          if (!this.progress(effect.status)) return;
+          if (!this.progress(effect.status)) return this.#stop();
           next = run.next(undefined);
         } else if (signal.aborted) {
           next = run.throw(signal.reason);
         } else if (effect.type === 'sleep') {
-          return sleepFor(effect.untilMs, this, signal);
+          return this.#nap.sleep(effect.untilMs);
         } else if (effect.type === 'request') {
           return this.#request(effect);
         } else {
@@ -158,8 +197,16 @@ abstract class Stepper<S, R> implements Sleeper, LineWaiter {
         }
       }
     } catch (error) {
+      this.#stop();
       this.fail(error);
     }
+  }
+
+  /** The stepping stops (at its end, or at a status it stops at): its watch of the signal goes. */
+  #stop(): void {
+    if (!this.#watching) return;
+    this.#watching = false;
+    unwatchAbort(this.signal, this);
   }
 }
 

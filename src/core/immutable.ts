@@ -69,3 +69,25 @@ export function deepFreeze<T>(value: T): T {
   }
   return value;
 }
+
+/**
+ * True when `a` and `b` hold the same data: plain objects and arrays compared by their own
+ * enumerable keys and values (iteratively: deep JSON does not overflow the stack), anything else
+ * by identity (`Object.is`). Two frozen statuses that say the same are told apart by nothing else.
+ */
+export function sameData(a: unknown, b: unknown): boolean {
+  const work: unknown[] = [a, b];
+  while (work.length > 0) {
+    const y = work.pop();
+    const x = work.pop();
+    if (Object.is(x, y)) continue;
+    if (!isPlain(x) || !isPlain(y) || Array.isArray(x) !== Array.isArray(y)) return false;
+    const keys = Object.keys(x);
+    if (keys.length !== Object.keys(y).length) return false;
+    for (const key of keys) {
+      if (!Object.hasOwn(y, key)) return false;
+      work.push((x as Record<string, unknown>)[key], (y as Record<string, unknown>)[key]);
+    }
+  }
+  return true;
+}

@@ -21,7 +21,7 @@ import { DEFAULT_POLL_INTERVAL_S } from './options';
 import type { RequestPacer } from './pacer';
 import type { WaitPlan } from './poll';
 import { resultError } from './result';
-import type { BaseOperationStatus } from './status';
+import { type BaseOperationStatus, sameStatus } from './status';
 import type { Logger } from './transport';
 import { overdue, type PollOutcome, pollDeadlineMs, startWait, stepWait, type WaitRules, type WaitState, waitTimeout } from './wait-state';
 
@@ -36,6 +36,8 @@ export type Effect<S> =
   | { type: 'sleep'; untilMs: number }
   | { type: 'progress'; status: S }
   | { type: 'settle'; value: unknown };
+
+type RequestEffect = Extract<Effect<unknown>, { type: 'request' }>;
 
 /** What a `request` effect resumes with: the status, and when it arrived (a `nowMs()` value). */
 export interface RequestAnswer<S> {
@@ -136,20 +138,28 @@ export class OperationMachine<S extends BaseOperationStatus, T> {
     const rules: WaitRules = { ...plan, operationId: this.id, retry: null };
     let state = startWait(rules, nowMs(), this.#lastKnownStatus);
     logger.info(`Polling operation ${this.id}: ${plan.interval}, poll timeout ${plan.pollTimeoutS} s`);
+    const budgeted = this.#parts.budget !== null || pacer !== null;
     for (;;) {
       let outcome: PollOutcome<S>;
       try {
-        outcome = { status: yield* this.#poll(state, rules, pacer), receivedAtMs: this.#receivedAtMs };
+        // One poll: none past the deadline; the budget may take until the deadline; the request
+        // is bounded by its timeout and the deadline.
+        const late = overdue(state, rules, nowMs());
+        if (late !== null) throw late;
+        if (budgeted) yield* this.#pollBudget(state, rules, pacer);
+        // The effect is made in the `yield` itself: no local of the loop keeps it through the sleep.
+        const answer = (yield this.#pollRequest(state, rules)) as RequestAnswer<S>;
+        outcome = { status: this.#answered(answer), receivedAtMs: this.#receivedAtMs };
       } catch (error) {
         outcome = { error, deadlineMs: deadlineOf(error) };
       }
-      if ('status' in outcome) yield { type: 'progress', status: outcome.status };
-      const step = stepWait(state, rules, outcome, nowMs(), 'status' in outcome && outcome.status.isRunning ? this.#parts.random() : 0);
+      const polledStatus = 'status' in outcome ? outcome.status : null;
+      if (polledStatus !== null) yield { type: 'progress', status: polledStatus };
+      const running = polledStatus?.isRunning === true;
+      const step = stepWait(state, rules, outcome, nowMs(), running ? this.#parts.random() : 0);
       state = step.state;
       const { decision } = step;
-      if ('status' in outcome && outcome.status.isRunning) {
-        logger.debug(`Operation ${this.id} is still running (poll ${state.polls}): ${outcome.status}`);
-      }
+      if (running) logger.debug(`Operation ${this.id} is still running (poll ${state.polls}): ${polledStatus}`);
       if (decision.type === 'fail') throw decision.error;
       if (decision.type === 'done') {
         const status = decision.status;
@@ -162,20 +172,21 @@ export class OperationMachine<S extends BaseOperationStatus, T> {
     }
   }
 
+  /** The request of a wait's poll sent now: bounded by its timeout and the deadline; it may wait in a line until the deadline. */
+  #pollRequest(state: WaitState<S>, rules: WaitRules): RequestEffect {
+    const deadlineMs = pollDeadlineMs(state, rules, this.#parts.nowMs());
+    return { type: 'request', call: 'get', deadlineMs, timeoutMs: rules.requestTimeoutMs, latestMs: state.deadlineMs };
+  }
+
   /**
-   * One poll of a wait: none past the deadline; the budget may take until the deadline; the
-   * request is bounded by its timeout and the deadline.
+   * The budget before a wait's poll: returns once the request may go; when no slot comes before
+   * the wait's deadline, sleeps to it and throws the wait's timeout (nothing is sent).
    */
-  *#poll(state: WaitState<S>, rules: WaitRules, pacer: RequestPacer | null): Run<S, S> {
-    const { nowMs } = this.#parts;
-    const late = overdue(state, rules, nowMs());
-    if (late !== null) throw late;
+  *#pollBudget(state: WaitState<S>, rules: WaitRules, pacer: RequestPacer | null): Run<S, void> {
     const starvedBy = yield* this.#spendBudget(state.deadlineMs, pacer);
-    if (starvedBy !== null) {
-      yield { type: 'sleep', untilMs: state.deadlineMs };
-      throw waitTimeout(rules, state, this.#budgetError(starvedBy, rules.pollTimeoutS * 1000, 'poll timeout'));
-    }
-    return yield* this.#request('get', pollDeadlineMs(state, rules, nowMs()), rules.requestTimeoutMs, state.deadlineMs);
+    if (starvedBy === null) return;
+    yield { type: 'sleep', untilMs: state.deadlineMs };
+    throw waitTimeout(rules, state, this.#budgetError(starvedBy, rules.pollTimeoutS * 1000, 'poll timeout'));
   }
 
   /** One call of its own (`getStatus`, `cancel`, `getResult`'s fetch): budget and request within one deadline. */
@@ -186,11 +197,21 @@ export class OperationMachine<S extends BaseOperationStatus, T> {
     return yield* this.#request(call, deadlineMs, timeoutMs);
   }
 
-  *#request(call: 'get' | 'cancel', deadlineMs: number, timeoutMs: number, latestMs = deadlineMs): Run<S, S> {
-    const answer = (yield { type: 'request', call, deadlineMs, timeoutMs, latestMs }) as RequestAnswer<S>;
-    this.#lastKnownStatus = answer.status;
+  *#request(call: 'get' | 'cancel', deadlineMs: number, timeoutMs: number): Run<S, S> {
+    return this.#answered((yield { type: 'request', call, deadlineMs, timeoutMs, latestMs: deadlineMs }) as RequestAnswer<S>);
+  }
+
+  /**
+   * An answer becomes the last known status: the last one itself when the answer says the same
+   * ({@link sameStatus}), so that a wait on a status that does not change keeps one status object
+   * rather than leaving a new one a poll for the collector.
+   */
+  #answered(answer: RequestAnswer<S>): S {
+    const last = this.#lastKnownStatus;
+    const status = last !== null && sameStatus(last, answer.status) ? last : answer.status;
+    this.#lastKnownStatus = status;
     this.#receivedAtMs = answer.receivedAtMs;
-    return answer.status;
+    return status;
   }
 
   /**

@@ -6,6 +6,8 @@
  * https://github.com/yc-operation/yc-operation/blob/main/docs/behaviour.md at a glance.
  */
 
+import { sameData } from './immutable';
+
 /** The name of a status, as `statusName` returns it. */
 export type StatusName = 'success' | 'failed' | 'running';
 
@@ -123,4 +125,21 @@ export class OperationStatus<M = unknown> implements BaseOperationStatus, Operat
   toString(): string {
     return this.isFailed ? `OperationStatus<failed, error=${String(this.error)}>` : `OperationStatus<${this.statusName}>`;
   }
+}
+
+/**
+ * True when `next` says what `last` said: two {@link OperationStatus}es with the same `done`,
+ * error, response and metadata (a status of another kind is never taken for another). A poll
+ * whose answer is the same keeps the last status object (`src/core/machine.ts`).
+ */
+export function sameStatus(last: BaseOperationStatus, next: BaseOperationStatus): boolean {
+  if (last === next) return true;
+  if (!(last instanceof OperationStatus) || !(next instanceof OperationStatus)) return false;
+  if (last.done !== next.done || !sameError(last.error, next.error)) return false;
+  return sameData(last.response, next.response) && sameData(last.metadata, next.metadata);
+}
+
+function sameError(a: OperationErrorInfo | null, b: OperationErrorInfo | null): boolean {
+  if (a === null || b === null) return a === b;
+  return a.code === b.code && a.message === b.message && sameData(a.details, b.details);
 }

@@ -32,6 +32,21 @@ const apiError = (grpcCode: number) =>
     authProvider: null,
   });
 
+/** A machine of operation `op1` on the clock `nowMs`, its jitter always 0.5. */
+function machineOf(nowMs: () => number, budget: RequestPacer | null = null) {
+  return new OperationMachine<BaseOperationStatus, unknown>({
+    id: 'op1',
+    kind,
+    logger: silent,
+    initialStatus: null,
+    describe: 'op1',
+    endpoint: 'x',
+    budget,
+    nowMs,
+    random: () => 0.5,
+  });
+}
+
 /**
  * Runs the machine's `watch` on a fake clock: each request takes `fetchMs` and answers the next
  * scripted status (or throws it, when it is an Error), or runs out at its deadline, with an error
@@ -43,17 +58,7 @@ function run(
   { fetchMs = 0, defaultPollTimeout = 3600, trace = [] as string[], receivedAgoMs = 0, budget = null as RequestPacer | null } = {},
 ) {
   let now = 1_000_000;
-  const machine = new OperationMachine<BaseOperationStatus, unknown>({
-    id: 'op1',
-    kind,
-    logger: silent,
-    initialStatus: null,
-    describe: 'op1',
-    endpoint: 'x',
-    budget,
-    nowMs: () => now,
-    random: () => 0.5,
-  });
+  const machine = machineOf(() => now, budget);
   const loop = machine.watch(planWait(options, defaultPollTimeout));
   let input: { value?: unknown; error?: unknown } = {};
   for (;;) {
@@ -207,4 +212,23 @@ describe("the machine's watch decides as the reference wait does", () => {
 test('a poll policy that gives no usable interval ends the wait with a RangeError, not a busy loop', () => {
   const broken = { kind: 'poll-policy' as const, intervalMs: () => Number.NaN, toString: () => 'broken' };
   expect(() => run([running], { pollInterval: broken })).toThrow(/the poll policy broken gave an interval of NaN ms/);
+});
+
+test('a poll whose answer says the same as the last status keeps that status object; a changed one replaces it', () => {
+  const again = new OperationStatus({ done: false, error: null, response: null, metadata: null });
+  const moved = new OperationStatus({ done: false, error: null, response: null, metadata: { progress: 50 } });
+  const seen: BaseOperationStatus[] = [];
+  const machine = machineOf(() => 0);
+  const loop = machine.watch(planWait({ pollInterval: 1 }, 3600));
+  const script = [running, again, moved, success];
+  let input: unknown;
+  for (let next = loop.next(); !next.done; next = loop.next(input)) {
+    const effect = next.value as Effect<BaseOperationStatus>;
+    input = effect.type === 'request' ? { status: script.shift(), receivedAtMs: 0 } : undefined;
+    if (effect.type === 'progress') seen.push(effect.status);
+  }
+  expect(seen).toEqual([running, running, moved, success]);
+  expect(seen[1]).toBe(running);
+  expect(seen[2]).toBe(moved);
+  expect(machine.lastKnownStatus).toBe(success);
 });

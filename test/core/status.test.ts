@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { OperationErrorInfo, OperationStatus } from '../../src/core/status';
+import { OperationErrorInfo, OperationStatus, sameStatus } from '../../src/core/status';
 
 const err = (code: number) => new OperationErrorInfo(code, 'boom', null);
 const RESPONSE = { '@type': 'type.googleapis.com/x.Y', text: 'hi' };
@@ -76,5 +76,51 @@ describe('OperationStatus follows the reference rules', () => {
     expect(() => {
       (status as { done: boolean }).done = false;
     }).toThrow(TypeError);
+  });
+});
+
+describe('sameStatus: a poll that says the same keeps the last status object', () => {
+  const status = (fields: Partial<ConstructorParameters<typeof OperationStatus>[0]>) =>
+    new OperationStatus({ done: false, error: null, response: null, metadata: null, ...fields });
+
+  test('equal fields, deep and frozen or not, are the same status', () => {
+    const meta = () => ({ '@type': 'type.googleapis.com/x.M', progress: [1, { a: null, b: 'x' }] });
+    expect(sameStatus(status({ metadata: meta() }), status({ metadata: Object.freeze(meta()) }))).toBe(true);
+    expect(sameStatus(status({ done: true, response: RESPONSE }), status({ done: true, response: { ...RESPONSE } }))).toBe(true);
+    expect(sameStatus(status({ error: err(13) }), status({ error: err(13) }))).toBe(true);
+  });
+
+  test.each([
+    ['done', status({}), status({ done: true })],
+    ['metadata', status({ metadata: { p: 1 } }), status({ metadata: { p: 2 } })],
+    ['a key more', status({ metadata: { p: 1 } }), status({ metadata: { p: 1, q: undefined } })],
+    ['an array for an object', status({ metadata: { 0: 'a' } }), status({ metadata: ['a'] })],
+    ['response', status({ done: true, response: RESPONSE }), status({ done: true, response: { ...RESPONSE, text: 'ho' } })],
+    ['error code', status({ error: err(13) }), status({ error: err(14) })],
+    [
+      'error details',
+      status({ error: new OperationErrorInfo(13, 'boom', ['a']) }),
+      status({ error: new OperationErrorInfo(13, 'boom', ['b']) }),
+    ],
+    ['an error for none', status({ error: err(13) }), status({})],
+    ['class instances compared by identity', status({ metadata: new Date(0) }), status({ metadata: new Date(0) })],
+  ])('%s differs', (_, a, b) => {
+    expect(sameStatus(a, b)).toBe(false);
+    expect(sameStatus(b, a)).toBe(false);
+  });
+
+  test('a status of another kind is never taken for another', () => {
+    const other = { isRunning: true, isSucceeded: false, isFailed: false };
+    expect(sameStatus(other, { ...other })).toBe(false);
+    expect(sameStatus(other, other)).toBe(true);
+  });
+
+  test('deep data is compared without recursion', () => {
+    const deep = () => {
+      let v: unknown = 'leaf';
+      for (let i = 0; i < 20_000; i++) v = { v };
+      return v;
+    };
+    expect(sameStatus(status({ metadata: deep() }), status({ metadata: deep() }))).toBe(true);
   });
 });
