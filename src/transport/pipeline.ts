@@ -202,7 +202,7 @@ export class Exchange<R> extends BoundedCall implements AttemptContext, RetryRun
       // that is checked here, and no signal is made for it.
       if (auth instanceof StaticAuth) {
         this.abort.throwIfAborted();
-        credentials = auth.headers;
+        credentials = auth.headersNow();
       } else credentials = await auth.getHeaders(this.signal);
     } catch (error) {
       throw this.abort.aborted || error instanceof ApiError ? error : authFailure(error, this);

@@ -19,8 +19,11 @@ export class StaticAuth extends CredentialProvider {
     return { ...this.#headers };
   }
 
-  /** The headers themselves, at once and not copied: what the request pipeline sends (`src/transport/pipeline.ts`). */
-  get headers(): Readonly<Record<string, string>> {
+  /**
+   * The headers themselves, at once and not copied: what the request pipeline sends
+   * (`src/transport/pipeline.ts`). A method, not a getter, so that `util.inspect` never shows them.
+   */
+  headersNow(): Readonly<Record<string, string>> {
     return this.#headers;
   }
 }
