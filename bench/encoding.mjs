@@ -17,10 +17,9 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import http from 'node:http';
-import { PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import zlib from 'node:zlib';
-import { bareGet, median, slot } from './lib.mjs';
+import { bareGet, heapBytesPerPoll, median, slot } from './lib.mjs';
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
 const SLOT_MS = Number(process.env.BENCH_SLOT_MS ?? 500);
@@ -117,28 +116,11 @@ async function makeVariants(url) {
  */
 async function allocation(url) {
   const { variants, close } = await makeVariants(url);
-  let collections = 0;
-  new PerformanceObserver((list) => (collections += list.getEntries().length)).observe({ entryTypes: ['gc'] });
-  const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
-  /** The heap's growth per poll over a window with no collection in it; null if every try saw one. */
-  const bytesPerPoll = async (poll, polls) => {
-    for (let t = 0; t < 3; t++) {
-      globalThis.gc();
-      await settle();
-      const seen = collections;
-      const before = process.memoryUsage().heapUsed;
-      for (let i = 0; i < polls; i++) await poll(0);
-      const after = process.memoryUsage().heapUsed;
-      await settle();
-      if (collections === seen) return (after - before) / polls;
-    }
-    return null;
-  };
   for (const poll of Object.values(variants)) for (let i = 0; i < 200; i++) await poll(0);
   const runs = Object.fromEntries(Object.keys(variants).map((name) => [name, []]));
   for (let round = 0; round < ALLOC_ROUNDS; round++) {
     for (const [name, poll] of Object.entries(variants)) {
-      runs[name].push(await bytesPerPoll(poll, name.includes(' large ') ? ALLOC_POLLS.large : ALLOC_POLLS.small));
+      runs[name].push(await heapBytesPerPoll(poll, name.includes(' large ') ? ALLOC_POLLS.large : ALLOC_POLLS.small));
     }
   }
   close();

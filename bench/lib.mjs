@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import http from 'node:http';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -125,4 +126,39 @@ export async function slot(poll, loops, ms) {
 /** The slot with the most requests per second: what a process sustains, least disturbed by other load. */
 export function bestSlot(slots) {
   return slots.reduce((a, b) => (b.perSecond > a.perSecond ? b : a));
+}
+
+/** Garbage collections seen since the first {@link heapBytesPerPoll}, which starts the observer. */
+let collections = 0;
+let observer = null;
+const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+
+/** Two full collections, with a pause between them for finalizers (run with `--expose-gc`). */
+export async function fullGc() {
+  globalThis.gc();
+  await settle();
+  globalThis.gc();
+}
+
+/**
+ * Bytes of JS heap one call of `poll` allocates: the heap's growth over `polls` sequential calls,
+ * in a window that no collection ran in (run with `--expose-gc` and a young generation large
+ * enough); `null` when a collection ran inside each of `tries` windows.
+ */
+export async function heapBytesPerPoll(poll, polls, tries = 3) {
+  if (observer === null) {
+    observer = new PerformanceObserver((list) => (collections += list.getEntries().length));
+    observer.observe({ entryTypes: ['gc'] });
+  }
+  for (let t = 0; t < tries; t++) {
+    await fullGc();
+    await settle();
+    const seen = collections;
+    const before = process.memoryUsage().heapUsed;
+    for (let i = 0; i < polls; i++) await poll(0);
+    const after = process.memoryUsage().heapUsed;
+    await settle();
+    if (collections === seen) return (after - before) / polls;
+  }
+  return null;
 }

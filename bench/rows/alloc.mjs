@@ -15,10 +15,9 @@
  *   kinds of object (a snapshot node's type and name) that hold most of it.
  */
 import { readFileSync } from 'node:fs';
-import { PerformanceObserver } from 'node:perf_hooks';
 import v8 from 'node:v8';
 import { AsyncOperationsClient } from 'yc-operation';
-import { median, report } from '../lib.mjs';
+import { fullGc, heapBytesPerPoll, median, report } from '../lib.mjs';
 import { makePeers } from '../peers.mjs';
 
 const input = JSON.parse(readFileSync(process.env.BENCH_ALLOC_FILE, 'utf8'));
@@ -28,36 +27,11 @@ const TRIES = 3;
 const NAMES = ['ours-rest', 'node-http', 'ours-grpc', 'sdk', 'grpc-js'];
 const TOP_KINDS = 6;
 
-let collections = 0;
-new PerformanceObserver((list) => (collections += list.getEntries().length)).observe({ entryTypes: ['gc'] });
-const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
-
-async function fullGc() {
-  globalThis.gc();
-  await settle();
-  globalThis.gc();
-}
-
-/** Bytes of JS heap one poll allocates, or null if a collection ran inside every try. */
-async function bytesPerPoll(poll) {
-  for (let t = 0; t < TRIES; t++) {
-    await fullGc();
-    await settle();
-    const seen = collections;
-    const before = process.memoryUsage().heapUsed;
-    for (let i = 0; i < POLLS; i++) await poll(0);
-    const after = process.memoryUsage().heapUsed;
-    await settle();
-    if (collections === seen) return (after - before) / POLLS;
-  }
-  return null;
-}
-
 const { peers, close } = makePeers(NAMES, input);
 for (const poll of Object.values(peers)) for (let i = 0; i < 200; i++) await poll(0);
 const perPoll = Object.fromEntries(NAMES.map((name) => [name, []]));
 for (let round = 0; round < ROUNDS; round++) {
-  for (const [name, poll] of Object.entries(peers)) perPoll[name].push(await bytesPerPoll(poll));
+  for (const [name, poll] of Object.entries(peers)) perPoll[name].push(await heapBytesPerPoll(poll, POLLS, TRIES));
 }
 close();
 
