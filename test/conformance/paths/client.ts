@@ -18,6 +18,17 @@ export interface OpenPath {
 /** Quick retries: a retried row costs milliseconds (the default backoff sleeps 1.5 s and more). */
 export const QUICK_RETRY = { initialBackoff: 0.01, maxBackoff: 0.05, jitter: 0 };
 
+/**
+ * The `headers` option of every path's client: one header of the user's, and three that try to set
+ * the call's own ids, which the option cannot (docs/wire.md). {@link getsOf} checks every Get.
+ */
+export const USER_HEADERS = Object.freeze({
+  'X-Conformance': 'yes',
+  'X-Client-Request-Id': 'mine',
+  'Idempotency-Key': 'mine',
+  'X-Retry-Attempt': '9',
+});
+
 /** A completion request, for the rows whose operation is a started completion. */
 const COMPLETION: CompletionRequest = { modelUri: 'gpt://b1gemulator/yandexgpt-lite/latest', messages: [{ role: 'user', text: 'hello' }] };
 
@@ -53,9 +64,19 @@ export async function startCompletion(
   }
 }
 
-/** The Gets of the Operation API the emulator received for `id`, over either protocol. */
+/**
+ * The Gets of the Operation API the emulator received for `id`, over either protocol. Throws when
+ * one lacks the user's header of {@link USER_HEADERS} or carries one of its ids in place of the
+ * call's own: every row checks that the `headers` option cannot set them.
+ */
 export async function getsOf(emu: Emulator, id: unknown): Promise<number> {
-  return (await emu.requests()).filter((r) => r.operationId === id && isGet(r)).length;
+  const gets = (await emu.requests()).filter((r) => r.operationId === id && isGet(r));
+  for (const { headers } of gets) {
+    const own = ['x-client-request-id', 'idempotency-key', 'x-retry-attempt'].filter((name) => ['mine', '9'].includes(headers[name]!));
+    if (headers['x-conformance'] !== 'yes' || own.length > 0)
+      throw new Error(`a Get went without the headers option's own header, or with its ${own.join(', ')}: ${JSON.stringify(headers)}`);
+  }
+  return gets.length;
 }
 
 async function call(op: () => FlavourOperation, row: Row): Promise<unknown> {
@@ -87,7 +108,7 @@ async function call(op: () => FlavourOperation, row: Row): Promise<unknown> {
 export async function openClientPath(name: Exclude<PathName, 'queue'>): Promise<OpenPath> {
   const flavour = FLAVOURS_AND_PROTOCOLS.find((f) => `${f.name}-${f.protocol}` === name)!;
   const emu = await startEmulator({ grpc: flavour.protocol === 'grpc' });
-  const client = flavour.client({ endpoint: flavour.endpoint(emu), auth: null, retry: QUICK_RETRY });
+  const client = flavour.client({ endpoint: flavour.endpoint(emu), auth: null, retry: QUICK_RETRY, headers: USER_HEADERS });
   return {
     async run(row) {
       const id = await operationIdOf(emu, row, (headers) =>

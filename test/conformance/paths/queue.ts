@@ -9,7 +9,7 @@ import { startEmulator } from 'yc-operation/testing';
 import { startRedis } from '../../bullmq/redis';
 import { outcomeOf } from '../outcome';
 import type { Row } from '../table';
-import { getsOf, type OpenPath, operationIdOf, QUICK_RETRY, startCompletion } from './client';
+import { getsOf, type OpenPath, operationIdOf, QUICK_RETRY, startCompletion, USER_HEADERS } from './client';
 
 /** A valid job's data for `operationId`, with the row's fields written over it. */
 function storedData(operationId: string, fields: Record<string, unknown>): WaitJobData {
@@ -34,7 +34,7 @@ export async function openQueuePath(): Promise<OpenPath> {
   const queue = new WaitQueue(location);
   const worker = new WaitWorker({
     ...location,
-    client: { endpoint: emu.url, auth: null },
+    client: { endpoint: emu.url, auth: null, headers: USER_HEADERS },
     maxRequestsPerSecond: 1000,
     rateLimitDelay: 0.05,
     // The clients' quick retry policy (paths/client.ts), so that a row's tries come as fast on every path.
