@@ -22,7 +22,7 @@ import type { RequestPacer } from './pacer';
 import type { WaitPlan } from './poll';
 import { resultError } from './result';
 import { type BaseOperationStatus, sameStatus } from './status';
-import type { Logger } from './transport';
+import { type Logger, noLog } from './transport';
 import { overdue, type PollOutcome, pollDeadlineMs, startWait, stepWait, type WaitRules, type WaitState, waitTimeout } from './wait-state';
 
 export type Effect<S> =
@@ -159,7 +159,7 @@ export class OperationMachine<S extends BaseOperationStatus, T> {
       const step = stepWait(state, rules, outcome, nowMs(), running ? this.#parts.random() : 0);
       state = step.state;
       const { decision } = step;
-      if (running) logger.debug(`Operation ${this.id} is still running (poll ${state.polls}): ${polledStatus}`);
+      if (running && logger.debug !== noLog) logger.debug(`Operation ${this.id} is still running (poll ${state.polls}): ${polledStatus}`);
       if (decision.type === 'fail') throw decision.error;
       if (decision.type === 'done') {
         const status = decision.status;

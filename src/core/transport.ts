@@ -75,3 +75,12 @@ export interface Logger {
   warn(message: string, ...rest: unknown[]): void;
   error(message: string, ...rest: unknown[]): void;
 }
+
+/**
+ * The method of a logger that logs nothing at that level (the silent default's, and the
+ * environment logger's below its threshold): a caller that finds it skips building the message.
+ */
+export function noLog(): void {}
+
+/** The logger that logs nothing. */
+export const SILENT_LOGGER: Logger = Object.freeze({ debug: noLog, info: noLog, warn: noLog, error: noLog });

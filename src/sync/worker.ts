@@ -13,7 +13,7 @@ import type { runAsWorker } from 'synckit';
 import { sendCall } from '../client/send';
 import type { ApiError } from '../core/errors';
 import type { RetryOptions } from '../core/retry';
-import type { ClientTransport, Logger } from '../core/transport';
+import { type ClientTransport, type Logger, SILENT_LOGGER } from '../core/transport';
 import { loadAtFirstUse } from '../runtime/load';
 import { provideAxios } from '../transport/axios';
 import { resolveClientConfig } from '../transport/config';
@@ -126,14 +126,14 @@ function open(client: number, setup: WorkerClientSetup): void {
   clients.get(client)?.transport.close();
   clients.set(client, {
     // Without a logger on the caller's side, the worker logs nothing: it never reads YC_OPERATION_LOG itself.
-    transport: createTransport(resolveClientConfig({ ...rest, retry: retryOf(setup.options), logger: log ? collector(client) : SILENT })),
+    transport: createTransport(
+      resolveClientConfig({ ...rest, retry: retryOf(setup.options), logger: log ? collector(client) : SILENT_LOGGER }),
+    ),
     asks: (retryHooks?.length ?? 0) > 0,
     abort: new AbortController(),
     calls: 0,
   });
 }
-
-const SILENT: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
 /** A logger that keeps a client's lines for its next reply. */
 function collector(client: number): Logger {

@@ -7,7 +7,7 @@ import type { AxiosInstance } from 'axios';
 import { checkOptions, integerInRange, typeName } from '../core/options';
 import { RequestPacer } from '../core/pacer';
 import { type RetryOptions, resolveRetryPolicy } from '../core/retry';
-import type { AuthProvider, Logger } from '../core/transport';
+import { type AuthProvider, type Logger, SILENT_LOGGER } from '../core/transport';
 import { envLogger } from './env-logger';
 import type { GrpcTransportOptions } from './grpc';
 import { isLoopback } from './loopback';
@@ -128,8 +128,6 @@ const DISCOVERY_IDS: Record<string, string> = {
 };
 const DEFAULT_API_ENDPOINT = 'api.cloud.yandex.net:443';
 
-const SILENT: Logger = Object.freeze({ debug() {}, info() {}, warn() {}, error() {} });
-
 /** The checked options, with `auth` still to be resolved. */
 export interface ClientConfig extends Omit<RestTransportOptions, 'auth'> {
   auth: ClientOptions['auth'];
@@ -245,7 +243,7 @@ function checkAxios(instance: unknown, protocol: unknown): AxiosInstance | null 
 }
 
 function checkLogger(logger: unknown, env: NodeJS.ProcessEnv): Logger {
-  if (logger === undefined) return envLogger(env) ?? SILENT;
+  if (logger === undefined) return envLogger(env) ?? SILENT_LOGGER;
   for (const level of ['debug', 'info', 'warn', 'error'] as const) {
     if (typeof (logger as Logger)?.[level] !== 'function') throw new TypeError(`logger must have a ${level}() method`);
   }

@@ -4,7 +4,7 @@
  * client given no `logger` option.
  */
 import { format } from 'node:util';
-import type { Logger } from '../core/transport';
+import { type Logger, noLog } from '../core/transport';
 import { redact } from './auth/secret';
 
 /** The variable that switches the console logger on. */
@@ -61,7 +61,7 @@ export function envLogger(env: NodeJS.ProcessEnv = process.env, stream: LogStrea
   );
   const line = (level: LogLevel) =>
     LOG_LEVELS.indexOf(level) < threshold
-      ? () => {}
+      ? noLog
       : (message: string, ...rest: unknown[]) => {
           const text = secrets.reduce((masked, secret) => redact(masked, secret), format(message, ...rest));
           stream.write(`${new Date().toISOString()} yc-operation ${level}: ${text}\n`);

@@ -20,7 +20,7 @@
 import { deadlineOf, markDeadline } from '../core/deadline';
 import { type AIStudioError, ApiError, asOperationNotFound } from '../core/errors';
 import type { RetryPolicy } from '../core/retry';
-import type { AuthProvider, CallOptions, Logger } from '../core/transport';
+import { type AuthProvider, type CallOptions, type Logger, noLog } from '../core/transport';
 import { callIds } from '../runtime/call-ids';
 import { type LineWait, RequestSlots } from '../runtime/request-line';
 import { withoutCredentials } from './auth/secret';
@@ -211,7 +211,7 @@ export class Exchange<R> extends BoundedCall implements AttemptContext, RetryRun
     this.attempts = n;
     // The provider's name is read now: a chain names what it found only once it has looked.
     this.authProvider = auth.name;
-    options.logger.debug(`${protocol.describe(this.request)} (attempt ${n})`);
+    if (options.logger.debug !== noLog) options.logger.debug(`${protocol.describe(this.request)} (attempt ${n})`);
     const preparing = protocol.prepare(this);
     if (preparing !== null) {
       const failure = await preparing;
