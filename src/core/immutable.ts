@@ -65,7 +65,8 @@ export function deepFreeze<T>(value: T): T {
     const item = work.pop();
     if (!isPlain(item) || Object.isFrozen(item)) continue;
     Object.freeze(item);
-    for (const key of Object.keys(item)) work.push((item as Record<string, unknown>)[key]);
+    // `for in` with `hasOwn` visits what `Object.keys` lists, without making its array.
+    for (const key in item) if (Object.hasOwn(item, key)) work.push((item as Record<string, unknown>)[key]);
   }
   return value;
 }

@@ -90,9 +90,12 @@ export function numberInRange(name: string, value: unknown, min: number, max: nu
   return value;
 }
 
+/** What every absent options object reads as: one shared, frozen, empty object. */
+const NO_OPTIONS = Object.freeze({});
+
 /** Throws when `options` is not a plain object or has a key that is not in `known`. */
 export function checkOptions<T extends object>(where: string, options: T | undefined, known: readonly string[]): T {
-  if (options === undefined) return {} as T;
+  if (options === undefined) return NO_OPTIONS as T;
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw new TypeError(`${where} options must be an object, got ${typeName(options)}`);
   }

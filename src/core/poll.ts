@@ -61,7 +61,8 @@ export function planWait(options: WaitOptions, defaultPollTimeoutS: number, defa
  */
 export function planCall(timeout: unknown, machine?: Pick<Machine<BaseOperationStatus, unknown>, 'notice'>): number {
   const ms = secondsToMs('timeout', timeout, DEFAULT_CALL_TIMEOUT_S);
-  noticeUnits(machine, { timeout: timeout as number | undefined });
+  const message = unitWarning('timeout', timeout);
+  if (message !== null) machine?.notice(message);
   return ms;
 }
 

@@ -106,8 +106,11 @@ export class RequestLine<E extends LineEntry> {
   /** Records the end of a flight. */
   finish(flight: Flight): void {
     // A flight still counted is among the oldest few (they end in about the order they start).
-    const at = this.#counted.indexOf(flight);
-    if (at >= 0) this.#counted.splice(at, 1);
+    const counted = this.#counted;
+    const at = counted.indexOf(flight);
+    // The oldest ends by `shift`, which makes nothing; `splice` makes an array of what it removes.
+    if (at === 0) counted.shift();
+    else if (at > 0) counted.splice(at, 1);
     this.#inFlight -= 1;
   }
 
