@@ -4,6 +4,7 @@ import { SharedPolls } from '../src/async/shared-polls';
 import { markDeadline } from '../src/core/deadline';
 import { ApiError } from '../src/core/errors';
 import type { CallOptions, OperationTransport } from '../src/core/transport';
+import { apiErrorFields } from './helpers/api-error';
 
 /** A transport whose Gets answer after `latencyMs`, or time out at their own deadline first. */
 function standIn(latencyMs: number): OperationTransport & { gets: number } {
@@ -16,23 +17,7 @@ function standIn(latencyMs: number): OperationTransport & { gets: number } {
         const done = setTimeout(() => resolve({ id, done: false }), latencyMs);
         const late = setTimeout(() => {
           clearTimeout(done);
-          reject(
-            markDeadline(
-              new ApiError({
-                grpcCode: 4,
-                httpStatus: null,
-                message: 'deadline',
-                details: [],
-                requestId: null,
-                serverTraceId: null,
-                clientRequestId: null,
-                endpoint: 'x',
-                attempts: 1,
-                authProvider: null,
-              }),
-              deadlineMs,
-            ),
-          );
+          reject(markDeadline(new ApiError(apiErrorFields({ grpcCode: 4, message: 'deadline' })), deadlineMs));
         }, deadlineMs - Date.now());
         signal?.addEventListener('abort', () => {
           clearTimeout(done);

@@ -10,22 +10,11 @@ import { type Call, type Calls, drive } from '../../src/core/calls';
 import { DatasetValidationError, describeDataset, validatedDataset } from '../../src/core/dataset';
 import { ApiError, OperationNotFoundError, WireDecodeError } from '../../src/core/errors';
 import { cancelTuning, fetchTuning, type TuningTrack } from '../../src/core/tuning';
+import { apiErrorFields } from '../helpers/api-error';
 
 const ENDPOINT = 'http://127.0.0.1:1';
 const notFound = (operationId: string) =>
-  new OperationNotFoundError({
-    grpcCode: 5,
-    httpStatus: 404,
-    message: 'not found',
-    details: [],
-    requestId: null,
-    serverTraceId: null,
-    clientRequestId: null,
-    endpoint: 'x',
-    attempts: 1,
-    authProvider: null,
-    operationId,
-  });
+  new OperationNotFoundError({ ...apiErrorFields({ grpcCode: 5, httpStatus: 404, message: 'not found' }), operationId });
 
 /** A send that answers from `answers` by the call's method name, recording each call. */
 function fakeSend(answers: Record<string, (call: Call) => unknown>) {
@@ -110,18 +99,7 @@ describe('tuning', () => {
         throw notFound('op1');
       }),
     ).toThrow(OperationNotFoundError);
-    const unavailable = new ApiError({
-      grpcCode: 14,
-      httpStatus: 503,
-      message: 'down',
-      details: [],
-      requestId: null,
-      serverTraceId: null,
-      clientRequestId: null,
-      endpoint: 'x',
-      attempts: 5,
-      authProvider: null,
-    });
+    const unavailable = new ApiError(apiErrorFields({ httpStatus: 503, message: 'down', attempts: 5 }));
     const track: TuningTrack = { operationId: 'op1', taskId: 'task1', expired: false };
     expect(() =>
       drive(fetchTuning(track, ENDPOINT), () => {

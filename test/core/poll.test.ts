@@ -6,6 +6,7 @@ import { RequestPacer } from '../../src/core/pacer';
 import { planWait } from '../../src/core/poll';
 import { backoff } from '../../src/core/poll-policy';
 import { type BaseOperationStatus, OperationStatus } from '../../src/core/status';
+import { apiErrorFields } from '../helpers/api-error';
 
 const running = new OperationStatus({ done: false, error: null, response: null, metadata: null });
 const success = new OperationStatus({ done: true, error: null, response: { ok: 1 }, metadata: null });
@@ -18,19 +19,7 @@ const kind = {
   result: (s: BaseOperationStatus) => s,
 };
 
-const apiError = (grpcCode: number) =>
-  new ApiError({
-    grpcCode,
-    httpStatus: null,
-    message: 'timeout',
-    details: [],
-    requestId: null,
-    serverTraceId: null,
-    clientRequestId: null,
-    endpoint: 'x',
-    attempts: 1,
-    authProvider: null,
-  });
+const apiError = (grpcCode: number) => new ApiError(apiErrorFields({ grpcCode, message: 'timeout' }));
 
 /** A machine of operation `op1` on the clock `nowMs`, its jitter always 0.5. */
 function machineOf(nowMs: () => number, budget: RequestPacer | null = null) {

@@ -3,34 +3,20 @@
  * watch and the durable queue's worker both step.
  */
 import { describe, expect, test } from 'vitest';
-import { ApiError, OperationTimeoutError } from '../../src/core/errors';
+import { ApiError, type ApiErrorFields, OperationTimeoutError } from '../../src/core/errors';
 import { planWait } from '../../src/core/poll';
 import { backoff, type PollPolicy } from '../../src/core/poll-policy';
 import { resolveRetryPolicy } from '../../src/core/retry';
 import { OperationStatus } from '../../src/core/status';
 import { overdue, pollDeadlineMs, startWait, stepWait, type WaitRules, type WaitState } from '../../src/core/wait-state';
+import { apiErrorFields } from '../helpers/api-error';
 
 const T0 = 1_000_000;
 const running = (metadata: unknown = null) => new OperationStatus({ done: false, error: null, response: null, metadata });
 const success = new OperationStatus({ done: true, error: null, response: { ok: 1 }, metadata: null });
 
-function apiError(fields: Partial<ConstructorParameters<typeof ApiError>[0]>, cause?: unknown): ApiError {
-  return new ApiError(
-    {
-      grpcCode: 14,
-      httpStatus: null,
-      message: 'x',
-      details: [],
-      requestId: null,
-      serverTraceId: null,
-      clientRequestId: null,
-      endpoint: 'e',
-      attempts: 1,
-      authProvider: null,
-      ...fields,
-    },
-    cause === undefined ? undefined : { cause },
-  );
+function apiError(fields: Partial<ApiErrorFields>, cause?: unknown): ApiError {
+  return new ApiError(apiErrorFields({ endpoint: 'e', ...fields }), cause === undefined ? undefined : { cause });
 }
 
 const rules = (options: Parameters<typeof planWait>[0], retry: WaitRules['retry'] = null): WaitRules => ({
