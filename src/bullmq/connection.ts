@@ -6,12 +6,11 @@
  */
 import type { Logger } from 'yc-operation';
 import { MAX_TIMER_S, positiveSeconds } from '../core/options';
+import { SILENT_LOGGER } from '../core/transport';
 import { RedisUnavailableError } from './redis-unavailable-error';
 
 /** The bound of a call that needs Redis when none is given, in seconds. */
 export const DEFAULT_REDIS_TIMEOUT_S = 10;
-
-const SILENT: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
 /** The connection errors of one queue's objects: logged, and the last one kept. */
 export class ConnectionTrouble {
@@ -23,7 +22,7 @@ export class ConnectionTrouble {
   constructor(queueName: string, redisTimeoutS: number | undefined, logger: Logger | undefined) {
     this.queueName = queueName;
     this.timeoutMs = positiveSeconds('redisTimeout', redisTimeoutS ?? DEFAULT_REDIS_TIMEOUT_S, MAX_TIMER_S) * 1000;
-    this.logger = logger ?? SILENT;
+    this.logger = logger ?? SILENT_LOGGER;
   }
 
   /** Listens to the `error` events of `emitter` (a BullMQ object, an ioredis connection), named `source` in the log. */
