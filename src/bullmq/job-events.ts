@@ -12,11 +12,11 @@
 import type { Queue } from 'bullmq';
 import type { ConnectionTrouble } from './connection';
 
-/** What a reader of one job is told. */
+/** What a reader of one job is told; `id` is the event's id in the stream. */
 export interface JobListener {
-  progress(data: unknown): void;
-  completed(returnValue: unknown): void;
-  failed(reason: string): void;
+  progress(data: unknown, id: string): void;
+  completed(returnValue: unknown, id: string): void;
+  failed(reason: string, id: string): void;
   /** Redis did not answer (`RedisUnavailableError`), or the job is gone (`JobLost`). */
   lost(error: Error): void;
 }
@@ -28,6 +28,26 @@ interface StreamClient {
   exists(key: string): Promise<number>;
   on(event: string, listener: (...args: never[]) => void): unknown;
   disconnect(): void;
+}
+
+/** The queue's own connection's `MULTI`, for {@link JobEvents.snapshot}. */
+interface SnapshotClient {
+  multi(): SnapshotPipeline;
+}
+interface SnapshotPipeline {
+  hgetall(key: string): SnapshotPipeline;
+  xrevrange(key: string, end: string, start: string, count: 'COUNT', n: number): SnapshotPipeline;
+  exec(): Promise<Array<[Error | null, unknown]> | null>;
+}
+
+/**
+ * A job as one reader found it, and the events stream's last id at that moment (both read in one
+ * `MULTI`): the events up to that id are in it, the later ones are not.
+ */
+export interface JobSnapshot {
+  /** `null` when there is no such job. */
+  job: { finished: boolean; failedReason: string; returnValue: unknown; progress: unknown } | null;
+  position: string;
 }
 
 /** How long one read blocks in Redis, in milliseconds. */
@@ -59,6 +79,26 @@ export class JobEvents {
     return () => {
       set.delete(listener);
       if (set.size === 0 && this.#listeners.get(jobId) === set) this.#listeners.delete(jobId);
+    };
+  }
+
+  /** Reads job `jobId` and the events stream's position at once (see {@link JobSnapshot}). */
+  async snapshot(jobId: string): Promise<JobSnapshot> {
+    const client = (await this.#queue.getBackend().client) as unknown as SnapshotClient;
+    const replies = await client.multi().hgetall(this.#queue.toKey(jobId)).xrevrange(this.#queue.keys.events!, '+', '-', 'COUNT', 1).exec();
+    const [[hashError, hash], [rangeError, range]] = replies ?? [];
+    if (hashError || rangeError) throw hashError ?? rangeError;
+    const fields = hash as Record<string, string>;
+    const position = (range as Array<[string, string[]]>)[0]?.[0] ?? '0-0';
+    if (Object.keys(fields).length === 0) return { job: null, position };
+    return {
+      job: {
+        finished: fields.finishedOn !== undefined,
+        failedReason: fields.failedReason ?? '',
+        returnValue: parseJson(fields.returnvalue),
+        progress: parseJson(fields.progress),
+      },
+      position,
     };
   }
 
@@ -115,21 +155,21 @@ export class JobEvents {
       for (const [, entries] of reply ?? []) {
         for (const [entryId, fields] of entries) {
           id = entryId;
-          this.#dispatch(fields);
+          this.#dispatch(entryId, fields);
         }
       }
     }
   }
 
-  #dispatch(fields: string[]): void {
+  #dispatch(id: string, fields: string[]): void {
     const event: Record<string, string> = {};
     for (let i = 0; i + 1 < fields.length; i += 2) event[fields[i]!] = fields[i + 1]!;
     const listeners = event.jobId === undefined ? undefined : this.#listeners.get(event.jobId);
     if (listeners === undefined) return;
     for (const listener of [...listeners]) {
-      if (event.event === 'progress') listener.progress(parseJson(event.data));
-      else if (event.event === 'completed') listener.completed(parseJson(event.returnvalue));
-      else if (event.event === 'failed') listener.failed(event.failedReason ?? '');
+      if (event.event === 'progress') listener.progress(parseJson(event.data), id);
+      else if (event.event === 'completed') listener.completed(parseJson(event.returnvalue), id);
+      else if (event.event === 'failed') listener.failed(event.failedReason ?? '', id);
     }
   }
 
@@ -157,6 +197,13 @@ const GONE = 'the job is gone: Redis lost it (restarted without persistence, or 
 
 /** A reader's job can give no outcome (gone, or the queue object closed); `WaitQueue` makes it a `WaitJobError`. */
 export class JobLost extends Error {}
+
+/** Whether stream id `a` (`<ms>-<seq>`) comes after `b`. */
+export function isAfter(a: string, b: string): boolean {
+  const [aMs = 0, aSeq = 0] = a.split('-').map(Number);
+  const [bMs = 0, bSeq = 0] = b.split('-').map(Number);
+  return aMs > bMs || (aMs === bMs && aSeq > bSeq);
+}
 
 function parseJson(text: string | undefined): unknown {
   if (text === undefined) return undefined;

@@ -8,7 +8,7 @@ import { checkOperationId, checkOptions, integerInRange } from '../core/options'
 import { ConnectionTrouble, checkClusterPrefix } from './connection';
 import { errorFromData } from './error-data';
 import { DEFAULT_QUEUE_NAME, type EnqueueOptions, jobIdOf, newJobData, statusOfProgress, type WaitJobData } from './job-data';
-import { JobEvents, JobLost } from './job-events';
+import { isAfter, JobEvents, JobLost } from './job-events';
 import { WaitJobError } from './wait-job-error';
 
 /** Where the queue lives: the same for every producer, reader and worker of a fleet. */
@@ -137,24 +137,35 @@ export class WaitQueue {
     const outcome = new Promise<unknown>((resolve, reject) => (settle = { resolve, reject }));
     outcome.catch(() => undefined); // settled before it is awaited when the lookup fails first
     const failed = (reason: string) => this.#failureOf(jobId, operationId, reason).then(settle.reject, settle.reject);
+    const progress = (data: unknown) => {
+      try {
+        showProgress(data);
+      } catch (error) {
+        settle.reject(error);
+      }
+    };
+    // The events up to the snapshot's position are in the snapshot: those read before it is
+    // taken are held, and only the later ones are acted on (each progress change shown once).
+    let position: string | null = null;
+    const held: Array<[string, () => void]> = [];
+    const onEvent = (id: string, act: () => void) => {
+      if (position === null) held.push([id, act]);
+      else if (isAfter(id, position)) act();
+    };
     const stop = await this.#events.listen(jobId, {
-      progress: (data) => {
-        try {
-          showProgress(data);
-        } catch (error) {
-          settle.reject(error);
-        }
-      },
-      completed: settle.resolve,
-      failed: (reason) => void failed(reason),
+      progress: (data, id) => onEvent(id, () => progress(data)),
+      completed: (returnValue, id) => onEvent(id, () => settle.resolve(returnValue)),
+      failed: (reason, id) => onEvent(id, () => void failed(reason)),
       lost: (error) => settle.reject(error instanceof JobLost ? this.#jobError(jobId, operationId, error.message) : error),
     });
     try {
-      const job = await this.#trouble.within('result', Job.fromId<WaitJobData>(this.queue, jobId));
-      if (job === undefined) throw this.#jobError(jobId, operationId, 'no such job: enqueue the wait first');
-      if (job.finishedOn !== undefined && !job.failedReason) settle.resolve(job.returnvalue);
-      else if (job.finishedOn !== undefined) void failed(job.failedReason);
-      else showProgress(job.progress);
+      const { job, position: at } = await this.#trouble.within('result', this.#events.snapshot(jobId));
+      if (job === null) throw this.#jobError(jobId, operationId, 'no such job: enqueue the wait first');
+      if (job.finished && !job.failedReason) settle.resolve(job.returnValue);
+      else if (job.finished) void failed(job.failedReason);
+      else progress(job.progress);
+      position = at;
+      for (const [id, act] of held.splice(0)) if (isAfter(id, at)) act();
       const response = await outcome;
       return options.resultDecoder ? await options.resultDecoder(response) : (response as T);
     } finally {

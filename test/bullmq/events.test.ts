@@ -62,6 +62,30 @@ describe.skipIf(skipReason !== null)('yc-operation/bullmq events stream', () => 
     expect(kinds).not.toContain('delayed');
   });
 
+  test('a reader that comes while progress is being written shows each change once, in order', async () => {
+    // No worker: this test writes the job's progress and its `progress` event as the worker's
+    // script does (both at once), starts a reader after the 50th write, and goes on until the
+    // reader has shown 50 changes (at most 5 000 writes).
+    const { queue } = inProcessFleet(redis, emu.url, closers);
+    const job = await queue.enqueue(await emu.create({ never: true }), { pollInterval: 60 });
+    const key = queue.queue.toKey(job.jobId);
+    const stream = queue.queue.keys.events!;
+    const seen: number[] = [];
+    let reading: Promise<unknown> | undefined;
+    let p = 0;
+    while (seen.length < 50 && p < 5000) {
+      p++;
+      const data = JSON.stringify({ done: false, error: null, metadata: { p } });
+      await client.multi().hset(key, 'progress', data).xadd(stream, '*', 'event', 'progress', 'jobId', job.jobId, 'data', data).exec();
+      if (p === 50) reading = queue.result(job, { onProgress: (status) => seen.push((status.metadata as { p: number }).p) });
+    }
+    await client.xadd(stream, '*', 'event', 'completed', 'jobId', job.jobId, 'returnvalue', JSON.stringify(RESPONSE));
+    expect(await reading).toEqual(RESPONSE);
+    expect(seen.length).toBeGreaterThanOrEqual(50);
+    expect(seen.at(-1)).toBe(p);
+    for (let i = 1; i < seen.length; i++) expect(seen[i]).toBe(seen[i - 1]! + 1);
+  });
+
   test('with delayedEvents: true each poll that leaves the operation running writes `delayed`, as BullMQ does', async () => {
     const { queue, startWorker } = inProcessFleet(redis, emu.url, closers, { delayedEvents: true });
     startWorker();
