@@ -86,7 +86,7 @@ export class JobEvents {
   async snapshot(jobId: string): Promise<JobSnapshot> {
     const client = (await this.#queue.getBackend().client) as unknown as SnapshotClient;
     const replies = await client.multi().hgetall(this.#queue.toKey(jobId)).xrevrange(this.#queue.keys.events!, '+', '-', 'COUNT', 1).exec();
-    const [[hashError, hash], [rangeError, range]] = replies ?? [];
+    const [[hashError, hash] = [null, {}], [rangeError, range] = [null, []]] = replies ?? [];
     if (hashError || rangeError) throw hashError ?? rangeError;
     const fields = hash as Record<string, string>;
     const position = (range as Array<[string, string[]]>)[0]?.[0] ?? '0-0';

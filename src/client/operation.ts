@@ -52,7 +52,6 @@ export function machineFor<S extends BaseOperationStatus, T>(
   describe: string,
 ): OperationMachine<S, T> {
   const { context, logger } = parts;
-  const said = context?.said !== undefined ? context.said : saidWarnings();
   return new OperationMachine<S, T>({
     id: parts.id,
     kind: parts.kind,
@@ -63,11 +62,7 @@ export function machineFor<S extends BaseOperationStatus, T>(
     budget: context?.budget ?? null,
     nowMs: context?.nowMs ?? Date.now,
     random: context?.random ?? Math.random,
-    notice: (message) => {
-      if (said === null || said.has(message)) return;
-      said.add(message);
-      logger.warn(message);
-    },
+    said: context?.said !== undefined ? context.said : saidWarnings(),
   });
 }
 

@@ -63,8 +63,11 @@ export interface MachineParts<S extends BaseOperationStatus, T> {
   budget: RequestPacer | null;
   nowMs: () => number;
   random: () => number;
-  /** Says a warning about the caller's options (once per client, or not at all: the client decides); default: none. */
-  notice?: (message: string) => void;
+  /**
+   * The warnings about the caller's options said so far (each is said once, at `warn`, for
+   * whoever shares the set: a client's operations), or `null`: none are said. Absent: none.
+   */
+  said?: Set<string> | null;
 }
 
 export class OperationMachine<S extends BaseOperationStatus, T> {
@@ -84,9 +87,12 @@ export class OperationMachine<S extends BaseOperationStatus, T> {
     return this.#lastKnownStatus;
   }
 
-  /** Hands a warning about the caller's options to whoever says it (`MachineParts.notice`). */
+  /** Says a warning about the caller's options at `warn`, once for all who share `MachineParts.said`. */
   notice(message: string): void {
-    this.#parts.notice?.(message);
+    const said = this.#parts.said;
+    if (said == null || said.has(message)) return;
+    said.add(message);
+    this.#parts.logger.warn(message);
   }
 
   /** The operation kind's default poll timeout, in seconds. */
@@ -121,9 +127,9 @@ export class OperationMachine<S extends BaseOperationStatus, T> {
   }
 
   /** Polls until the operation is not running, then gives its result, as the reference's `wait`. */
-  *wait(plan: WaitPlan, pacer: RequestPacer | null = null): Run<S, T> {
-    yield* this.watch(plan, pacer);
-    return yield* this.getResult(plan.requestTimeoutMs);
+  wait(plan: WaitPlan, pacer: RequestPacer | null = null): Run<S, T> {
+    // One generator for the loop and the result: a sleeping wait holds one frame, not two.
+    return this.#poll(this.#rulesOf(plan), pacer, true) as Run<S, T>;
   }
 
   /**
@@ -133,43 +139,66 @@ export class OperationMachine<S extends BaseOperationStatus, T> {
    * The rules are `src/core/wait-state.ts`'s (the durable queue steps the same ones); this loop
    * performs them as effects.
    */
-  *watch(plan: WaitPlan, pacer: RequestPacer | null = null): Run<S, S> {
-    const { nowMs, logger } = this.#parts;
-    const rules: WaitRules = { ...plan, operationId: this.id, retry: null };
-    let state = startWait(rules, nowMs(), this.#lastKnownStatus);
-    logger.info(`Polling operation ${this.id}: ${plan.interval}, poll timeout ${plan.pollTimeoutS} s`);
-    const budgeted = this.#parts.budget !== null || pacer !== null;
+  watch(plan: WaitPlan, pacer: RequestPacer | null = null): Run<S, S> {
+    return this.#poll(this.#rulesOf(plan), pacer, false) as Run<S, S>;
+  }
+
+  /** A wait's rules: every field written out (a spread of the plan would give each wait an object shape of its own). */
+  #rulesOf(plan: WaitPlan): WaitRules {
+    const { requestTimeoutMs, pollTimeoutS, interval } = plan;
+    return { requestTimeoutMs, pollTimeoutS, interval, operationId: this.id, retry: null };
+  }
+
+  /**
+   * {@link watch}'s loop; with `thenResult`, it goes on as `getResult` once the operation is done
+   * ({@link wait}). A sleeping wait is this generator's frame: its locals are kept few, the steps
+   * around the poll are plain methods.
+   */
+  *#poll(rules: WaitRules, pacer: RequestPacer | null, thenResult: boolean): Run<S, S | T> {
+    let state = startWait(rules, this.#parts.nowMs(), this.#lastKnownStatus);
+    this.#parts.logger.info(`Polling operation ${this.id}: ${rules.interval}, poll timeout ${rules.pollTimeoutS} s`);
     for (;;) {
       let outcome: PollOutcome<S>;
       try {
         // One poll: none past the deadline; the budget may take until the deadline; the request
         // is bounded by its timeout and the deadline.
-        const late = overdue(state, rules, nowMs());
+        const late = overdue(state, rules, this.#parts.nowMs());
         if (late !== null) throw late;
-        if (budgeted) yield* this.#pollBudget(state, rules, pacer);
+        if (this.#parts.budget !== null || pacer !== null) yield* this.#pollBudget(state, rules, pacer);
         // The effect is made in the `yield` itself: no local of the loop keeps it through the sleep.
-        const answer = (yield this.#pollRequest(state, rules)) as RequestAnswer<S>;
-        outcome = { status: this.#answered(answer), receivedAtMs: this.#receivedAtMs };
+        outcome = this.#polled((yield this.#pollRequest(state, rules)) as RequestAnswer<S>);
       } catch (error) {
         outcome = { error, deadlineMs: deadlineOf(error) };
       }
-      const polledStatus = 'status' in outcome ? outcome.status : null;
-      if (polledStatus !== null) yield { type: 'progress', status: polledStatus };
-      const running = polledStatus?.isRunning === true;
-      const step = stepWait(state, rules, outcome, nowMs(), running ? this.#parts.random() : 0);
+      if ('status' in outcome) yield { type: 'progress', status: outcome.status };
+      const step = this.#stepAfter(state, rules, outcome);
       state = step.state;
-      const { decision } = step;
-      if (running && logger.debug !== noLog) logger.debug(`Operation ${this.id} is still running (poll ${state.polls}): ${polledStatus}`);
-      if (decision.type === 'fail') throw decision.error;
-      if (decision.type === 'done') {
-        const status = decision.status;
-        if (status.isSucceeded) logger.info(`Operation ${this.id} succeeded`);
-        else if (status.isFailed) logger.warn(`Operation ${this.id} failed: ${status}`);
-        else logger.warn(`Operation ${this.id} is done with neither a result nor an error`);
-        return status;
-      }
-      yield { type: 'sleep', untilMs: decision.atMs };
+      if (step.decision.type === 'poll') yield { type: 'sleep', untilMs: step.decision.atMs };
+      else if (step.decision.type === 'fail') throw step.decision.error;
+      else return thenResult ? yield* this.getResult(rules.requestTimeoutMs) : step.decision.status;
     }
+  }
+
+  /** A poll's answer as its outcome: the status becomes the last known one. */
+  #polled(answer: RequestAnswer<S>): PollOutcome<S> {
+    return { status: this.#answered(answer), receivedAtMs: this.#receivedAtMs };
+  }
+
+  /** The wait's step after a poll's `outcome` (`stepWait`), with its log lines. */
+  #stepAfter(state: WaitState<S>, rules: WaitRules, outcome: PollOutcome<S>): ReturnType<typeof stepWait<S>> {
+    const { logger } = this.#parts;
+    const polledStatus = 'status' in outcome ? outcome.status : null;
+    const running = polledStatus?.isRunning === true;
+    const step = stepWait(state, rules, outcome, this.#parts.nowMs(), running ? this.#parts.random() : 0);
+    if (running && logger.debug !== noLog)
+      logger.debug(`Operation ${this.id} is still running (poll ${step.state.polls}): ${polledStatus}`);
+    if (step.decision.type === 'done') {
+      const { status } = step.decision;
+      if (status.isSucceeded) logger.info(`Operation ${this.id} succeeded`);
+      else if (status.isFailed) logger.warn(`Operation ${this.id} failed: ${status}`);
+      else logger.warn(`Operation ${this.id} is done with neither a result nor an error`);
+    }
+    return step;
   }
 
   /** The request of a wait's poll sent now: bounded by its timeout and the deadline; it may wait in a line until the deadline. */

@@ -62,8 +62,25 @@ export function backoff(options?: BackoffOptions): PollPolicy {
 
 /** The reference's fixed interval, in seconds, as a policy. */
 export function fixedInterval(seconds: number): PollPolicy {
-  const ms = seconds * 1000;
-  return Object.freeze({ kind: 'poll-policy' as const, intervalMs: () => ms, toString: () => `every ${seconds} s` });
+  return Object.freeze(new FixedInterval(seconds));
+}
+
+/** A fixed interval: its methods on the prototype, so that a wait's policy is one small object. */
+class FixedInterval implements PollPolicy {
+  readonly kind = 'poll-policy' as const;
+  readonly #seconds: number;
+
+  constructor(seconds: number) {
+    this.#seconds = seconds;
+  }
+
+  intervalMs(): number {
+    return this.#seconds * 1000;
+  }
+
+  toString(): string {
+    return `every ${this.#seconds} s`;
+  }
 }
 
 /** True for an object made by {@link backoff} (or any object of the {@link PollPolicy} shape). */
