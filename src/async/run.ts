@@ -5,10 +5,10 @@
  */
 import type { Effect, RequestAnswer, Run } from '../core/machine';
 import { mustGoAt } from '../core/request-line';
-import { unwatchAbort, watchAbort } from '../runtime/abort';
+import { type AbortWatcher, unwatchAbort, watchAbort } from '../runtime/abort';
 import type { ScopedCall } from '../runtime/call-scope';
 import type { LineWaiter, RequestSlots, Slot } from '../runtime/request-line';
-import { Nap, type Sleeper, sleepUntil } from '../runtime/sleep';
+import { type Ringer, ringAt, sleepUntil, type Wakeup } from '../runtime/sleep';
 
 /** How an operation's requests are sent, with promises. */
 export interface AsyncRequester<S> {
@@ -56,23 +56,25 @@ type Step<S, R> = { done: false; status: S } | { done: true; value: R };
 
 /**
  * Steps a run through its effects with callbacks, as one object: a sleeping run holds this object,
- * its generators and its {@link Nap}, and no chain of suspended async functions. A request first
- * takes a place in the client's line of calls (`line`, by `src/core/request-line.ts`'s rules)
- * unless it joins one in flight: waiting there, the run holds no more than asleep. An effect's
- * error (the signal's reason once it aborted) is thrown into the run; an error of the run itself
- * ends the stepping with {@link Stepper.fail}.
+ * its generators and its place in a moment's wake-up (`src/runtime/sleep.ts`'s `ringAt`), and no
+ * chain of suspended async functions. A request first takes a place in the client's line of
+ * calls (`line`, by `src/core/request-line.ts`'s rules) unless it joins one in flight: waiting
+ * there, the run holds no more than asleep. An effect's error (the signal's reason once it
+ * aborted) is thrown into the run; an error of the run itself ends the stepping with
+ * {@link Stepper.fail}.
  *
- * What a poll makes is little: the same nap for every sleep, two callbacks on a request's promise
+ * What a poll makes is little: no object for a sleep, two callbacks on a request's promise
  * (no chain of promises), and one watch of the signal from the start of the stepping to its stop
  * (not one a sleep: a client's calls share its scope's signal, whose set of watchers would churn
  * at every poll).
  */
-abstract class Stepper<S, R> implements Sleeper, LineWaiter {
+abstract class Stepper<S, R> implements AbortWatcher, Ringer, LineWaiter {
   enqueuedMs = 0;
   mustGoMs = 0;
   /** The request waiting in the line, if any. */
   #waiting: RequestEffect | null = null;
-  readonly #nap: Nap = new Nap(this);
+  /** The moment it sleeps until, while it sleeps (it is its own nap: no object of its own for that). */
+  #wakeup: Wakeup | null = null;
   /** The place in the line that the request in flight holds, given back when it settles. */
   #slot: Slot | null = null;
   #watching = false;
@@ -99,8 +101,9 @@ abstract class Stepper<S, R> implements Sleeper, LineWaiter {
     this.#resume(false, undefined);
   }
 
-  /** The sleep is over: the run goes on. */
-  wake(): void {
+  /** The moment it slept until came: the run goes on. @internal */
+  ring(): void {
+    this.#wakeup = null;
     this.#resume(false, undefined);
   }
 
@@ -112,8 +115,9 @@ abstract class Stepper<S, R> implements Sleeper, LineWaiter {
     if (this.#waiting !== null) {
       this.#waiting = null;
       this.line?.leave(this);
-    } else if (this.#nap.asleep) {
-      this.#nap.cancel();
+    } else if (this.#wakeup !== null) {
+      this.#wakeup.leave(this);
+      this.#wakeup = null;
     } else {
       return;
     }
@@ -189,7 +193,8 @@ abstract class Stepper<S, R> implements Sleeper, LineWaiter {
         } else if (signal.aborted) {
           next = run.throw(signal.reason);
         } else if (effect.type === 'sleep') {
-          return this.#nap.sleep(effect.untilMs);
+          this.#wakeup = ringAt(effect.untilMs, this);
+          return;
         } else if (effect.type === 'request') {
           return this.#request(effect);
         } else {

@@ -7,13 +7,16 @@
  */
 
 import type { OperationKind } from '../core/kind';
-import { OperationMachine } from '../core/machine';
+import { type MachineEnv, OperationMachine } from '../core/machine';
 import type { RequestPacer } from '../core/pacer';
 import type { BaseOperationStatus } from '../core/status';
 import type { Logger } from '../core/transport';
 
-/** A client's dependencies, as its operations get them. `Guard` is the flavour's way to stop a closed client's calls. */
-export interface OperationContext<Guard> {
+/**
+ * A client's dependencies, as its operations get them. `Guard` is the flavour's way to stop a
+ * closed client's calls. It is the machines' shared {@link MachineEnv} as it is.
+ */
+export interface OperationContext<Guard> extends MachineEnv {
   /** The client's request budget, shared by all its calls; `null`: none. */
   readonly budget: RequestPacer | null;
   /** Where the client polls, for errors raised before any request. */
@@ -51,18 +54,25 @@ export function machineFor<S extends BaseOperationStatus, T>(
   parts: { id: string; kind: OperationKind<S, T>; logger: Logger; initialStatus?: S | null } & PartsWithContext<unknown>,
   describe: string,
 ): OperationMachine<S, T> {
-  const { context, logger } = parts;
+  const { context } = parts;
+  // A client's context is every machine's environment as it is; an operation of its own gets one.
+  const env: MachineEnv =
+    context !== undefined && context.said !== undefined
+      ? context
+      : {
+          endpoint: context?.endpoint ?? "the operation's own fetcher",
+          budget: context?.budget ?? null,
+          nowMs: context?.nowMs ?? Date.now,
+          random: context?.random ?? Math.random,
+          said: saidWarnings(),
+        };
   return new OperationMachine<S, T>({
     id: parts.id,
     kind: parts.kind,
-    logger,
+    logger: parts.logger,
     initialStatus: parts.initialStatus ?? null,
     describe,
-    endpoint: context?.endpoint ?? "the operation's own fetcher",
-    budget: context?.budget ?? null,
-    nowMs: context?.nowMs ?? Date.now,
-    random: context?.random ?? Math.random,
-    said: context?.said !== undefined ? context.said : saidWarnings(),
+    env,
   });
 }
 

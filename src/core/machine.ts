@@ -48,6 +48,24 @@ export interface RequestAnswer<S> {
 /** A member of the machine, run by a runner; `R` is what the member returns. */
 export type Run<S, R> = Generator<Effect<S>, R, unknown>;
 
+/**
+ * What a machine shares with the other operations of its client: one object for all of them
+ * (the client's operation context), so that an operation's machine holds a reference, not a copy.
+ */
+export interface MachineEnv {
+  /** Where the operations are polled, for errors raised before any request. */
+  readonly endpoint: string;
+  /** The request budget of the client, shared by all its calls; `null`: none. */
+  readonly budget: RequestPacer | null;
+  readonly nowMs: () => number;
+  readonly random: () => number;
+  /**
+   * The warnings about the caller's options said so far (each is said once, at `warn`, for
+   * whoever shares the set), or `null`: none are said. Absent: none.
+   */
+  readonly said?: Set<string> | null;
+}
+
 /** What a machine is made of. */
 export interface MachineParts<S extends BaseOperationStatus, T> {
   id: string;
@@ -57,28 +75,25 @@ export interface MachineParts<S extends BaseOperationStatus, T> {
   initialStatus: S | null;
   /** The operation's text form, which starts the reference's messages (`AsyncOperation<id="...">`). */
   describe: string;
-  /** Where the operation is polled, for errors raised before any request. */
-  endpoint: string;
-  /** The request budget of the operation's client, shared by all its calls; `null`: none. */
-  budget: RequestPacer | null;
-  nowMs: () => number;
-  random: () => number;
-  /**
-   * The warnings about the caller's options said so far (each is said once, at `warn`, for
-   * whoever shares the set: a client's operations), or `null`: none are said. Absent: none.
-   */
-  said?: Set<string> | null;
+  env: MachineEnv;
 }
 
 export class OperationMachine<S extends BaseOperationStatus, T> {
   readonly id: string;
-  readonly #parts: MachineParts<S, T>;
+  // The parts' fields, each kept on its own: the parts object itself is not kept.
+  readonly #kind: OperationKind<S, T>;
+  readonly #logger: Logger;
+  readonly #describe: string;
+  readonly #env: MachineEnv;
   #lastKnownStatus: S | null;
   #receivedAtMs = Number.NEGATIVE_INFINITY;
 
   constructor(parts: MachineParts<S, T>) {
     this.id = parts.id;
-    this.#parts = parts;
+    this.#kind = parts.kind;
+    this.#logger = parts.logger;
+    this.#describe = parts.describe;
+    this.#env = parts.env;
     this.#lastKnownStatus = parts.initialStatus;
   }
 
@@ -87,32 +102,32 @@ export class OperationMachine<S extends BaseOperationStatus, T> {
     return this.#lastKnownStatus;
   }
 
-  /** Says a warning about the caller's options at `warn`, once for all who share `MachineParts.said`. */
+  /** Says a warning about the caller's options at `warn`, once for all who share `MachineEnv.said`. */
   notice(message: string): void {
-    const said = this.#parts.said;
+    const said = this.#env.said;
     if (said == null || said.has(message)) return;
     said.add(message);
-    this.#parts.logger.warn(message);
+    this.#logger.warn(message);
   }
 
   /** The operation kind's default poll timeout, in seconds. */
   get defaultPollTimeoutS(): number {
-    return this.#parts.kind.defaultPollTimeoutS;
+    return this.#kind.defaultPollTimeoutS;
   }
 
   /** The operation kind's default poll interval, in seconds (10 when the kind sets none). */
   get defaultPollIntervalS(): number {
-    return this.#parts.kind.defaultPollIntervalS ?? DEFAULT_POLL_INTERVAL_S;
+    return this.#kind.defaultPollIntervalS ?? DEFAULT_POLL_INTERVAL_S;
   }
 
   /** One status request; the answer becomes the last known status. */
   *getStatus(timeoutMs: number): Run<S, S> {
-    return yield* this.#call('get', this.#parts.nowMs() + timeoutMs, timeoutMs);
+    return yield* this.#call('get', this.#env.nowMs() + timeoutMs, timeoutMs);
   }
 
   /** Asks the server to cancel; its answer becomes the last known status. */
   *cancel(timeoutMs: number): Run<S, void> {
-    yield* this.#call('cancel', this.#parts.nowMs() + timeoutMs, timeoutMs);
+    yield* this.#call('cancel', this.#env.nowMs() + timeoutMs, timeoutMs);
   }
 
   /**
@@ -120,10 +135,10 @@ export class OperationMachine<S extends BaseOperationStatus, T> {
    * fetched again): the kind's result, or its RunError, or WrongAsyncOperationStatusError.
    */
   *getResult(timeoutMs: number): Run<S, T> {
-    const status = this.#lastKnownStatus ?? (yield* this.#call('get', this.#parts.nowMs() + timeoutMs, timeoutMs));
-    const error = resultError(status, this.#parts.describe, (failed) => this.#parts.kind.runError(this.id, failed));
+    const status = this.#lastKnownStatus ?? (yield* this.#call('get', this.#env.nowMs() + timeoutMs, timeoutMs));
+    const error = resultError(status, this.#describe, (failed) => this.#kind.runError(this.id, failed));
     if (error) throw error;
-    return (yield { type: 'settle', value: this.#parts.kind.result(status, { timeout: timeoutMs / 1000 }) }) as T;
+    return (yield { type: 'settle', value: this.#kind.result(status, { timeout: timeoutMs / 1000 }) }) as T;
   }
 
   /** Polls until the operation is not running, then gives its result, as the reference's `wait`. */
@@ -155,16 +170,16 @@ export class OperationMachine<S extends BaseOperationStatus, T> {
    * around the poll are plain methods.
    */
   *#poll(rules: WaitRules, pacer: RequestPacer | null, thenResult: boolean): Run<S, S | T> {
-    let state = startWait(rules, this.#parts.nowMs(), this.#lastKnownStatus);
-    this.#parts.logger.info(`Polling operation ${this.id}: ${rules.interval}, poll timeout ${rules.pollTimeoutS} s`);
+    let state = startWait(rules, this.#env.nowMs(), this.#lastKnownStatus);
+    this.#logger.info(`Polling operation ${this.id}: ${rules.interval}, poll timeout ${rules.pollTimeoutS} s`);
     for (;;) {
       let outcome: PollOutcome<S>;
       try {
         // One poll: none past the deadline; the budget may take until the deadline; the request
         // is bounded by its timeout and the deadline.
-        const late = overdue(state, rules, this.#parts.nowMs());
+        const late = overdue(state, rules, this.#env.nowMs());
         if (late !== null) throw late;
-        if (this.#parts.budget !== null || pacer !== null) yield* this.#pollBudget(state, rules, pacer);
+        if (this.#env.budget !== null || pacer !== null) yield* this.#pollBudget(state, rules, pacer);
         // The effect is made in the `yield` itself: no local of the loop keeps it through the sleep.
         outcome = this.#polled((yield this.#pollRequest(state, rules)) as RequestAnswer<S>);
       } catch (error) {
@@ -186,10 +201,10 @@ export class OperationMachine<S extends BaseOperationStatus, T> {
 
   /** The wait's step after a poll's `outcome` (`stepWait`), with its log lines. */
   #stepAfter(state: WaitState<S>, rules: WaitRules, outcome: PollOutcome<S>): ReturnType<typeof stepWait<S>> {
-    const { logger } = this.#parts;
+    const logger = this.#logger;
     const polledStatus = 'status' in outcome ? outcome.status : null;
     const running = polledStatus?.isRunning === true;
-    const step = stepWait(state, rules, outcome, this.#parts.nowMs(), running ? this.#parts.random() : 0);
+    const step = stepWait(state, rules, outcome, this.#env.nowMs(), running ? this.#env.random() : 0);
     if (running && logger.debug !== noLog)
       logger.debug(`Operation ${this.id} is still running (poll ${step.state.polls}): ${polledStatus}`);
     if (step.decision.type === 'done') {
@@ -203,7 +218,7 @@ export class OperationMachine<S extends BaseOperationStatus, T> {
 
   /** The request of a wait's poll sent now: bounded by its timeout and the deadline; it may wait in a line until the deadline. */
   #pollRequest(state: WaitState<S>, rules: WaitRules): RequestEffect {
-    const deadlineMs = pollDeadlineMs(state, rules, this.#parts.nowMs());
+    const deadlineMs = pollDeadlineMs(state, rules, this.#env.nowMs());
     return { type: 'request', call: 'get', deadlineMs, timeoutMs: rules.requestTimeoutMs, latestMs: state.deadlineMs };
   }
 
@@ -221,7 +236,7 @@ export class OperationMachine<S extends BaseOperationStatus, T> {
   /** One call of its own (`getStatus`, `cancel`, `getResult`'s fetch): budget and request within one deadline. */
   *#call(call: 'get' | 'cancel', deadlineMs: number, timeoutMs: number): Run<S, S> {
     // No budget to spend: no generator made for it.
-    const starvedBy = this.#parts.budget === null ? null : yield* this.#spendBudget(deadlineMs, null);
+    const starvedBy = this.#env.budget === null ? null : yield* this.#spendBudget(deadlineMs, null);
     if (starvedBy !== null) throw this.#budgetError(starvedBy, timeoutMs, 'timeout');
     return yield* this.#request(call, deadlineMs, timeoutMs);
   }
@@ -248,10 +263,10 @@ export class OperationMachine<S extends BaseOperationStatus, T> {
    * `null` when the request may go, or the budget that has no slot in time (nothing is sent then).
    */
   *#spendBudget(deadlineMs: number, pacer: RequestPacer | null): Run<S, RequestPacer | null> {
-    for (const budget of [this.#parts.budget, pacer]) {
+    for (const budget of [this.#env.budget, pacer]) {
       if (budget === null) continue;
       for (;;) {
-        const nowMs = this.#parts.nowMs();
+        const nowMs = this.#env.nowMs();
         const atMs = budget.reserveBefore(nowMs, deadlineMs);
         if (atMs === null) return budget;
         if (atMs <= nowMs) break;
@@ -259,7 +274,7 @@ export class OperationMachine<S extends BaseOperationStatus, T> {
         // Woken past its slot's interval (the blocking runner was busy with another request): the
         // slot is gone, and spending it now would send in a burst with the others that passed meanwhile.
         // Take the next free slot instead.
-        if (this.#parts.nowMs() < atMs + budget.spacingMs) break;
+        if (this.#env.nowMs() < atMs + budget.spacingMs) break;
       }
     }
     return null;
@@ -274,7 +289,7 @@ export class OperationMachine<S extends BaseOperationStatus, T> {
       requestId: null,
       serverTraceId: null,
       clientRequestId: null,
-      endpoint: this.#parts.endpoint,
+      endpoint: this.#env.endpoint,
       attempts: 0,
       authProvider: null,
     });

@@ -29,9 +29,24 @@ export function sleepFor(untilMs: number, sleeper: Sleeper, signal?: Stopper, sh
   new Nap(sleeper).sleep(untilMs, signal, shared);
 }
 
+/** What a moment's timer rings: a {@link Nap}, or a runner that sleeps without one (`src/async/run.ts`). */
+export interface Ringer {
+  ring(): void;
+}
+
+/**
+ * Puts `ringer` to sleep until `untilMs` (a `Date.now()` value): it is rung at that moment unless
+ * it leaves the returned wake-up first. `shared` as {@link Nap.sleep}'s.
+ */
+export function ringAt(untilMs: number, ringer: Ringer, shared = true): Wakeup {
+  const wakeup = (shared ? wakeups.get(untilMs) : undefined) ?? new Wakeup(untilMs, shared);
+  wakeup.naps.add(ringer);
+  return wakeup;
+}
+
 /** The sleeps of one moment: one timer, which rings them all. */
-class Wakeup {
-  readonly naps = new Set<Nap>();
+export class Wakeup {
+  readonly naps = new Set<Ringer>();
   readonly timer: NodeJS.Timeout;
 
   constructor(
@@ -44,7 +59,7 @@ class Wakeup {
   }
 
   /** `nap` left before the moment; the timer goes with the last one. */
-  leave(nap: Nap): void {
+  leave(nap: Ringer): void {
     this.naps.delete(nap);
     if (this.naps.size > 0) return;
     clearTimeout(this.timer);
@@ -84,10 +99,8 @@ export class Nap implements AbortWatcher {
    */
   sleep(untilMs: number, signal?: Stopper, shared = true): void {
     if (signal?.aborted) return this.sleeper.onAbort(signal.reason);
-    const wakeup = (shared ? wakeups.get(untilMs) : undefined) ?? new Wakeup(untilMs, shared);
-    this.#wakeup = wakeup;
+    this.#wakeup = ringAt(untilMs, this, shared);
     this.#signal = signal;
-    wakeup.naps.add(this);
     if (signal) watchAbort(signal, this);
   }
 

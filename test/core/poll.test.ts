@@ -29,10 +29,7 @@ function machineOf(nowMs: () => number, budget: RequestPacer | null = null) {
     logger: silent,
     initialStatus: null,
     describe: 'op1',
-    endpoint: 'x',
-    budget,
-    nowMs,
-    random: () => 0.5,
+    env: { endpoint: 'x', budget, nowMs, random: () => 0.5 },
   });
 }
 
