@@ -12,8 +12,10 @@
  * `Number.MAX_SAFE_INTEGER` for its delay: every slot is taken until it expires.
  *
  * One script, only while the run holds the job's lock (`<job key>:lock` holds its token): it
- * increments first and compares after, where BullMQ reads then increments; a counter past the
- * limit limits as one at the limit does, and expires with its window all the same.
+ * increments first and compares after, where BullMQ reads then increments (a command less a
+ * poll); a counter past the limit limits as one at the limit does, and expires with its window
+ * all the same. As in BullMQ, a window in its last millisecond (`PTTL` 0) is ended (`DEL`) and a
+ * new one begun: runs woken by its end at once would otherwise all pass in the old one.
  */
 import type { Job, Worker } from 'bullmq';
 import { LuaScript } from './lua-script';
@@ -25,10 +27,15 @@ const SCRIPT = new LuaScript(`
 if redis.call("GET", KEYS[1]) ~= ARGV[1] then return -1 end
 local max = tonumber(redis.call("HGET", KEYS[3], "max")) or tonumber(ARGV[2])
 local count = redis.call("INCR", KEYS[2])
+if count > max then
+  local ttl = redis.call("PTTL", KEYS[2])
+  if ttl > 0 then return ttl end
+  if ttl == 0 then
+    redis.call("DEL", KEYS[2])
+    count = redis.call("INCR", KEYS[2])
+  end
+end
 if count == 1 then redis.call("PEXPIRE", KEYS[2], ARGV[3]) end
-if count <= max then return 0 end
-local ttl = redis.call("PTTL", KEYS[2])
-if ttl > 0 then return ttl end
 return 0`);
 
 /** BullMQ's limiter as a worker sets it: at most `max` job runs per `durationMs`. */
