@@ -5,33 +5,18 @@
  * jobs back to the delayed set without waiting for the hold's end; a run that lost its lock stops
  * and writes nothing; the wait's deadline ends it as without a hold.
  */
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { OperationTimeoutError } from 'yc-operation';
 import { type WaitQueue, WaitWorker } from 'yc-operation/bullmq';
-import { type Emulator, startEmulator } from 'yc-operation/testing';
-import { inProcessFleet, skipReason, startRedis, type TestRedis } from './redis';
+import { inProcessFleet, redisAndEmulator, skipReason } from './redis';
 
 const RESPONSE = { '@type': 'type.googleapis.com/example.Result', text: 'done' };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe.skipIf(skipReason !== null)('yc-operation/bullmq holdFor', () => {
-  let redis: TestRedis;
-  let emu: Emulator;
-  let client: Redis;
-  const closers: Array<() => Promise<unknown>> = [];
+  const env = redisAndEmulator();
 
-  beforeAll(async () => {
-    [redis, emu] = await Promise.all([startRedis(), startEmulator()]);
-    client = new Redis(redis.url);
-  });
-  afterAll(async () => {
-    await Promise.all(closers.map((close) => close().catch(() => undefined)));
-    client?.disconnect();
-    await Promise.all([redis?.stop(), emu?.close()]);
-  });
-
-  const requestsOf = async (id: string) => (await emu.requests()).filter((r) => r.operationId === id);
+  const requestsOf = async (id: string) => (await env.emu.requests()).filter((r) => r.operationId === id);
 
   /** Until the emulator has seen `n` polls of `id` (bounded: 400 looks, 25 ms apart). */
   const untilPolls = async (id: string, n: number) => {
@@ -57,11 +42,11 @@ describe.skipIf(skipReason !== null)('yc-operation/bullmq holdFor', () => {
   const jobOf = async (queue: WaitQueue, id: string) => (await queue.queue.getJob(`op-${id}`))!;
 
   test('a wait of many polls takes far fewer job runs; readers see each progress change once, in order', async () => {
-    const { queue, startWorker } = inProcessFleet(redis, emu.url, closers, { holdFor: 30 });
+    const { queue, startWorker } = inProcessFleet(env.redis, env.emu.url, env.closers, { holdFor: 30 });
     startWorker();
     // 24 polls: the metadata changes every other poll (0, 0, 1, 1, ..., 11, 11), done at the 24th.
     const metadata = Array.from({ length: 23 }, (_, i) => ({ p: Math.floor(i / 2) }));
-    const id = await emu.create({ donePolls: 24, metadata, response: RESPONSE });
+    const id = await env.emu.create({ donePolls: 24, metadata, response: RESPONSE });
     const job = await queue.enqueue(id, { pollInterval: 0.01 });
     const seen: number[] = [];
     expect(await queue.result(job, { onProgress: (status) => seen.push((status.metadata as { p: number }).p) })).toEqual(RESPONSE);
@@ -70,7 +55,7 @@ describe.skipIf(skipReason !== null)('yc-operation/bullmq holdFor', () => {
     expect(polls).toBe(24);
     expect((await jobOf(queue, id)).attemptsStarted).toBeLessThan(polls / 4);
     // A progress event for each change, none for a poll that changed nothing.
-    const progressEvents = (await client.xrange(queue.queue.keys.events!, '-', '+')).filter(
+    const progressEvents = (await env.client.xrange(queue.queue.keys.events!, '-', '+')).filter(
       ([, fields]) => fields.includes(job.jobId) && fields.includes('progress'),
     );
     expect(progressEvents).toHaveLength(12);
@@ -78,13 +63,17 @@ describe.skipIf(skipReason !== null)('yc-operation/bullmq holdFor', () => {
 
   test('the budget holds for held polls: two workers under 5 requests/s together', async () => {
     const RATE = 5;
-    const { queue, startWorker } = inProcessFleet(redis, emu.url, closers, { holdFor: 10, maxRequestsPerSecond: RATE, concurrency: 8 });
+    const { queue, startWorker } = inProcessFleet(env.redis, env.emu.url, env.closers, {
+      holdFor: 10,
+      maxRequestsPerSecond: RATE,
+      concurrency: 8,
+    });
     startWorker();
     startWorker();
     // Four waits that would each poll every 10 ms: far more than the budget wants.
-    const ids = await Promise.all(Array.from({ length: 4 }, () => emu.create({ never: true })));
+    const ids = await Promise.all(Array.from({ length: 4 }, () => env.emu.create({ never: true })));
     const idSet = new Set(ids);
-    const log = async () => (await emu.requests()).filter((r) => r.operationId !== null && idSet.has(r.operationId));
+    const log = async () => (await env.emu.requests()).filter((r) => r.operationId !== null && idSet.has(r.operationId));
     await Promise.all(ids.map((id) => queue.enqueue(id, { pollInterval: 0.01, pollTimeout: 60 })));
     let times = (await log()).map((r) => r.at);
     while (times.length === 0 || times.at(-1)! - times[0]! < 3000) {
@@ -108,9 +97,9 @@ describe.skipIf(skipReason !== null)('yc-operation/bullmq holdFor', () => {
 
   for (const force of [false, true]) {
     test(`close(${force}) during a hold of 30 s gives the job back to the delayed set with its state`, async () => {
-      const { queue, startWorker } = inProcessFleet(redis, emu.url, closers, { holdFor: 30 });
+      const { queue, startWorker } = inProcessFleet(env.redis, env.emu.url, env.closers, { holdFor: 30 });
       const worker = startWorker();
-      const id = await emu.create({ never: true, metadata: [{ p: 1 }, { p: 2 }] });
+      const id = await env.emu.create({ never: true, metadata: [{ p: 1 }, { p: 2 }] });
       await queue.enqueue(id, { pollInterval: 0.05 });
       await untilPolls(id, 4);
       expect((await jobOf(queue, id)).attemptsStarted).toBe(1);
@@ -119,7 +108,7 @@ describe.skipIf(skipReason !== null)('yc-operation/bullmq holdFor', () => {
       expect(await job.getState()).toBe('delayed');
       expect(job.progress).toEqual({ done: false, error: null, metadata: { p: 2 } });
       expect(job.data).toMatchObject({ operationId: id, failures: 0 });
-      expect(await client.exists(`${queue.queue.toKey(job.id!)}:lock`)).toBe(0);
+      expect(await env.client.exists(`${queue.queue.toKey(job.id!)}:lock`)).toBe(0);
       // Another worker takes the wait on from there.
       startWorker();
       await untilPolls(id, (await requestsOf(id)).length + 2);
@@ -136,14 +125,14 @@ describe.skipIf(skipReason !== null)('yc-operation/bullmq holdFor', () => {
   test.each(progressions)(
     'a run that lost its lock stops at once and writes nothing more (%s)',
     async (_, metadata) => {
-      const { queue, startWorker } = inProcessFleet(redis, emu.url, closers, { holdFor: 30, lockDuration: 30 });
+      const { queue, startWorker } = inProcessFleet(env.redis, env.emu.url, env.closers, { holdFor: 30, lockDuration: 30 });
       startWorker();
-      const id = await emu.create({ never: true, metadata: [...metadata] });
+      const id = await env.emu.create({ never: true, metadata: [...metadata] });
       await queue.enqueue(id, { pollInterval: 0.02 });
       await untilPolls(id, 4);
       const key = queue.queue.toKey(`op-${id}`);
       // Another owner takes the lock; what the job holds then must stay.
-      const [[, before], [, taken]] = (await client.multi().hgetall(key).set(`${key}:lock`, 'another-worker', 'PX', 60_000).exec()) as [
+      const [[, before], [, taken]] = (await env.client.multi().hgetall(key).set(`${key}:lock`, 'another-worker', 'PX', 60_000).exec()) as [
         [null, Record<string, string>],
         [null, unknown],
       ];
@@ -152,17 +141,17 @@ describe.skipIf(skipReason !== null)('yc-operation/bullmq holdFor', () => {
       const after = await untilQuiet(id);
       // At most the poll in flight when the lock was taken.
       expect(after).toBeLessThanOrEqual(atTakeOver + 1);
-      expect(await client.hgetall(key)).toEqual(before);
-      expect(await client.get(`${key}:lock`)).toBe('another-worker');
+      expect(await env.client.hgetall(key)).toEqual(before);
+      expect(await env.client.get(`${key}:lock`)).toBe('another-worker');
       expect(await (await jobOf(queue, id)).getState()).toBe('active');
     },
     30_000,
   );
 
   test('the deadline ends a held wait with OperationTimeoutError; no poll after the stored deadline', async () => {
-    const { queue, startWorker } = inProcessFleet(redis, emu.url, closers, { holdFor: 30 });
+    const { queue, startWorker } = inProcessFleet(env.redis, env.emu.url, env.closers, { holdFor: 30 });
     startWorker();
-    const id = await emu.create({ never: true, metadata: [{ stage: 'training' }] });
+    const id = await env.emu.create({ never: true, metadata: [{ stage: 'training' }] });
     await queue.enqueue(id, { pollInterval: 0.1, pollTimeout: 1 });
     const error = await queue.result(id).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OperationTimeoutError);
@@ -180,7 +169,7 @@ describe.skipIf(skipReason !== null)('yc-operation/bullmq holdFor', () => {
 
   test('holdFor must be a number of seconds from 0 to 2147483', () => {
     const make = (holdFor: unknown) =>
-      new WaitWorker({ connection: redis.connection, queueName: redis.queueName(), holdFor: holdFor as number });
+      new WaitWorker({ connection: env.redis.connection, queueName: env.redis.queueName(), holdFor: holdFor as number });
     expect(() => make('1')).toThrow(TypeError);
     expect(() => make('1')).toThrow(/holdFor must be a number of seconds, got a string/);
     expect(() => make(-1)).toThrow(RangeError);
