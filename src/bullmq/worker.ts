@@ -31,8 +31,8 @@ export interface WaitWorkerOptions extends QueueLocation {
   /**
    * The request budget of the whole queue: BullMQ's rate limiter lets at most this many job
    * runs (one Get each) start per second, across every worker of the fleet, whatever their
-   * number. Give every worker the same value. @default 50 (AI Studio's quota for getting
-   * operation results, per cloud)
+   * number; a poll held by `holdFor` takes a slot of the same limiter. Give every worker the
+   * same value. @default 50 (AI Studio's quota for getting operation results, per cloud)
    */
   maxRequestsPerSecond?: number;
   /** How many polls this worker makes at once. @default 16 */
