@@ -538,7 +538,7 @@ function queueHeldRow(q) {
   return [
     {
       row: 'queue, holdFor',
-      what: `the queue row's fleet with the workers' \`holdFor: ${held.holdFor}\` (a job run polls again in-process for up to ${held.holdFor} s)`,
+      what: `the queue row's fleet with the workers' \`holdFor: ${held.holdFor}\` (a job run polls again in-process for up to ${held.holdFor} s; \`concurrency\` ${held.concurrency} per worker, to hold every wait)`,
       measured: `${held.commandsPerPoll.toFixed(1)} Redis commands per poll (default ${queue.commandsPerPoll.toFixed(1)}; ${held.scriptsPerPoll.toFixed(2)} Lua scripts), ${held.bytesInPerPoll.toFixed(0)} B in per poll; ${held.pollsPerSecond.toFixed(0)} polls/s (default ${queue.pollsPerSecond.toFixed(0)}, one client ${local.pollsPerSecond.toFixed(0)}); worker CPU ${held.workerCpuUsPerPoll.toFixed(0)} µs per poll (default ${queue.workerCpuUsPerPoll.toFixed(0)})`,
       ratio: x(held.pollsPerSecond / local.pollsPerSecond),
       goal: '≤ 12 Redis commands per poll; ≥ 1.0× one client',

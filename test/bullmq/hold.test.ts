@@ -3,7 +3,8 @@
  * a real Redis and the emulator. Many polls take few job runs, readers see each progress change
  * once; the fleet's budget holds for held polls (counted at the emulator); `close()` gives held
  * jobs back to the delayed set without waiting for the hold's end; a run that lost its lock stops
- * and writes nothing; the wait's deadline ends it as without a hold.
+ * and writes nothing; a 429 pauses held polls with the rest of the queue; the wait's deadline
+ * ends it as without a hold.
  */
 import { describe, expect, test } from 'vitest';
 import { OperationTimeoutError } from 'yc-operation';
@@ -147,6 +148,36 @@ describe.skipIf(skipReason !== null)('yc-operation/bullmq holdFor', () => {
     },
     30_000,
   );
+
+  test('a 429 during a hold pauses the whole queue, held polls included, then the waits go on', async () => {
+    const { queue, startWorker } = inProcessFleet(env.redis, env.emu.url, env.closers, { holdFor: 30, rateLimitDelay: 5 });
+    startWorker();
+    const retryInfo = { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '1s' };
+    const body = JSON.stringify({ code: 8, message: 'quota exceeded', details: [retryInfo] });
+    // Three good answers (a held run by then), then the 429.
+    const limited = await env.emu.create({
+      donePolls: 6,
+      response: RESPONSE,
+      faults: [
+        { latency: 0.001, times: 3 },
+        { status: 429, body, contentType: 'application/json' },
+      ],
+    });
+    const busy = await env.emu.create({ donePolls: 40, response: RESPONSE });
+    await queue.enqueue(busy, { pollInterval: 0.05 });
+    await queue.enqueue(limited, { pollInterval: 0.05 });
+    expect(await Promise.all([queue.result(limited), queue.result(busy)])).toEqual([RESPONSE, RESPONSE]);
+    const log = (await env.emu.requests()).filter((r) => r.operationId === limited || r.operationId === busy);
+    const at429 = log.findIndex((r) => r.fault?.includes('429'));
+    expect(log[at429]!.operationId).toBe(limited);
+    expect(log.slice(0, at429).filter((r) => r.operationId === limited)).toHaveLength(3);
+    // The 429 came in the run of the three polls before it; one more run finished the wait.
+    expect((await jobOf(queue, limited)).attemptsStarted).toBe(2);
+    // Nobody polls for the second the server asked (the held run of `busy` neither), then both go on.
+    const gap = log[at429 + 1]!.at - log[at429]!.at;
+    expect(gap).toBeGreaterThanOrEqual(900);
+    expect(gap).toBeLessThan(4000);
+  }, 30_000);
 
   test('the deadline ends a held wait with OperationTimeoutError; no poll after the stored deadline', async () => {
     const { queue, startWorker } = inProcessFleet(env.redis, env.emu.url, env.closers, { holdFor: 30 });
