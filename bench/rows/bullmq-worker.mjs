@@ -1,6 +1,7 @@
 // A worker process of the "queue" row (bench/rows/bullmq.mjs): `yc-operation/bullmq` imported by
 // name, or from QUEUE_DIST (another build's dist/bullmq/index.js, for a side-by-side run). On
-// REDIS_URL, or on the Redis Cluster of CLUSTER_PORTS (ports on 127.0.0.1) with PREFIX. Prints
+// REDIS_URL, or on the Redis Cluster of CLUSTER_PORTS (ports on 127.0.0.1) with PREFIX; with
+// HOLD_FOR (seconds), the worker's `holdFor` (absent: not passed, as a build without it needs). Prints
 // READY once it takes jobs, `CPU <µs>` (its CPU time so far) on SIGUSR2, and on SIGTERM closes
 // gracefully.
 import { pathToFileURL } from 'node:url';
@@ -20,6 +21,7 @@ const worker = new WaitWorker({
   client: { endpoint: process.env.EMU, auth: null },
   maxRequestsPerSecond: 1_000_000,
   concurrency: Number(process.env.CONCURRENCY),
+  ...(process.env.HOLD_FOR && { holdFor: Number(process.env.HOLD_FOR) }),
 });
 const cpuUs = () => {
   const { user, system } = process.cpuUsage();

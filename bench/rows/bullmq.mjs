@@ -9,7 +9,9 @@
  * polled in a loop: by one `AsyncOperationsClient` (one `getStatus()` loop per operation; first,
  * so that the emulator is warm for the fleets), by the queue (one job per operation,
  * `pollInterval` 1 ms, no budget in the way), then by the
- * queue on the cluster (`prefix: '{yc}'`). Polls are counted at the emulator over a measured
+ * queue on the cluster (`prefix: '{yc}'`), and by the queue again with the workers' `holdFor: 1`
+ * (`held`: a job run keeps its job and polls again in-process for up to 1 s; HOLD_FOR in the
+ * workers' environment). Polls are counted at the emulator over a measured
  * window after a warm-up; Redis's work over the same window comes from `INFO stats` (commands
  * processed, those inside BullMQ's Lua scripts included; bytes in and out), `INFO commandstats`
  * (the calls of each command, scripts' `EVALSHA` and `EVAL` among them) and `INFO cpu`, summed
@@ -35,6 +37,14 @@ const WORKERS = Number(process.env.BENCH_QUEUE_WORKERS ?? 4);
 const OPS = Number(process.env.BENCH_QUEUE_OPS ?? 256);
 const WARMUP_MS = 1000;
 const WINDOW_MS = Number(process.env.BENCH_QUEUE_WINDOW_MS ?? 3000);
+/** Each worker's `concurrency`: how many job runs it has at once. */
+const CONCURRENCY = 32;
+/**
+ * The workers' `holdFor` in the `held` fleet, in seconds, and their `concurrency` there: enough
+ * for the fleet to hold every wait at once (a held run keeps its slot while it sleeps).
+ */
+const HOLD_FOR_S = 1;
+const HELD_CONCURRENCY = Number(process.env.BENCH_QUEUE_HELD_CONCURRENCY ?? Math.ceil(OPS / WORKERS));
 // A copy inside this package, so that its imports (`yc-operation`, `bullmq`) resolve here.
 const BEFORE = process.env.BEFORE_DIST ? join(ROOT, '.bench-before-bullmq.mjs') : null;
 if (BEFORE) copyFileSync(join(dirname(process.env.BEFORE_DIST), 'bullmq', 'index.js'), BEFORE);
@@ -84,22 +94,24 @@ try {
     env: { CLUSTER_PORTS: ports.join(','), PREFIX: '{yc}' },
     counters: () => counters(nodes),
   };
-  // Each fleet twice, in mirrored order (before, one Redis, cluster, cluster, one Redis, before),
-  // so that a drift of the machine's load over the run weighs on each alike; the means are given.
-  const order = [...(BEFORE ? ['before'] : []), 'queue', 'cluster'];
+  // Each fleet twice, in mirrored order (before, one Redis, held, cluster, cluster, held, one
+  // Redis, before), so that a drift of the machine's load over the run weighs on each alike; the
+  // means are given.
+  const order = [...(BEFORE ? ['before'] : []), 'queue', 'held', 'cluster'];
   const setups = {
     before: { ...oneRedis, dist: BEFORE },
     queue: oneRedis,
+    held: { ...oneRedis, env: { ...oneRedis.env, HOLD_FOR: String(HOLD_FOR_S) }, concurrency: HELD_CONCURRENCY },
     cluster: onCluster,
   };
-  const runs = { before: [], queue: [], cluster: [] };
+  const runs = { before: [], queue: [], held: [], cluster: [] };
   try {
     for (const [round, name] of [...order, ...order.toReversed()].entries())
       runs[name].push(await fleet(ids, { ...setups[name], queueName: `bench-${round}` }));
   } finally {
     cluster.disconnect();
   }
-  const [before, queue, onClusterFigures] = ['before', 'queue', 'cluster'].map((name) =>
+  const [before, queue, held, onClusterFigures] = ['before', 'queue', 'held', 'cluster'].map((name) =>
     runs[name].length ? mean(runs[name]) : undefined,
   );
 
@@ -108,6 +120,8 @@ try {
     operations: OPS,
     ...(before && { before }),
     queue,
+    // The same fleet with the workers' `holdFor`.
+    held: { holdFor: HOLD_FOR_S, concurrency: HELD_CONCURRENCY, ...held },
     // This process's CPU: the client's and the emulator's.
     local: { pollsPerSecond: local.pollsPerSecond, cpuUsPerPoll: local.ownCpuUsPerPoll },
     cluster: onClusterFigures,
@@ -125,13 +139,13 @@ try {
  * WORKERS worker processes (of `dist`, else this build) polling the waits on `ids` in queue
  * `queueName`: polls per second, Redis's work and the workers' CPU time per poll.
  */
-async function fleet(ids, { location, env, counters: read, queueName, dist }) {
+async function fleet(ids, { location, env, counters: read, queueName, dist, concurrency = CONCURRENCY }) {
   const children = [];
   try {
     for (let i = 0; i < WORKERS; i++) {
       const child = spawn(process.execPath, [fileURLToPath(new URL('./bullmq-worker.mjs', import.meta.url))], {
         cwd: ROOT,
-        env: { ...process.env, ...env, QUEUE: queueName, QUEUE_DIST: dist ?? '', EMU: emulator.url, CONCURRENCY: '32' },
+        env: { ...process.env, ...env, QUEUE: queueName, QUEUE_DIST: dist ?? '', EMU: emulator.url, CONCURRENCY: String(concurrency) },
         stdio: ['ignore', 'pipe', 'inherit'],
       });
       children.push(child);

@@ -17,14 +17,14 @@
  * and `failed`); and the stream's trimming to the queue's `maxLenEvents` (BullMQ's default
  * 10 000), which that event's `XADD` did and which the run does when asked.
  */
-import { createHash } from 'node:crypto';
 import type { Job, Worker } from 'bullmq';
+import { LuaScript } from './lua-script';
 
 // KEYS: the job's lock, the job, the queue's active, delayed, marker, events and meta keys.
 // ARGV: the run's token, the job id, the data and the progress as JSON ("" when unchanged), the
 // time of the next poll in ms ("" when the job stays active), "1" for BullMQ's delayed event, the
 // delay in ms (for that event's `delay` field), "1" to trim the events stream.
-const SCRIPT = `
+const SCRIPT = new LuaScript(`
 if redis.call("GET", KEYS[1]) ~= ARGV[1] then return 0 end
 local jobId = ARGV[2]
 local maxEvents = nil
@@ -55,14 +55,7 @@ if ARGV[6] == "1" then
 elseif ARGV[8] == "1" then
   redis.call("XTRIM", KEYS[6], "MAXLEN", "~", maxLen())
 end
-return 1`;
-
-const SCRIPT_SHA = createHash('sha1').update(SCRIPT).digest('hex');
-
-interface ScriptClient {
-  evalsha(sha: string, keys: number, ...args: Array<string | number>): Promise<unknown>;
-  eval(script: string, keys: number, ...args: Array<string | number>): Promise<unknown>;
-}
+return 1`);
 
 /** What a run writes: each part `null` when it did not change (nothing is written for it). */
 export interface StateWrite {
@@ -85,18 +78,11 @@ export interface StateWrite {
  */
 export async function writeState(worker: Worker, job: Job, token: string | undefined, write: StateWrite): Promise<boolean> {
   if (token === undefined) return false;
-  const client = (await worker.getBackend().client) as unknown as ScriptClient;
   const jobKey = worker.toKey(job.id!);
   const keys = worker.keys;
   const delayUntil = write.delayUntil === null ? null : Math.max(0, Math.ceil(write.delayUntil));
+  const scriptKeys = [`${jobKey}:lock`, jobKey, keys.active!, keys.delayed!, keys.marker!, keys.events!, keys.meta!];
   const args = [
-    `${jobKey}:lock`,
-    jobKey,
-    keys.active!,
-    keys.delayed!,
-    keys.marker!,
-    keys.events!,
-    keys.meta!,
     token,
     job.id!,
     write.data === null ? '' : JSON.stringify(write.data),
@@ -106,15 +92,7 @@ export async function writeState(worker: Worker, job: Job, token: string | undef
     delayUntil === null ? '0' : String(Math.max(0, delayUntil - Date.now())),
     write.trimEvents ? '1' : '0',
   ];
-  let written: unknown;
-  try {
-    written = await client.evalsha(SCRIPT_SHA, 7, ...args);
-  } catch (error) {
-    // A Redis (or a cluster node) that has not seen the script yet: send it once, it is cached from then on.
-    if (!String((error as Error)?.message).startsWith('NOSCRIPT')) throw error;
-    written = await client.eval(SCRIPT, 7, ...args);
-  }
-  if (Number(written) !== 1) return false;
+  if (Number(await SCRIPT.run(worker, scriptKeys, args)) !== 1) return false;
   if (write.data !== null) job.data = write.data as Job['data'];
   if (write.progress !== null) job.progress = write.progress as Job['progress'];
   return true;

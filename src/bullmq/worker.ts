@@ -1,16 +1,19 @@
 /**
- * The worker side: a BullMQ `Worker` whose processor makes one poll per job run. While the
- * operation runs, the job goes back to BullMQ's delayed set until its next poll; when it
- * finishes, the job completes with the response, or fails with the SDK's error as data.
+ * The worker side: a BullMQ `Worker` whose processor makes one poll per job run (with `holdFor`,
+ * every poll due within the hold). While the operation runs, the job goes back to BullMQ's delayed
+ * set until its next poll; when it finishes, the job completes with the response, or fails with
+ * the SDK's error as data.
  */
 import { type ConnectionOptions, DelayedError, type Job, type KeepJobs, Queue, UnrecoverableError, Worker } from 'bullmq';
 import { ApiError, type AsyncOperation, AsyncOperationsClient, type ClientOptions, type OperationStatus } from 'yc-operation';
 import { checkOptions, integerInRange, MAX_TIMER_S, numberInRange, positiveSeconds, typeName } from '../core/options';
 import { type RetryOptions, type RetryPolicy, resolveRetryPolicy, retryInfoDelayMs } from '../core/retry';
-import { overdue, type PollOutcome, pollDeadlineMs, stepWait, type WaitRules } from '../core/wait-state';
+import { overdue, type PollOutcome, pollDeadlineMs, stepWait, type WaitRules, type WaitState } from '../core/wait-state';
 import { ConnectionTrouble, checkClusterPrefix } from './connection';
 import { errorToData } from './error-data';
+import { HeldRuns } from './held-runs';
 import { checkJobData, DEFAULT_QUEUE_NAME, progressOf, rulesOf, stateOf, statusOfProgress, type WaitJobData, withState } from './job-data';
+import { type Limiter, takeLimiterSlot } from './limiter-slot';
 import { LOCATION_OPTIONS, type QueueLocation, queueOptionsOf } from './queue';
 import { RedisUnavailableError } from './redis-unavailable-error';
 import { writeState } from './state-write';
@@ -28,8 +31,8 @@ export interface WaitWorkerOptions extends QueueLocation {
   /**
    * The request budget of the whole queue: BullMQ's rate limiter lets at most this many job
    * runs (one Get each) start per second, across every worker of the fleet, whatever their
-   * number. Give every worker the same value. @default 50 (AI Studio's quota for getting
-   * operation results, per cloud)
+   * number; a poll held by `holdFor` takes a slot of the same limiter. Give every worker the
+   * same value. @default 50 (AI Studio's quota for getting operation results, per cloud)
    */
   maxRequestsPerSecond?: number;
   /** How many polls this worker makes at once. @default 16 */
@@ -79,11 +82,24 @@ export interface WaitWorkerOptions extends QueueLocation {
    * events are written either way. @default false
    */
   delayedEvents?: boolean;
+  /**
+   * How long one job run may keep its job between polls, in seconds. `0`: each poll is a job run
+   * of its own, the job going back to BullMQ's delayed set in between. Above 0, a run whose next
+   * poll is due before `holdFor` seconds have passed since the run started keeps the job (active,
+   * its lock renewed by BullMQ) and polls again in-process at that time; each such poll takes a
+   * slot of the same queue-wide limiter (`maxRequestsPerSecond`), and writes the job's data and
+   * progress only when they changed. After `holdFor` seconds, or when the worker closes, the run
+   * gives the job back to the delayed set with its state. For short poll intervals: a poll held
+   * costs Redis one small script where a job run costs two larger ones. A held job occupies one of
+   * the worker's `concurrency` slots while it sleeps. @default 0
+   */
+  holdFor?: number;
 }
 
 /**
  * A worker of the fleet: polls the waits of a {@link WaitQueue}. Start as many as you like, in
- * as many processes; `close()` lets the polls in flight finish (a job run is one request).
+ * as many processes; `close()` lets the polls in flight finish (a job run is one request; a run
+ * held by `holdFor` gives its job back at once, to the delayed set until its next poll).
  *
  * Each job run is one step of the SDK's own wait (as a local `wait()`
  * steps it): the job's data holds the wait's state, its progress the last status.
@@ -98,6 +114,10 @@ export class WaitWorker {
   readonly #retry: RetryPolicy;
   readonly #rateLimitDelayMs: number;
   readonly #delayedEvents: boolean;
+  readonly #holdForMs: number;
+  /** BullMQ's limiter as this worker sets it, for the polls of held runs. */
+  readonly #limiter: Limiter;
+  readonly #held = new HeldRuns();
   #closing: Promise<void> | null = null;
 
   /** @throws TypeError or RangeError when an option is invalid, naming it */
@@ -119,6 +139,7 @@ export class WaitWorker {
     const removeOnComplete = keepJobsOf('removeOnComplete', options.removeOnComplete);
     const removeOnFail = keepJobsOf('removeOnFail', options.removeOnFail);
     this.#delayedEvents = booleanOption('delayedEvents', options.delayedEvents ?? false);
+    this.#holdForMs = holdForOf(options.holdFor) * 1000;
     this.#trouble = new ConnectionTrouble(queueName, options.redisTimeout, options.logger ?? options.client?.logger);
     this.#client = new AsyncOperationsClient({ retry: false, ...options.client });
     const connection: ConnectionOptions = options.connection;
@@ -126,11 +147,12 @@ export class WaitWorker {
     this.#trouble.listen(this.#queue, "the worker's queue");
     // A rate as BullMQ's window: `max` runs per `duration` ms (2.5/s is 2 per 800 ms).
     const max = Math.max(1, Math.floor(rate));
+    this.#limiter = { max, durationMs: Math.round((1000 * max) / rate) };
     this.worker = new Worker<WaitJobData, unknown>(queueName, (job, token) => this.#poll(job, token), {
       connection,
       prefix: options.prefix,
       concurrency,
-      limiter: { max, duration: Math.round((1000 * max) / rate) },
+      limiter: { max, duration: this.#limiter.durationMs },
       lockDuration: lockDurationMs,
       stalledInterval: stalledIntervalMs,
       maxStalledCount,
@@ -150,7 +172,9 @@ export class WaitWorker {
 
   /**
    * Stops taking jobs, lets the polls in flight finish (`force`: abandons them, and another
-   * worker takes them over as stalled), then closes the connections and the SDK client. Within
+   * worker takes them over as stalled), has the runs held by `holdFor` give their jobs back to
+   * the delayed set until their next poll (at once for those asleep, after its poll for one in
+   * flight; never waiting for a hold's end), then closes the connections and the SDK client. Within
    * `redisTimeout` twice over: when Redis does not answer a PING within it, the polls in flight
    * are abandoned, the connections dropped, and it rejects with `RedisUnavailableError`.
    * Idempotent: a second call gives the first one's promise.
@@ -161,6 +185,8 @@ export class WaitWorker {
   }
 
   async #close(force: boolean): Promise<void> {
+    // Held runs asleep give their jobs back to the delayed set now, not at their hold's end.
+    const released = this.#held.close();
     let answered = true;
     let unavailable: RedisUnavailableError | null = null;
     try {
@@ -174,15 +200,20 @@ export class WaitWorker {
       if (error instanceof RedisUnavailableError) unavailable = error;
     }
     try {
-      await this.#trouble.within('close', Promise.all([this.worker.close(force || !answered), this.#queue.close()]));
+      const closed = answered ? released.then(() => this.worker.close(force)) : this.worker.close(true);
+      await this.#trouble.within('close', Promise.all([closed, this.#queue.close()]));
     } finally {
       this.#client.close();
     }
     if (unavailable !== null) throw unavailable;
   }
 
-  /** One run of a wait job: one step of the wait, then complete, fail, or delay until the next poll. */
+  /**
+   * One run of a wait job: one step of the wait, then complete, fail, or delay until the next
+   * poll; with `holdFor`, more steps while the next poll is due before the hold's end.
+   */
   async #poll(job: Job<WaitJobData, unknown>, token: string | undefined): Promise<unknown> {
+    const holdEndMs = Date.now() + this.#holdForMs;
     let data: WaitJobData;
     let rules: WaitRules;
     try {
@@ -191,20 +222,59 @@ export class WaitWorker {
     } catch (error) {
       return this.#refuse(job, error);
     }
-    const state = stateOf(data, statusOfProgress(job.progress));
-    const nowMs = Date.now();
-    const late = overdue(state, rules, nowMs);
-    if (late !== null) return this.#fail(job, token, late);
-    let op: AsyncOperation;
-    try {
-      op = data.saved ? this.#client.restore(data.saved) : this.#client.operation(data.operationId);
-    } catch (error) {
-      return this.#refuse(job, error);
+    let op: AsyncOperation | undefined;
+    // The time of the poll due, once the run holds its job (its first poll's slot was BullMQ's).
+    let heldPollMs: number | null = null;
+    for (;;) {
+      const state = stateOf(data, statusOfProgress(job.progress));
+      const nowMs = Date.now();
+      const late = overdue(state, rules, nowMs);
+      if (late !== null) return this.#fail(job, token, late);
+      if (heldPollMs !== null && !(await this.#heldSlot(job, token, heldPollMs, holdEndMs))) continue;
+      try {
+        op ??= data.saved ? this.#client.restore(data.saved) : this.#client.operation(data.operationId);
+      } catch (error) {
+        return this.#refuse(job, error);
+      }
+      const outcome = await this.#request(op, state, rules, nowMs);
+      const { state: next, decision } = stepWait(state, rules, outcome, Date.now(), Math.random());
+      if (decision.type === 'fail') return this.#fail(job, token, decision.error);
+      if (decision.type === 'done') {
+        try {
+          return await op.getResult();
+        } catch (error) {
+          return this.#fail(job, token, error);
+        }
+      }
+      const progress = next.lastStatus === null ? null : progressOf(next.lastStatus);
+      const progressChanged = progress !== null && JSON.stringify(progress) !== JSON.stringify(job.progress);
+      const stored = withState(data, next);
+      const dataChanged = stored.polls !== data.polls || stored.failures !== data.failures;
+      const writes = [dataChanged ? stored : null, progressChanged ? progress : null] as const;
+      if (this.#holdForMs === 0 || decision.atMs > holdEndMs || this.#held.closing)
+        return this.#release(job, token, decision.atMs, ...writes);
+      // Held: what changed is written now (for the readers), lock-checked; the job stays active.
+      if (
+        (dataChanged || progressChanged) &&
+        !(await writeState(this.worker, job, token, { data: writes[0], progress: writes[1], delayUntil: null }))
+      )
+        throw new DelayedError();
+      data = stored;
+      heldPollMs = decision.atMs;
+      await this.#held.sleep(decision.atMs, () => this.#release(job, token, decision.atMs, null, null));
     }
+  }
+
+  /** One Get, as the outcome the core steps on; a 429 pauses the whole queue and ends the run. */
+  async #request(
+    op: AsyncOperation,
+    state: WaitState<OperationStatus<unknown>>,
+    rules: WaitRules,
+    nowMs: number,
+  ): Promise<PollOutcome<OperationStatus<unknown>>> {
     const boundMs = pollDeadlineMs(state, rules, nowMs);
-    let outcome: PollOutcome<OperationStatus<unknown>>;
     try {
-      outcome = { status: await op.getStatus({ timeout: (boundMs - nowMs) / 1000 }), receivedAtMs: Date.now() };
+      return { status: await op.getStatus({ timeout: (boundMs - nowMs) / 1000 }), receivedAtMs: Date.now() };
     } catch (error) {
       if (error instanceof ApiError && (error.httpStatus === 429 || error.grpcCode === 8)) {
         await this.#queue.rateLimit(retryInfoDelayMs(error.details) ?? this.#rateLimitDelayMs);
@@ -212,27 +282,43 @@ export class WaitWorker {
       }
       // A poll cut to the wait's deadline that ran out of its time ran out of the wait's.
       const cutByDeadline = boundMs === state.deadlineMs && errorToData(error).deadlineMs !== undefined;
-      outcome = { error, deadlineMs: cutByDeadline ? state.deadlineMs : null };
+      return { error, deadlineMs: cutByDeadline ? state.deadlineMs : null };
     }
-    const { state: next, decision } = stepWait(state, rules, outcome, Date.now(), Math.random());
-    if (decision.type === 'fail') return this.#fail(job, token, decision.error);
-    if (decision.type === 'done') {
-      try {
-        return await op.getResult();
-      } catch (error) {
-        return this.#fail(job, token, error);
-      }
-    }
-    const progress = next.lastStatus === null ? null : progressOf(next.lastStatus);
-    const progressChanged = progress !== null && JSON.stringify(progress) !== JSON.stringify(job.progress);
-    const stored = withState(data, next);
-    const dataChanged = stored.polls !== data.polls || stored.failures !== data.failures;
-    // One script writes what changed and moves the job to the delayed set, only while this run
-    // holds the job's lock; BullMQ does nothing more for a run that ends with DelayedError.
+  }
+
+  /**
+   * Before a held run's poll due at `dueMs`: `true` once it took a slot of the queue's limiter;
+   * `false` after sleeping as long as the limiter said (the caller looks again). A run that lost
+   * its lock (stalled, taken over) stops, writing nothing; one that would wait past its hold's
+   * end, or is woken by `close()`, gives its job back.
+   */
+  async #heldSlot(job: Job<WaitJobData, unknown>, token: string | undefined, dueMs: number, holdEndMs: number): Promise<boolean> {
+    const waitMs = await takeLimiterSlot(this.worker, job, token, this.#limiter);
+    if (waitMs === null) throw new DelayedError();
+    if (waitMs === 0) return true;
+    const release = () => this.#release(job, token, dueMs, null, null);
+    const atMs = Date.now() + waitMs;
+    if (atMs > holdEndMs) return release();
+    await this.#held.sleep(atMs, release);
+    return false;
+  }
+
+  /**
+   * Ends a run whose wait goes on: one script writes what changed (`null`: unchanged) and moves
+   * the job to the delayed set until `atMs`, only while this run holds the job's lock; BullMQ
+   * does nothing more for a run that ends with DelayedError.
+   */
+  async #release(
+    job: Job<WaitJobData, unknown>,
+    token: string | undefined,
+    atMs: number,
+    data: WaitJobData | null,
+    progress: unknown,
+  ): Promise<never> {
     await writeState(this.worker, job, token, {
-      data: dataChanged ? stored : null,
-      progress: progressChanged ? progress : null,
-      delayUntil: decision.atMs,
+      data,
+      progress,
+      delayUntil: atMs,
       delayedEvent: this.#delayedEvents,
       // The stream's own trimming came with BullMQ's `delayed` event: about one run in 16 trims it instead.
       trimEvents: job.attemptsStarted % TRIM_EVERY === 0,
@@ -271,10 +357,18 @@ const WORKER_OPTIONS = [
   'removeOnComplete',
   'removeOnFail',
   'delayedEvents',
+  'holdFor',
 ];
 
 /** Without `delayed` events, the job runs whose attempt count is a multiple of this trim the events stream. */
 const TRIM_EVERY = 16;
+
+/** `holdFor`: 0 (the default) or a number of seconds up to the longest timer. */
+function holdForOf(value: unknown): number {
+  if (value === undefined) return 0;
+  if (typeof value !== 'number') throw new TypeError(`holdFor must be a number of seconds, got ${typeName(value)}`);
+  return numberInRange('holdFor', value, 0, MAX_TIMER_S);
+}
 
 function booleanOption(name: string, value: unknown): boolean {
   if (typeof value !== 'boolean') throw new TypeError(`${name} must be a boolean, got ${typeName(value)}`);

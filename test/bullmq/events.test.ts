@@ -4,33 +4,18 @@
  * BullMQ's `moveToDelayed` does), the readers still get every progress change and the outcome,
  * and the workers keep the stream trimmed to `maxEvents` without the `delayed` event's trimming.
  */
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { WaitQueue, WaitWorker } from 'yc-operation/bullmq';
-import { type Emulator, startEmulator } from 'yc-operation/testing';
-import { inProcessFleet, skipReason, startRedis, type TestRedis } from './redis';
+import { inProcessFleet, redisAndEmulator, skipReason } from './redis';
 
 const RESPONSE = { '@type': 'type.googleapis.com/example.Result', text: 'done' };
 
 describe.skipIf(skipReason !== null)('yc-operation/bullmq events stream', () => {
-  let redis: TestRedis;
-  let emu: Emulator;
-  let client: Redis;
-  const closers: Array<() => Promise<unknown>> = [];
-
-  beforeAll(async () => {
-    [redis, emu] = await Promise.all([startRedis(), startEmulator()]);
-    client = new Redis(redis.url);
-  });
-  afterAll(async () => {
-    await Promise.all(closers.map((close) => close().catch(() => undefined)));
-    client?.disconnect();
-    await Promise.all([redis?.stop(), emu?.close()]);
-  });
+  const env = redisAndEmulator();
 
   /** The events of job `jobId` in the stream `key`: each as its fields. */
   const eventsOf = async (key: string, jobId: string) =>
-    (await client.xrange(key, '-', '+'))
+    (await env.client.xrange(key, '-', '+'))
       .map(([, fields]) => Object.fromEntries(fields.flatMap((v, i) => (i % 2 === 0 ? [[v, fields[i + 1]]] : []))))
       .filter((event) => event.jobId === jobId);
 
@@ -48,9 +33,9 @@ describe.skipIf(skipReason !== null)('yc-operation/bullmq events stream', () => 
   };
 
   test('by default no `delayed` event is written; readers still get each progress change and the result', async () => {
-    const { queue, startWorker } = inProcessFleet(redis, emu.url, closers);
+    const { queue, startWorker } = inProcessFleet(env.redis, env.emu.url, env.closers);
     startWorker();
-    const id = await emu.create({ donePolls: 4, metadata: [{ p: 10 }, { p: 50 }, { p: 90 }], response: RESPONSE });
+    const id = await env.emu.create({ donePolls: 4, metadata: [{ p: 10 }, { p: 50 }, { p: 90 }], response: RESPONSE });
     const job = await queue.enqueue(id, { pollInterval: 0.02 });
     const seen: unknown[] = [];
     expect(await queue.result(job, { onProgress: (status) => seen.push(status.metadata) })).toEqual(RESPONSE);
@@ -66,8 +51,8 @@ describe.skipIf(skipReason !== null)('yc-operation/bullmq events stream', () => 
     // No worker: this test writes the job's progress and its `progress` event as the worker's
     // script does (both at once), starts a reader after the 50th write, and goes on until the
     // reader has shown 50 changes (at most 5 000 writes).
-    const { queue } = inProcessFleet(redis, emu.url, closers);
-    const job = await queue.enqueue(await emu.create({ never: true }), { pollInterval: 60 });
+    const { queue } = inProcessFleet(env.redis, env.emu.url, env.closers);
+    const job = await queue.enqueue(await env.emu.create({ never: true }), { pollInterval: 60 });
     const key = queue.queue.toKey(job.jobId);
     const stream = queue.queue.keys.events!;
     const seen: number[] = [];
@@ -76,10 +61,10 @@ describe.skipIf(skipReason !== null)('yc-operation/bullmq events stream', () => 
     while (seen.length < 50 && p < 5000) {
       p++;
       const data = JSON.stringify({ done: false, error: null, metadata: { p } });
-      await client.multi().hset(key, 'progress', data).xadd(stream, '*', 'event', 'progress', 'jobId', job.jobId, 'data', data).exec();
+      await env.client.multi().hset(key, 'progress', data).xadd(stream, '*', 'event', 'progress', 'jobId', job.jobId, 'data', data).exec();
       if (p === 50) reading = queue.result(job, { onProgress: (status) => seen.push((status.metadata as { p: number }).p) });
     }
-    await client.xadd(stream, '*', 'event', 'completed', 'jobId', job.jobId, 'returnvalue', JSON.stringify(RESPONSE));
+    await env.client.xadd(stream, '*', 'event', 'completed', 'jobId', job.jobId, 'returnvalue', JSON.stringify(RESPONSE));
     expect(await reading).toEqual(RESPONSE);
     expect(seen.length).toBeGreaterThanOrEqual(50);
     expect(seen.at(-1)).toBe(p);
@@ -87,9 +72,9 @@ describe.skipIf(skipReason !== null)('yc-operation/bullmq events stream', () => 
   });
 
   test('with delayedEvents: true each poll that leaves the operation running writes `delayed`, as BullMQ does', async () => {
-    const { queue, startWorker } = inProcessFleet(redis, emu.url, closers, { delayedEvents: true });
+    const { queue, startWorker } = inProcessFleet(env.redis, env.emu.url, env.closers, { delayedEvents: true });
     startWorker();
-    const id = await emu.create({ donePolls: 3, response: RESPONSE });
+    const id = await env.emu.create({ donePolls: 3, response: RESPONSE });
     const job = await queue.enqueue(id, { pollInterval: 0.02 });
     expect(await queue.result(job)).toEqual(RESPONSE);
     const delayed = (await eventsOf(queue.queue.keys.events!, job.jobId)).filter((event) => event.event === 'delayed');
@@ -99,31 +84,31 @@ describe.skipIf(skipReason !== null)('yc-operation/bullmq events stream', () => 
 
   test('the workers keep the stream trimmed to maxEvents', async () => {
     // A stalled check every 30 s: its own trimming does not run meanwhile.
-    const location = { connection: redis.connection, queueName: redis.queueName(), maxEvents: 10 };
+    const location = { connection: env.redis.connection, queueName: env.redis.queueName(), maxEvents: 10 };
     const queue = new WaitQueue(location);
     const worker = new WaitWorker({
       ...location,
-      client: { endpoint: emu.url, auth: null },
+      client: { endpoint: env.emu.url, auth: null },
       maxRequestsPerSecond: 1000,
       stalledInterval: 30,
     });
-    closers.push(
+    env.closers.push(
       () => worker.close(),
       () => queue.close(),
     );
     await worker.ready();
-    const id = await emu.create({ never: true });
+    const id = await env.emu.create({ never: true });
     const { jobId } = await queue.enqueue(id, { pollInterval: 0.005 });
     // Each run adds `waiting` and `active`: 200 entries and more untrimmed.
     await untilRuns(queue, jobId, 100);
-    expect(await client.hget(queue.queue.keys.meta!, 'opts.maxLenEvents')).toBe('10');
-    expect(await client.xlen(queue.queue.keys.events!)).toBeLessThan(150);
+    expect(await env.client.hget(queue.queue.keys.meta!, 'opts.maxLenEvents')).toBe('10');
+    expect(await env.client.xlen(queue.queue.keys.events!)).toBeLessThan(150);
   }, 30_000);
 
   test('delayedEvents must be a boolean, maxEvents a positive integer', () => {
-    expect(() => new WaitWorker({ connection: redis.connection, delayedEvents: 'yes' as unknown as boolean })).toThrow(
+    expect(() => new WaitWorker({ connection: env.redis.connection, delayedEvents: 'yes' as unknown as boolean })).toThrow(
       /delayedEvents must be a boolean, got a string/,
     );
-    expect(() => new WaitQueue({ connection: redis.connection, maxEvents: 0 })).toThrow(RangeError);
+    expect(() => new WaitQueue({ connection: env.redis.connection, maxEvents: 0 })).toThrow(RangeError);
   });
 });

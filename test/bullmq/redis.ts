@@ -7,7 +7,10 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll } from 'vitest';
 import { WaitQueue, WaitWorker, type WaitWorkerOptions } from 'yc-operation/bullmq';
+import { type Emulator, startEmulator } from 'yc-operation/testing';
 
 const hasRedisServer = !process.env.REDIS_URL && spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
 
@@ -50,6 +53,31 @@ export async function startRedis(): Promise<TestRedis> {
       }
     },
   };
+}
+
+/** What {@link redisAndEmulator} gives a describe block (set once its `beforeAll` ran). */
+export interface RedisAndEmulator {
+  redis: TestRedis;
+  emu: Emulator;
+  /** A plain ioredis client of the Redis, for looking at (and writing) keys directly. */
+  client: Redis;
+  /** Run (concurrently, errors ignored) before the Redis and the emulator stop. */
+  closers: Array<() => Promise<unknown>>;
+}
+
+/** A Redis, the emulator and a plain client for the describe block it is called in: started before its tests, stopped after them. */
+export function redisAndEmulator(): RedisAndEmulator {
+  const env = { closers: [] } as unknown as RedisAndEmulator;
+  beforeAll(async () => {
+    [env.redis, env.emu] = await Promise.all([startRedis(), startEmulator()]);
+    env.client = new Redis(env.redis.url);
+  });
+  afterAll(async () => {
+    await Promise.all(env.closers.map((close) => close().catch(() => undefined)));
+    env.client?.disconnect();
+    await Promise.all([env.redis?.stop(), env.emu?.close()]);
+  });
+  return env;
 }
 
 /** A `redis-server` of a test's own, which the test stops, kills and starts again on the same port. */

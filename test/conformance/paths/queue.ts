@@ -1,10 +1,11 @@
 /**
  * The durable queue's path: a `WaitQueue` and one `WaitWorker` on a real `redis-server` started for
  * the file (test/bullmq/redis.ts), its worker's client on the emulator over REST. A row's wait is
- * `enqueue(id, options)`, then `result(id)`; its outcome is what `result()` gives.
+ * `enqueue(id, options)`, then `result(id)`; its outcome is what `result()` gives. `workerOptions`
+ * are added to the worker's (the table again with `holdFor`).
  */
 import { AsyncOperationsClient } from 'yc-operation';
-import { jobIdOf, type WaitJobData, WaitQueue, WaitWorker } from 'yc-operation/bullmq';
+import { jobIdOf, type WaitJobData, WaitQueue, WaitWorker, type WaitWorkerOptions } from 'yc-operation/bullmq';
 import { startEmulator } from 'yc-operation/testing';
 import { startRedis } from '../../bullmq/redis';
 import { outcomeOf } from '../outcome';
@@ -28,7 +29,7 @@ function storedData(operationId: string, fields: Record<string, unknown>): WaitJ
   };
 }
 
-export async function openQueuePath(): Promise<OpenPath> {
+export async function openQueuePath(workerOptions: Partial<WaitWorkerOptions> = {}): Promise<OpenPath> {
   const [redis, emu] = await Promise.all([startRedis(), startEmulator()]);
   const location = { connection: redis.connection, queueName: redis.queueName() };
   const queue = new WaitQueue(location);
@@ -39,6 +40,7 @@ export async function openQueuePath(): Promise<OpenPath> {
     rateLimitDelay: 0.05,
     // The clients' quick retry policy (paths/client.ts), so that a row's tries come as fast on every path.
     retry: QUICK_RETRY,
+    ...workerOptions,
   });
   await worker.ready();
   // Another process's client, for the cancel of a row that cancels, then waits.
