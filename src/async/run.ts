@@ -7,7 +7,7 @@ import type { Effect, RequestAnswer, Run } from '../core/machine';
 import { mustGoAt } from '../core/request-line';
 import { type AbortWatcher, unwatchAbort, watchAbort } from '../runtime/abort';
 import type { ScopedCall } from '../runtime/call-scope';
-import type { LineWaiter, RequestSlots, Slot } from '../runtime/request-line';
+import type { LineWaiter, Slot } from '../runtime/request-line';
 import { type Ringer, ringAt, sleepUntil, type Wakeup } from '../runtime/sleep';
 
 /** How an operation's requests are sent, with promises. */
@@ -82,8 +82,8 @@ abstract class Stepper<S, R> implements AbortWatcher, Ringer, LineWaiter {
   constructor(
     protected readonly run: Run<S, R>,
     private readonly requester: AsyncRequester<S>,
-    private readonly signal: AbortSignal,
-    private readonly line: RequestSlots | null,
+    /** The call it steps under: its signal, and its line of requests (read there, not copied: a sleeping wait keeps few fields). */
+    protected readonly call: ScopedCall,
   ) {}
 
   /** A status the run hands out: true to go on at once, false to stop stepping there. */
@@ -97,7 +97,7 @@ abstract class Stepper<S, R> implements AbortWatcher, Ringer, LineWaiter {
   start(): void {
     this.#watching = true;
     // An already aborted signal tells at once, while nothing waits: the run gets its reason below.
-    watchAbort(this.signal, this);
+    watchAbort(this.call.signal, this);
     this.#resume(false, undefined);
   }
 
@@ -114,7 +114,7 @@ abstract class Stepper<S, R> implements AbortWatcher, Ringer, LineWaiter {
   onAbort(reason: unknown): void {
     if (this.#waiting !== null) {
       this.#waiting = null;
-      this.line?.leave(this);
+      this.call.line.leave(this);
     } else if (this.#wakeup !== null) {
       this.#wakeup.leave(this);
       this.#wakeup = null;
@@ -137,7 +137,7 @@ abstract class Stepper<S, R> implements AbortWatcher, Ringer, LineWaiter {
     this.#slot = slot;
     let value: unknown;
     try {
-      value = effect.type === 'request' ? this.requester.request(effect.call, effect, this.signal) : effect.value;
+      value = effect.type === 'request' ? this.requester.request(effect.call, effect, this.call.signal) : effect.value;
     } catch (error) {
       value = Promise.reject(error);
     }
@@ -150,7 +150,8 @@ abstract class Stepper<S, R> implements AbortWatcher, Ringer, LineWaiter {
   /** An effect's value: the run goes on with it, or with the signal's reason if it aborted meanwhile. */
   #settled(value: unknown): void {
     this.#release();
-    if (this.signal.aborted) this.#resume(true, this.signal.reason);
+    const { signal } = this.call;
+    if (signal.aborted) this.#resume(true, signal.reason);
     else this.#resume(false, value);
   }
 
@@ -167,8 +168,8 @@ abstract class Stepper<S, R> implements AbortWatcher, Ringer, LineWaiter {
 
   /** A request: at once when it joins one in flight or the line is free; else it waits in line. */
   #request(effect: RequestEffect): void {
-    const { line } = this;
-    if (line === null || this.requester.joins?.(effect.call) === true) return this.#settle(effect, null);
+    if (this.requester.joins?.(effect.call) === true) return this.#settle(effect, null);
+    const { line } = this.call;
     const nowMs = Date.now();
     this.enqueuedMs = nowMs;
     this.mustGoMs =
@@ -179,7 +180,8 @@ abstract class Stepper<S, R> implements AbortWatcher, Ringer, LineWaiter {
   }
 
   #resume(thrown: boolean, value: unknown): void {
-    const { run, signal } = this;
+    const { run } = this;
+    const { signal } = this.call;
     try {
       for (let next = thrown ? run.throw(value) : run.next(value); ; ) {
         if (next.done) {
@@ -211,7 +213,7 @@ abstract class Stepper<S, R> implements AbortWatcher, Ringer, LineWaiter {
   #stop(): void {
     if (!this.#watching) return;
     this.#watching = false;
-    unwatchAbort(this.signal, this);
+    unwatchAbort(this.call.signal, this);
   }
 }
 
@@ -220,12 +222,12 @@ class RunToEnd<S, R> extends Stepper<S, R> {
   constructor(
     run: Run<S, R>,
     requester: AsyncRequester<S>,
-    private readonly call: ScopedCall,
+    call: ScopedCall,
     private readonly onProgress: ((status: S) => void) | undefined,
-    private readonly resolve: (value: R) => void,
-    private readonly reject: (error: unknown) => void,
+    /** Its promise's resolve, which settles a failure too (with a rejected promise): one function kept, not two. */
+    private readonly resolve: (value: R | PromiseLike<R>) => void,
   ) {
-    super(run, requester, call.signal, call.line);
+    super(run, requester, call);
   }
 
   protected progress(status: S): boolean {
@@ -243,7 +245,7 @@ class RunToEnd<S, R> extends Stepper<S, R> {
       this.run.return(undefined as R);
     } finally {
       this.call.end();
-      this.reject(error);
+      this.resolve(Promise.reject(error));
     }
   }
 }
@@ -257,7 +259,7 @@ class StepToStatus<S, R> extends Stepper<S, R> {
     private readonly resolve: (step: Step<S, R>) => void,
     private readonly reject: (error: unknown) => void,
   ) {
-    super(run, requester, call.signal, call.line);
+    super(run, requester, call);
   }
 
   protected progress(status: S): boolean {
@@ -297,5 +299,5 @@ export function runAsync<S, R>(
   call: ScopedCall,
   onProgress?: (status: S) => void,
 ): Promise<R> {
-  return new Promise<R>((resolve, reject) => new RunToEnd(run, requester, call, onProgress, resolve, reject).start());
+  return new Promise<R>((resolve) => new RunToEnd(run, requester, call, onProgress, resolve).start());
 }

@@ -44,10 +44,15 @@ export interface WaitPlan {
  * Checks `wait()`'s options and applies the reference's fallbacks: the operation kind's default
  * poll timeout and interval (seconds) stand in for a missing or `0` value.
  */
-export function planWait(options: WaitOptions, defaultPollTimeoutS: number, defaultPollIntervalS = DEFAULT_POLL_INTERVAL_S): WaitPlan {
+export function planWait(
+  options: WaitOptions,
+  defaultPollTimeoutS: number,
+  defaultPollIntervalS = DEFAULT_POLL_INTERVAL_S,
+  intervalOf: (seconds: number) => PollPolicy = fixedInterval,
+): WaitPlan {
   const interval = isPollPolicy(options.pollInterval)
     ? options.pollInterval
-    : fixedInterval(secondsOrFallback('pollInterval', options.pollInterval, defaultPollIntervalS, MAX_TIMER_S));
+    : intervalOf(secondsOrFallback('pollInterval', options.pollInterval, defaultPollIntervalS, MAX_TIMER_S));
   return {
     requestTimeoutMs: planCall(options.timeout),
     pollTimeoutS: secondsOrFallback('pollTimeout', options.pollTimeout, defaultPollTimeoutS),
@@ -95,6 +100,8 @@ type Machine<S extends BaseOperationStatus, T> = OperationMachine<S, T>;
 export class OperationMembers {
   readonly #call: readonly string[];
   readonly #watch: readonly string[];
+  /** The last fixed interval planned: waits of the same interval share it (a sleeping wait holds one object less). */
+  #lastInterval: { seconds: number; policy: PollPolicy } | null = null;
 
   /** @param flavourOptions the flavour's own options of every member (`signal` for promises) */
   constructor(flavourOptions: readonly string[]) {
@@ -123,7 +130,7 @@ export class OperationMembers {
   ): Planned<S, T> {
     const { onProgress, signal, ...rest } = checkOptions('wait', options, [...this.#watch, 'onProgress']);
     checkFunction('onProgress', onProgress);
-    return { run: machine.wait(plan(machine, rest)), signal, onProgress };
+    return { run: machine.wait(plan(machine, rest, this.#intervalOf)), signal, onProgress };
   }
 
   /** `watch()`'s options, checked when `watch()` is called; each iteration starts a run of its own. */
@@ -132,14 +139,24 @@ export class OperationMembers {
     options: WatchOptions | undefined,
   ): { start: () => Run<S, S>; signal: AbortSignal | undefined } {
     const { signal, ...rest } = checkOptions('watch', options, this.#watch);
-    const planned = plan(machine, rest);
+    const planned = plan(machine, rest, this.#intervalOf);
     return { start: () => machine.watch(planned), signal };
   }
+
+  /** The fixed interval of `seconds`: the last one planned when it is the same. */
+  readonly #intervalOf = (seconds: number): PollPolicy => {
+    if (this.#lastInterval?.seconds !== seconds) this.#lastInterval = { seconds, policy: fixedInterval(seconds) };
+    return this.#lastInterval.policy;
+  };
 }
 
 /** A wait of `machine`'s operation, with its kind's defaults. */
-export function plan<S extends BaseOperationStatus, T>(machine: Machine<S, T>, options: WaitOptions) {
-  const planned = planWait(options, machine.defaultPollTimeoutS, machine.defaultPollIntervalS);
+export function plan<S extends BaseOperationStatus, T>(
+  machine: Machine<S, T>,
+  options: WaitOptions,
+  intervalOf?: (seconds: number) => PollPolicy,
+) {
+  const planned = planWait(options, machine.defaultPollTimeoutS, machine.defaultPollIntervalS, intervalOf);
   noticeUnits(machine, options);
   return planned;
 }
