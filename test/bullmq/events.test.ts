@@ -34,11 +34,14 @@ describe.skipIf(skipReason !== null)('yc-operation/bullmq events stream', () => 
 
   test('by default no `delayed` event is written; readers still get each progress change and the result', async () => {
     const { queue, startWorker } = inProcessFleet(env.redis, env.emu.url, env.closers);
-    startWorker();
     const id = await env.emu.create({ donePolls: 4, metadata: [{ p: 10 }, { p: 50 }, { p: 90 }], response: RESPONSE });
     const job = await queue.enqueue(id, { pollInterval: 0.02 });
     const seen: unknown[] = [];
-    expect(await queue.result(job, { onProgress: (status) => seen.push(status.metadata) })).toEqual(RESPONSE);
+    // The reader first, the worker once it listens (the operation's progress moves with its polls).
+    const reading = queue.result(job, { onProgress: (status) => seen.push(status.metadata) });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    startWorker();
+    expect(await reading).toEqual(RESPONSE);
     expect(seen).toEqual([{ p: 10 }, { p: 50 }, { p: 90 }]);
     const kinds = (await eventsOf(queue.queue.keys.events!, job.jobId)).map((event) => event.event);
     expect(kinds).toContain('active');

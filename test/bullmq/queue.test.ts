@@ -119,11 +119,11 @@ describe.skipIf(skipReason !== null)('yc-operation/bullmq, workers in this proce
     expect(String(timeout.lastStatus)).toBe('OperationStatus<running>');
     expect((timeout.lastStatus as OperationStatus).metadata).toEqual({ stage: 'training' });
     // No poll sent after the deadline the job stores (the emulator logs a request when it comes
-    // in, so each may arrive up to 20 ms after it was sent), and none after the timeout.
+    // in, so each may arrive up to 50 ms after it was sent on a loaded machine), and none after the timeout.
     const { deadlineAt } = (await queue.queue.getJob(`op-${id}`))!.data as { deadlineAt: number };
     expect(deadlineAt).toBeGreaterThanOrEqual(startedAt + 1500);
     const polls = await requestsOf(id);
-    for (const r of polls) expect(r.at).toBeLessThan(deadlineAt + 20);
+    for (const r of polls) expect(r.at).toBeLessThan(deadlineAt + 50);
     await new Promise((r) => setTimeout(r, 250));
     expect((await requestsOf(id)).length).toBe(polls.length);
   });
