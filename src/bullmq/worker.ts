@@ -226,6 +226,7 @@ export class WaitWorker {
     // The time of the poll due, once the run holds its job (its first poll's slot was BullMQ's).
     let heldPollMs: number | null = null;
     for (;;) {
+      // From what the job stores, each held poll as well: a held poll steps exactly as a new run would.
       const state = stateOf(data, statusOfProgress(job.progress));
       const nowMs = Date.now();
       const late = overdue(state, rules, nowMs);
