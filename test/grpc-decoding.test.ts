@@ -73,12 +73,13 @@ describe('the decoder, on hand-written bytes', () => {
 });
 
 describe('over gRPC, through both flavours (a server in a child process sends the bytes)', () => {
-  const answers: Record<string, string | null> = {
+  const answers: Record<string, string | string[] | null> = {
     opErrorThenResponse: hex(id('opErrorThenResponse'), DONE, ERROR_13, RESPONSE),
     opResponseThenError: hex(id('opResponseThenError'), DONE, RESPONSE, ERROR_13),
     opNoDetails: hex(id('opNoDetails'), DONE, ERROR_13),
     opBadWireType: '0f01',
     opNoMessage: null,
+    opTwoMessages: [hex(id('opTwoMessages')), hex(id('opTwoMessages'), DONE)],
   };
   let server: ChildProcess;
   let endpoint: string;
@@ -140,6 +141,18 @@ describe('over gRPC, through both flavours (a server in a child process sends th
       expect(error).toBeInstanceOf(ApiError);
       expect(error).toMatchObject({ grpcCode: 12, httpStatus: null, attempts: 1 });
       expect((error as Error).message).toMatch(/^No message received \(gRPC code 12; /);
+      c.close();
+    });
+
+    test("two messages for a unary call: ApiError UNIMPLEMENTED, as grpc-js's own client reads it", async () => {
+      const c = client();
+      const error = await c
+        .operation('opTwoMessages')
+        .getStatus()
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ApiError);
+      expect(error).toMatchObject({ grpcCode: 12, httpStatus: null, attempts: 1 });
+      expect((error as Error).message).toMatch(/^Too many responses received \(gRPC code 12; /);
       c.close();
     });
   });

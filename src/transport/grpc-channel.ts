@@ -119,28 +119,44 @@ type Call = ReturnType<grpc.Channel['createCall']>;
 /**
  * What one unary call hears, as grpc-js's `Client#makeUnaryRequest` reads it: the headers, one
  * message (a second one cancels the call with UNIMPLEMENTED), then the status; an OK status
- * without a message is UNIMPLEMENTED ("No message received"). Also the call's abort watcher.
+ * without a message is UNIMPLEMENTED ("No message received"). Unlike that client, it reads on
+ * after the message, so that a second one fails the call at once rather than at its deadline.
+ * Also the call's abort watcher.
+ *
+ * Once the status is in, it lets go of everything it held (the call, the abort, the promise's
+ * functions, the answer): grpc-js's call objects still point at it, and V8's young-generation
+ * collections keep most of a finished call's objects, with all they reach, until a full one
+ * (`docs/performance-notes.md`, "Why a gRPC poll's garbage outlives the young generation").
  */
 class UnaryListener implements grpc.InterceptingListener, AbortWatcher {
+  #call: Call | null;
+  #abort: CallAbort | null;
+  #resolve: ((answer: UnaryAnswer) => void) | null;
+  #reject: ((failure: UnaryFailure) => void) | null;
   #initial: grpc.Metadata | null = null;
   #message: Buffer | null = null;
-  #ended = false;
 
   constructor(
-    private readonly call: Call,
-    private readonly abort: CallAbort,
+    call: Call,
+    abort: CallAbort,
     private readonly maxResponseBytes: number,
-    private readonly resolve: (answer: UnaryAnswer) => void,
-    private readonly reject: (failure: UnaryFailure) => void,
-  ) {}
+    resolve: (answer: UnaryAnswer) => void,
+    reject: (failure: UnaryFailure) => void,
+  ) {
+    this.#call = call;
+    this.#abort = abort;
+    this.#resolve = resolve;
+    this.#reject = reject;
+  }
 
   /** Sends the call, as `Client#makeUnaryRequest` does; then an abort cancels it. */
   start(metadata: grpc.Metadata, message: Buffer): void {
-    this.call.start(metadata, this);
-    this.call.startRead();
-    this.call.sendMessageWithContext({}, message);
-    this.call.halfClose();
-    if (!this.#ended) this.abort.watch(this);
+    const call = this.#call!;
+    call.start(metadata, this);
+    call.startRead();
+    call.sendMessageWithContext({}, message);
+    call.halfClose();
+    this.#abort?.watch(this);
   }
 
   onReceiveMetadata(metadata: grpc.Metadata): void {
@@ -148,22 +164,32 @@ class UnaryListener implements grpc.InterceptingListener, AbortWatcher {
   }
 
   onReceiveMessage(message: Buffer): void {
-    if (this.#message !== null) this.call.cancelWithStatus(grpc.status.UNIMPLEMENTED, 'Too many responses received');
+    if (this.#message !== null) return this.#call?.cancelWithStatus(grpc.status.UNIMPLEMENTED, 'Too many responses received');
     this.#message = message;
+    // Read on: a second message then cancels the call at once. Unread, grpc-js would hold it, and
+    // the OK status behind it, until the deadline.
+    this.#call?.startRead();
   }
 
   onReceiveStatus(status: grpc.StatusObject): void {
-    if (this.#ended) return;
-    this.#ended = true;
-    this.abort.unwatch(this);
-    if (status.code !== grpc.status.OK) this.reject(this.#failure(status));
-    else if (this.#message === null)
-      this.reject(this.#failure({ ...status, code: grpc.status.UNIMPLEMENTED, details: 'No message received' }));
-    else this.resolve({ message: this.#message });
+    const resolve = this.#resolve;
+    const reject = this.#reject;
+    if (resolve === null || reject === null) return;
+    this.#abort!.unwatch(this);
+    const message = this.#message;
+    const failure =
+      status.code !== grpc.status.OK
+        ? this.#failure(status)
+        : message === null
+          ? this.#failure({ ...status, code: grpc.status.UNIMPLEMENTED, details: 'No message received' })
+          : null;
+    this.#call = this.#abort = this.#resolve = this.#reject = this.#initial = this.#message = null;
+    if (failure !== null) reject(failure);
+    else resolve({ message: message! });
   }
 
   onAbort(): void {
-    this.call.cancelWithStatus(grpc.status.CANCELLED, 'Cancelled on client');
+    this.#call?.cancelWithStatus(grpc.status.CANCELLED, 'Cancelled on client');
   }
 
   /** A failed call as a {@link UnaryFailure}; a message over the channel's limit is one that names the limit. */
