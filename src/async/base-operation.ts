@@ -104,7 +104,7 @@ export class BaseAsyncOperation<S extends BaseOperationStatus, T> {
     const { context } = parts;
     this.id = parts.id;
     this.#scope = context?.guard ?? new CallScope(() => new AIStudioError('closed'));
-    this.#machine = machineFor<S, T>(parts, String(this));
+    this.#machine = machineFor<S, T>(parts, this);
     this.#requester = parts.requester ?? new PartsRequester(parts, context?.nowMs ?? Date.now);
   }
 

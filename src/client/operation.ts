@@ -9,6 +9,7 @@
 import type { OperationKind } from '../core/kind';
 import { type MachineEnv, OperationMachine } from '../core/machine';
 import type { RequestPacer } from '../core/pacer';
+import type { Describable } from '../core/result';
 import type { BaseOperationStatus } from '../core/status';
 import type { Logger } from '../core/transport';
 
@@ -52,7 +53,7 @@ export interface PartsWithContext<Guard> {
 /** The machine of an operation made of `parts`, described as `describe`, with the context its parts carry. */
 export function machineFor<S extends BaseOperationStatus, T>(
   parts: { id: string; kind: OperationKind<S, T>; logger: Logger; initialStatus?: S | null } & PartsWithContext<unknown>,
-  describe: string,
+  describe: Describable,
 ): OperationMachine<S, T> {
   const { context } = parts;
   // A client's context is every machine's environment as it is; an operation of its own gets one.

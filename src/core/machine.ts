@@ -20,7 +20,7 @@ import type { OperationKind } from './kind';
 import { DEFAULT_POLL_INTERVAL_S } from './options';
 import type { RequestPacer } from './pacer';
 import type { WaitPlan } from './poll';
-import { resultError } from './result';
+import { type Describable, resultError } from './result';
 import { type BaseOperationStatus, sameStatus } from './status';
 import { type Logger, noLog } from './transport';
 import { overdue, type PollOutcome, pollDeadlineMs, startWait, stepWait, type WaitRules, type WaitState, waitTimeout } from './wait-state';
@@ -73,8 +73,12 @@ export interface MachineParts<S extends BaseOperationStatus, T> {
   logger: Logger;
   /** The status already known (from the call that started the operation), if any. */
   initialStatus: S | null;
-  /** The operation's text form, which starts the reference's messages (`AsyncOperation<id="...">`). */
-  describe: string;
+  /**
+   * The operation's text form, which starts the reference's messages (`AsyncOperation<id="...">`):
+   * made when a message needs it (the operation itself, whose `toString()` it is), not kept as text
+   * by every operation.
+   */
+  describe: Describable;
   env: MachineEnv;
 }
 
@@ -83,7 +87,7 @@ export class OperationMachine<S extends BaseOperationStatus, T> {
   // The parts' fields, each kept on its own: the parts object itself is not kept.
   readonly #kind: OperationKind<S, T>;
   readonly #logger: Logger;
-  readonly #describe: string;
+  readonly #describe: Describable;
   readonly #env: MachineEnv;
   #lastKnownStatus: S | null;
   #receivedAtMs = Number.NEGATIVE_INFINITY;

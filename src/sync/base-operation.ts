@@ -146,7 +146,7 @@ export class BaseOperation<S extends BaseOperationStatus, T> {
     checkFunction('fetch', parts.fetch);
     checkFunction('cancel', parts.cancel);
     this.id = parts.id;
-    this.#machine = machineFor<S, T>(parts, String(this));
+    this.#machine = machineFor<S, T>(parts, this);
     this.#requester = new PartsRequester(parts);
   }
 
