@@ -164,6 +164,8 @@ class UnaryListener implements grpc.InterceptingListener, AbortWatcher {
   }
 
   onReceiveMessage(message: Buffer): void {
+    // A message still in grpc-js's filters when an abort ended the call comes after the status: dropped.
+    if (this.#resolve === null) return;
     if (this.#message !== null) return this.#call?.cancelWithStatus(grpc.status.UNIMPLEMENTED, 'Too many responses received');
     this.#message = message;
     // Read on: a second message then cancels the call at once. Unread, grpc-js would hold it, and
