@@ -138,9 +138,10 @@ describe('over gRPC, through both flavours (a server in a child process sends th
       { what: 'two messages for a unary call', id: 'opTwoMessages', message: /^Too many responses received \(gRPC code 12; / },
     ])("$what: ApiError UNIMPLEMENTED at once, as grpc-js's own client names it", async ({ id, message }) => {
       const c = client();
+      // Well within the test's own bound: an answer held until the call's deadline fails with code 4.
       const error = await c
         .operation(id)
-        .getStatus()
+        .getStatus({ timeout: 10 })
         .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ApiError);
       expect(error).toMatchObject({ grpcCode: 12, httpStatus: null, attempts: 1 });
