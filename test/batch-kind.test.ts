@@ -85,6 +85,24 @@ describe('async: a batch task polled over its own HTTP call', () => {
     expect(seen).toEqual(states);
   });
 
+  test("a class of one's own names itself in getResult's messages by its own toString()", async () => {
+    class BatchTask extends BaseAsyncOperation<BatchTaskStatus, string> {
+      override toString() {
+        return `BatchTask<${this.id}>`;
+      }
+    }
+    const parts = {
+      id: 't1',
+      kind: batchKind,
+      logger: silent,
+      fetch: async () => new BatchTaskStatus('PENDING'),
+      cancel: async () => new BatchTaskStatus('CANCELED'),
+    };
+    await expect(new BatchTask(parts).getResult()).rejects.toThrow("BatchTask<t1> is running and therefore can't return a result");
+    // The flavour's own class keeps its own text form.
+    await expect(new BaseAsyncOperation(parts).getResult()).rejects.toThrow('AsyncOperation<id="t1"> is running');
+  });
+
   test('cancel makes getResult throw the kind RunError', async () => {
     const t = task();
     await t.cancel();
@@ -109,6 +127,18 @@ describe('blocking: a batch task with a blocking fetcher', () => {
   test('wait runs the same loop, and a FAILED task raises the kind RunError', () => {
     expect(task(['PENDING', 'IN_PROGRESS', 'COMPLETED']).wait({ pollInterval: 0.01 })).toBe('dataset of COMPLETED');
     expect(() => task(['PENDING', 'FAILED']).wait({ pollInterval: 0.01 })).toThrow('batch task FAILED (code 13)');
+  });
+
+  test("a class of one's own names itself in getResult's messages by its own toString()", () => {
+    class BatchTask extends BaseOperation<BatchTaskStatus, string> {
+      override toString() {
+        return `BatchTask<${this.id}>`;
+      }
+    }
+    const parts = { id: 't2', kind: batchKind, logger: silent, cancel: () => new BatchTaskStatus('CANCELED') };
+    const t = new BatchTask({ ...parts, fetch: () => new BatchTaskStatus('PENDING') });
+    expect(() => t.getResult()).toThrow("BatchTask<t2> is running and therefore can't return a result");
+    expect(() => task(['PENDING']).getResult()).toThrow('Operation<id="t2"> is running');
   });
 
   /** The error of a wait on a task that never ends. */

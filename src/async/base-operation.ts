@@ -4,7 +4,7 @@
  * runner. No rule lives here.
  */
 
-import { INTERNALS, machineFor, type OperationContext } from '../client/operation';
+import { INTERNALS, machineFor, type OperationContext, textFormOf } from '../client/operation';
 import { AIStudioError } from '../core/errors';
 import type { OperationKind } from '../core/kind';
 import type { OperationMachine, RequestAnswer } from '../core/machine';
@@ -91,6 +91,9 @@ class PartsRequester<S extends BaseOperationStatus> implements AsyncRequester<S>
   }
 }
 
+/** The text form of the AsyncOperation of id `id`, as its `toString()` gives it: `AsyncOperation<id="...">`. */
+const describeAsync = (id: string): string => `AsyncOperation<id=${JSON.stringify(id)}>`;
+
 /** An operation whose members return promises. Extend it for an operation kind of your own. */
 export class BaseAsyncOperation<S extends BaseOperationStatus, T> {
   readonly id: string;
@@ -104,7 +107,7 @@ export class BaseAsyncOperation<S extends BaseOperationStatus, T> {
     const { context } = parts;
     this.id = parts.id;
     this.#scope = context?.guard ?? new CallScope(() => new AIStudioError('closed'));
-    this.#machine = machineFor<S, T>(parts, this);
+    this.#machine = machineFor<S, T>(parts, textFormOf(this, BaseAsyncOperation.prototype.toString, describeAsync));
     this.#requester = parts.requester ?? new PartsRequester(parts, context?.nowMs ?? Date.now);
   }
 
@@ -187,7 +190,7 @@ export class BaseAsyncOperation<S extends BaseOperationStatus, T> {
 
   /** `AsyncOperation<id="...">`. */
   toString(): string {
-    return `AsyncOperation<id=${JSON.stringify(this.id)}>`;
+    return describeAsync(this.id);
   }
 }
 

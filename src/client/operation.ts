@@ -9,7 +9,6 @@
 import type { OperationKind } from '../core/kind';
 import { type MachineEnv, OperationMachine } from '../core/machine';
 import type { RequestPacer } from '../core/pacer';
-import type { Describable } from '../core/result';
 import type { BaseOperationStatus } from '../core/status';
 import type { Logger } from '../core/transport';
 
@@ -50,10 +49,10 @@ export interface PartsWithContext<Guard> {
   readonly context?: OperationContext<Guard>;
 }
 
-/** The machine of an operation made of `parts`, described as `describe`, with the context its parts carry. */
+/** The machine of an operation made of `parts`, whose text form `describe` makes, with the context its parts carry. */
 export function machineFor<S extends BaseOperationStatus, T>(
   parts: { id: string; kind: OperationKind<S, T>; logger: Logger; initialStatus?: S | null } & PartsWithContext<unknown>,
-  describe: Describable,
+  describe: (id: string) => string,
 ): OperationMachine<S, T> {
   const { context } = parts;
   // A client's context is every machine's environment as it is; an operation of its own gets one.
@@ -75,6 +74,16 @@ export function machineFor<S extends BaseOperationStatus, T>(
     describe,
     env,
   });
+}
+
+/**
+ * How a machine makes the text form of `operation` (`MachineParts.describe`): `shared`, one
+ * function for a flavour's operations, while the operation has its flavour's own `toString()`
+ * (`flavourToString`), so that the machine keeps neither a text nor the operation; else the
+ * operation's own `toString()`, a subclass's, as the reference's messages use its `str()`.
+ */
+export function textFormOf(operation: object, flavourToString: () => string, shared: (id: string) => string): (id: string) => string {
+  return operation.toString === flavourToString ? shared : () => String(operation);
 }
 
 /** The key of an operation's internals (its machine, how its requests go), read by `waitAll`/`asCompleted`. */

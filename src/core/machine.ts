@@ -20,7 +20,7 @@ import type { OperationKind } from './kind';
 import { DEFAULT_POLL_INTERVAL_S } from './options';
 import type { RequestPacer } from './pacer';
 import type { WaitPlan } from './poll';
-import { type Describable, resultError } from './result';
+import { resultError } from './result';
 import { type BaseOperationStatus, sameStatus } from './status';
 import { type Logger, noLog } from './transport';
 import { overdue, type PollOutcome, pollDeadlineMs, startWait, stepWait, type WaitRules, type WaitState, waitTimeout } from './wait-state';
@@ -74,11 +74,11 @@ export interface MachineParts<S extends BaseOperationStatus, T> {
   /** The status already known (from the call that started the operation), if any. */
   initialStatus: S | null;
   /**
-   * The operation's text form, which starts the reference's messages (`AsyncOperation<id="...">`):
-   * made when a message needs it (the operation itself, whose `toString()` it is), not kept as text
-   * by every operation.
+   * Makes the operation's text form from its id (`AsyncOperation<id="...">`, which starts the
+   * reference's messages): one function a flavour, called when a message needs the text, so that
+   * no operation keeps it.
    */
-  describe: Describable;
+  describe: (id: string) => string;
   env: MachineEnv;
 }
 
@@ -87,7 +87,7 @@ export class OperationMachine<S extends BaseOperationStatus, T> {
   // The parts' fields, each kept on its own: the parts object itself is not kept.
   readonly #kind: OperationKind<S, T>;
   readonly #logger: Logger;
-  readonly #describe: Describable;
+  readonly #describe: (id: string) => string;
   readonly #env: MachineEnv;
   #lastKnownStatus: S | null;
   #receivedAtMs = Number.NEGATIVE_INFINITY;
@@ -140,7 +140,7 @@ export class OperationMachine<S extends BaseOperationStatus, T> {
    */
   *getResult(timeoutMs: number): Run<S, T> {
     const status = this.#lastKnownStatus ?? (yield* this.#call('get', this.#env.nowMs() + timeoutMs, timeoutMs));
-    const error = resultError(status, this.#describe, (failed) => this.#kind.runError(this.id, failed));
+    const error = resultError(status, this.#describe(this.id), (failed) => this.#kind.runError(this.id, failed));
     if (error) throw error;
     return (yield { type: 'settle', value: this.#kind.result(status, { timeout: timeoutMs / 1000 }) }) as T;
   }

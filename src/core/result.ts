@@ -6,17 +6,12 @@
 import { type RunError, WrongAsyncOperationStatusError } from './errors';
 import type { BaseOperationStatus } from './status';
 
-/** What has a text form: a string, or an object whose `toString()` makes it. */
-export interface Describable {
-  toString(): string;
-}
-
 /**
  * `null` when `status` succeeded (the caller decodes the result), else the error to raise.
  * `self` is the operation's text form, which starts the reference's messages; `runError`
  * builds the RunError of a failed status of this kind.
  */
-export function resultError<S extends BaseOperationStatus>(status: S, self: Describable, runError: (failed: S) => RunError): Error | null {
+export function resultError<S extends BaseOperationStatus>(status: S, self: string, runError: (failed: S) => RunError): Error | null {
   if (status.isSucceeded) return null;
   if (status.isFailed) return runError(status);
   if (status.isRunning) return new WrongAsyncOperationStatusError(`${self} is running and therefore can't return a result`);

@@ -7,7 +7,7 @@
  * and hands each status out as it comes. No rule lives here.
  */
 
-import { INTERNALS, machineFor, type OperationContext } from '../client/operation';
+import { INTERNALS, machineFor, type OperationContext, textFormOf } from '../client/operation';
 import type { OperationKind } from '../core/kind';
 import type { Effect, OperationMachine, RequestAnswer, Run } from '../core/machine';
 import { checkFunction } from '../core/options';
@@ -136,6 +136,9 @@ class PartsRequester<S extends BaseOperationStatus> implements SyncRequester<S> 
   }
 }
 
+/** The text form of the Operation of id `id`, as its `toString()` gives it: `Operation<id="...">`. */
+const describeSync = (id: string): string => `Operation<id=${JSON.stringify(id)}>`;
+
 /** A blocking operation. Extend it for an operation kind of your own. */
 export class BaseOperation<S extends BaseOperationStatus, T> {
   readonly id: string;
@@ -146,7 +149,7 @@ export class BaseOperation<S extends BaseOperationStatus, T> {
     checkFunction('fetch', parts.fetch);
     checkFunction('cancel', parts.cancel);
     this.id = parts.id;
-    this.#machine = machineFor<S, T>(parts, this);
+    this.#machine = machineFor<S, T>(parts, textFormOf(this, BaseOperation.prototype.toString, describeSync));
     this.#requester = new PartsRequester(parts);
   }
 
@@ -196,7 +199,7 @@ export class BaseOperation<S extends BaseOperationStatus, T> {
 
   /** `Operation<id="...">`. */
   toString(): string {
-    return `Operation<id=${JSON.stringify(this.id)}>`;
+    return describeSync(this.id);
   }
 }
 

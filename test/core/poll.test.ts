@@ -28,7 +28,7 @@ function machineOf(nowMs: () => number, budget: RequestPacer | null = null) {
     kind,
     logger: silent,
     initialStatus: null,
-    describe: 'op1',
+    describe: () => 'op1',
     env: { endpoint: 'x', budget, nowMs, random: () => 0.5 },
   });
 }
