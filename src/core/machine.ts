@@ -75,8 +75,8 @@ export interface MachineParts<S extends BaseOperationStatus, T> {
   initialStatus: S | null;
   /**
    * Makes the operation's text form from its id (`AsyncOperation<id="...">`, which starts the
-   * reference's messages): one function a flavour, called when a message needs the text, so that
-   * no operation keeps it.
+   * reference's messages), when a message needs it: no machine keeps the text
+   * (`src/client/operation.ts`'s `textFormOf`).
    */
   describe: (id: string) => string;
   env: MachineEnv;
