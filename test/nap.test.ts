@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, expect, test, vi } from 'vitest';
-import { Nap, type Sleeper } from '../src/runtime/sleep';
+import { type Ringer, ringAt, sleepUntil } from '../src/runtime/sleep';
 
 beforeEach(() => {
   vi.useFakeTimers({ now: 1_000_000 });
@@ -8,56 +8,59 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-function sleeper(): Sleeper & { log: string[] } {
+/** A ringer that logs its rings. */
+function ringer(): Ringer & { log: string[] } {
   const log: string[] = [];
-  return { log, wake: () => log.push('wake'), onAbort: (reason) => log.push(`abort ${String(reason)}`) };
+  return { log, ring: () => log.push('ring') };
 }
 
-test('one nap sleeps again and again: woken at each moment, asleep only in between', () => {
-  const s = sleeper();
-  const nap = new Nap(s);
-  nap.sleep(Date.now() + 100);
-  expect(nap.asleep).toBe(true);
-  vi.advanceTimersByTime(100);
-  expect(s.log).toEqual(['wake']);
-  expect(nap.asleep).toBe(false);
-  nap.sleep(Date.now() + 50);
-  vi.advanceTimersByTime(50);
-  expect(s.log).toEqual(['wake', 'wake']);
+/** `promise`'s outcome so far: 'pending', 'resolved', or 'rejected <reason>'. */
+function outcomeOf(promise: Promise<void>): { now: string } {
+  const outcome = { now: 'pending' };
+  promise.then(
+    () => (outcome.now = 'resolved'),
+    (reason: unknown) => (outcome.now = `rejected ${String(reason)}`),
+  );
+  return outcome;
+}
+
+test('sleeps one after another: each ends at its moment, asleep only until then, and no timer is left', async () => {
+  const first = outcomeOf(sleepUntil(Date.now() + 100));
+  await vi.advanceTimersByTimeAsync(99);
+  expect(first.now).toBe('pending');
+  await vi.advanceTimersByTimeAsync(1);
+  expect(first.now).toBe('resolved');
+  const second = outcomeOf(sleepUntil(Date.now() + 50));
+  await vi.advanceTimersByTimeAsync(50);
+  expect(second.now).toBe('resolved');
   expect(vi.getTimerCount()).toBe(0);
 });
 
-test('naps of one moment share one timer; the last to cancel clears it, and a cancelled nap is not woken', () => {
-  const a = sleeper();
-  const b = sleeper();
-  const napA = new Nap(a);
-  const napB = new Nap(b);
+test('sleeps of one moment share one timer; the last to leave clears it, and one that left is not rung', () => {
+  const a = ringer();
+  const b = ringer();
   const at = Date.now() + 100;
-  napA.sleep(at);
-  napB.sleep(at);
+  const wakeup = ringAt(at, a);
+  expect(ringAt(at, b)).toBe(wakeup);
   expect(vi.getTimerCount()).toBe(1);
-  napA.cancel();
+  wakeup.leave(a);
   expect(vi.getTimerCount()).toBe(1);
   vi.advanceTimersByTime(100);
   expect(a.log).toEqual([]);
-  expect(b.log).toEqual(['wake']);
-  napB.sleep(Date.now() + 10);
-  napB.cancel();
+  expect(b.log).toEqual(['ring']);
+  ringAt(Date.now() + 10, b).leave(b);
   expect(vi.getTimerCount()).toBe(0);
 });
 
-test("a signal's abort ends the sleep with its reason, at once if it has aborted already", () => {
-  const s = sleeper();
-  const nap = new Nap(s);
+test("a signal's abort ends the sleep with its reason, at once if it has aborted already", async () => {
   const controller = new AbortController();
-  nap.sleep(Date.now() + 100, controller.signal);
+  const first = outcomeOf(sleepUntil(Date.now() + 100, controller.signal));
   controller.abort('stop');
-  expect(s.log).toEqual(['abort stop']);
-  expect(nap.asleep).toBe(false);
+  await vi.advanceTimersByTimeAsync(0);
+  expect(first.now).toBe('rejected stop');
   expect(vi.getTimerCount()).toBe(0);
-  nap.sleep(Date.now() + 100, controller.signal);
-  expect(s.log).toEqual(['abort stop', 'abort stop']);
-  expect(nap.asleep).toBe(false);
-  vi.advanceTimersByTime(100);
-  expect(s.log).toHaveLength(2);
+  const second = outcomeOf(sleepUntil(Date.now() + 100, controller.signal));
+  await vi.advanceTimersByTimeAsync(0);
+  expect(second.now).toBe('rejected stop');
+  expect(vi.getTimerCount()).toBe(0);
 });

@@ -5,11 +5,6 @@
  */
 import { type AbortWatcher, type Stopper, unwatchAbort, watchAbort } from './abort';
 
-/** What sleeps: woken once at its moment (`wake`), or told why its signal aborted first (`onAbort`). */
-export interface Sleeper extends AbortWatcher {
-  wake(): void;
-}
-
 /** Sleeps `ms` milliseconds, or rejects with `signal.reason` when it aborts first. */
 export function sleep(ms: number, signal?: Stopper): Promise<void> {
   return sleepUntil(Date.now() + Math.max(0, ms), signal, false);
@@ -17,26 +12,23 @@ export function sleep(ms: number, signal?: Stopper): Promise<void> {
 
 /**
  * Sleeps until `untilMs` (a `Date.now()` value), or rejects with `signal.reason` when it aborts
- * first. `shared` as {@link Nap.sleep}'s.
+ * first (at once if it has). With `shared` (the default), sleeps that end at the same moment share
+ * one timer, so waits woken by it act in the same turn (and share the request they make); the
+ * timer is cleared when the last sleep of its moment leaves.
  */
 export function sleepUntil(untilMs: number, signal?: Stopper, shared = true): Promise<void> {
   if (signal?.aborted) return Promise.reject(signal.reason);
-  return new Promise((resolve, reject) => sleepFor(untilMs, { wake: resolve, onAbort: reject }, signal, shared));
+  return new Promise((resolve, reject) => new Nap(untilMs, resolve, reject, signal, shared));
 }
 
-/** Puts `sleeper` to sleep once, as {@link Nap.sleep}. */
-export function sleepFor(untilMs: number, sleeper: Sleeper, signal?: Stopper, shared = true): void {
-  new Nap(sleeper).sleep(untilMs, signal, shared);
-}
-
-/** What a moment's timer rings: a {@link Nap}, or a runner that sleeps without one (`src/async/run.ts`). */
+/** What a moment's timer rings: a sleep of {@link sleepUntil}, or a runner that sleeps in the moment itself (`src/async/run.ts`). */
 export interface Ringer {
   ring(): void;
 }
 
 /**
  * Puts `ringer` to sleep until `untilMs` (a `Date.now()` value): it is rung at that moment unless
- * it leaves the returned wake-up first. `shared` as {@link Nap.sleep}'s.
+ * it leaves the returned wake-up first. `shared` as {@link sleepUntil}'s.
  */
 export function ringAt(untilMs: number, ringer: Ringer, shared = true): Wakeup {
   const wakeup = (shared ? wakeups.get(untilMs) : undefined) ?? new Wakeup(untilMs, shared);
@@ -74,65 +66,31 @@ function ring(wakeup: Wakeup): void {
 
 const wakeups = new Map<number, Wakeup>();
 
-/**
- * A sleeper's sleeps, one at a time, as one object for all of them: a runner that sleeps once a
- * poll keeps one (`src/async/run.ts`), so that a sleeping wait holds the same object from one
- * poll to the next and leaves none behind. No closure: a sleep is this object and its Set entries.
- */
-export class Nap implements AbortWatcher {
-  #wakeup: Wakeup | null = null;
-  #signal: Stopper | undefined = undefined;
+/** One sleep of {@link sleepUntil}: rung at its moment, or ended by its signal's abort. No closure: a sleep is this object and its Set entries. */
+class Nap implements AbortWatcher, Ringer {
+  readonly #wakeup: Wakeup;
 
-  constructor(private readonly sleeper: Sleeper) {}
-
-  /** True from {@link Nap.sleep} until the sleeper is woken, told of its signal's abort, or {@link Nap.cancel}led. */
-  get asleep(): boolean {
-    return this.#wakeup !== null;
-  }
-
-  /**
-   * Sleeps until `untilMs` (a `Date.now()` value), then wakes the sleeper. With `shared` (the
-   * default), sleeps that end at the same moment share one timer, so waits woken by it act in the
-   * same turn (and share the request they make). When `signal` aborts first, the sleep ends and the
-   * sleeper is told `signal.reason` (at once if it already has); the timer is cleared when the last
-   * sleep of its moment leaves. One sleep at a time: the sleeper sleeps again once woken.
-   */
-  sleep(untilMs: number, signal?: Stopper, shared = true): void {
-    if (signal?.aborted) return this.sleeper.onAbort(signal.reason);
+  constructor(
+    untilMs: number,
+    private readonly resolve: () => void,
+    private readonly reject: (reason: unknown) => void,
+    private readonly signal: Stopper | undefined,
+    shared: boolean,
+  ) {
     this.#wakeup = ringAt(untilMs, this, shared);
-    this.#signal = signal;
     if (signal) watchAbort(signal, this);
-  }
-
-  /** Ends the sleep without waking the sleeper (it stopped for a reason of its own). */
-  cancel(): void {
-    const signal = this.#end();
-    if (signal) unwatchAbort(signal, this);
   }
 
   /** The signal aborted during the sleep. */
   onAbort(reason: unknown): void {
-    this.#end();
-    this.sleeper.onAbort(reason);
+    this.#wakeup.leave(this);
+    this.reject(reason);
   }
 
   /** The moment came. @internal */
   ring(): void {
-    const signal = this.#signal;
-    this.#wakeup = null;
-    this.#signal = undefined;
-    if (signal) unwatchAbort(signal, this);
-    this.sleeper.wake();
-  }
-
-  /** Leaves the sleep's moment; the signal it watched, if any. */
-  #end(): Stopper | undefined {
-    const wakeup = this.#wakeup;
-    const signal = this.#signal;
-    this.#wakeup = null;
-    this.#signal = undefined;
-    wakeup?.leave(this);
-    return signal;
+    if (this.signal) unwatchAbort(this.signal, this);
+    this.resolve();
   }
 }
 
